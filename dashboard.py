@@ -1,0 +1,30 @@
+"""黄石工业互联网进展看板: page setup, sidebar and navigation; the pages do the rest."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.i18n import text
+from ui.context import language, sidebar
+
+# A local icon: a material icon as favicon would be fetched from the internet.
+st.set_page_config(
+    page_title=text("app.title", language()),
+    page_icon="static/favicon.png",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+st.session_state["context"] = context = sidebar()
+
+PAGES = [
+    ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
+]
+navigation = st.navigation(
+    [
+        st.Page(path, title=context.t(key), icon=icon, url_path=url, default=index == 0)
+        for index, (path, key, icon, url) in enumerate(PAGES)
+    ]
+)
+st.sidebar.caption(context.t("app.department"))
+navigation.run()

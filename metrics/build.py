@@ -1,0 +1,256 @@
+"""Build data/dashboard.duckdb from the CSV files: validated, idempotent and atomic.
+
+The database is written to a temporary file beside the old one and swapped in with os.replace, so a
+reader opens either the old database or the new one, never a half-built file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pandera.pandas as pa
+
+from metrics import paths, records, targets
+from metrics.checks import run_checks
+from metrics.csvfile import Problem, problem
+from metrics.numbers import QUALIFIERS
+from metrics.progress import compute_progress
+from metrics.registry import Registry, read_reference_csv
+
+SQL_DIR = Path(__file__).parent / "sql"
+CURATED_FILES = ("metrics.csv", "regions.csv", "sources.csv", "figures.csv", "entities.csv", "events.csv", "checks.csv")
+EDITABLE_FILES = ("targets.csv", "progress.csv")
+INPUT_FILES = CURATED_FILES + EDITABLE_FILES
+
+
+class BuildError(RuntimeError):
+    """The data files do not pass validation; the old database is left in place."""
+
+    def __init__(self, problems: list[tuple[str, Problem]]):
+        self.problems = problems
+        super().__init__("\n".join(f"{name}: {p.bilingual()}" for name, p in problems))
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    path: Path
+    data_version: str
+    rebuilt: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def input_fingerprint(folder: Path | None = None) -> str:
+    """Cheap identity of the input files (size and modification time): changes when any file is edited."""
+    folder = folder or paths.data_dir()
+    parts = []
+    for name in INPUT_FILES:
+        path = folder / name
+        stat = path.stat() if path.exists() else None
+        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}" if stat else f"{name}:-")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def content_version(folder: Path | None = None) -> str:
+    """Identity of the input files' content: equal content gives an equal data version."""
+    folder = folder or paths.data_dir()
+    digest = hashlib.sha256()
+    for name in INPUT_FILES:
+        path = folder / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def built_version(database: Path | None = None) -> dict[str, str]:
+    """The meta table of an existing database ({} if there is none or it cannot be read)."""
+    database = database or paths.database_path()
+    if not database.exists():
+        return {}
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            return dict(connection.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.Error:
+        return {}
+
+
+@contextlib.contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    with open(folder / ".build.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build(folder: Path | None = None, database: Path | None = None, force: bool = False) -> BuildResult:
+    """Validate every CSV and write the database; skipped when the content is unchanged (idempotent)."""
+    folder = folder or paths.data_dir()
+    database = database or folder / "dashboard.duckdb"
+    with _build_lock(folder):
+        version = content_version(folder)
+        fingerprint = input_fingerprint(folder)
+        existing = built_version(database)
+        if not force and existing.get("data_version") == version:
+            return BuildResult(database, version, rebuilt=False)
+        tables = load_tables(folder)
+        counts = _write_database(tables, database, version, fingerprint)
+        return BuildResult(database, version, rebuilt=True, counts=counts)
+
+
+def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """Every input table, validated; raises BuildError listing every problem in every file."""
+    registry = Registry.load(folder)
+    problems: list[tuple[str, Problem]] = []
+    tables = {
+        "metrics": registry.metrics,
+        "regions": registry.regions,
+        "sources": registry.sources,
+        "reported_figures": read_reference_csv(folder / "figures.csv"),
+        "entities": read_reference_csv(folder / "entities.csv"),
+        "events": read_reference_csv(folder / "events.csv"),
+        "check_definitions": read_reference_csv(folder / "checks.csv"),
+    }
+    problems += [("figures.csv", p) for p in _validate_figures(tables["reported_figures"], registry)]
+    editable = (
+        ("targets.csv", targets.parse_targets, "targets", targets.COLUMNS),
+        ("progress.csv", records.parse_records, "progress_records", records.COLUMNS),
+    )
+    for name, parse, key, columns in editable:
+        path = folder / name
+        data = path.read_bytes() if path.exists() else b""
+        if _header_only(data):
+            tables[key] = pd.DataFrame(columns=columns)
+            continue
+        parsed = parse(data, registry)
+        problems += [(name, p) for p in parsed.errors]
+        tables[key] = parsed.frame
+    if problems:
+        raise BuildError(problems)
+    return tables
+
+
+def _header_only(data: bytes) -> bool:
+    """A table file with only its header (progress.csv at first) is an empty table, not an error."""
+    lines = [line for line in data.replace(b"\r", b"\n").split(b"\n") if line.strip(b" ,\t\xef\xbb\xbf")]
+    return len(lines) <= 1
+
+
+def _validate_figures(figures: pd.DataFrame, registry: Registry) -> list[Problem]:
+    """The curated figures use known ids, base units matching the registry and known qualifiers."""
+    units = registry.metrics.set_index("metric_id")["unit"]
+    schema = pa.DataFrameSchema(
+        {
+            "metric_id": pa.Column(str, pa.Check.isin(registry.metric_ids, error="unknown_metric")),
+            "region_id": pa.Column(str, pa.Check.isin(registry.region_ids, error="unknown_region")),
+            "value": pa.Column(float, pa.Check.ge(0, error="negative_value"), coerce=True),
+            "qualifier": pa.Column(str, pa.Check.isin(QUALIFIERS, error="bad_qualifier")),
+            "figure_id": pa.Column(str, unique=True),
+        },
+        checks=[pa.Check(lambda f: f["unit"] == f["metric_id"].map(units), error="unit_mismatch")],
+    )
+    try:
+        schema.validate(figures, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        found = []
+        for failure in errors.failure_cases.dropna(subset=["index"]).drop_duplicates(["check", "index"]).itertuples():
+            row = figures.loc[int(failure.index)]
+            code = failure.check if failure.check in _FIGURE_CODES else "not_a_number"
+            column = failure.column if failure.column in figures.columns else "unit"
+            found.append(
+                problem(
+                    code,
+                    line=int(failure.index) + 2,
+                    column=list(figures.columns).index(column) + 1,
+                    column_name=column,
+                    value=row[column],
+                    suggestion={"zh": "", "en": ""},
+                    written=row["unit"],
+                    expected=units.get(row["metric_id"], ""),
+                )
+            )
+        return found
+    return []
+
+
+_FIGURE_CODES = {"unknown_metric", "unknown_region", "negative_value", "bad_qualifier", "unit_mismatch"}
+
+
+def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: str, fingerprint: str) -> dict[str, int]:
+    """Create the database in a temporary file, fill it, then swap it in."""
+    temporary = database.with_name(f".{database.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    figures_for_maths = _figures_for_maths(tables)
+    derived = {
+        "progress": compute_progress(figures_for_maths, tables["targets"]),
+        "checks": run_checks(
+            tables["check_definitions"], figures_for_maths, tables["targets"], tables["events"], tables["metrics"]
+        ),
+    }
+    counts = {}
+    try:
+        with duckdb.connect(str(temporary)) as connection:
+            connection.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+            for name in (
+                "metrics",
+                "regions",
+                "sources",
+                "reported_figures",
+                "progress_records",
+                "targets",
+                "entities",
+                "events",
+            ):
+                counts[name] = _insert(connection, name, tables[name])
+            for name, frame in derived.items():
+                counts[name] = _insert(connection, name, frame)
+            built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            meta = {"data_version": version, "fingerprint": fingerprint, "built_at": built_at}
+            connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+            connection.execute("CHECKPOINT")
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, database)
+    finally:
+        temporary.unlink(missing_ok=True)
+        Path(f"{temporary}.wal").unlink(missing_ok=True)
+    return counts
+
+
+def _figures_for_maths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Reply figures and recorded figures in one frame, as progress and checks read them."""
+    reported = tables["reported_figures"][
+        ["metric_id", "region_id", "value", "qualifier", "as_of", "source_id", "section"]
+    ]
+    recorded = tables["progress_records"].rename(columns={"source": "source_id"})
+    recorded = recorded.assign(section="")[
+        ["metric_id", "region_id", "value", "qualifier", "as_of", "source_id", "section"]
+    ]
+    both = pd.concat([reported.astype({"value": float}), recorded.astype({"value": float})], ignore_index=True)
+    both["as_of"] = pd.to_datetime(both["as_of"]).dt.date
+    return both
+
+
+def _insert(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Insert a frame by column name; empty strings in the CSVs become NULL where the column is not text."""
+    # Table names here are our own constants, never user input, so formatting them into SQL is safe.
+    columns = [row[0] for row in connection.execute(f"DESCRIBE {table}").fetchall()]
+    frame = frame.reindex(columns=columns)
+    frame = frame.replace({"": None})
+    connection.register("incoming", frame)
+    try:
+        names = ", ".join(columns)
+        connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
+    finally:
+        connection.unregister("incoming")
+    return len(frame)

@@ -1,0 +1,549 @@
+"""Chart builders: plotly figures that stand alone in a screenshot or on a slide.
+
+Every figure has a title that states the finding, the as-of date and source inside the figure, CJK
+fonts, and where it has a target, the target and the expected-to-date pace as markers. Builders take
+plain data (frames and dicts from the database) and return a go.Figure; nothing here knows Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.i18n import format_date, text
+from metrics.narrative import horizon_words
+from metrics.numbers import EXACT, format_percent, format_value
+from metrics.style import (
+    ACCENT,
+    FONT_FAMILY,
+    GRID,
+    IMAGE_HEIGHT,
+    IMAGE_SCALE,
+    IMAGE_WIDTH,
+    INK,
+    MUTED,
+    PACE,
+    TRACK,
+    status_color,
+    status_label,
+)
+
+TITLE_SIZE, BODY_SIZE, FOOTER_SIZE = 19, 14, 12
+
+
+@dataclass(frozen=True)
+class Footer:
+    """What every chart says at its foot: the data date and the source."""
+
+    as_of: dt.date | None
+    source: str
+
+    def text(self, lang: str) -> str:
+        return text("footer.source", lang, date=format_date(self.as_of, lang), source=self.source)
+
+
+def display_width(value: str) -> float:
+    """Width in 'CJK character' units: a Chinese character is 1, a Latin letter about 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in value)
+
+
+def wrap(value: str, width: float) -> str:
+    """Break a title into lines of at most `width` units, at punctuation or spaces where possible."""
+    if display_width(value) <= width:
+        return value
+    lines, current = [], ""
+    for piece in re.split(r"(?<=[，；、。,;:：）)\s])", value):
+        if current and display_width(current + piece) > width:
+            lines.append(current.rstrip())
+            current = piece.lstrip()
+        else:
+            current += piece
+        while display_width(current) > width:  # a piece longer than a line: cut it
+            cut = _cut_index(current, width)
+            lines.append(current[:cut])
+            current = current[cut:]
+    lines.append(current)
+    return "<br>".join(line for line in lines if line)
+
+
+def _cut_index(value: str, width: float) -> int:
+    total = 0.0
+    for index, ch in enumerate(value):
+        total += 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55
+        if total > width:
+            return max(index, 1)
+    return len(value)
+
+
+def briefing_layout(
+    figure: go.Figure, title: str, subtitle: str, footer: Footer, lang: str, height: int = 420, title_width: float = 40
+) -> go.Figure:
+    """Apply the shared look: finding as title, metric as subtitle, date and source at the foot."""
+    wrapped = wrap(title, title_width)
+    title_lines = wrapped.count("<br>") + 1
+    top = 56 + 26 * title_lines + (22 if subtitle else 0)
+    figure.update_layout(
+        title={
+            "text": wrapped,
+            "subtitle": {"text": subtitle, "font": {"size": BODY_SIZE, "color": MUTED}},
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+            "yref": "container",
+            "font": {"size": TITLE_SIZE, "color": INK},
+        },
+        font={"family": FONT_FAMILY, "size": BODY_SIZE, "color": INK},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=height + 26 * (title_lines - 1),
+        margin={"l": 16, "r": 24, "t": top, "b": 64},
+        legend={"orientation": "h", "yanchor": "bottom", "y": -0.01, "x": 1, "xanchor": "right", "yref": "container"},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        separators=".,",
+    )
+    figure.add_annotation(
+        text=footer.text(lang),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-48,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": FOOTER_SIZE, "color": MUTED},
+    )
+    figure.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    figure.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    return figure
+
+
+def chart_config(filename: str) -> dict:
+    """The plotly toolbar: PNG at 1600×900 and 2× scale with a sensible name; no plotly logo."""
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": filename,
+            "width": IMAGE_WIDTH,
+            "height": IMAGE_HEIGHT,
+            "scale": IMAGE_SCALE,
+        },
+    }
+
+
+def _metric_value(value: float, metric: dict, qualifier: str | None, lang: str) -> str:
+    return format_value(value, metric["unit"], qualifier or EXACT, lang, metric.get("unit_en", ""))
+
+
+def target_bullets(
+    rows: pd.DataFrame,
+    metrics: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    footer: Footer,
+    lang: str,
+    title_width: float = 40,
+) -> go.Figure:
+    """Each target as a bar of percent complete, with the target (100%) and expected-to-date markers.
+
+    `rows` are progress rows with a target; `metrics` is the registry indexed by metric_id. Bars are
+    coloured by status and labelled with the figure, the target and the status in words.
+    """
+    rows = rows[rows["target"].notna()].reset_index(drop=True)
+    labels, values, colors, texts, paces, hovers = [], [], [], [], [], []
+    for row in rows.to_dict("records"):
+        metric = metrics.loc[row["metric_id"]].to_dict()
+        horizon = horizon_words(row, lang)
+        labels.append(f"{metric[f'label_{lang}']}<br><span style='font-size:12px;color:{MUTED}'>{horizon}</span>")
+        percent = row["percent_of_target"] if pd.notna(row["percent_of_target"]) else 0.0
+        values.append(percent)
+        colors.append(status_color(row["status"]))
+        value_text = (
+            _metric_value(row["value"], metric, row["value_qualifier"], lang) if pd.notna(row["value"]) else "—"
+        )
+        target_text = _metric_value(row["target"], metric, row["target_qualifier"], lang)
+        percent, status = format_percent(row["percent_of_target"]), status_label(row["status"], lang)
+        texts.append(f"{value_text} / {target_text} · {percent} · {status}")
+        pace = row["elapsed_share"] * 100 if pd.notna(row["elapsed_share"]) else None
+        paces.append(pace)
+        hovers.append(f"{metric[f'label_{lang}']} · {horizon}<br>{texts[-1]}")
+    figure = go.Figure()
+    axis_end = max([110.0, *[v * 1.18 for v in values]])
+    figure.add_bar(
+        y=labels,
+        x=[axis_end] * len(labels),
+        orientation="h",
+        marker={"color": TRACK},
+        hoverinfo="skip",
+        showlegend=False,
+        width=0.62,
+    )
+    figure.add_bar(
+        y=labels,
+        x=values,
+        orientation="h",
+        marker={"color": colors},
+        text=texts,
+        textposition="outside",
+        cliponaxis=False,
+        hovertext=hovers,
+        hoverinfo="text",
+        name=text("chart.value", lang),
+        showlegend=False,
+        width=0.42,
+    )
+    figure.add_scatter(
+        y=labels,
+        x=[100] * len(labels),
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 30, "line": {"width": 3, "color": INK}},
+        name=text("chart.target", lang) + " (100%)",
+        hoverinfo="skip",
+    )
+    figure.add_scatter(
+        y=[label for label, pace in zip(labels, paces, strict=True) if pace is not None],
+        x=[pace for pace in paces if pace is not None],
+        mode="markers",
+        marker={"symbol": "diamond", "size": 13, "color": PACE, "line": {"width": 1, "color": "white"}},
+        name=text("chart.pace", lang),
+        hoverinfo="skip",
+    )
+    figure.update_layout(barmode="overlay", bargap=0.3)
+    figure.update_xaxes(range=[0, axis_end], ticksuffix="%", title=None)
+    figure.update_yaxes(autorange="reversed", title=None)
+    height = 150 + 92 * max(len(labels), 1)
+    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width)
+
+
+def absolute_bullets(
+    rows: pd.DataFrame, metric: dict, title: str, subtitle: str, footer: Footer, lang: str, title_width: float = 40
+) -> go.Figure:
+    """One metric against each of its targets in the metric's own unit: value bar, target and pace markers."""
+    rows = rows[rows["target"].notna()].sort_values("period_end").reset_index(drop=True)
+    labels = [horizon_words(row, lang) for row in rows.to_dict("records")]
+    labels = [label[:1].upper() + label[1:] for label in labels]
+    figure = go.Figure()
+    axis_end = max([*(rows["target"] * 1.12), *(rows["value"].fillna(0) * 1.25)], default=1)
+    figure.add_bar(
+        y=labels,
+        x=rows["target"],
+        orientation="h",
+        marker={"color": TRACK},
+        hoverinfo="skip",
+        showlegend=False,
+        width=0.62,
+    )
+    texts = []
+    for row in rows.to_dict("records"):
+        value_text = (
+            _metric_value(row["value"], metric, row["value_qualifier"], lang) if pd.notna(row["value"]) else "—"
+        )
+        texts.append(f"{value_text} · {format_percent(row['percent_of_target'])} · {status_label(row['status'], lang)}")
+    figure.add_bar(
+        y=labels,
+        x=rows["value"].fillna(0),
+        orientation="h",
+        marker={"color": [status_color(s) for s in rows["status"]]},
+        text=texts,
+        textposition="outside",
+        cliponaxis=False,
+        hovertext=texts,
+        hoverinfo="text",
+        showlegend=False,
+        width=0.42,
+    )
+    target_texts = [
+        _metric_value(t, metric, q, lang) for t, q in zip(rows["target"], rows["target_qualifier"], strict=True)
+    ]
+    figure.add_scatter(
+        y=labels,
+        x=rows["target"],
+        mode="markers+text",
+        marker={"symbol": "line-ns", "size": 30, "line": {"width": 3, "color": INK}},
+        text=[text("card.target", lang, target=t) for t in target_texts],
+        textposition="top center",
+        textfont={"size": 12, "color": INK},
+        name=text("chart.target", lang),
+        hoverinfo="skip",
+    )
+    paced = rows[rows["expected_to_date"].notna()]
+    figure.add_scatter(
+        y=[labels[i] for i in paced.index],
+        x=paced["expected_to_date"],
+        mode="markers",
+        marker={"symbol": "diamond", "size": 13, "color": PACE, "line": {"width": 1, "color": "white"}},
+        name=text("chart.pace", lang),
+        hovertext=[_metric_value(v, metric, EXACT, lang) for v in paced["expected_to_date"]],
+        hoverinfo="text",
+    )
+    figure.update_layout(barmode="overlay", bargap=0.3)
+    figure.update_xaxes(
+        range=[0, axis_end], title=None, ticksuffix=metric["unit"] if lang == "zh" and metric["unit"] != "元" else ""
+    )
+    figure.update_yaxes(autorange="reversed", title=None)
+    height = 190 + 100 * max(len(labels), 1)
+    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width)
+
+
+def value_bars(
+    items: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    footer: Footer,
+    lang: str,
+    orientation: str = "h",
+    title_width: float = 40,
+    height: int | None = None,
+) -> go.Figure:
+    """Plain comparison bars: items need label, value, unit, unit_en, qualifier and optionally color.
+
+    A lower-bound figure (超过 / 以上) is drawn with a dashed outline and labelled '≥', so it never
+    reads as exact.
+    """
+    items = items.reset_index(drop=True)
+    labels = items["label"].tolist()
+    values = items["value"].astype(float).tolist()
+    colors = items["color"].tolist() if "color" in items else [ACCENT] * len(items)
+    lower_bound = [q == ">=" for q in items["qualifier"]]
+    texts = [
+        format_value(v, u, q, lang, ue)
+        for v, u, q, ue in zip(values, items["unit"], items["qualifier"], items["unit_en"], strict=True)
+    ]
+    figure = go.Figure()
+    bar = {
+        "x": values if orientation == "h" else labels,
+        "y": labels if orientation == "h" else values,
+        "orientation": orientation,
+        "marker": {
+            "color": colors,
+            "line": {
+                "color": [INK if lb else c for lb, c in zip(lower_bound, colors, strict=True)],
+                "width": [2 if lb else 0 for lb in lower_bound],
+            },
+            "pattern": {
+                "shape": ["/" if lb else "" for lb in lower_bound],
+                "fgcolor": "white",
+                "size": 8,
+                "solidity": 0.15,
+            },
+        },
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertext": [f"{label}: {t}" for label, t in zip(labels, texts, strict=True)],
+        "hoverinfo": "text",
+        "showlegend": False,
+    }
+    figure.add_bar(**bar)
+    top = max(values, default=1) * 1.22 or 1
+    if orientation == "h":
+        figure.update_xaxes(range=[0, top], showticklabels=False, showgrid=False)
+        figure.update_yaxes(autorange="reversed")
+        height = height or 140 + 56 * max(len(labels), 1)
+    else:
+        figure.update_yaxes(range=[0, top], showticklabels=False, showgrid=False)
+        height = height or 420
+    if any(lower_bound):
+        figure.add_annotation(
+            text=text("chart.lower_bound_note", lang),
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1,
+            yshift=6,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": FOOTER_SIZE, "color": MUTED},
+        )
+    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width)
+
+
+def parts_and_whole(
+    parts: pd.DataFrame,
+    whole: dict,
+    check: dict | None,
+    title: str,
+    subtitle: str,
+    footer: Footer,
+    lang: str,
+    title_width: float = 40,
+) -> go.Figure:
+    """Parts stacked in one bar beside the whole the source states, with the gap written out.
+
+    `parts` needs label, value; `whole` needs label, value; `check` (a checks row) supplies the gap.
+    """
+    figure = go.Figure()
+    palette = ["#1f4e79", "#4f81bd", "#9dc3e6", "#c9daf0", "#dfe9f5"]
+    parts_label = text("chart.sum_of_parts", lang)
+    for index, part in enumerate(parts.to_dict("records")):
+        figure.add_bar(
+            y=[parts_label],
+            x=[part["value"]],
+            orientation="h",
+            name=f"{part['label']} {part['value']:g}",
+            marker={"color": palette[index % len(palette)]},
+            text=[f"{part['label']}<br>{part['value']:g}"],
+            textposition="inside",
+            insidetextanchor="middle",
+            hoverinfo="name",
+        )
+    figure.add_bar(
+        y=[whole["label"]],
+        x=[whole["value"]],
+        orientation="h",
+        name=whole["label"],
+        marker={"color": "#6b7280"},
+        text=[f"{whole['value']:g}"],
+        textposition="inside",
+        hoverinfo="name",
+        showlegend=False,
+    )
+    total = float(parts["value"].sum())
+    figure.add_annotation(
+        x=total,
+        y=parts_label,
+        text=f"<b>{total:g}</b>",
+        showarrow=False,
+        xanchor="left",
+        xshift=6,
+        font={"size": BODY_SIZE},
+    )
+    if check is not None and pd.notna(check.get("gap")) and check["gap"] != 0:
+        figure.add_shape(
+            type="rect",
+            x0=min(total, whole["value"]),
+            x1=max(total, whole["value"]),
+            y0=-0.45,
+            y1=1.45,
+            line={"color": "#c2410c", "width": 2, "dash": "dot"},
+            fillcolor="rgba(194,65,12,0.08)",
+        )
+    figure.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
+    figure.update_xaxes(range=[0, max(total, whole["value"]) * 1.15], title=None)
+    figure.update_yaxes(autorange="reversed", title=None)
+    return briefing_layout(figure, title, subtitle, footer, lang, height=360, title_width=title_width)
+
+
+def trend(
+    series: pd.DataFrame,
+    target_row: dict | None,
+    metric: dict,
+    title: str,
+    subtitle: str,
+    footer: Footer,
+    lang: str,
+    title_width: float = 40,
+) -> go.Figure:
+    """A metric's figures over time against the straight-line pace to its target."""
+    series = series.sort_values("as_of")
+    figure = go.Figure()
+    if target_row is not None:
+        start, end = pd.Timestamp(target_row["period_start"]), pd.Timestamp(target_row["period_end"])
+        figure.add_scatter(
+            x=[start, end],
+            y=[0, target_row["target"]],
+            mode="lines",
+            line={"color": PACE, "dash": "dash", "width": 2},
+            name=text("chart.pace", lang),
+        )
+        figure.add_scatter(
+            x=[end],
+            y=[target_row["target"]],
+            mode="markers+text",
+            marker={"symbol": "line-ew", "size": 26, "line": {"width": 3, "color": INK}},
+            text=[
+                text(
+                    "card.target",
+                    lang,
+                    target=_metric_value(target_row["target"], metric, target_row["target_qualifier"], lang),
+                )
+            ],
+            textposition="top left",
+            name=text("chart.target", lang),
+        )
+    figure.add_scatter(
+        x=pd.to_datetime(series["as_of"]),
+        y=series["value"],
+        mode="lines+markers+text",
+        line={"color": ACCENT, "width": 3},
+        marker={"size": 10},
+        text=[_metric_value(v, metric, q, lang) for v, q in zip(series["value"], series["qualifier"], strict=True)],
+        textposition="top center",
+        name=text("chart.value", lang),
+    )
+    figure.update_yaxes(rangemode="tozero", title=None)
+    figure.update_xaxes(title=None, tickformat="%Y-%m")
+    return briefing_layout(figure, title, subtitle, footer, lang, height=420, title_width=title_width)
+
+
+def timeline(
+    events: pd.DataFrame, title: str, subtitle: str, footer: Footer, lang: str, title_width: float = 40
+) -> go.Figure:
+    """Events on a time axis, one lane per kind; planned events hollow, held events filled."""
+    events = events.sort_values("date").reset_index(drop=True)
+    lanes = list(dict.fromkeys(events["kind"]))
+    lane_names = {kind: text(f"event.{kind}", lang) for kind in lanes}
+    figure = go.Figure()
+    palette = ["#1f4e79", "#0a7c86", "#7c3aed", "#b45309", "#1a7f37", "#be185d", "#6b7280"]
+    for index, kind in enumerate(lanes):
+        lane = events[events["kind"] == kind]
+        held = lane["status"] == "held"
+        color = palette[index % len(palette)]
+        labels = [
+            f"{format_date(d, lang, p)}<br>{_short(t, 16 if lang == 'zh' else 30)}"
+            for d, p, t in zip(lane["date"], lane["date_precision"], lane[f"title_{lang}"], strict=True)
+        ]
+        figure.add_scatter(
+            x=pd.to_datetime(lane["date"]),
+            y=[lane_names[kind]] * len(lane),
+            mode="markers+text",
+            marker={
+                "size": 16,
+                "color": [color if h else "white" for h in held],
+                "line": {"color": color, "width": 3},
+                "symbol": "circle",
+            },
+            text=labels,
+            textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(lane))],
+            textfont={"size": 11},
+            hovertext=[
+                f"{format_date(d, lang, p)} · {t}" + (f"<br>{f}" if isinstance(f, str) and f else "")
+                for d, p, t, f in zip(
+                    lane["date"], lane["date_precision"], lane[f"title_{lang}"], lane[f"format_{lang}"], strict=True
+                )
+            ],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    first, last = pd.to_datetime(events["date"]).min(), pd.to_datetime(events["date"]).max()
+    figure.update_xaxes(
+        range=[first - pd.Timedelta(days=150), last + pd.Timedelta(days=150)], tickformat="%Y", dtick="M12", title=None
+    )
+    figure.update_yaxes(autorange="reversed", title=None)
+    figure.add_annotation(
+        text=text("chart.planned_hollow", lang),
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1,
+        yshift=6,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": FOOTER_SIZE, "color": MUTED},
+    )
+    height = 200 + 110 * max(len(lanes), 1)
+    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width)
+
+
+def _short(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,200 @@
+"""Consistency checks: where the reply's parts should add up, or its statements should agree, check it.
+
+A mismatch is a finding to show, never to fix: the tiers of projects under way add up to 127, not the 129
+the reply states, and the dashboard says so.
+
+Kinds (data/checks.csv, plus one `sum` per parent metric in the registry):
+- sum            stated whole = sum of parts
+- ratio_percent  stated percent = first operand ÷ second operand × 100
+- exceeds        first operand > stated (the reply claims it was exceeded)
+- equals         stated = operand (the same figure stated in two places)
+- count_events   stated = number of events of a kind listed in the reply
+Operands: 'figure:METRIC', 'target:METRIC:START:END', 'events:KIND:STATUS'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.numbers import format_amount
+from metrics.registry import DEFAULT_REGION
+
+CONSISTENT, MISMATCH, INCOMPLETE = "consistent", "mismatch", "incomplete"
+
+CHECK_COLUMNS = [
+    "check_id",
+    "kind",
+    "label_zh",
+    "label_en",
+    "section",
+    "region_id",
+    "as_of",
+    "parts_zh",
+    "parts_en",
+    "expected",
+    "computed",
+    "gap",
+    "tolerance",
+    "status",
+    "claim_zh",
+    "claim_en",
+]
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A resolved operand: its value and how to name it."""
+
+    value: float | None
+    label_zh: str
+    label_en: str
+    unit: str
+
+
+class Resolver:
+    """Looks operands up in the figures, targets and events of one region."""
+
+    def __init__(
+        self, figures: pd.DataFrame, targets: pd.DataFrame, events: pd.DataFrame, metrics: pd.DataFrame, region: str
+    ):
+        self.figures = figures[figures["region_id"] == region].sort_values("as_of")
+        self.targets = targets[targets["region_id"] == region]
+        self.events = events
+        self.metrics = metrics.set_index("metric_id")
+
+    def resolve(self, reference: str) -> Operand:
+        kind, _, rest = reference.partition(":")
+        if kind == "figure":
+            rows = self.figures[self.figures["metric_id"] == rest]
+            value = float(rows["value"].iloc[-1]) if not rows.empty else None
+            return Operand(value, *self._label(rest))
+        if kind == "target":
+            metric, start, end = rest.split(":")
+            rows = self.targets[
+                (self.targets["metric_id"] == metric)
+                & (pd.to_datetime(self.targets["period_start"]) == pd.Timestamp(start))
+                & (pd.to_datetime(self.targets["period_end"]) == pd.Timestamp(end))
+            ]
+            value = float(rows["target"].iloc[0]) if not rows.empty else None
+            zh, en, unit = self._label(metric)
+            return Operand(value, f"{zh}（{start[:4]}年目标）", f"{en} ({start[:4]} target)", unit)
+        if kind == "events":
+            event_kind, status = rest.split(":")
+            rows = self.events[(self.events["kind"] == event_kind) & (self.events["status"] == status)]
+            years = "、".join(str(pd.Timestamp(d).year) for d in rows["date"])
+            return Operand(
+                float(len(rows)), f"逐年列出的大会（{years}）", f"conferences listed ({years.replace('、', ', ')})", ""
+            )
+        raise ValueError(f"unknown operand {reference!r}")
+
+    def latest_as_of(self, reference: str) -> dt.date | None:
+        kind, _, metric = reference.partition(":")
+        rows = self.figures[self.figures["metric_id"] == metric] if kind == "figure" else pd.DataFrame()
+        return pd.Timestamp(rows["as_of"].iloc[-1]).date() if not rows.empty else None
+
+    def section_of(self, reference: str) -> str:
+        """The reply's section where a figure operand is stated ('' for others)."""
+        kind, _, metric = reference.partition(":")
+        rows = self.figures[self.figures["metric_id"] == metric] if kind == "figure" else pd.DataFrame()
+        return str(rows["section"].iloc[-1] or "") if not rows.empty else ""
+
+    def _label(self, metric: str) -> tuple[str, str, str]:
+        row = self.metrics.loc[metric]
+        return row["label_zh"], row["label_en"], row["unit"]
+
+
+def rollup_checks(metrics: pd.DataFrame) -> pd.DataFrame:
+    """A `sum` check for every parent metric: its children should add up to it."""
+    rows = []
+    children = metrics[metrics["parent_id"] != ""].groupby("parent_id")["metric_id"].apply(list)
+    labels = metrics.set_index("metric_id")
+    for parent, parts in children.items():
+        rows.append(
+            {
+                "check_id": f"{parent}_parts",
+                "kind": "sum",
+                "stated": f"figure:{parent}",
+                "operands": ";".join(f"figure:{part}" for part in parts),
+                "tolerance": "0",
+                "section": "",
+                "label_zh": f"{labels.at[parent, 'label_zh']} = 各分项之和",
+                "label_en": f"{labels.at[parent, 'label_en']} = sum of its parts",
+                "claim_zh": "",
+                "claim_en": "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def run_checks(
+    definitions: pd.DataFrame,
+    figures: pd.DataFrame,
+    targets: pd.DataFrame,
+    events: pd.DataFrame,
+    metrics: pd.DataFrame,
+    region: str = DEFAULT_REGION,
+) -> pd.DataFrame:
+    """Evaluate every check for a region; one row each with parts, expected, computed, gap and status."""
+    resolver = Resolver(figures, targets, events, metrics, region)
+    all_definitions = pd.concat([rollup_checks(metrics), definitions], ignore_index=True)
+    rows = [_evaluate(definition, resolver, region) for definition in all_definitions.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def _evaluate(definition, resolver: Resolver, region: str) -> dict:
+    stated = resolver.resolve(definition.stated)
+    operands = [resolver.resolve(reference) for reference in definition.operands.split(";")]
+    tolerance = float(definition.tolerance or 0)
+    computed = _combine(definition.kind, operands)
+    gap = computed - stated.value if computed is not None and stated.value is not None else None
+    if gap is None:
+        status = INCOMPLETE
+    elif definition.kind == "exceeds":
+        status = CONSISTENT if gap > 0 else MISMATCH
+    else:
+        status = CONSISTENT if abs(gap) <= tolerance else MISMATCH
+    joiner = {"sum": " + ", "ratio_percent": " ÷ "}.get(definition.kind, "；")
+    return {
+        "check_id": definition.check_id,
+        "kind": definition.kind,
+        "label_zh": definition.label_zh,
+        "label_en": definition.label_en,
+        "section": definition.section or resolver.section_of(definition.stated),
+        "region_id": region,
+        "as_of": resolver.latest_as_of(definition.stated) or resolver.latest_as_of(definition.operands.split(";")[0]),
+        "parts_zh": joiner.join(_describe(o, "zh") for o in operands),
+        "parts_en": joiner.join(_describe(o, "en") for o in operands),
+        "expected": stated.value,
+        "computed": computed,
+        "gap": gap,
+        "tolerance": tolerance,
+        "status": status,
+        "claim_zh": definition.claim_zh,
+        "claim_en": definition.claim_en,
+    }
+
+
+def _combine(kind: str, operands: list[Operand]) -> float | None:
+    values = [o.value for o in operands]
+    if any(v is None for v in values):
+        return None
+    if kind == "sum":
+        return float(sum(values))
+    if kind == "ratio_percent":
+        numerator, denominator = values
+        return numerator / denominator * 100 if denominator else None
+    if kind in ("exceeds", "equals", "count_events"):
+        return values[0]
+    raise ValueError(f"unknown check kind {kind!r}")
+
+
+def _describe(operand: Operand, lang: str) -> str:
+    label = operand.label_zh if lang == "zh" else operand.label_en
+    if operand.value is None:
+        return f"{label} —"
+    return (
+        f"{label} {format_amount(operand.value, operand.unit, lang)}" if operand.unit else f"{label} {operand.value:g}"
+    )

@@ -1,0 +1,375 @@
+"""Turn an official's CSV (targets or progress records) into a validated frame, or a list of problems.
+
+Two stages, each reporting every problem at once:
+1. cells → typed values (numbers with units, dates, qualifiers, metric and region names), per cell;
+2. rules across rows (no negatives, known ids, periods in order, no duplicates) with pandera, lazily.
+Every problem carries the file line and column so an official can find it in Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from metrics.csvfile import DEFAULT_SIZE_LIMIT, Problem, RawTable, problem, read_csv_bytes
+from metrics.i18n import text
+from metrics.numbers import EXACT, NumberFormatError, normalise_text, parse_qualifier, parse_quantity, unit_matches
+from metrics.registry import Registry
+
+LINE = "_line"  # hidden column: the file line each row came from
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column an import understands: its canonical name, the headers accepted for it, its kind."""
+
+    name: str
+    aliases: tuple[str, ...]
+    kind: str  # metric | region | date | number | qualifier | text
+    required: bool = False
+    default: str = ""
+    fallback_for: str = ""  # used as this other column when that one is absent (a label for an id)
+
+
+# Columns both import files share (targets and progress records).
+METRIC = Column("metric_id", ("指标编号", "指标代码", "指标ID", "指标", "metric", "metric id"), "metric", required=True)
+METRIC_LABEL = Column("metric_label", ("指标名称", "名称", "label", "metric name"), "metric", fallback_for="metric_id")
+REGION = Column(
+    "region_id", ("地区编号", "地区", "区域", "县市区", "region", "region id"), "region", default="huangshi"
+)
+REGION_NAME = Column("region_name", ("地区名称", "region name"), "region", fallback_for="region_id")
+QUALIFIER = Column("qualifier", ("限定", "限定词", "比较", "qualifier"), "qualifier", default=EXACT)
+SOURCE = Column("source", ("来源", "依据", "source id", "source_id"), "text")
+NOTE = Column("note", ("备注", "说明", "note", "notes"), "text")
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """What one kind of import file holds and the rules its rows obey."""
+
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # columns that identify a row; duplicates are refused
+    duplicate_code: str
+    negative_code: str
+    size_limit: int = DEFAULT_SIZE_LIMIT
+    rules: tuple[tuple[pa.Check, str], ...] = ()  # frame-wide checks and the column each one blames
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    def match_header(self, header: str) -> Column | None:
+        """The column a header names: case, spaces, full-width and a trailing * do not matter."""
+        key = _header_key(header)
+        return next((c for c in self.columns if key in {_header_key(alias) for alias in (c.name, *c.aliases)}), None)
+
+    def recognises(self, header: list[str]) -> bool:
+        """Whether a header row is plausibly this kind of file (most required columns found)."""
+        found = {column.name for cell in header if (column := self.match_header(cell))}
+        required = {c.name for c in self.columns if c.required}
+        return len(found & required) >= max(1, len(required) - 1)
+
+
+@dataclass
+class ParsedFile:
+    """The outcome of reading an import file: rows as a frame, and every problem found."""
+
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    encoding: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _header_key(header: str) -> str:
+    return normalise_text(header).lower().replace(" ", "").replace("_", "").rstrip("*")
+
+
+def parse_file(data: bytes, spec: FileSpec, registry: Registry) -> ParsedFile:
+    """Decode, map headers, read every cell and check the rules; never raises on bad input."""
+    raw = read_csv_bytes(data, spec.recognises, spec.size_limit)
+    parsed = ParsedFile(frame=pd.DataFrame(), problems=list(raw.problems), encoding=raw.encoding)
+    if not raw.ok:
+        return parsed
+    positions, header_problems = _map_header(raw, spec)
+    parsed.problems += header_problems
+    if any(p.severity == "error" for p in header_problems):
+        return parsed
+    records, cell_problems = _read_cells(raw, spec, positions, registry)
+    parsed.problems += cell_problems
+    frame = pd.DataFrame.from_records(records, columns=[LINE, *[c.name for c in spec.columns if c.name in positions]])
+    if frame.empty:
+        return parsed
+    parsed.problems += _check_rules(frame, spec, registry, positions, raw.header)
+    parsed.problems.sort(key=lambda p: (p.severity != "error", p.line or 0, p.column or 0))
+    if parsed.ok:
+        parsed.frame = _complete(frame, spec).drop(columns=LINE)
+    return parsed
+
+
+def _map_header(raw: RawTable, spec: FileSpec) -> tuple[dict[str, int], list[Problem]]:
+    """Canonical column name → 0-based position in the file; problems for missing/extra/duplicate."""
+    positions: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, header in enumerate(raw.header):
+        column = spec.match_header(header)
+        if column is None:
+            if header:
+                problems.append(
+                    problem("extra_column", line=raw.header_line, column=index + 1, value=header, severity="warning")
+                )
+        elif column.name in positions:
+            problems.append(problem("duplicate_column", line=raw.header_line, column=index + 1, value=header))
+        else:
+            positions[column.name] = index
+    for column in spec.columns:
+        if column.fallback_for and column.name in positions and column.fallback_for not in positions:
+            positions[column.fallback_for] = positions.pop(column.name)
+    for column in spec.columns:
+        if column.required and column.name not in positions:
+            aliases = "、".join((column.name, *column.aliases))
+            problems.append(problem("missing_column", line=raw.header_line, value=column.aliases[0], aliases=aliases))
+    return positions, problems
+
+
+def _read_cells(raw: RawTable, spec: FileSpec, positions: dict[str, int], registry: Registry):
+    """Typed values per row; a problem per unreadable cell, naming its line and column."""
+    records: list[dict] = []
+    problems: list[Problem] = []
+    width = len(raw.header)
+    for row in raw.rows:
+        if len(row.cells) > width and any(row.cells[width:]):
+            problems.append(problem("ragged_row", line=row.line, count=len(row.cells), expected=width))
+            continue
+        record: dict = {LINE: row.line}
+        for name, position in positions.items():
+            column = spec.column(name)
+            cell = row.cells[position] if position < len(row.cells) else ""
+            where = {"line": row.line, "column": position + 1, "column_name": raw.header[position]}
+            if not cell:
+                if column.required:
+                    problems.append(problem("empty_required", **where))
+                record[name] = column.default
+                continue
+            try:
+                record[name] = _READERS[column.kind](cell, registry)
+            except _CellError as error:
+                problems.append(problem(error.code, value=cell, **where, **error.fields))
+                record[name] = None
+        metric_id = next((record.get(c.name) for c in spec.columns if c.kind == "metric"), None) or ""
+        _split_number_cells(record, spec, positions, raw, row.line, metric_id, registry, problems)
+        records.append(record)
+    return records, problems
+
+
+def _split_number_cells(record, spec, positions, raw, line, metric_id, registry, problems) -> None:
+    """Numbers carry their qualifier and unit ('500以上', '2000万元'): move and check them."""
+    for column in spec.columns:
+        value = record.get(column.name)
+        if column.kind != "number" or not isinstance(value, tuple):
+            continue
+        quantity, written = value
+        record[column.name] = quantity.value
+        where = {"line": line, "column": positions[column.name] + 1, "column_name": raw.header[positions[column.name]]}
+        if metric_id and metric_id in registry.metric_ids and not unit_matches(quantity.unit, registry.unit(metric_id)):
+            problems.append(
+                problem(
+                    "unit_mismatch", value=written, written=quantity.unit, expected=registry.unit(metric_id), **where
+                )
+            )
+        if "qualifier" in positions and quantity.qualifier != EXACT:
+            stated = record.get("qualifier") or EXACT
+            if stated not in (EXACT, quantity.qualifier):
+                problems.append(problem("conflicting_qualifier", value=written, **where))
+        if quantity.qualifier != EXACT:
+            record["qualifier"] = quantity.qualifier
+
+
+class _CellError(ValueError):
+    def __init__(self, code: str, **fields):
+        super().__init__(code)
+        self.code, self.fields = code, fields
+
+
+def _read_number(cell: str, registry: Registry):
+    try:
+        return parse_quantity(cell), cell
+    except NumberFormatError:
+        raise _CellError("not_a_number") from None
+
+
+def _read_metric(cell: str, registry: Registry) -> str:
+    return registry.resolve_metric(cell) or cell  # unknown ids are reported by the rules, with a suggestion
+
+
+def _read_region(cell: str, registry: Registry) -> str:
+    return registry.resolve_region(cell) or cell
+
+
+def _read_qualifier(cell: str, registry: Registry) -> str:
+    try:
+        return parse_qualifier(cell)
+    except ValueError:
+        raise _CellError("bad_qualifier") from None
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(cell: str) -> dt.date:
+    """2021-01-01, 2021/1/1, 2021.1.1, 2021年1月1日, 20210101, or an Excel serial day number."""
+    text = normalise_text(cell)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+    if re.fullmatch(r"\d{5}", text) and 20000 < int(text) < 80000:  # Excel shows dates as day numbers
+        return _EXCEL_EPOCH + dt.timedelta(days=int(text))
+    raise ValueError(cell)
+
+
+def _read_date(cell: str, registry: Registry) -> dt.date:
+    try:
+        return parse_date(cell)
+    except ValueError:
+        raise _CellError("bad_date") from None
+
+
+def _read_text(cell: str, registry: Registry) -> str:
+    return cell
+
+
+_READERS: dict[str, Callable] = {
+    "metric": _read_metric,
+    "region": _read_region,
+    "date": _read_date,
+    "number": _read_number,
+    "qualifier": _read_qualifier,
+    "text": _read_text,
+}
+
+
+def _schema(spec: FileSpec, registry: Registry) -> pa.DataFrameSchema:
+    """The rules across rows, as a pandera schema validated lazily so every failure is collected."""
+    columns: dict[str, pa.Column] = {}
+    for column in spec.columns:
+        if column.kind == "metric":
+            columns[column.name] = pa.Column(object, pa.Check.isin(registry.metric_ids, error="unknown_metric"))
+        elif column.kind == "region":
+            columns[column.name] = pa.Column(object, pa.Check.isin(registry.region_ids, error="unknown_region"))
+        elif column.kind == "number":
+            columns[column.name] = pa.Column(float, pa.Check.ge(0, error=spec.negative_code), coerce=True)
+    return pa.DataFrameSchema(columns, checks=[check for check, _ in spec.rules], strict=False)
+
+
+def _check_rules(
+    frame: pd.DataFrame, spec: FileSpec, registry: Registry, positions: dict[str, int], header: list[str]
+) -> list[Problem]:
+    """Rule failures from pandera and duplicate keys, each located by line and column."""
+    readable = frame.dropna(subset=[c for c in frame.columns if c != LINE])
+    readable = readable[readable.apply(lambda row: all(v is not None for v in row), axis=1)]
+    problems: list[Problem] = []
+    try:
+        _schema(spec, registry).validate(readable, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        failures = errors.failure_cases.dropna(subset=["index"])
+        seen: set[tuple[str, int]] = set()
+        for failure in failures.itertuples():
+            code, index = failure.check, int(failure.index)
+            column_name = _column_for(code, failure.column, spec)
+            if (code, index) in seen or column_name not in positions:
+                continue
+            seen.add((code, index))
+            problems.append(_rule_problem(code, readable.loc[index], column_name, positions, header, registry))
+    problems += _duplicates(readable, spec, positions, header)
+    return problems
+
+
+def _column_for(code: str, failed_column: str, spec: FileSpec) -> str:
+    """Frame-wide checks report every column; name the one the official should fix."""
+    return next((column for check, column in spec.rules if check.error == code), failed_column)
+
+
+def _rule_problem(code, row, column_name, positions, header, registry) -> Problem:
+    value = row[column_name]
+    fields: dict = {}
+    if code in ("unknown_metric", "unknown_region"):
+        closest = (registry.closest_metric if code == "unknown_metric" else registry.closest_region)(str(value))
+        fields["suggestion"] = (
+            {lang: problem_suggestion(closest, lang) for lang in ("zh", "en")} if closest else {"zh": "", "en": ""}
+        )
+    if code == "period_order":
+        fields["start"] = row["period_start"].isoformat()
+        value = value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return problem(
+        code,
+        line=int(row[LINE]),
+        column=positions[column_name] + 1,
+        column_name=header[positions[column_name]],
+        value=value,
+        **fields,
+    )
+
+
+def problem_suggestion(closest: str, lang: str) -> str:
+    """'，是否是“diagnosis_enterprises”？' — the hint appended to an unknown-id message."""
+    return text("problem.suggestion", lang, value=closest)
+
+
+def _duplicates(frame: pd.DataFrame, spec: FileSpec, positions: dict[str, int], header: list[str]) -> list[Problem]:
+    """A problem on every repeat of a key, naming the line it repeats."""
+    key = [name for name in spec.key if name in frame.columns]
+    problems = []
+    first_line: dict[tuple, int] = {}
+    for row in frame.to_dict("records"):
+        values = tuple(row[name] for name in key)
+        line = row[LINE]
+        if values in first_line:
+            column = positions[key[0]] + 1
+            problems.append(
+                problem(
+                    spec.duplicate_code,
+                    line=line,
+                    column=column,
+                    column_name=header[column - 1],
+                    other=first_line[values],
+                )
+            )
+        else:
+            first_line[values] = line
+    return problems
+
+
+def _complete(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
+    """Add absent optional columns with their defaults, in the spec's order."""
+    for column in spec.columns:
+        if column.fallback_for:
+            continue
+        if column.name not in frame.columns:
+            frame[column.name] = column.default
+        frame[column.name] = (
+            frame[column.name].fillna(column.default) if column.kind != "number" else frame[column.name]
+        )
+    ordered = [LINE, *[c.name for c in spec.columns if not c.fallback_for]]
+    return frame[ordered].reset_index(drop=True)

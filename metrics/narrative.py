@@ -1,0 +1,163 @@
+"""Sentences that say what a briefing would say, generated from the database by templates.
+
+Every number in a sentence is formatted from a database value here; nothing is typed by hand, and a
+lower bound (超过 / 以上) stays a lower bound in the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from metrics.i18n import format_date, text
+from metrics.numbers import AT_LEAST, EXACT, format_amount, format_percent, format_value
+
+
+def _present(value: object) -> bool:
+    return value is not None and value == value
+
+
+def value_words(value: float, metric: Mapping, qualifier: str, lang: str) -> str:
+    """A figure in a sentence: '153家', '超过2,000万元', 'more than ¥20 million', '153 enterprises'."""
+    return format_value(value, metric["unit"], qualifier or EXACT, lang, metric.get("unit_en", ""), style="words")
+
+
+def number_words(value: float, metric: Mapping, qualifier: str, lang: str) -> str:
+    """A figure without its unit word (English phrases carry their own noun): '153', 'more than 40'."""
+    amount = format_amount(value, metric["unit"], lang)
+    if qualifier == AT_LEAST:
+        return text("words.more_than", lang, amount=amount)
+    return amount
+
+
+def target_words(target: float, metric: Mapping, qualifier: str, lang: str) -> str:
+    """A target as plans word it: '152家', '500家以上', 'at least 500 enterprises'."""
+    amount = format_value(target, metric["unit"], EXACT, lang, metric.get("unit_en", ""))
+    return text("words.at_least", lang, amount=amount) if qualifier == AT_LEAST else amount
+
+
+def horizon_words(row: Mapping, lang: str) -> str:
+    """'2021年计划' or '三年行动计划（2021–2023年）'."""
+    start, end = pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"])
+    if row.get("horizon") == "multi_year":
+        return text("horizon.multi_year", lang, start=start.year, end=end.year)
+    return text("horizon.annual", lang, year=start.year)
+
+
+def stated(metric: Mapping, value: float, qualifier: str, lang: str) -> str:
+    """The metric's own phrase with its figure: '已完成153家规上企业智能化诊断' / 'diagnosed 153 enterprises'."""
+    phrase = metric.get(f"phrase_{lang}")
+    fields = {
+        "value": value_words(value, metric, qualifier, lang),
+        "number": number_words(value, metric, qualifier, lang),
+    }
+    if isinstance(phrase, str) and phrase:
+        return phrase.format(**fields)
+    return text("words.label_value", lang, label=metric[f"label_{lang}"], value=fields["value"])
+
+
+def _has_phrase(metric: Mapping, lang: str) -> bool:
+    phrase = metric.get(f"phrase_{lang}")
+    return isinstance(phrase, str) and bool(phrase)
+
+
+def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False) -> str:
+    """How the figure stands against one target, in words, by status; `brief` for chart titles."""
+    status = row["status"]
+    prefix = "clause_brief" if brief else "clause"
+    fields = {
+        "horizon": horizon_words(row, lang),
+        "target": target_words(row["target"], metric, row.get("target_qualifier"), lang),
+    }
+    if _present(row.get("percent_of_target")):
+        fields["percent"] = format_percent(row["percent_of_target"])
+    if _present(row.get("expected_to_date")):
+        expected = row["expected_to_date"]
+        if metric["unit"] not in ("元", "%"):  # 88.6家 is not a number of enterprises: round counts
+            expected = round(expected)
+        fields["expected"] = format_value(expected, metric["unit"], EXACT, lang, metric.get("unit_en", ""))
+    if status == "achieved":
+        exceeded = _present(row.get("value")) and row["value"] > row["target"]
+        if exceeded:
+            gap = format_value(row["value"] - row["target"], metric["unit"], EXACT, lang, metric.get("unit_en", ""))
+            return text(f"{prefix}.exceeded", lang, gap=gap, **fields)
+        return text(f"{prefix}.met", lang, **fields)
+    return text(f"{prefix}.{status}", lang, **fields)
+
+
+def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang: str) -> str:
+    """One sentence for a metric: its latest figure and where it stands against each of its targets.
+
+    e.g. 截至2021年7月13日，全市已完成153家规上企业智能化诊断，超额完成2021年计划（152家）；
+    三年行动计划（2021–2023年）目标500家以上，已完成30.6%，快于进度。
+    """
+    with_value = rows[rows["value"].notna()]
+    if with_value.empty:
+        targeted = rows[rows["target"].notna()]
+        clauses = [status_clause(row, metric, lang) for row in targeted.to_dict("records")]
+        return text("sentence.no_value", lang, label=metric[f"label_{lang}"], clauses=_join(clauses, lang))
+    latest = with_value.sort_values("value_as_of").iloc[-1]
+    lead = text(
+        "sentence.lead" if _has_phrase(metric, lang) else "sentence.lead_label",
+        lang,
+        date=format_date(latest["value_as_of"], lang),
+        region=region_words,
+        stated=stated(metric, latest["value"], latest["value_qualifier"], lang),
+    )
+    targeted = rows[rows["target"].notna()].sort_values("period_end")
+    if targeted.empty:
+        return lead + text("sentence.end", lang)
+    clauses = [status_clause(row, metric, lang) for row in targeted.to_dict("records")]
+    return lead + text("sentence.comma", lang) + _join(clauses, lang) + text("sentence.end", lang)
+
+
+def headline(rows: pd.DataFrame, metric: Mapping, lang: str) -> str:
+    """A chart title that states the finding: '已完成153家规上企业智能化诊断，超额完成2021年计划（152家）'."""
+    with_value = rows[rows["value"].notna()]
+    if with_value.empty:
+        return metric[f"label_{lang}"]
+    latest = with_value.sort_values("value_as_of").iloc[-1]
+    first = stated(metric, latest["value"], latest["value_qualifier"], lang)
+    first = first[:1].upper() + first[1:] if lang == "en" else first
+    targeted = rows[rows["target"].notna()].sort_values("period_end")
+    if targeted.empty:
+        return first
+    clauses = [status_clause(row, metric, lang, brief=True) for row in targeted.to_dict("records")]
+    return first + text("sentence.comma", lang) + _join(clauses, lang)
+
+
+def check_sentence(check: Mapping, lang: str) -> str:
+    """A consistency check in words, gap stated plainly: 分项之和127，比所述129少2."""
+    fields = {
+        "label": check[f"label_{lang}"],
+        "parts": check[f"parts_{lang}"],
+        "expected": _plain(check["expected"]),
+        "computed": _plain(check["computed"]),
+        "gap": _plain(abs(check["gap"])) if _present(check.get("gap")) else "—",
+    }
+    if check["status"] == "incomplete":
+        return text("check.sentence_incomplete", lang, **fields)
+    if check["kind"] == "exceeds":
+        return text("check.sentence_exceeds", lang, **fields)
+    if check["status"] == "consistent":
+        return text("check.sentence_consistent", lang, **fields)
+    direction = "less" if check["gap"] < 0 else "more"
+    return text(f"check.sentence_mismatch_{direction}", lang, **fields)
+
+
+def _plain(value: float) -> str:
+    if not _present(value):
+        return "—"
+    return f"{value:,.1f}".rstrip("0").rstrip(".")
+
+
+def _join(clauses: list[str], lang: str) -> str:
+    return text("sentence.semicolon", lang).join(clauses)
+
+
+def region_words(region: Mapping, lang: str) -> str:
+    """How a sentence names the region: 全市 for the city total, else its name."""
+    if region.get("level") == "city":
+        return text("words.city_total", lang)
+    return region[f"name_{lang}"]

@@ -1,0 +1,185 @@
+"""Progress against targets: percent of target, straight-line pace, and a status in words.
+
+Pace is a straight line from zero at the start of the target period to the target at its end, read at
+the date of the latest figure: a figure from 13 July, for a calendar-year target, is compared with
+194/365 of the target.
+
+Statuses:
+- achieved     the figure has reached the target (a lower bound that reaches it counts: it is at least that)
+- ahead        more than ON_TRACK_TOLERANCE above the expected-to-date value
+- on_track     within ON_TRACK_TOLERANCE (±10%) of the expected-to-date value
+- behind       more than ON_TRACK_TOLERANCE below it, or the period has ended short of the target
+- not_started  the period starts after the latest data
+- no_data      the period has started but no figure falls in it
+- no_target    a figure with no target set
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.numbers import AT_LEAST
+
+# "On track" tolerates being 10% of the expected-to-date value either side of the pace line.
+ON_TRACK_TOLERANCE = 0.10
+
+ACHIEVED, AHEAD, ON_TRACK, BEHIND = "achieved", "ahead", "on_track", "behind"
+NOT_STARTED, NO_DATA, NO_TARGET = "not_started", "no_data", "no_target"
+STATUSES = (ACHIEVED, AHEAD, ON_TRACK, BEHIND, NOT_STARTED, NO_DATA, NO_TARGET)
+
+PROGRESS_COLUMNS = [
+    "metric_id",
+    "region_id",
+    "period_start",
+    "period_end",
+    "horizon",
+    "target",
+    "target_qualifier",
+    "target_source",
+    "value",
+    "value_qualifier",
+    "value_as_of",
+    "value_source",
+    "percent_of_target",
+    "elapsed_share",
+    "expected_to_date",
+    "gap_to_expected",
+    "gap_to_target",
+    "status",
+]
+
+
+def elapsed_share(as_of: dt.date, start: dt.date, end: dt.date) -> float:
+    """Share of the period gone by the end of `as_of`, counting both ends: 0 before it, 1 after it."""
+    total_days = (end - start).days + 1
+    gone = (as_of - start).days + 1
+    return min(max(gone / total_days, 0.0), 1.0)
+
+
+def expected_to_date(target: float, as_of: dt.date, start: dt.date, end: dt.date) -> float:
+    """The value a straight line from 0 at the period start to the target at its end reaches by `as_of`."""
+    return target * elapsed_share(as_of, start, end)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where one figure stands against one target."""
+
+    percent_of_target: float | None
+    elapsed_share: float
+    expected_to_date: float | None
+    status: str
+
+
+def assess(
+    value: float | None, target: float, as_of: dt.date | None, start: dt.date, end: dt.date, reference: dt.date
+) -> Assessment:
+    """Percent, pace and status of `value` (dated `as_of`) against `target` for a period.
+
+    `reference` is the date the data speaks for (the newest figure in the database); it decides
+    whether a period without figures has started.
+    """
+    if value is None or as_of is None:
+        status = NOT_STARTED if reference < start else NO_DATA
+        return Assessment(None, elapsed_share(reference, start, end), None, status)
+    share = elapsed_share(as_of, start, end)
+    expected = target * share
+    percent = value / target * 100 if target else None
+    if as_of < start:
+        return Assessment(percent, 0.0, 0.0, NOT_STARTED)
+    if value >= target:
+        status = ACHIEVED
+    elif as_of >= end:
+        status = BEHIND
+    elif value > expected * (1 + ON_TRACK_TOLERANCE):
+        status = AHEAD
+    elif value >= expected * (1 - ON_TRACK_TOLERANCE):
+        status = ON_TRACK
+    else:
+        status = BEHIND
+    return Assessment(percent, share, expected, status)
+
+
+def horizon(start: dt.date, end: dt.date) -> str:
+    """'annual' for a period of a year or less, 'multi_year' for the three-year plan and longer."""
+    return "annual" if (end - start).days <= 366 else "multi_year"
+
+
+def compute_progress(figures: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date | None = None) -> pd.DataFrame:
+    """One row per target (and per metric and region with figures but no target), with pace and status.
+
+    `figures` needs metric_id, region_id, value, qualifier, as_of, source_id; `targets` needs metric_id,
+    region_id, period_start, period_end, target, qualifier, source. Figures after `as_of` are ignored.
+    """
+    figures = figures.copy()
+    figures["as_of"] = pd.to_datetime(figures["as_of"]).dt.date
+    if as_of is not None:
+        figures = figures[figures["as_of"] <= as_of]
+    reference = as_of or (figures["as_of"].max() if not figures.empty else dt.date.today())
+    figures = figures.sort_values("as_of")
+    by_series = {key: group for key, group in figures.groupby(["metric_id", "region_id"], sort=False)}
+
+    rows = []
+    targeted: set[tuple[str, str]] = set()
+    for target in targets.itertuples(index=False):
+        start, end = _as_date(target.period_start), _as_date(target.period_end)
+        key = (target.metric_id, target.region_id)
+        targeted.add(key)
+        series = by_series.get(key)
+        in_period = series[(series["as_of"] >= start) & (series["as_of"] <= end)] if series is not None else None
+        latest = in_period.iloc[-1] if in_period is not None and not in_period.empty else None
+        value = float(latest["value"]) if latest is not None else None
+        dated = latest["as_of"] if latest is not None else None
+        result = assess(value, float(target.target), dated, start, end, reference)
+        rows.append(
+            {
+                "metric_id": target.metric_id,
+                "region_id": target.region_id,
+                "period_start": start,
+                "period_end": end,
+                "horizon": horizon(start, end),
+                "target": float(target.target),
+                "target_qualifier": target.qualifier,
+                "target_source": target.source,
+                "value": value,
+                "value_qualifier": latest["qualifier"] if latest is not None else None,
+                "value_as_of": dated,
+                "value_source": latest["source_id"] if latest is not None else None,
+                "percent_of_target": result.percent_of_target,
+                "elapsed_share": result.elapsed_share,
+                "expected_to_date": result.expected_to_date,
+                "gap_to_expected": value - result.expected_to_date
+                if value is not None and result.expected_to_date is not None
+                else None,
+                "gap_to_target": value - float(target.target) if value is not None else None,
+                "status": result.status,
+            }
+        )
+    for key, series in by_series.items():
+        if key in targeted:
+            continue
+        latest = series.iloc[-1]
+        rows.append(
+            {
+                "metric_id": key[0],
+                "region_id": key[1],
+                "value": float(latest["value"]),
+                "value_qualifier": latest["qualifier"],
+                "value_as_of": latest["as_of"],
+                "value_source": latest["source_id"],
+                "status": NO_TARGET,
+            }
+        )
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def is_lower_bound(qualifier: str | None) -> bool:
+    """Whether a figure is stated as 'at least' (超过 / 以上 / 多)."""
+    return qualifier == AT_LEAST
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else pd.Timestamp(value).date()

@@ -1,0 +1,74 @@
+-- Queries the pages run. Parameters are bound (:name), never formatted into the SQL.
+
+-- name: meta()
+-- Build information: data_version, built_at.
+SELECT key, value FROM meta;
+
+-- name: progress_for_region(region_id)
+-- Progress rows of one region with the metric's labels, unit and display order.
+SELECT p.*, m.label_zh, m.label_en, m.unit, m.unit_en, m.category, m.key_order, m.parent_id,
+       m.definition_zh, m.definition_en, m.phrase_zh, m.phrase_en
+FROM progress p
+JOIN metrics m USING (metric_id)
+WHERE p.region_id = :region_id
+ORDER BY m.key_order NULLS LAST, p.metric_id, p.period_end NULLS LAST;
+
+-- name: figures_for_region(region_id)
+-- Every figure of one region, newest first.
+SELECT * FROM figures
+WHERE region_id = :region_id
+ORDER BY metric_id, as_of DESC;
+
+-- name: all_figures()
+-- Every figure with its source, for the sources page.
+SELECT * FROM figures
+ORDER BY figure_id NULLS LAST, metric_id, region_id, as_of;
+
+-- name: series(metric_id, region_id)
+-- One metric's figures over time in one region, oldest first.
+SELECT as_of, value, qualifier, origin, source_zh, source_en, section, evidence
+FROM figures
+WHERE metric_id = :metric_id AND region_id = :region_id
+ORDER BY as_of;
+
+-- name: all_targets()
+-- Every target with the metric's labels.
+SELECT t.*, m.label_zh, m.label_en, m.unit, m.unit_en,
+       r.name_zh AS region_zh, r.name_en AS region_en,
+       s.short_zh AS source_zh, s.short_en AS source_en
+FROM targets t
+JOIN metrics m USING (metric_id)
+JOIN regions r USING (region_id)
+LEFT JOIN sources s ON s.source_id = t.source
+ORDER BY m.key_order NULLS LAST, t.metric_id, t.region_id, t.period_start, t.period_end;
+
+-- name: all_checks()
+-- Consistency checks and their gaps.
+SELECT * FROM checks ORDER BY status DESC, check_id;
+
+-- name: entities_by_role()
+SELECT * FROM entities ORDER BY role, name_zh;
+
+-- name: all_events()
+SELECT * FROM events ORDER BY date, event_id;
+
+-- name: metrics()
+SELECT * FROM metrics ORDER BY key_order NULLS LAST, category, metric_id;
+
+-- name: regions_with_data()
+-- Regions that have at least one figure or target, city first.
+SELECT r.* FROM regions r
+WHERE r.region_id IN (SELECT region_id FROM figures UNION SELECT region_id FROM targets)
+ORDER BY CASE r.level WHEN 'province' THEN 0 WHEN 'city' THEN 1 WHEN 'county' THEN 2 ELSE 3 END, r.admin_code, r.region_id;
+
+-- name: sources()
+SELECT * FROM sources ORDER BY date;
+
+
+-- name: update_dates()
+-- Dates the data was updated: each source's date and each recorded figure's date, newest first.
+SELECT DISTINCT as_of FROM (
+    SELECT date AS as_of FROM sources
+    UNION SELECT as_of FROM progress_records
+)
+ORDER BY as_of DESC;

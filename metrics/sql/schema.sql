@@ -1,0 +1,85 @@
+-- The dashboard database, rebuilt from data/*.csv by `python -m metrics build`.
+
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE metrics (
+    metric_id VARCHAR PRIMARY KEY, label_zh VARCHAR, label_en VARCHAR, unit VARCHAR, unit_en VARCHAR,
+    category VARCHAR, direction VARCHAR, parent_id VARCHAR, key_order INTEGER,
+    definition_zh VARCHAR, definition_en VARCHAR,
+    phrase_zh VARCHAR, phrase_en VARCHAR  -- how a sentence states the figure: 已完成{value}规上企业智能化诊断
+);
+
+CREATE TABLE regions (
+    region_id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, level VARCHAR, parent_id VARCHAR,
+    admin_code VARCHAR
+);
+
+CREATE TABLE sources (
+    source_id VARCHAR PRIMARY KEY, doc_number VARCHAR, issuer_zh VARCHAR, issuer_en VARCHAR,
+    addressee_zh VARCHAR, addressee_en VARCHAR, date DATE, title_zh VARCHAR, title_en VARCHAR,
+    short_zh VARCHAR, short_en VARCHAR, file VARCHAR
+);
+
+-- Figures the reply states, curated with their evidence.
+CREATE TABLE reported_figures (
+    figure_id VARCHAR PRIMARY KEY, metric_id VARCHAR, region_id VARCHAR, value DOUBLE, unit VARCHAR,
+    qualifier VARCHAR, as_of DATE, source_id VARCHAR, section VARCHAR, as_written VARCHAR,
+    derivation VARCHAR, event_id VARCHAR, evidence VARCHAR, note VARCHAR
+);
+
+-- Figures officials record after the reply.
+CREATE TABLE progress_records (
+    metric_id VARCHAR, region_id VARCHAR, as_of DATE, value DOUBLE, qualifier VARCHAR, source VARCHAR,
+    note VARCHAR
+);
+
+CREATE TABLE targets (
+    metric_id VARCHAR, region_id VARCHAR, period_start DATE, period_end DATE, target DOUBLE,
+    qualifier VARCHAR, source VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR
+);
+
+CREATE TABLE entities (
+    name_zh VARCHAR, name_en VARCHAR, entity_type VARCHAR, role VARCHAR, section VARCHAR, evidence VARCHAR
+);
+
+CREATE TABLE events (
+    event_id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, kind VARCHAR, status VARCHAR,
+    title_zh VARCHAR, title_en VARCHAR, format_zh VARCHAR, format_en VARCHAR, location_zh VARCHAR,
+    location_en VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR
+);
+
+CREATE TABLE checks (
+    check_id VARCHAR, kind VARCHAR, label_zh VARCHAR, label_en VARCHAR, section VARCHAR, region_id VARCHAR,
+    as_of DATE, parts_zh VARCHAR, parts_en VARCHAR, expected DOUBLE, computed DOUBLE, gap DOUBLE,
+    tolerance DOUBLE, status VARCHAR, claim_zh VARCHAR, claim_en VARCHAR
+);
+
+CREATE TABLE progress (
+    metric_id VARCHAR, region_id VARCHAR, period_start DATE, period_end DATE, horizon VARCHAR,
+    target DOUBLE, target_qualifier VARCHAR, target_source VARCHAR, value DOUBLE, value_qualifier VARCHAR,
+    value_as_of DATE, value_source VARCHAR, percent_of_target DOUBLE, elapsed_share DOUBLE,
+    expected_to_date DOUBLE, gap_to_expected DOUBLE, gap_to_target DOUBLE, status VARCHAR
+);
+
+-- Every figure, from the reply or recorded since, with its labels and where it comes from.
+CREATE VIEW figures AS
+SELECT
+    f.figure_id, f.metric_id, m.label_zh, m.label_en, m.category, f.region_id,
+    r.name_zh AS region_zh, r.name_en AS region_en, f.value, f.unit, m.unit_en, f.qualifier, f.as_of,
+    f.source_id, s.short_zh AS source_zh, s.short_en AS source_en, f.section, f.evidence, f.as_written,
+    f.derivation, f.event_id, f.note, 'reply' AS origin
+FROM reported_figures f
+JOIN metrics m USING (metric_id)
+JOIN regions r USING (region_id)
+LEFT JOIN sources s USING (source_id)
+UNION ALL
+SELECT
+    NULL AS figure_id, p.metric_id, m.label_zh, m.label_en, m.category, p.region_id,
+    r.name_zh AS region_zh, r.name_en AS region_en, p.value, m.unit, m.unit_en, p.qualifier, p.as_of,
+    s.source_id, coalesce(s.short_zh, p.source) AS source_zh, coalesce(s.short_en, p.source) AS source_en,
+    NULL AS section, NULL AS evidence, NULL AS as_written, 'recorded' AS derivation, NULL AS event_id,
+    p.note, 'record' AS origin
+FROM progress_records p
+JOIN metrics m USING (metric_id)
+JOIN regions r USING (region_id)
+LEFT JOIN sources s ON s.source_id = p.source;

@@ -1,0 +1,73 @@
+"""Writing tables as CSV bytes that Excel, WPS and git all read the same way."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+BOM = "\ufeff"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain_number(value: object) -> str:
+    """152.0 → '152', 0.5 → '0.5', None → ''."""
+    if value is None or value != value:
+        return ""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def to_csv_bytes(frame: pd.DataFrame, number_columns: tuple[str, ...] = (), escape_formulas: bool = False) -> bytes:
+    """UTF-8 with BOM, LF line ends, numbers without '.0'; optionally neutralise spreadsheet formulas.
+
+    Escaping prefixes an apostrophe to text cells that start with = + - @ so Excel shows them as text
+    instead of running them (CSV injection); number columns are left alone.
+    """
+    out = frame.copy()
+    for column in number_columns:
+        if column in out.columns:
+            out[column] = out[column].map(plain_number)
+    if escape_formulas:
+        for column in out.columns:
+            if column not in number_columns:
+                out[column] = out[column].map(_escape_formula)
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n")
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _escape_formula(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def diff_rows(old: pd.DataFrame, new: pd.DataFrame, key: list[str], values: list[str]) -> pd.DataFrame:
+    """Rows added, removed or changed between two versions of a keyed table.
+
+    Returns one row per difference: change ('added' | 'removed' | 'changed'), the key columns, and
+    old_<column> / new_<column> for each value column.
+    """
+    merged = old[key + values].merge(new[key + values], on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
+    rows = []
+    for row in merged.to_dict("records"):
+        olds = {f"old_{c}": row[f"{c}_old"] for c in values}
+        news = {f"new_{c}": row[f"{c}_new"] for c in values}
+        if row["_merge"] == "right_only":
+            change = "added"
+        elif row["_merge"] == "left_only":
+            change = "removed"
+        elif any(not _same(row[f"{c}_old"], row[f"{c}_new"]) for c in values):
+            change = "changed"
+        else:
+            continue
+        rows.append({"change": change, **{k: row[k] for k in key}, **olds, **news})
+    columns = ["change", *key, *[f"old_{c}" for c in values], *[f"new_{c}" for c in values]]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _same(a: object, b: object) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    return a == b

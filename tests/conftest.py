@@ -1,0 +1,35 @@
+"""Shared fixtures: every test works on its own copy of data/, never on the real one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from metrics.build import build
+from metrics.registry import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the data CSVs, with DASHBOARD_DATA_DIR pointing at it."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder, ignore=shutil.ignore_patterns("*.duckdb", "history", ".*"))
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def built(data_dir: Path) -> Path:
+    """The private copy with its database built."""
+    build(data_dir)
+    return data_dir
+
+
+@pytest.fixture
+def registry(data_dir: Path) -> Registry:
+    return Registry.load(data_dir)

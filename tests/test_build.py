@@ -1,0 +1,91 @@
+"""The database build: complete, idempotent, atomic, and never replaced by invalid data."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from metrics.build import BuildError, build
+from metrics.queries import data_version, fetch
+
+
+def test_database_holds_every_figure_with_its_source(built: Path):
+    figures = fetch("all_figures")
+    assert len(figures) == 38
+    expected_columns = {"metric_id", "label_zh", "label_en", "region_id", "value", "unit", "qualifier", "as_of"}
+    assert expected_columns | {"section", "evidence", "source_zh"} <= set(figures.columns)
+    diagnosis = figures.set_index("metric_id").loc["diagnosis_enterprises"]
+    assert diagnosis["value"] == 153 and diagnosis["section"] == "二（一）" and "153家" in diagnosis["evidence"]
+    assert str(diagnosis["as_of"])[:10] == "2021-07-13"
+    assert figures.set_index("metric_id").loc["retrofit_investment", "value"] == 4_000_000_000
+
+
+def test_county_funding_is_stored_against_the_combined_county_units(built: Path):
+    figures = fetch("all_figures").set_index("metric_id")
+    assert figures.at["funding_county_level", "region_id"] == "daye_yangxin_kaifaqu"
+    assert figures.at["funding_county_level", "qualifier"] == ">="
+
+
+def test_progress_table_has_both_horizons_for_diagnosis(built: Path):
+    progress = fetch("progress_for_region", region_id="huangshi")
+    diagnosis = progress[progress.metric_id == "diagnosis_enterprises"].set_index("horizon")
+    assert diagnosis.at["annual", "status"] == "achieved"
+    assert diagnosis.at["multi_year", "status"] == "ahead"
+    assert diagnosis.at["multi_year", "percent_of_target"] == pytest.approx(30.6)
+
+
+def test_build_is_idempotent(built: Path):
+    first = data_version()
+    database = (built / "dashboard.duckdb").read_bytes()
+    result = build(built)
+    assert not result.rebuilt and result.data_version == first
+    assert (built / "dashboard.duckdb").read_bytes() == database
+
+
+def test_build_notices_a_changed_file(built: Path):
+    before = data_version()
+    path = built / "targets.csv"
+    path.write_bytes(path.read_bytes().replace(b",152,", b",160,"))
+    assert build(built).rebuilt
+    assert data_version() != before
+
+
+def test_invalid_data_leaves_the_old_database(built: Path):
+    before = (built / "dashboard.duckdb").read_bytes()
+    (built / "targets.csv").write_text("metric_id,period_start,period_end,target\nnope,2021-01-01,2021-12-31,-1\n")
+    with pytest.raises(BuildError) as error:
+        build(built)
+    assert "targets.csv" in str(error.value) and "第2行" in str(error.value)
+    assert (built / "dashboard.duckdb").read_bytes() == before
+
+
+def test_a_reader_during_builds_always_sees_a_complete_database(built: Path):
+    database = built / "dashboard.duckdb"
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def read_repeatedly() -> None:
+        reads = 0
+        while not stop.is_set() or reads < 20:
+            try:
+                with duckdb.connect(str(database), read_only=True) as connection:
+                    figures = connection.execute("SELECT count(*) FROM figures").fetchone()[0]
+                    checks = connection.execute("SELECT count(*) FROM checks").fetchone()[0]
+                if (figures, checks) != (38, 5):
+                    failures.append(f"partial database: {figures} figures, {checks} checks")
+            except duckdb.Error as error:
+                failures.append(repr(error))
+            reads += 1
+
+    reader = threading.Thread(target=read_repeatedly)
+    reader.start()
+    try:
+        for _ in range(8):
+            build(built, force=True)
+    finally:
+        stop.set()
+        reader.join()
+    assert not failures

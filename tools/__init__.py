@@ -1,0 +1,1 @@
+"""Developer tools shared by browser tests, benchmarks and screenshots."""

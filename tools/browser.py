@@ -1,0 +1,114 @@
+"""Serve the dashboard on a free loopback port and drive it with Debian's chromium through Playwright.
+
+Nothing here downloads a browser: Playwright is pointed at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_healthy(base_url: str, timeout: float = 60) -> float:
+    """Seconds until /_stcore/health answers ok; raises TimeoutError after `timeout`."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return time.perf_counter() - started
+        time.sleep(0.1)
+    raise TimeoutError(f"{base_url} not healthy after {timeout}s")
+
+
+@contextlib.contextmanager
+def serve(script: str = "dashboard.py", port: int | None = None, env: dict | None = None) -> Iterator[str]:
+    """Run `streamlit run script` on 127.0.0.1 and yield its base URL; stop it afterwards."""
+    port = port or free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base_url)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """A Playwright browser on Debian's chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_until_painted(page, timeout: float = 30_000) -> int:
+    """Wait for the app to finish running and every plotly chart on the page to draw; returns the count."""
+    page.wait_for_selector("[data-testid='stMain'] [data-testid='stHeading']", timeout=timeout)
+    # The run is over when the status widget (shown while a script runs) has gone, twice in a row.
+    for _ in range(2):
+        page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=timeout)
+        page.wait_for_timeout(250)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(
+               chart => chart.querySelector(".main-svg") !== null)""",
+        timeout=timeout,
+    )
+    return page.locator("[data-testid='stPlotlyChart']").count()

@@ -1,0 +1,36 @@
+"""Screenshot every page in both languages: python -m tools.screenshots [--out artifacts/screens]."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tools.browser import chromium, serve, wait_until_painted
+
+PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "sources"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=Path("artifacts/screens"))
+    parser.add_argument("--pages", nargs="*", default=PAGES)
+    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=720)
+    parser.add_argument("--query", default="", help="extra query string, e.g. shot=1")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with serve() as base_url, chromium() as browser:
+        page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        for name in args.pages:
+            for lang in ("zh", "en"):
+                query = "&".join(q for q in (f"lang={lang}", args.query) if q)
+                path_part = "" if name == PAGES[0] else name  # the default page lives at /
+                page.goto(f"{base_url}/{path_part}?{query}")
+                charts = wait_until_painted(page)
+                path = args.out / f"{name}_{lang}_{args.width}.png"
+                page.screenshot(path=path, full_page=True)
+                print(f"{path} ({charts} charts)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The sidebar's choices (language, region, as-of date), kept in the URL so a reload or a shared link
+keeps them, and the translation shortcut pages use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from metrics.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, text
+from metrics.registry import DEFAULT_REGION
+from ui import data
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs to know about the viewer's choices."""
+
+    lang: str
+    region_id: str
+    as_of: dt.date | None  # None: the latest data
+
+    def t(self, key: str, /, **fields: object) -> str:
+        return text(key, self.lang, **fields)
+
+
+def _query(name: str, default: str) -> str:
+    return st.query_params.get(name, default)
+
+
+def language() -> str:
+    """The language from the URL (?lang=en), Chinese by default."""
+    lang = _query("lang", DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def sidebar() -> Context:
+    """Draw the sidebar controls and return the viewer's context."""
+    lang = language()
+    chosen = st.sidebar.segmented_control(
+        text("sidebar.language", lang),
+        options=list(LANGUAGES),
+        format_func=LANGUAGE_NAMES.get,
+        default=lang,
+        key="language",
+    )
+    if chosen and chosen != lang:
+        st.query_params["lang"] = chosen
+        st.rerun()
+
+    regions = data.fetch("regions_with_data")
+    region_ids = regions["region_id"].tolist() or [DEFAULT_REGION]
+    names = dict(zip(regions["region_id"], regions[f"name_{lang}"], strict=True))
+    wanted = _query("region", DEFAULT_REGION)
+    region_id = st.sidebar.selectbox(
+        text("sidebar.region", lang),
+        region_ids,
+        index=region_ids.index(wanted) if wanted in region_ids else 0,
+        format_func=lambda r: names.get(r, r),
+        key="region",
+    )
+    _remember("region", region_id, DEFAULT_REGION)
+
+    as_of = _as_of_choice(lang)
+    return Context(lang=lang, region_id=region_id, as_of=as_of)
+
+
+def _as_of_choice(lang: str) -> dt.date | None:
+    """The as-of selector, shown only when more than one update (a source or a recorded date) exists."""
+    updates = data.fetch("update_dates")
+    dates = [pd.Timestamp(d).date() for d in updates["as_of"]]
+    if len(dates) <= 1:
+        return None
+    latest = text("sidebar.latest", lang)
+    options = ["latest", *[d.isoformat() for d in dates[1:]]]
+    wanted = _query("asof", "latest")
+    chosen = st.sidebar.selectbox(
+        text("sidebar.as_of", lang),
+        options,
+        index=options.index(wanted) if wanted in options else 0,
+        format_func=lambda o: f"{latest}（{format_date(dates[0], lang)}）" if o == "latest" else format_date(o, lang),
+        key="as_of",
+    )
+    _remember("asof", chosen, "latest")
+    return None if chosen == "latest" else dt.date.fromisoformat(chosen)
+
+
+def _remember(name: str, value: str, default: str) -> None:
+    if value == default:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = value
+
+
+def current() -> Context:
+    """The context the navigation computed for this run."""
+    return st.session_state["context"]

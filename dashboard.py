@@ -19,6 +19,13 @@ st.session_state["context"] = context = sidebar()
 
 PAGES = [
     ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
+    ("pages/diagnosis.py", "page.diagnosis", ":material/troubleshoot:", "diagnosis"),
+    ("pages/retrofit.py", "page.retrofit", ":material/precision_manufacturing:", "retrofit"),
+    ("pages/funding.py", "page.funding", ":material/payments:", "funding"),
+    ("pages/benchmarks.py", "page.benchmarks", ":material/workspace_premium:", "benchmarks"),
+    ("pages/activities.py", "page.activities", ":material/event:", "activities"),
+    ("pages/targets.py", "page.targets", ":material/flag:", "targets"),
+    ("pages/sources.py", "page.sources", ":material/menu_book:", "sources"),
 ]
 navigation = st.navigation(
     [

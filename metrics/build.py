@@ -113,11 +113,11 @@ def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
     registry = Registry.load(folder)
     problems: list[tuple[str, Problem]] = []
     tables = {
-        "metrics": registry.metrics,
+        "metrics": _in_file_order(registry.metrics),
         "regions": registry.regions,
         "sources": registry.sources,
         "reported_figures": read_reference_csv(folder / "figures.csv"),
-        "entities": read_reference_csv(folder / "entities.csv"),
+        "entities": _in_file_order(read_reference_csv(folder / "entities.csv")),
         "events": read_reference_csv(folder / "events.csv"),
         "check_definitions": read_reference_csv(folder / "checks.csv"),
     }
@@ -138,6 +138,11 @@ def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
     if problems:
         raise BuildError(problems)
     return tables
+
+
+def _in_file_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Remember each row's position: the reply lists enterprises in an order worth keeping."""
+    return frame.assign(sort_order=range(len(frame)))
 
 
 def _header_only(data: bytes) -> bool:

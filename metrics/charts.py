@@ -81,40 +81,51 @@ def _cut_index(value: str, width: float) -> int:
 
 
 def briefing_layout(
-    figure: go.Figure, title: str, subtitle: str, footer: Footer, lang: str, height: int = 420, title_width: float = 40
+    figure: go.Figure,
+    title: str,
+    subtitle: str,
+    footer: Footer,
+    lang: str,
+    height: int = 420,
+    title_width: float = 40,
+    right: int = 24,
 ) -> go.Figure:
     """Apply the shared look: finding as title, metric as subtitle, date and source at the foot."""
     wrapped = wrap(title, title_width)
     title_lines = wrapped.count("<br>") + 1
-    top = 56 + 26 * title_lines + (22 if subtitle else 0)
+    top = 68 + 27 * title_lines + (26 if subtitle else 0)
     figure.update_layout(
         title={
             "text": wrapped,
             "subtitle": {"text": subtitle, "font": {"size": BODY_SIZE, "color": MUTED}},
             "x": 0.01,
             "xanchor": "left",
-            "y": 0.98,
+            "y": 1,
             "yanchor": "top",
             "yref": "container",
+            "pad": {"t": 20},
             "font": {"size": TITLE_SIZE, "color": INK},
         },
         font={"family": FONT_FAMILY, "size": BODY_SIZE, "color": INK},
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height + 26 * (title_lines - 1),
-        margin={"l": 16, "r": 24, "t": top, "b": 64},
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.01, "x": 1, "xanchor": "right", "yref": "container"},
+        margin={"l": 16, "r": right, "t": top, "b": 78},
+        # Top right, above the plot: at the foot it would collide with the source line on narrow screens.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right", "yref": "paper"},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         separators=".,",
     )
+    # Anchored right: long category labels push the plot's left edge far right, and a footer hung
+    # from there would run off the figure.
     figure.add_annotation(
         text=footer.text(lang),
         xref="paper",
         yref="paper",
-        x=0,
+        x=1,
         y=0,
-        yshift=-48,
-        xanchor="left",
+        yshift=-52,
+        xanchor="right",
         yanchor="top",
         showarrow=False,
         font={"size": FOOTER_SIZE, "color": MUTED},
@@ -143,6 +154,84 @@ def _metric_value(value: float, metric: dict, qualifier: str | None, lang: str) 
     return format_value(value, metric["unit"], qualifier or EXACT, lang, metric.get("unit_en", ""))
 
 
+def _bullets(
+    labels: list[str],
+    values: list[float],
+    targets: list[float],
+    paces: list[float | None],
+    statuses: list[str],
+    texts: list[str],
+    hovers: list[str],
+    axis_end: float,
+    lang: str,
+    target_texts: list[str] | None = None,
+) -> go.Figure:
+    """The shared bullet drawing: a track per row, the value bar in its status colour, a target line,
+    a pace diamond, and the figure/percent/status written in a column right of the plot."""
+    figure = go.Figure()
+    figure.add_bar(
+        y=labels,
+        x=[axis_end] * len(labels),
+        orientation="h",
+        marker={"color": TRACK},
+        hoverinfo="skip",
+        showlegend=False,
+        width=0.66,
+    )
+    figure.add_bar(
+        y=labels,
+        x=values,
+        orientation="h",
+        marker={"color": [status_color(s) for s in statuses]},
+        hovertext=hovers,
+        hoverinfo="text",
+        showlegend=False,
+        width=0.42,
+    )
+    figure.add_scatter(
+        y=labels,
+        x=targets,
+        mode="markers+text" if target_texts else "markers",
+        marker={"symbol": "line-ns", "size": 34, "line": {"width": 3, "color": INK}},
+        text=target_texts,
+        textposition="top center",
+        textfont={"size": 12, "color": INK},
+        name=text("chart.target", lang),
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
+    paced = [(label, pace) for label, pace in zip(labels, paces, strict=True) if pace is not None]
+    figure.add_scatter(
+        y=[label for label, _ in paced],
+        x=[pace for _, pace in paced],
+        mode="markers",
+        marker={"symbol": "diamond", "size": 14, "color": PACE, "line": {"width": 1.5, "color": "white"}},
+        name=text("chart.pace", lang),
+        hoverinfo="skip",
+    )
+    for label, value_text, status in zip(labels, texts, statuses, strict=True):
+        figure.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="left",
+            xshift=12,
+            y=label,
+            yref="y",
+            showarrow=False,
+            align="left",
+            text=f"{value_text}<br>{_status_html(status, lang)}",
+            font={"size": BODY_SIZE, "color": INK},
+        )
+    figure.update_layout(barmode="overlay", bargap=0.3)
+    figure.update_xaxes(range=[0, axis_end], title=None)
+    figure.update_yaxes(autorange="reversed", title=None)
+    return figure
+
+
+def _status_html(status: str, lang: str) -> str:
+    return f"<span style='color:{status_color(status)}'><b>{status_label(status, lang)}</b></span>"
+
+
 def target_bullets(
     rows: pd.DataFrame,
     metrics: pd.DataFrame,
@@ -158,69 +247,33 @@ def target_bullets(
     coloured by status and labelled with the figure, the target and the status in words.
     """
     rows = rows[rows["target"].notna()].reset_index(drop=True)
-    labels, values, colors, texts, paces, hovers = [], [], [], [], [], []
+    labels, values, paces, texts, hovers = [], [], [], [], []
     for row in rows.to_dict("records"):
         metric = metrics.loc[row["metric_id"]].to_dict()
         horizon = horizon_words(row, lang)
         labels.append(f"{metric[f'label_{lang}']}<br><span style='font-size:12px;color:{MUTED}'>{horizon}</span>")
-        percent = row["percent_of_target"] if pd.notna(row["percent_of_target"]) else 0.0
-        values.append(percent)
-        colors.append(status_color(row["status"]))
-        value_text = (
-            _metric_value(row["value"], metric, row["value_qualifier"], lang) if pd.notna(row["value"]) else "—"
-        )
-        target_text = _metric_value(row["target"], metric, row["target_qualifier"], lang)
-        percent, status = format_percent(row["percent_of_target"]), status_label(row["status"], lang)
-        texts.append(f"{value_text} / {target_text} · {percent} · {status}")
-        pace = row["elapsed_share"] * 100 if pd.notna(row["elapsed_share"]) else None
-        paces.append(pace)
+        values.append(row["percent_of_target"] if pd.notna(row["percent_of_target"]) else 0.0)
+        paces.append(row["elapsed_share"] * 100 if pd.notna(row["elapsed_share"]) else None)
+        value_text = _short_value(row["value"], metric, row["value_qualifier"], lang)
+        target_text = _short_value(row["target"], metric, row["target_qualifier"], lang)
+        texts.append(f"{value_text} / {target_text} · {format_percent(row['percent_of_target'])}")
         hovers.append(f"{metric[f'label_{lang}']} · {horizon}<br>{texts[-1]}")
-    figure = go.Figure()
-    axis_end = max([110.0, *[v * 1.18 for v in values]])
-    figure.add_bar(
-        y=labels,
-        x=[axis_end] * len(labels),
-        orientation="h",
-        marker={"color": TRACK},
-        hoverinfo="skip",
-        showlegend=False,
-        width=0.62,
+    axis_end = max([110.0, *[v * 1.05 for v in values]])
+    figure = _bullets(
+        labels, values, [100.0] * len(labels), paces, rows["status"].tolist(), texts, hovers, axis_end, lang
     )
-    figure.add_bar(
-        y=labels,
-        x=values,
-        orientation="h",
-        marker={"color": colors},
-        text=texts,
-        textposition="outside",
-        cliponaxis=False,
-        hovertext=hovers,
-        hoverinfo="text",
-        name=text("chart.value", lang),
-        showlegend=False,
-        width=0.42,
-    )
-    figure.add_scatter(
-        y=labels,
-        x=[100] * len(labels),
-        mode="markers",
-        marker={"symbol": "line-ns", "size": 30, "line": {"width": 3, "color": INK}},
-        name=text("chart.target", lang) + " (100%)",
-        hoverinfo="skip",
-    )
-    figure.add_scatter(
-        y=[label for label, pace in zip(labels, paces, strict=True) if pace is not None],
-        x=[pace for pace in paces if pace is not None],
-        mode="markers",
-        marker={"symbol": "diamond", "size": 13, "color": PACE, "line": {"width": 1, "color": "white"}},
-        name=text("chart.pace", lang),
-        hoverinfo="skip",
-    )
-    figure.update_layout(barmode="overlay", bargap=0.3)
-    figure.update_xaxes(range=[0, axis_end], ticksuffix="%", title=None)
-    figure.update_yaxes(autorange="reversed", title=None)
+    figure.update_xaxes(ticksuffix="%")
+    figure.update_layout(margin={"r": 230})
     height = 150 + 92 * max(len(labels), 1)
-    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width)
+    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width, right=230)
+
+
+def _short_value(value: float, metric: dict, qualifier: str | None, lang: str) -> str:
+    """A figure in a chart's text column: with its unit in Chinese, bare in English (the label says it)."""
+    if value is None or value != value:
+        return "—"
+    unit_en = "" if lang == "en" else metric.get("unit_en", "")
+    return format_value(value, metric["unit"], qualifier or EXACT, lang, unit_en)
 
 
 def absolute_bullets(
@@ -230,67 +283,32 @@ def absolute_bullets(
     rows = rows[rows["target"].notna()].sort_values("period_end").reset_index(drop=True)
     labels = [horizon_words(row, lang) for row in rows.to_dict("records")]
     labels = [label[:1].upper() + label[1:] for label in labels]
-    figure = go.Figure()
-    axis_end = max([*(rows["target"] * 1.12), *(rows["value"].fillna(0) * 1.25)], default=1)
-    figure.add_bar(
-        y=labels,
-        x=rows["target"],
-        orientation="h",
-        marker={"color": TRACK},
-        hoverinfo="skip",
-        showlegend=False,
-        width=0.62,
-    )
-    texts = []
-    for row in rows.to_dict("records"):
-        value_text = (
-            _metric_value(row["value"], metric, row["value_qualifier"], lang) if pd.notna(row["value"]) else "—"
-        )
-        texts.append(f"{value_text} · {format_percent(row['percent_of_target'])} · {status_label(row['status'], lang)}")
-    figure.add_bar(
-        y=labels,
-        x=rows["value"].fillna(0),
-        orientation="h",
-        marker={"color": [status_color(s) for s in rows["status"]]},
-        text=texts,
-        textposition="outside",
-        cliponaxis=False,
-        hovertext=texts,
-        hoverinfo="text",
-        showlegend=False,
-        width=0.42,
-    )
-    target_texts = [
-        _metric_value(t, metric, q, lang) for t, q in zip(rows["target"], rows["target_qualifier"], strict=True)
+    texts = [
+        f"{_short_value(r['value'], metric, r['value_qualifier'], lang)} · {format_percent(r['percent_of_target'])}"
+        for r in rows.to_dict("records")
     ]
-    figure.add_scatter(
-        y=labels,
-        x=rows["target"],
-        mode="markers+text",
-        marker={"symbol": "line-ns", "size": 30, "line": {"width": 3, "color": INK}},
-        text=[text("card.target", lang, target=t) for t in target_texts],
-        textposition="top center",
-        textfont={"size": 12, "color": INK},
-        name=text("chart.target", lang),
-        hoverinfo="skip",
+    target_texts = [
+        text("card.target", lang, target=_short_value(t, metric, q, lang))
+        for t, q in zip(rows["target"], rows["target_qualifier"], strict=True)
+    ]
+    axis_end = max([*(rows["target"] * 1.08), *(rows["value"].fillna(0) * 1.1)], default=1)
+    paces = [None if pd.isna(p) else p for p in rows["expected_to_date"]]
+    figure = _bullets(
+        labels,
+        rows["value"].fillna(0).tolist(),
+        rows["target"].tolist(),
+        paces,
+        rows["status"].tolist(),
+        texts,
+        texts,
+        axis_end,
+        lang,
+        target_texts=target_texts,
     )
-    paced = rows[rows["expected_to_date"].notna()]
-    figure.add_scatter(
-        y=[labels[i] for i in paced.index],
-        x=paced["expected_to_date"],
-        mode="markers",
-        marker={"symbol": "diamond", "size": 13, "color": PACE, "line": {"width": 1, "color": "white"}},
-        name=text("chart.pace", lang),
-        hovertext=[_metric_value(v, metric, EXACT, lang) for v in paced["expected_to_date"]],
-        hoverinfo="text",
-    )
-    figure.update_layout(barmode="overlay", bargap=0.3)
-    figure.update_xaxes(
-        range=[0, axis_end], title=None, ticksuffix=metric["unit"] if lang == "zh" and metric["unit"] != "元" else ""
-    )
-    figure.update_yaxes(autorange="reversed", title=None)
+    if lang == "zh" and metric["unit"] not in ("元", "%"):
+        figure.update_xaxes(ticksuffix=metric["unit"])
     height = 190 + 100 * max(len(labels), 1)
-    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width)
+    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width, right=200)
 
 
 def value_bars(
@@ -309,7 +327,7 @@ def value_bars(
     reads as exact.
     """
     items = items.reset_index(drop=True)
-    labels = items["label"].tolist()
+    labels = [wrap(label, 14 if lang == "zh" else 16) for label in items["label"]]
     values = items["value"].astype(float).tolist()
     colors = items["color"].tolist() if "color" in items else [ACCENT] * len(items)
     lower_bound = [q == ">=" for q in items["qualifier"]]
@@ -395,6 +413,7 @@ def parts_and_whole(
             textposition="inside",
             insidetextanchor="middle",
             hoverinfo="name",
+            showlegend=False,
         )
     figure.add_bar(
         y=[whole["label"]],
@@ -499,8 +518,8 @@ def timeline(
         held = lane["status"] == "held"
         color = palette[index % len(palette)]
         labels = [
-            f"{format_date(d, lang, p)}<br>{_short(t, 16 if lang == 'zh' else 30)}"
-            for d, p, t in zip(lane["date"], lane["date_precision"], lane[f"title_{lang}"], strict=True)
+            f"{format_date(d, lang, p)}<br>{label}"
+            for d, p, label in zip(lane["date"], lane["date_precision"], lane[f"label_{lang}"], strict=True)
         ]
         figure.add_scatter(
             x=pd.to_datetime(lane["date"]),
@@ -515,6 +534,7 @@ def timeline(
             text=labels,
             textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(lane))],
             textfont={"size": 11},
+            cliponaxis=False,
             hovertext=[
                 f"{format_date(d, lang, p)} · {t}" + (f"<br>{f}" if isinstance(f, str) and f else "")
                 for d, p, t, f in zip(
@@ -526,9 +546,9 @@ def timeline(
         )
     first, last = pd.to_datetime(events["date"]).min(), pd.to_datetime(events["date"]).max()
     figure.update_xaxes(
-        range=[first - pd.Timedelta(days=150), last + pd.Timedelta(days=150)], tickformat="%Y", dtick="M12", title=None
+        range=[first - pd.Timedelta(days=200), last + pd.Timedelta(days=260)], tickformat="%Y", dtick="M12", title=None
     )
-    figure.update_yaxes(autorange="reversed", title=None)
+    figure.update_yaxes(range=[len(lanes) - 0.4, -0.7], title=None)
     figure.add_annotation(
         text=text("chart.planned_hollow", lang),
         xref="paper",
@@ -541,9 +561,5 @@ def timeline(
         showarrow=False,
         font={"size": FOOTER_SIZE, "color": MUTED},
     )
-    height = 200 + 110 * max(len(lanes), 1)
+    height = 200 + 84 * max(len(lanes), 1)
     return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width)
-
-
-def _short(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -8,9 +8,10 @@ import pandas as pd
 
 from metrics import narrative
 from metrics.charts import Footer
-from metrics.i18n import text
+from metrics.i18n import format_date, text
 from metrics.numbers import EXACT, format_percent, format_value
 from metrics.style import status_label
+from metrics.tablefile import to_csv_bytes
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,24 @@ def metric_meta(row: dict) -> dict:
     return {key: row.get(key) for key in keys}
 
 
-def cards(progress: pd.DataFrame, lang: str) -> list[Card]:
-    """One card per key metric (registry key_order), in order, with each of its targets."""
-    keyed = progress[progress["key_order"].notna()].sort_values(["key_order", "period_end"])
+def cards(progress: pd.DataFrame, lang: str, metric_ids: list[str] | None = None) -> list[Card]:
+    """One card per metric with each of its targets: the given metrics in order, else the key metrics."""
+    if metric_ids is None:
+        chosen = progress[progress["key_order"].notna()].sort_values(["key_order", "period_end"])
+    else:
+        order = {metric_id: index for index, metric_id in enumerate(metric_ids)}
+        chosen = progress[progress["metric_id"].isin(order)]
+        chosen = chosen.assign(_order=chosen["metric_id"].map(order)).sort_values(["_order", "period_end"])
     result = []
-    for metric_id, rows in keyed.groupby("metric_id", sort=False):
+    for metric_id, rows in chosen.groupby("metric_id", sort=False):
         first = rows.iloc[0].to_dict()
         meta = metric_meta(first)
         with_value = rows[rows["value"].notna()]
         latest = with_value.sort_values("value_as_of").iloc[-1].to_dict() if not with_value.empty else first
+        # English cards show the bare number: the label names the unit and a long word would be cut.
+        unit_word = meta["unit_en"] if lang == "zh" else ""
         value = (
-            format_value(latest["value"], meta["unit"], latest["value_qualifier"] or EXACT, lang, meta["unit_en"])
+            format_value(latest["value"], meta["unit"], latest["value_qualifier"] or EXACT, lang, unit_word)
             if pd.notna(latest.get("value"))
             else "—"
         )
@@ -127,3 +135,55 @@ def footer(
     used = [s for s in dict.fromkeys(rows[source_column].dropna()) if s] if source_column in rows else []
     joined = text("sentence.semicolon", lang).join(names.get(s, s) for s in used)
     return Footer(as_of=as_of, source=joined or names.get("reply_2021_50", ""))
+
+
+SOURCE_COLUMNS = ["metric", "region", "value", "as_of", "section", "evidence", "source", "note"]
+
+
+def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every figure as the Sources page lists it: label, region, value as stated, date, section, words."""
+    return pd.DataFrame(
+        {
+            "metric": figures[f"label_{lang}"],
+            "region": figures[f"region_{lang}"],
+            "value": [
+                format_value(v, u, q or EXACT, lang, ue, style="words")
+                for v, u, q, ue in zip(
+                    figures["value"], figures["unit"], figures["qualifier"], figures["unit_en"], strict=True
+                )
+            ],
+            "as_of": [format_date(d, lang) for d in figures["as_of"]],
+            "section": figures["section"].fillna(""),
+            "evidence": figures["evidence"].fillna(""),
+            "source": figures[f"source_{lang}"].fillna(""),
+            "note": figures["note"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def filter_sources(
+    table: pd.DataFrame, figures: pd.DataFrame, query: str, category: str | None, section: str | None
+) -> pd.DataFrame:
+    """Rows whose text contains the query (any column, case-insensitive), in a category and section."""
+    keep = pd.Series(True, index=table.index)
+    if query:
+        needle = query.strip().lower()
+        haystack = (
+            table.astype(str).agg(" ".join, axis=1).str.lower() + " " + figures["metric_id"].reset_index(drop=True)
+        )
+        keep &= haystack.str.contains(needle, regex=False)
+    if category:
+        keep &= figures["category"].reset_index(drop=True) == category
+    if section:
+        keep &= figures["section"].reset_index(drop=True) == section
+    return table[keep]
+
+
+def source_csv(table: pd.DataFrame) -> bytes:
+    """The table for Excel: UTF-8 with BOM, and cells starting = + - @ escaped so they cannot run."""
+    return to_csv_bytes(table, escape_formulas=True)
+
+
+def target_texts(targets: pd.DataFrame, lang: str) -> list[str]:
+    """Targets as plans word them: '152家', '500家以上', 'at least 500 enterprises'."""
+    return [narrative.target_words(row["target"], row, row["qualifier"], lang) for row in targets.to_dict("records")]

@@ -236,3 +236,12 @@ def read_version(table: str, snapshot: str) -> bytes:
     """The bytes of one version by its snapshot file name."""
     path = _history_folder(table) / Path(snapshot).name
     return path.read_bytes()
+
+
+def last_changed(table: str) -> dt.datetime | None:
+    """When the live table last changed: its newest history entry, else the file's modification time."""
+    entries = _read_log(table)
+    if entries:
+        return dt.datetime.fromisoformat(entries[-1].saved_at)
+    path = live_path(table)
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, CHINA_TIME) if path.exists() else None

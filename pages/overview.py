@@ -4,41 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import charts, report
+from metrics import chart_catalog, report
 from ui import data, render
 from ui.context import current
 
 context = current()
-progress = data.progress(context.region_id, context.as_of)
-sources = data.fetch("sources")
-region = data.fetch("regions_with_data").set_index("region_id").loc[context.region_id].to_dict()
-checks = data.fetch("all_checks")
-checks = checks[checks["region_id"] == context.region_id]
+reader = data.reader(context.as_of)
+figures = reader.figures(context.region_id)
+render.page_header(context, "page.overview", figures)
 
-footer = report.footer(progress, sources, context.lang)
-render.page_header(context, "page.overview", render.as_of_caption(context, footer.as_of, footer.source))
-
+progress = reader.progress(context.region_id)
 if progress.empty:
     st.info(context.t("empty.region"), icon=":material/info:")
     st.stop()
 
+checks = reader.fetch("all_checks")
+checks = checks[checks["region_id"] == context.region_id]
 st.subheader(context.t("overview.summary"))
-for point in report.key_points(progress, checks, region, context.lang):
+for point in report.key_points(progress, checks, reader.region(context.region_id), context.lang):
     st.markdown(f"- {point}")
 
 st.subheader(context.t("overview.key_metrics"))
-key_cards = report.cards(progress, context.lang)
-for start in range(0, len(key_cards), 4):
-    columns = st.columns(4)
-    for column, key_card in zip(columns, key_cards[start : start + 4], strict=False):
-        with column:
-            render.card(key_card, context)
+cards = report.cards(progress, context.lang)
+render.card_grid(cards, context)
 
-targeted = progress[progress["target"].notna()]
-if not targeted.empty:
-    metrics = data.fetch("metrics").set_index("metric_id")
-    title = context.t("overview.progress_chart")
-    figure = charts.target_bullets(
-        targeted, metrics, title, "", report.footer(targeted, sources, context.lang), context.lang
-    )
-    render.chart(figure, "overview_progress", context)
+render.chart_or_empty(
+    chart_catalog.overview_progress(reader, context.region_id, context.lang), context, "empty.no_target"
+)

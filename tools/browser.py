@@ -112,3 +112,18 @@ def wait_until_painted(page, timeout: float = 30_000) -> int:
         timeout=timeout,
     )
     return page.locator("[data-testid='stPlotlyChart']").count()
+
+
+def full_page_screenshot(page, path, width: int) -> None:
+    """Streamlit scrolls inside its main block, so grow the viewport to the content, then capture."""
+    height = page.evaluate(
+        """() => Math.max(
+               ...[...document.querySelectorAll("[data-testid='stMain'], [data-testid='stMainBlockContainer']")]
+                   .map(el => el.scrollHeight),
+               window.innerHeight)"""
+    )
+    original = page.viewport_size
+    page.set_viewport_size({"width": width, "height": int(height) + 40})
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(original)

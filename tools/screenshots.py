@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tools.browser import chromium, serve, wait_until_painted
+from tools.browser import chromium, full_page_screenshot, serve, wait_until_painted
 
 PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "sources"]
 
@@ -28,7 +28,7 @@ def main() -> None:
                 page.goto(f"{base_url}/{path_part}?{query}")
                 charts = wait_until_painted(page)
                 path = args.out / f"{name}_{lang}_{args.width}.png"
-                page.screenshot(path=path, full_page=True)
+                full_page_screenshot(page, path, args.width)
                 print(f"{path} ({charts} charts)")
 
 

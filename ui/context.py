@@ -13,8 +13,6 @@ from metrics.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, text
 from metrics.registry import DEFAULT_REGION
 from ui import data
 
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
-
 
 @dataclass(frozen=True)
 class Context:
@@ -44,7 +42,7 @@ def sidebar() -> Context:
     chosen = st.sidebar.segmented_control(
         text("sidebar.language", lang),
         options=list(LANGUAGES),
-        format_func=LANGUAGE_NAMES.get,
+        format_func=lambda code: text(f"language.{code}", code),  # each language named in itself
         default=lang,
         key="language",
     )
@@ -98,4 +96,11 @@ def _remember(name: str, value: str, default: str) -> None:
 
 def current() -> Context:
     """The context the navigation computed for this run."""
+    if "context" not in st.session_state:
+        # A page's own URL opened as the server's first visit: Streamlit runs it as a legacy
+        # pages/ app, without dashboard.py. Switch that mode off and rerun through the navigation.
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["context"]

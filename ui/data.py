@@ -18,7 +18,7 @@ import streamlit as st
 from metrics import paths, queries
 from metrics.build import BuildError, build, input_fingerprint
 from metrics.csvfile import Problem
-from metrics.progress import compute_progress
+from metrics.reader import Reader
 
 
 @dataclass
@@ -68,18 +68,23 @@ def fetch(name: str, **parameters: object) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _progress_at(database: str, version: str, region_id: str, as_of: dt.date) -> pd.DataFrame:
-    figures = fetch("figures_for_region", region_id=region_id)
-    targets = fetch("all_targets")
-    targets = targets[targets["region_id"] == region_id]
-    progress = compute_progress(figures, targets, as_of=as_of)
-    metrics = fetch("metrics")
-    return progress.merge(metrics, on="metric_id", how="left")
+def _progress(database: str, version: str, region_id: str, as_of: dt.date | None) -> pd.DataFrame:
+    return CachedReader(Path(database), as_of).progress_uncached(region_id)
 
 
-def progress(region_id: str, as_of: dt.date | None) -> pd.DataFrame:
-    """Progress rows for a region; as of the latest data, or recomputed as of an earlier update."""
-    if as_of is None:
-        return fetch("progress_for_region", region_id=region_id)
-    state = data_state()
-    return _progress_at(str(paths.database_path()), state.version, region_id, as_of)
+class CachedReader(Reader):
+    """The metrics Reader, with every query cached under the current data version."""
+
+    def fetch(self, name: str, **parameters: object) -> pd.DataFrame:
+        return fetch(name, **parameters)
+
+    def progress_uncached(self, region_id: str) -> pd.DataFrame:
+        return Reader.progress(self, region_id)
+
+    def progress(self, region_id: str) -> pd.DataFrame:
+        return _progress(str(paths.database_path()), data_state().version, region_id, self.as_of)
+
+
+def reader(as_of: dt.date | None) -> CachedReader:
+    """The reader pages use for the viewer's as-of choice."""
+    return CachedReader(paths.database_path(), as_of)

@@ -7,8 +7,10 @@ import html
 import plotly.graph_objects as go
 import streamlit as st
 
+from metrics import report
 from metrics.charts import chart_config
 from metrics.i18n import format_date
+from metrics.numbers import format_value
 from metrics.report import Card
 from metrics.style import CHECK_COLORS, status_color
 from ui import data
@@ -31,15 +33,24 @@ def check_chip(status: str, label: str) -> str:
     return chip(label, CHECK_COLORS.get(status, "#9ca3af"))
 
 
-def page_header(context: Context, title_key: str, caption: str = "") -> None:
-    """Page title, and under it what the page shows and how fresh it is."""
+def page_header(context: Context, title_key: str, figures=None) -> None:
+    """Page title, the data date and source of what it shows, and a banner if the data files are invalid."""
     st.title(context.t(title_key))
-    if caption:
-        st.caption(caption)
+    if figures is not None and not figures.empty:
+        footer = report.footer(figures, data.fetch("sources"), context.lang, "as_of", "source_id")
+        st.caption(footer.text(context.lang))
     problems = data.data_state().problems
     if problems:
         lines = "\n".join(f"- {name}：{p.message(context.lang)}" for name, p in problems[:8])
         st.error(f"{context.t('banner.invalid_data')}\n\n{lines}", icon=":material/error:")
+
+
+def card_grid(cards: list[Card], context: Context, per_row: int = 3) -> None:
+    """Cards in rows; three per row keeps values like ≥2,000万元 whole at 1280 px."""
+    for start in range(0, len(cards), per_row):
+        for column, item in zip(st.columns(per_row), cards[start : start + per_row], strict=False):
+            with column:
+                card(item, context)
 
 
 def card(card: Card, context: Context) -> None:
@@ -54,13 +65,15 @@ def card(card: Card, context: Context) -> None:
             st.caption(context.t("empty.no_target"))
         for line in card.targets:
             st.markdown(
-                f"{status_chip(line.status, line.status_text)} "
-                f"**{html.escape(line.horizon)}** {html.escape(context.t('card.target', target=line.target))} · "
-                f"{html.escape(context.t('card.percent_of_target', percent=line.percent))}",
-                unsafe_allow_html=True,
+                f"{status_chip(line.status, line.status_text)} **{html.escape(line.horizon)}**", unsafe_allow_html=True
             )
+            details = [
+                context.t("card.target", target=line.target),
+                context.t("card.percent_of_target", percent=line.percent),
+            ]
             if line.status in ("ahead", "on_track", "behind"):
-                st.caption(context.t("card.expected", expected=line.expected))
+                details.append(context.t("card.expected", expected=line.expected))
+            st.caption(" · ".join(details))
 
 
 def chart(figure: go.Figure, name: str, context: Context) -> None:
@@ -69,5 +82,61 @@ def chart(figure: go.Figure, name: str, context: Context) -> None:
     st.plotly_chart(figure, config=chart_config(filename), key=f"chart_{name}", theme=None)
 
 
-def as_of_caption(context: Context, as_of, source: str) -> str:
-    return context.t("footer.source", date=format_date(as_of, context.lang), source=source)
+def chart_or_empty(spec, context: Context, empty_key: str = "empty.no_data") -> None:
+    """A catalog chart, or the page's empty state when it has nothing to draw (never a blank chart)."""
+    if spec is None:
+        st.info(context.t(empty_key), icon=":material/info:")
+        return
+    chart(spec.figure, spec.name, context)
+
+
+def evidence(figures, metric_ids: list[str], context: Context) -> None:
+    """What the reply says for these figures: section, words and date, in a collapsed table."""
+    rows = figures[figures["metric_id"].isin(metric_ids)].copy()
+    if rows.empty:
+        return
+    lang = context.lang
+    rows["shown"] = [
+        format_value(v, u, q, lang, ue)
+        for v, u, q, ue in zip(rows["value"], rows["unit"], rows["qualifier"], rows["unit_en"], strict=True)
+    ]
+    rows["as_of_text"] = [format_date(d, lang) for d in rows["as_of"]]
+    table = rows[[f"label_{lang}", "shown", "as_of_text", "section", "evidence", f"source_{lang}"]]
+    table.columns = [
+        context.t(f"column.{name}") for name in ("metric", "value", "as_of", "section", "evidence", "source")
+    ]
+    with st.expander(context.t("evidence.heading"), icon=":material/format_quote:"):
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def entity_names(entities, role: str, context: Context) -> str:
+    """The names the reply gives for a role, joined: 大冶特钢、东贝电器、… ."""
+    names = entities[entities["role"] == role][f"name_{context.lang}"].drop_duplicates().tolist()
+    return context.t("words.list_separator").join(names)
+
+
+def figure_text(figure, context: Context, style: str = "words") -> str:
+    """A figure row as words: '7家', '超过2,000万元', 'more than ¥20 million'."""
+    metrics = data.fetch("metrics").set_index("metric_id")
+    unit_en = metrics.at[figure.name, "unit_en"] if figure.name in metrics.index else ""
+    return format_value(figure["value"], figure["unit"], figure["qualifier"], context.lang, unit_en, style=style)
+
+
+def entity_table(entities, roles: list[str], context: Context) -> None:
+    """The enterprises and institutions the reply names, one line per role, in the reply's order."""
+    lang = context.lang
+    lines = []
+    for role in roles:
+        named = entities[entities["role"] == role]
+        if named.empty:
+            continue
+        names = context.t("words.list_separator").join(named[f"name_{lang}"].drop_duplicates())
+        sections = "、".join(named["section"].unique())
+        lines.append(
+            f"- **{context.t(f'role.{role}')}**（{sections}）：{names}"
+            if lang == "zh"
+            else f"- **{context.t(f'role.{role}')}** ({sections}): {names}"
+        )
+    if lines:
+        with st.expander(context.t("benchmarks.named"), expanded=True, icon=":material/apartment:"):
+            st.markdown("\n".join(lines))

@@ -11,7 +11,7 @@ SELECT p.*, m.label_zh, m.label_en, m.unit, m.unit_en, m.category, m.key_order, 
 FROM progress p
 JOIN metrics m USING (metric_id)
 WHERE p.region_id = :region_id
-ORDER BY m.key_order NULLS LAST, p.metric_id, p.period_end NULLS LAST;
+ORDER BY m.key_order NULLS LAST, m.sort_order, p.period_end NULLS LAST;
 
 -- name: figures_for_region(region_id)
 -- Every figure of one region, newest first.
@@ -40,20 +40,20 @@ FROM targets t
 JOIN metrics m USING (metric_id)
 JOIN regions r USING (region_id)
 LEFT JOIN sources s ON s.source_id = t.source
-ORDER BY m.key_order NULLS LAST, t.metric_id, t.region_id, t.period_start, t.period_end;
+ORDER BY m.key_order NULLS LAST, m.sort_order, t.region_id, t.period_start, t.period_end;
 
 -- name: all_checks()
 -- Consistency checks and their gaps.
 SELECT * FROM checks ORDER BY status DESC, check_id;
 
 -- name: entities_by_role()
-SELECT * FROM entities ORDER BY role, name_zh;
+SELECT * FROM entities ORDER BY sort_order;
 
 -- name: all_events()
 SELECT * FROM events ORDER BY date, event_id;
 
 -- name: metrics()
-SELECT * FROM metrics ORDER BY key_order NULLS LAST, category, metric_id;
+SELECT * FROM metrics ORDER BY sort_order;
 
 -- name: regions_with_data()
 -- Regions that have at least one figure or target, city first.

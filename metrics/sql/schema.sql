@@ -6,7 +6,8 @@ CREATE TABLE metrics (
     metric_id VARCHAR PRIMARY KEY, label_zh VARCHAR, label_en VARCHAR, unit VARCHAR, unit_en VARCHAR,
     category VARCHAR, direction VARCHAR, parent_id VARCHAR, key_order INTEGER,
     definition_zh VARCHAR, definition_en VARCHAR,
-    phrase_zh VARCHAR, phrase_en VARCHAR  -- how a sentence states the figure: 已完成{value}规上企业智能化诊断
+    phrase_zh VARCHAR, phrase_en VARCHAR,  -- how a sentence states the figure: 已完成{value}规上企业智能化诊断
+    sort_order INTEGER  -- the registry file's row order, which follows the reply
 );
 
 CREATE TABLE regions (
@@ -39,11 +40,13 @@ CREATE TABLE targets (
 );
 
 CREATE TABLE entities (
-    name_zh VARCHAR, name_en VARCHAR, entity_type VARCHAR, role VARCHAR, section VARCHAR, evidence VARCHAR
+    name_zh VARCHAR, name_en VARCHAR, entity_type VARCHAR, role VARCHAR, section VARCHAR, evidence VARCHAR,
+    sort_order INTEGER  -- the order the reply names them in
 );
 
 CREATE TABLE events (
     event_id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, kind VARCHAR, status VARCHAR,
+    label_zh VARCHAR, label_en VARCHAR,  -- short label for a timeline
     title_zh VARCHAR, title_en VARCHAR, format_zh VARCHAR, format_en VARCHAR, location_zh VARCHAR,
     location_en VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR
 );

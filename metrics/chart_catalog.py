@@ -1,0 +1,317 @@
+"""Every chart the dashboard shows, by name, built from a Reader: the pages and the briefing deck both
+call these, so a chart on screen and on a slide are the same chart with the same numbers.
+
+Each builder returns a ChartSpec (figure, name, finding) or None when there is nothing to draw, in
+which case the page shows its empty state instead of a blank chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics import charts, narrative, report
+from metrics.i18n import text
+from metrics.numbers import AT_LEAST, EXACT
+from metrics.reader import Reader
+from metrics.report import metric_meta
+from metrics.style import ACCENT, CHECK_COLORS, status_label
+
+
+@dataclass
+class ChartSpec:
+    """A finished chart: its figure, a file-name stem, and the finding a slide states under its title."""
+
+    name: str
+    figure: go.Figure
+    finding: str
+
+
+def _metric(reader: Reader, metric_id: str) -> dict:
+    metrics = reader.fetch("metrics").set_index("metric_id")
+    return {"metric_id": metric_id, **metrics.loc[metric_id].to_dict()}
+
+
+def _footer_for_figures(reader: Reader, figures: pd.DataFrame, lang: str) -> charts.Footer:
+    return report.footer(figures, reader.fetch("sources"), lang, date_column="as_of", source_column="source_id")
+
+
+def _items(
+    reader: Reader, region_id: str, metric_ids: list[str], lang: str, colors: dict | None = None
+) -> pd.DataFrame:
+    """Latest figures of some metrics as bar items (label, value, unit, qualifier), in the given order."""
+    latest = reader.latest(region_id)
+    metrics = reader.fetch("metrics").set_index("metric_id")
+    rows = []
+    for metric_id in metric_ids:
+        if metric_id not in latest.index:
+            continue
+        figure = latest.loc[metric_id]
+        rows.append(
+            {
+                "metric_id": metric_id,
+                "label": metrics.at[metric_id, f"label_{lang}"],
+                "value": figure["value"],
+                "unit": figure["unit"],
+                "unit_en": metrics.at[metric_id, "unit_en"],
+                "qualifier": figure["qualifier"],
+                "as_of": figure["as_of"],
+                "source_id": figure["source_id"],
+                "color": (colors or {}).get(metric_id, ACCENT),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
+    """Every target's percent complete with target and pace markers."""
+    progress = reader.progress(region_id)
+    targeted = progress[progress["target"].notna()]
+    if targeted.empty:
+        return None
+    metrics = reader.fetch("metrics").set_index("metric_id")
+    counts = targeted["status"].value_counts()
+    parts = [
+        text("chart.status_count", lang, count=n, status=status_label(status, lang).lower())
+        for status, n in counts.items()
+    ]
+    title = text("chart.overview_title", lang, count=len(targeted), statuses=text("sentence.comma", lang).join(parts))
+    footer = report.footer(targeted, reader.fetch("sources"), lang)
+    figure = charts.target_bullets(targeted, metrics, title, text("chart.overview_subtitle", lang), footer, lang)
+    region = reader.region(region_id)
+    findings = [
+        narrative.metric_sentence(rows, metric_meta(rows.iloc[0].to_dict()), narrative.region_words(region, lang), lang)
+        for _, rows in targeted.groupby("metric_id", sort=False)
+    ]
+    return ChartSpec("overview_progress", figure, " ".join(findings))
+
+
+def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -> ChartSpec | None:
+    """One metric against each of its targets in its own unit (e.g. diagnoses vs 152 and 500)."""
+    progress = reader.progress(region_id)
+    rows = progress[(progress["metric_id"] == metric_id) & progress["target"].notna()]
+    if rows.empty:
+        return None
+    metric = metric_meta(rows.iloc[0].to_dict())
+    title = narrative.headline(rows, metric, lang)
+    subtitle = f"{metric[f'label_{lang}']} · {text('chart.bullet_legend', lang)}"
+    footer = report.footer(rows, reader.fetch("sources"), lang)
+    figure = charts.absolute_bullets(rows, metric, title, subtitle, footer, lang)
+    finding = narrative.metric_sentence(rows, metric, narrative.region_words(reader.region(region_id), lang), lang)
+    return ChartSpec(f"{metric_id}_progress", figure, finding)
+
+
+def metric_trend(reader: Reader, region_id: str, metric_id: str, lang: str) -> ChartSpec | None:
+    """A metric over time against the pace to its longest target; None until there are two figures."""
+    figures = reader.figures(region_id)
+    series = figures[figures["metric_id"] == metric_id]
+    if series["as_of"].nunique() < 2:
+        return None
+    progress = reader.progress(region_id)
+    targets = progress[(progress["metric_id"] == metric_id) & progress["target"].notna()].sort_values("period_end")
+    target_row = targets.iloc[-1].to_dict() if not targets.empty else None
+    metric = _metric(reader, metric_id)
+    title = text("chart.trend_title", lang, label=metric[f"label_{lang}"], count=series["as_of"].nunique())
+    figure = charts.trend(series, target_row, metric, title, "", _footer_for_figures(reader, series, lang), lang)
+    return ChartSpec(f"{metric_id}_trend", figure, title)
+
+
+def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
+    """Projects under way, planned to complete, and completed, side by side."""
+    items = _items(reader, region_id, ["retrofit_projects_under_way", "retrofit_projects_completed"], lang)
+    if items.empty:
+        return None
+    items.loc[items["metric_id"] == "retrofit_projects_completed", "color"] = CHECK_COLORS["consistent"]
+    progress = reader.progress(region_id)
+    planned = progress[(progress["metric_id"] == "retrofit_projects_completed") & progress["target"].notna()]
+    if not planned.empty:
+        row = planned.sort_values("period_end").iloc[0]
+        planned_item = {
+            "metric_id": "",
+            "label": text("chart.planned_completion", lang, horizon=narrative.horizon_words(row, lang)),
+            "value": row["target"],
+            "unit": row["unit"],
+            "unit_en": row["unit_en"],
+            "qualifier": row["target_qualifier"] or EXACT,
+            "color": "#9ca3af",
+        }
+        items = pd.concat([items.iloc[:1], pd.DataFrame([planned_item]), items.iloc[1:]], ignore_index=True)
+    amounts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records") if row["metric_id"]}
+    if len(amounts) == 2:
+        title = text(
+            "chart.pipeline_title",
+            lang,
+            under_way=amounts["retrofit_projects_under_way"],
+            completed=amounts["retrofit_projects_completed"],
+        )
+    else:
+        title = text("chart.pipeline_title_partial", lang)
+    footer = _footer_for_figures(reader, items.dropna(subset=["as_of"]), lang)
+    return ChartSpec("retrofit_pipeline", charts.value_bars(items, title, "", footer, lang), title)
+
+
+def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
+    """The three tiers (factory / workshop / line) against the projects under way they should add up to."""
+    metrics = reader.fetch("metrics")
+    tier_ids = metrics[metrics["parent_id"] == "retrofit_projects_under_way"]["metric_id"].tolist()
+    latest = reader.latest(region_id)
+    present = [m for m in tier_ids if m in latest.index]
+    if not present or "retrofit_projects_under_way" not in latest.index:
+        return None
+    labels = metrics.set_index("metric_id")[f"label_{lang}"]
+    parts = pd.DataFrame({"label": [labels[m] for m in present], "value": [latest.at[m, "value"] for m in present]})
+    whole = {"label": labels["retrofit_projects_under_way"], "value": latest.at["retrofit_projects_under_way", "value"]}
+    checks = reader.fetch("all_checks")
+    check_rows = checks[
+        (checks["check_id"] == "retrofit_projects_under_way_parts") & (checks["region_id"] == region_id)
+    ]
+    check = check_rows.iloc[0].to_dict() if not check_rows.empty else None
+    if check is not None and check["status"] != "incomplete":
+        title = narrative.check_sentence(check, lang)
+    else:
+        title = labels["retrofit_projects_under_way"]
+    footer = _footer_for_figures(reader, latest.loc[present + ["retrofit_projects_under_way"]].reset_index(), lang)
+    figure = charts.parts_and_whole(
+        parts, whole, check, _tiers_title(check, lang), text("chart.tiers_subtitle", lang), footer, lang
+    )
+    return ChartSpec("retrofit_tiers", figure, title)
+
+
+def _tiers_title(check: dict | None, lang: str) -> str:
+    if check is None or check["status"] == "incomplete":
+        return text("chart.tiers_title_plain", lang)
+    key = "chart.tiers_title_consistent" if check["status"] == "consistent" else "chart.tiers_title_gap"
+    return text(
+        key, lang, computed=f"{check['computed']:g}", expected=f"{check['expected']:g}", gap=f"{abs(check['gap']):g}"
+    )
+
+
+def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
+    """City-level and county-level funding, lower bounds kept as lower bounds."""
+    items = _items(reader, region_id, ["funding_city_level", "funding_county_level"], lang)
+    if items.empty:
+        return None
+    total = items["value"].sum()
+    qualifier = AT_LEAST if (items["qualifier"] == AT_LEAST).any() else EXACT
+    amount = narrative.value_words(total, {"unit": "元", "unit_en": "yuan"}, qualifier, lang)
+    title = text("chart.funding_title", lang, amount=amount) if len(items) > 1 else items.iloc[0]["label"]
+    figure = charts.value_bars(
+        items, title, text("chart.funding_subtitle", lang), _footer_for_figures(reader, items, lang), lang
+    )
+    return ChartSpec("funding", figure, title)
+
+
+def funding_supports(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
+    """What the funding is planned to support: retrofit projects and demonstration projects."""
+    items = _items(reader, region_id, ["funded_retrofit_projects", "funded_demonstration_projects"], lang)
+    if items.empty:
+        return None
+    counts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records")}
+    title = text(
+        "chart.supports_title",
+        lang,
+        retrofit=counts.get("funded_retrofit_projects", "—"),
+        demos=counts.get("funded_demonstration_projects", "—"),
+    )
+    figure = charts.value_bars(items, title, "", _footer_for_figures(reader, items, lang), lang)
+    return ChartSpec("funding_supports", figure, title)
+
+
+BENCHMARK_METRICS = [
+    "national_benchmark_enterprises",
+    "provincial_demo_enterprises",
+    "provincial_cloud_benchmarks",
+    "city_demonstration_projects",
+    "demonstration_industries",
+]
+ECOSYSTEM_METRICS = [
+    "diagnosis_providers",
+    "local_service_providers",
+    "head_platform_companies_engaged",
+    "industry_platforms",
+    "universities_with_iiot_institutes",
+    "university_enterprise_projects",
+    "financial_institutions_engaged",
+]
+
+
+def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
+    """National, provincial and city benchmarks and demonstrations."""
+    items = _items(reader, region_id, BENCHMARK_METRICS, lang)
+    if items.empty:
+        return None
+    level_colors = ["#1f4e79", "#0a7c86", "#0a7c86", "#4f81bd", "#9dc3e6"]
+    items["color"] = level_colors[: len(items)]
+    counts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records")}
+    title = text(
+        "chart.benchmarks_title",
+        lang,
+        provincial=counts.get("provincial_demo_enterprises", "—"),
+        demos=counts.get("city_demonstration_projects", "—"),
+        industries=counts.get("demonstration_industries", "—"),
+    )
+    figure = charts.value_bars(
+        items, title, text("chart.counted_note", lang), _footer_for_figures(reader, items, lang), lang
+    )
+    return ChartSpec("benchmarks", figure, title)
+
+
+def ecosystem(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
+    """Providers, platforms, universities and partners the programme works with."""
+    items = _items(reader, region_id, ECOSYSTEM_METRICS, lang)
+    if items.empty:
+        return None
+    title = text("chart.ecosystem_title", lang, count=len(items))
+    figure = charts.value_bars(
+        items, title, text("chart.counted_note", lang), _footer_for_figures(reader, items, lang), lang
+    )
+    return ChartSpec("ecosystem", figure, title)
+
+
+def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
+    """Conferences, trainings, study tours, on-site meetings and launches on one time line."""
+    events = reader.fetch("all_events")
+    shown = events[events["kind"].isin(["conference", "training", "lecture", "study_tour", "onsite_meeting", "launch"])]
+    if shown.empty:
+        return None
+    held = shown[shown["status"] == "held"]
+    conferences = held[held["kind"] == "conference"]
+    title = text("chart.timeline_title", lang, conferences=len(conferences), events=len(held) - len(conferences))
+    sources = reader.fetch("sources")
+    footer = charts.Footer(as_of=pd.Timestamp(sources["date"].max()).date(), source=sources.iloc[0][f"short_{lang}"])
+    figure = charts.timeline(shown, title, text("chart.timeline_subtitle", lang), footer, lang)
+    return ChartSpec("activities_timeline", figure, title)
+
+
+def _count(row, lang: str) -> str:
+    """A count in a title: '129个' in Chinese; '129' in English, whose template names the noun."""
+    meta = {"unit": row["unit"], "unit_en": row.get("unit_en", "")}
+    if lang == "zh":
+        return narrative.value_words(row["value"], meta, row["qualifier"], lang)
+    return narrative.number_words(row["value"], meta, row["qualifier"], lang)
+
+
+def _amount(row, lang: str) -> str:
+    return narrative.value_words(
+        row["value"], {"unit": row["unit"], "unit_en": row.get("unit_en", "")}, row["qualifier"], lang
+    )
+
+
+Builder = Callable[[Reader, str, str], ChartSpec | None]
+
+# The charts of a briefing, in slide order.
+KEY_CHARTS: dict[str, Builder] = {
+    "overview_progress": overview_progress,
+    "diagnosis_progress": lambda reader, region, lang: metric_progress(reader, region, "diagnosis_enterprises", lang),
+    "retrofit_progress": lambda reader, region, lang: metric_progress(
+        reader, region, "retrofit_projects_completed", lang
+    ),
+    "retrofit_pipeline": retrofit_pipeline,
+    "retrofit_tiers": retrofit_tiers,
+    "funding": funding,
+    "benchmarks": benchmarks,
+    "activities_timeline": activities_timeline,
+}

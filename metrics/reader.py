@@ -1,0 +1,73 @@
+"""Read what pages and briefings show from the database, optionally as of an earlier update date.
+
+Pages use a cached subclass (ui.data.CachedReader); the briefing command uses this one directly, so a
+chart in the browser and the same chart in the deck come from the same code and the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from metrics import queries
+from metrics.progress import compute_progress
+
+
+@dataclass
+class Reader:
+    """Database access for one viewpoint: a database file and an as-of date (None: the latest)."""
+
+    database: Path | None = None
+    as_of: dt.date | None = None
+
+    def fetch(self, name: str, **parameters: object) -> pd.DataFrame:
+        """A named query from sql/queries.sql."""
+        return queries.fetch(name, database=self.database, **parameters)
+
+    def in_view(self, region_id: str) -> list[str]:
+        """The region and, for a city, its combined county groups (the reply states county funding
+        for 大冶市、阳新县、开发区 together): what the city view shows."""
+        regions = self.fetch("regions_with_data")
+        groups = regions[(regions["parent_id"] == region_id) & (regions["level"] == "group")]["region_id"]
+        return [region_id, *groups]
+
+    def progress(self, region_id: str) -> pd.DataFrame:
+        """Progress rows of a region in view, with metric labels; recomputed for an earlier date."""
+        frames = []
+        for region in self.in_view(region_id):
+            if self.as_of is None:
+                frames.append(self.fetch("progress_for_region", region_id=region))
+                continue
+            figures = self.fetch("figures_for_region", region_id=region)
+            targets = self.fetch("all_targets")
+            progress = compute_progress(figures, targets[targets["region_id"] == region], as_of=self.as_of)
+            frames.append(progress.merge(self.fetch("metrics"), on="metric_id", how="left"))
+        return _concat(frames)
+
+    def figures(self, region_id: str) -> pd.DataFrame:
+        """Every figure of a region in view up to the as-of date."""
+        figures = _concat([self.fetch("figures_for_region", region_id=region) for region in self.in_view(region_id)])
+        if self.as_of is not None:
+            figures = figures[pd.to_datetime(figures["as_of"]).dt.date <= self.as_of]
+        return figures
+
+    def latest(self, region_id: str) -> pd.DataFrame:
+        """The newest figure of each metric in view, indexed by metric_id (the region's own first)."""
+        figures = self.figures(region_id)
+        figures = figures.assign(_own=figures["region_id"] == region_id).sort_values(["_own", "as_of"])
+        return figures.groupby("metric_id").tail(1).drop(columns="_own").set_index("metric_id")
+
+    def region(self, region_id: str) -> dict:
+        """A region's row (names, level)."""
+        regions = self.fetch("regions_with_data").set_index("region_id")
+        if region_id in regions.index:
+            return {"region_id": region_id, **regions.loc[region_id].to_dict()}
+        return {"region_id": region_id, "name_zh": region_id, "name_en": region_id, "level": ""}
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [frame for frame in frames if not frame.empty] or frames[:1]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

@@ -1,0 +1,40 @@
+"""标杆示范与生态 Benchmarks and ecosystem: pilots, demonstrations, platforms, providers, universities."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import chart_catalog
+from ui import data, render
+from ui.context import current
+
+BENCHMARK_ROLES = ["national_benchmark", "provincial_demo", "provincial_cloud_benchmark", "city_demonstration"]
+ECOSYSTEM_ROLES = [
+    "diagnosis_provider",
+    "solution_partner",
+    "local_service_provider",
+    "head_platform_company",
+    "platform_partner",
+    "platform",
+    "public_platform",
+    "university",
+    "university_partner",
+    "financial_institution",
+]
+
+context = current()
+reader = data.reader(context.as_of)
+figures = reader.figures(context.region_id)
+metrics = chart_catalog.BENCHMARK_METRICS + chart_catalog.ECOSYSTEM_METRICS
+render.page_header(context, "page.benchmarks", figures[figures["metric_id"].isin(metrics)])
+entities = reader.fetch("entities_by_role")
+
+st.subheader(context.t("benchmarks.heading"))
+render.chart_or_empty(chart_catalog.benchmarks(reader, context.region_id, context.lang), context, "empty.chart")
+render.entity_table(entities, BENCHMARK_ROLES, context)
+
+st.subheader(context.t("benchmarks.ecosystem"))
+render.chart_or_empty(chart_catalog.ecosystem(reader, context.region_id, context.lang), context, "empty.chart")
+render.entity_table(entities, ECOSYSTEM_ROLES, context)
+
+render.evidence(figures, metrics, context)

@@ -1,0 +1,45 @@
+"""智能化诊断 Diagnosis services: done against the year's plan and the three-year target; providers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import chart_catalog, report
+from ui import data, render
+from ui.context import current
+
+METRICS = ["diagnosis_enterprises", "diagnosis_providers"]
+
+context = current()
+reader = data.reader(context.as_of)
+figures = reader.figures(context.region_id)
+render.page_header(context, "page.diagnosis", figures[figures["metric_id"].isin(METRICS)])
+
+progress = reader.progress(context.region_id)
+cards = report.cards(progress, context.lang, METRICS)
+render.card_grid(cards, context)
+
+render.chart_or_empty(
+    chart_catalog.metric_progress(reader, context.region_id, "diagnosis_enterprises", context.lang),
+    context,
+    "empty.no_target",
+)
+
+st.subheader(context.t("diagnosis.trend"))
+render.chart_or_empty(
+    chart_catalog.metric_trend(reader, context.region_id, "diagnosis_enterprises", context.lang), context, "empty.trend"
+)
+
+st.subheader(context.t("diagnosis.providers"))
+latest = reader.latest(context.region_id)
+if "diagnosis_providers" in latest.index:
+    providers = latest.loc["diagnosis_providers"]
+    entities = reader.fetch("entities_by_role")
+    st.markdown(
+        context.t(
+            "diagnosis.providers_text",
+            count=render.figure_text(providers, context),
+            names=render.entity_names(entities, "diagnosis_provider", context),
+        )
+    )
+render.evidence(figures, METRICS, context)

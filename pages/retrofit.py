@@ -1,0 +1,66 @@
+"""智能化改造项目 Retrofit projects: under way vs planned vs completed, investment, the three tiers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import chart_catalog, narrative, report
+from ui import data, render
+from ui.context import current
+
+METRICS = [
+    "retrofit_projects_completed",
+    "retrofit_projects_under_way",
+    "retrofit_investment",
+    "retrofit_completion_share",
+]
+TIERS = [
+    ("smart_factory_projects", "smart_factory"),
+    ("smart_workshop_projects", "smart_workshop"),
+    ("smart_line_projects", "smart_line"),
+]
+
+context = current()
+reader = data.reader(context.as_of)
+figures = reader.figures(context.region_id)
+tier_ids = [metric for metric, _ in TIERS]
+render.page_header(context, "page.retrofit", figures[figures["metric_id"].isin(METRICS + tier_ids)])
+
+progress = reader.progress(context.region_id)
+cards = report.cards(progress, context.lang, METRICS)
+render.card_grid(cards, context)
+if any(card.metric_id == "retrofit_investment" for card in cards):
+    st.caption(context.t("retrofit.investment_note"))
+
+render.chart_or_empty(
+    chart_catalog.metric_progress(reader, context.region_id, "retrofit_projects_completed", context.lang),
+    context,
+    "empty.no_target",
+)
+render.chart_or_empty(chart_catalog.retrofit_pipeline(reader, context.region_id, context.lang), context, "empty.chart")
+
+st.subheader(context.t("retrofit.tiers"))
+render.chart_or_empty(chart_catalog.retrofit_tiers(reader, context.region_id, context.lang), context, "empty.chart")
+checks = reader.fetch("all_checks")
+for check in checks[
+    (checks["region_id"] == context.region_id)
+    & checks["check_id"].isin(["retrofit_projects_under_way_parts", "completion_share_ratio"])
+].to_dict("records"):
+    sentence = narrative.check_sentence(check, context.lang)
+    label = f"**{context.t('check.' + check['status'])}** · {sentence}"
+    (st.warning if check["status"] == "mismatch" else st.success)(label, icon=":material/rule:")
+
+latest = reader.latest(context.region_id)
+entities = reader.fetch("entities_by_role")
+for column, (metric_id, role) in zip(st.columns(3), TIERS, strict=True):
+    with column, st.container(border=True):
+        st.markdown(f"**{context.t('role.' + role)}**")
+        if metric_id in latest.index:
+            st.metric(
+                context.t("role." + role),
+                render.figure_text(latest.loc[metric_id], context, "compact"),
+                label_visibility="collapsed",
+            )
+        st.caption(context.t("retrofit.tier_enterprises", names=render.entity_names(entities, role, context)))
+
+render.evidence(figures, METRICS + tier_ids, context)

@@ -1,0 +1,74 @@
+"""数据来源 Sources: every figure with its section, words of the reply, date and source; searchable,
+filterable, downloadable for Excel."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import report
+from metrics.i18n import format_date
+from ui import data, render
+from ui.context import current
+
+context = current()
+lang = context.lang
+reader = data.reader(context.as_of)
+render.page_header(context, "page.sources")
+
+st.subheader(context.t("sources.document"))
+for source in reader.fetch("sources").to_dict("records"):
+    st.markdown(
+        context.t(
+            "sources.document_text",
+            issuer=source[f"issuer_{lang}"],
+            title=source[f"title_{lang}"],
+            number=source["doc_number"],
+            date=format_date(source["date"], lang),
+            addressee=source[f"addressee_{lang}"],
+        )
+    )
+
+st.subheader(context.t("sources.figures"))
+figures = reader.fetch("all_figures")
+if context.as_of is not None:
+    figures = figures[figures["as_of"].dt.date <= context.as_of]
+search_column, category_column, section_column = st.columns([3, 2, 2])
+query = search_column.text_input(context.t("sources.search"), key="sources_search")
+all_label = context.t("sources.all")
+categories = [all_label, *figures["category"].dropna().unique()]
+category = category_column.selectbox(
+    context.t("sources.category"), categories, format_func=lambda c: c if c == all_label else context.t(f"category.{c}")
+)
+sections = [all_label, *sorted(figures["section"].dropna().unique())]
+section = section_column.selectbox(context.t("sources.section"), sections)
+
+table = report.source_table(figures, lang)
+shown = report.filter_sources(
+    table, figures, query, None if category == all_label else category, None if section == all_label else section
+)
+st.caption(context.t("sources.shown", shown=len(shown), total=len(table)))
+headers = {name: context.t(f"column.{name}") for name in report.SOURCE_COLUMNS}
+st.dataframe(shown.rename(columns=headers), hide_index=True, width="stretch")
+st.download_button(
+    context.t("sources.download"),
+    data=report.source_csv(shown.rename(columns=headers)),
+    file_name=f"huangshi_iiot_figures_{lang}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
+
+st.subheader(context.t("sources.targets"))
+targets = reader.fetch("all_targets")
+targets = targets.assign(shown=report.target_texts(targets, lang))
+st.dataframe(
+    targets[[f"label_{lang}", "shown", "section", "evidence"]].rename(
+        columns={
+            f"label_{lang}": headers["metric"],
+            "shown": context.t("column.target"),
+            "section": headers["section"],
+            "evidence": headers["evidence"],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)

@@ -1,0 +1,68 @@
+"""目标 Targets: every target by metric, region and period, where it came from, and how to change it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import report, store
+from metrics.i18n import format_date
+from ui import data, render
+from ui.context import current
+
+context = current()
+lang = context.lang
+reader = data.reader(context.as_of)
+render.page_header(context, "page.targets")
+
+targets = reader.fetch("all_targets")
+changed = store.last_changed("targets")
+changed_text = changed.strftime("%Y-%m-%d %H:%M") if changed else "—"
+st.subheader(context.t("targets.heading"))
+st.caption(context.t("targets.count", count=len(targets), changed=changed_text))
+if targets.empty:
+    st.info(context.t("empty.no_target"), icon=":material/info:")
+else:
+    table = targets.assign(
+        period=[
+            f"{format_date(s, lang)} – {format_date(e, lang)}"
+            for s, e in zip(targets["period_start"], targets["period_end"], strict=True)
+        ],
+        shown=report.target_texts(targets, lang),
+        where=targets[f"source_{lang}"].fillna(targets["source"]),
+    )
+    columns = {
+        f"label_{lang}": "metric",
+        f"region_{lang}": "region",
+        "period": "period",
+        "shown": "target",
+        "where": "source",
+        "section": "section",
+        "evidence": "evidence",
+        "note": "note",
+    }
+    st.dataframe(
+        table[list(columns)].rename(columns={k: context.t(f"column.{v}") for k, v in columns.items()}),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader(context.t("targets.untargeted"))
+progress = reader.progress(context.region_id)
+untargeted = progress[progress["status"] == "no_target"]
+if not untargeted.empty:
+    st.caption(context.t("targets.untargeted_text"))
+    for category, rows in untargeted.groupby("category", sort=False):
+        st.markdown(
+            f"- **{context.t(f'category.{category}')}**："
+            + context.t("words.list_separator").join(rows[f"label_{lang}"])
+        )
+
+st.subheader(context.t("targets.how_heading"))
+st.markdown(context.t("targets.how").replace("\\n", "\n"))
+st.download_button(
+    context.t("targets.download"),
+    data=store.read_live("targets"),
+    file_name="targets.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

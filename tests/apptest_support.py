@@ -1,0 +1,42 @@
+"""Running the dashboard's pages under Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "sources"]
+
+
+def open_page(page: str, lang: str = "zh", **query: str) -> AppTest:
+    """Run dashboard.py, then switch to a page (AppTest needs run() before switch_page())."""
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.query_params["lang"] = lang
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    if page != PAGES[0]:
+        app.switch_page(f"pages/{page}.py").run()
+    return app
+
+
+def metric_values(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def all_text(app: AppTest) -> str:
+    """Every markdown, caption, info and title text on the page, joined."""
+    parts = [
+        element.value
+        for kind in ("markdown", "caption", "title", "subheader", "info", "warning", "success")
+        for element in app.get(kind)
+    ]
+    return "\n".join(str(part) for part in parts)
+
+
+def chart_titles(app: AppTest) -> list[str]:
+    import json
+
+    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in app.get("plotly_chart")]

@@ -1,0 +1,80 @@
+"""Every page in both languages in real headless chromium: charts paint, no error, nothing fetched
+from the internet. Full-page screenshots land in artifacts/screens/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.apptest_support import PAGES
+from tools.browser import chromium, chromium_available, full_page_screenshot, serve, wait_until_painted
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screens"
+CHARTS_PER_PAGE = {"overview": 1, "diagnosis": 1, "retrofit": 3, "funding": 2, "benchmarks": 2, "activities": 1}
+
+if not chromium_available():
+    reason = "Debian chromium is not installed (apt-get install -y chromium fonts-noto-cjk)"
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import shutil
+
+    from metrics.build import build
+
+    folder = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent / "data",
+        folder,
+        ignore=shutil.ignore_patterns("*.duckdb", "history", ".*"),
+    )
+    build(folder)
+    with serve(env={"DASHBOARD_DATA_DIR": str(folder)}) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as instance:
+        yield instance
+
+
+def test_every_page_paints_in_both_languages(server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    outside: list[str] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.on("request", lambda request: outside.append(request.url) if _leaves_the_machine(request.url) else None)
+    for name in PAGES:
+        for lang in ("zh", "en"):
+            path = "" if name == PAGES[0] else name
+            page.goto(f"{server}/{path}?lang={lang}")
+            painted = wait_until_painted(page)
+            assert painted == CHARTS_PER_PAGE.get(name, 0), f"{name} {lang}: {painted} charts"
+            assert page.locator("[data-testid='stException']").count() == 0, f"{name} {lang}"
+            assert page.locator("[data-testid='stAlertContentError']").count() == 0, f"{name} {lang}"
+            heading = page.locator("[data-testid='stMain'] h1").first.inner_text()
+            assert heading and (lang == "en" or any("\u4e00" <= ch <= "\u9fff" for ch in heading))
+            full_page_screenshot(page, ARTIFACTS / f"{name}_{lang}.png", 1280)
+    assert not outside, f"requests left the machine: {outside[:5]}"
+
+
+def test_a_page_opened_by_its_own_address_first_goes_through_the_navigation(server, browser):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/retrofit?lang=zh")
+    assert wait_until_painted(page) == 3
+    assert "智能化改造项目" in page.locator("[data-testid='stMain'] h1").first.inner_text()
+    assert page.locator("[data-testid='stSidebarNav']").inner_text().count("总览") == 1
+    full_page_screenshot(page, ARTIFACTS / "retrofit_zh_1920.png", 1920)
+
+
+def _leaves_the_machine(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return url.startswith("http") and host not in ("127.0.0.1", "localhost")

@@ -1,0 +1,141 @@
+"""Chart builders without Streamlit: traces, target and pace markers, titles, footers, formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from metrics import chart_catalog, charts
+from metrics.reader import Reader
+from metrics.style import FONT_FAMILY, STATUS_COLORS
+
+
+@pytest.fixture
+def reader(built) -> Reader:
+    return Reader()
+
+
+def traces_named(figure, name):
+    return [trace for trace in figure.data if trace.name == name]
+
+
+def footer_text(figure) -> str:
+    return next(a.text for a in figure.layout.annotations if a.text.startswith(("数据截至", "Data as of")))
+
+
+def test_every_key_chart_has_title_footer_and_cjk_font(reader):
+    for name, builder in chart_catalog.KEY_CHARTS.items():
+        for lang in ("zh", "en"):
+            spec = builder(reader, "huangshi", lang)
+            assert spec is not None, name
+            layout = spec.figure.layout
+            assert layout.title.text and layout.font.family == FONT_FAMILY
+            assert layout.font.family.startswith('"Noto Sans CJK SC"')
+            footer = footer_text(spec.figure)
+            if lang == "zh":
+                assert footer == "数据截至 2021年7月13日 · 来源：市经信局对市政协〔2021〕50号提案的答复"
+            else:
+                assert footer.startswith("Data as of 13 July 2021 · Source:")
+            assert spec.finding
+
+
+def test_diagnosis_bullets_mark_targets_and_pace(reader):
+    figure = chart_catalog.metric_progress(reader, "huangshi", "diagnosis_enterprises", "zh").figure
+    target = traces_named(figure, "目标")[0]
+    pace = traces_named(figure, "按进度应达")[0]
+    assert list(target.x) == [152, 500]
+    assert list(target.text) == ["目标 152家", "目标 ≥500家"]
+    assert pace.x[0] == pytest.approx(152 * 194 / 365) and pace.x[1] == pytest.approx(500 * 194 / 1095)
+    values = figure.data[1]
+    assert list(values.x) == [153, 153]
+    assert list(values.marker.color) == [STATUS_COLORS["achieved"], STATUS_COLORS["ahead"]]
+    column = [a.text for a in figure.layout.annotations if "100.7%" in a.text or "30.6%" in a.text]
+    assert "153家 · 100.7%" in column[0] and "已达成" in column[0] and "超前" in column[1]
+
+
+def test_overview_bullets_are_percent_of_target_with_status_words(reader):
+    spec = chart_catalog.overview_progress(reader, "huangshi", "zh")
+    values = spec.figure.data[1]
+    assert [round(v, 1) for v in values.x] == [100.7, 30.6, 66.0]
+    assert list(traces_named(spec.figure, "目标")[0].x) == [100, 100, 100]
+    assert spec.figure.layout.title.text == "3项目标：2项超前，1项已达成"
+    assert spec.figure.layout.xaxis.ticksuffix == "%"
+
+
+def test_lower_bounds_are_drawn_and_labelled_as_lower_bounds(reader):
+    figure = chart_catalog.funding(reader, "huangshi", "zh").figure
+    bars = figure.data[0]
+    assert list(bars.text) == ["≥2,000万元", "≥5,000万元"]
+    assert list(bars.marker.pattern.shape) == ["/", "/"]
+    assert any("下限" in a.text for a in figure.layout.annotations)
+    assert figure.layout.title.text == "市县两级拟安排智能化改造资金合计超过7,000万元"
+
+
+def test_tiers_chart_shows_parts_whole_and_gap(reader):
+    spec = chart_catalog.retrofit_tiers(reader, "huangshi", "zh")
+    parts = [trace for trace in spec.figure.data if trace.orientation == "h"][:3]
+    assert [trace.x[0] for trace in parts] == [24, 31, 72]
+    assert spec.figure.layout.title.text.startswith("三类项目合计127个，比答复所述在建项目129个少2个")
+    gap_boxes = [shape for shape in spec.figure.layout.shapes if shape.type == "rect"]
+    assert (gap_boxes[0].x0, gap_boxes[0].x1) == (127, 129)
+
+
+def test_timeline_separates_held_and_planned(reader):
+    figure = chart_catalog.activities_timeline(reader, "huangshi", "zh").figure
+    conferences = figure.data[0]
+    assert len(conferences.x) == 4
+    assert list(conferences.marker.color)[-1] == "white"  # 2021: planned, hollow
+    assert "2021年10月" in conferences.text[-1] and "大会+大赛" in conferences.text[-1]
+
+
+def test_no_target_means_no_chart_not_a_zero(data_dir):
+    (data_dir / "targets.csv").write_text("metric_id,period_start,period_end,target\n", encoding="utf-8")
+    from metrics.build import build
+
+    build(data_dir)
+    reader = Reader()
+    assert chart_catalog.overview_progress(reader, "huangshi", "zh") is None
+    assert chart_catalog.metric_progress(reader, "huangshi", "diagnosis_enterprises", "zh") is None
+
+
+def test_trend_needs_two_records_and_then_draws_pace(data_dir):
+    (data_dir / "progress.csv").write_text(
+        "metric_id,as_of,value\ndiagnosis_enterprises,2021-09-30,260\n", encoding="utf-8"
+    )
+    from metrics.build import build
+
+    build(data_dir)
+    spec = chart_catalog.metric_trend(Reader(), "huangshi", "diagnosis_enterprises", "zh")
+    actual = traces_named(spec.figure, "实际")[0]
+    assert list(actual.y) == [153, 260]
+    pace = traces_named(spec.figure, "按进度应达")[0]
+    assert list(pace.y) == [0, 500]  # the longest target: the three-year plan
+    assert pd.Timestamp(pace.x[-1]).date() == dt.date(2023, 12, 31)
+
+
+def test_chart_config_names_the_png_and_doubles_its_scale():
+    config = charts.chart_config("diagnosis_progress_huangshi_zh")
+    options = config["toImageButtonOptions"]
+    assert options == {
+        "format": "png",
+        "filename": "diagnosis_progress_huangshi_zh",
+        "width": 1600,
+        "height": 900,
+        "scale": 2,
+    }
+    assert config["displaylogo"] is False
+
+
+@pytest.mark.parametrize(
+    ("title", "width", "lines"),
+    [
+        ("短标题", 40, 1),
+        ("已完成153家规上企业智能化诊断，超2021年计划1家；完成三年行动计划（2021–2023年）的30.6%，快于进度", 30, 2),
+    ],
+)
+def test_long_titles_wrap_at_punctuation(title, width, lines):
+    wrapped = charts.wrap(title, width)
+    assert wrapped.count("<br>") + 1 == lines
+    assert all(charts.display_width(line) <= width for line in wrapped.split("<br>"))

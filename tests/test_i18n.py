@@ -1,0 +1,61 @@
+"""Every string a user sees comes from the translation table, complete in both languages."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from metrics.i18n import LANGUAGES, has, table
+
+ROOT = Path(__file__).resolve().parent.parent
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_key_has_chinese_and_english():
+    for key, entry in table().items():
+        assert entry["zh"], key
+        # A few entries are deliberately empty in English (Chinese-only punctuation joins).
+        assert entry["en"] or key.startswith(("sentence.", "words.")), key
+
+
+def test_placeholders_match_between_languages():
+    for key, entry in table().items():
+        zh = set(re.findall(r"{(\w+)}", entry["zh"]))
+        en = set(re.findall(r"{(\w+)}", entry["en"]))
+        assert not en or zh == en, key
+
+
+def _string_literals(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def test_pages_and_ui_have_no_chinese_literals():
+    for folder in ("pages", "ui"):
+        for path in (ROOT / folder).glob("*.py"):
+            literals = [(line, value) for line, value in _string_literals(path) if CJK.search(value)]
+            # The only Chinese allowed is punctuation joining Chinese text from the table.
+            assert all(set(value) <= set("、（）：；，。") for _, value in literals), (path.name, literals)
+
+
+def test_keys_used_in_pages_exist():
+    used = set()
+    for folder in ("pages", "ui", "metrics"):
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text(encoding="utf-8")))
+            used |= set(re.findall(r"""\btext\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text(encoding="utf-8")))
+    missing = sorted(key for key in used if not has(key))
+    assert not missing
+    assert LANGUAGES == ("zh", "en")

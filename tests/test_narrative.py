@@ -1,0 +1,110 @@
+"""Narrative templates: every number equals the database's, qualifiers and statuses worded right."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from metrics import narrative, report
+from metrics.queries import fetch
+from metrics.reader import Reader
+
+CITY = {"level": "city", "name_zh": "黄石市", "name_en": "Huangshi"}
+
+
+@pytest.fixture
+def progress(built) -> pd.DataFrame:
+    return fetch("progress_for_region", region_id="huangshi")
+
+
+def sentence(progress: pd.DataFrame, metric_id: str, lang: str = "zh") -> str:
+    rows = progress[progress["metric_id"] == metric_id]
+    return narrative.metric_sentence(
+        rows, report.metric_meta(rows.iloc[0].to_dict()), narrative.region_words(CITY, lang), lang
+    )
+
+
+def test_diagnosis_sentence_matches_the_briefing_example(progress):
+    text = sentence(progress, "diagnosis_enterprises")
+    assert text == (
+        "截至2021年7月13日，全市已完成153家规上企业智能化诊断，超额完成2021年计划（152家），超出1家；"
+        "三年行动计划（2021–2023年）目标500家以上，完成30.6%，快于进度（按进度应达89家）。"
+    )
+
+
+def test_every_number_in_the_sentences_comes_from_the_database(progress):
+    text = sentence(progress, "diagnosis_enterprises")
+    row = progress[(progress.metric_id == "diagnosis_enterprises") & (progress.horizon == "multi_year")].iloc[0]
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", text))
+    database = {
+        str(int(row["value"])),
+        str(int(row["target"])),
+        f"{row['percent_of_target']:.1f}",
+        str(round(row["expected_to_date"])),
+        "152",
+        "1",
+        "2021",
+        "2023",
+        "7",
+        "13",
+    }
+    assert numbers <= database
+
+
+def test_lower_bounds_stay_lower_bounds_in_words(progress):
+    assert "超过2,000万元" in sentence(progress, "funding_city_level")
+    assert "more than ¥20 million" in sentence(progress, "funding_city_level", "en")
+    assert "超过1万人次" in sentence(progress, "wechat_reads")
+
+
+def test_a_metric_with_no_target_says_only_its_figure(progress):
+    text = sentence(progress, "retrofit_investment")
+    assert text == "截至2021年7月13日，全市智能化改造项目总投资40亿元。"
+
+
+def row(status: str, value: float | None, target: float = 100, percent: float | None = None, expected: float = 50):
+    return {
+        "status": status,
+        "value": value,
+        "target": target,
+        "target_qualifier": "=",
+        "percent_of_target": percent if percent is not None else (value / target * 100 if value else None),
+        "expected_to_date": expected,
+        "period_start": "2021-01-01",
+        "period_end": "2021-12-31",
+        "horizon": "annual",
+    }
+
+
+PROJECTS = {"unit": "个", "unit_en": "projects", "label_zh": "项目", "label_en": "Projects"}
+
+
+@pytest.mark.parametrize(
+    ("status", "value", "zh", "en"),
+    [
+        (
+            "achieved",
+            120,
+            "超额完成2021年计划（100个），超出20个",
+            "exceeding the 2021 plan (100 projects) by 20 projects",
+        ),
+        ("achieved", 100, "完成2021年计划（100个）", "meeting the 2021 plan (100 projects)"),
+        ("ahead", 70, "完成70%，快于进度（按进度应达50个）", "ahead of pace (50 projects expected by now)"),
+        ("on_track", 50, "完成50%，符合进度", "on track"),
+        ("behind", 30, "完成30%，落后于进度（按进度应达50个）", "behind pace"),
+        ("not_started", None, "2021年计划（100个）尚未开始", "has not started"),
+    ],
+)
+def test_statuses_are_worded_for_over_and_under_achievement(status, value, zh, en):
+    assert zh in narrative.status_clause(row(status, value), PROJECTS, "zh")
+    assert en in narrative.status_clause(row(status, value), PROJECTS, "en")
+
+
+def test_key_points_state_the_tier_mismatch(built):
+    reader = Reader()
+    checks = fetch("all_checks")
+    points = report.key_points(reader.progress("huangshi"), checks, CITY, "zh")
+    assert points[-1].startswith("答复中 5 项可核对数据有 1 项不一致：")
+    assert "合计 127，比答复所述 129 少 2" in points[-1]

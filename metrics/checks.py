@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics.i18n import text
 from metrics.numbers import format_amount
 from metrics.registry import DEFAULT_REGION
 
@@ -80,13 +81,22 @@ class Resolver:
             ]
             value = float(rows["target"].iloc[0]) if not rows.empty else None
             zh, en, unit = self._label(metric)
-            return Operand(value, f"{zh}（{start[:4]}年目标）", f"{en} ({start[:4]} target)", unit)
+            year = start[:4]
+            return Operand(
+                value,
+                text("check.target_of", "zh", label=zh, year=year),
+                text("check.target_of", "en", label=en, year=year),
+                unit,
+            )
         if kind == "events":
             event_kind, status = rest.split(":")
             rows = self.events[(self.events["kind"] == event_kind) & (self.events["status"] == status)]
             years = "、".join(str(pd.Timestamp(d).year) for d in rows["date"])
             return Operand(
-                float(len(rows)), f"逐年列出的大会（{years}）", f"conferences listed ({years.replace('、', ', ')})", ""
+                float(len(rows)),
+                text("check.events_listed", "zh", years=years),
+                text("check.events_listed", "en", years=years.replace("、", ", ")),
+                "",
             )
         raise ValueError(f"unknown operand {reference!r}")
 
@@ -120,8 +130,8 @@ def rollup_checks(metrics: pd.DataFrame) -> pd.DataFrame:
                 "operands": ";".join(f"figure:{part}" for part in parts),
                 "tolerance": "0",
                 "section": "",
-                "label_zh": f"{labels.at[parent, 'label_zh']} = 各分项之和",
-                "label_en": f"{labels.at[parent, 'label_en']} = sum of its parts",
+                "label_zh": text("check.rollup_label", "zh", label=labels.at[parent, "label_zh"]),
+                "label_en": text("check.rollup_label", "en", label=labels.at[parent, "label_en"]),
                 "claim_zh": "",
                 "claim_en": "",
             }

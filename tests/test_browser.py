@@ -75,6 +75,21 @@ def test_a_page_opened_by_its_own_address_first_goes_through_the_navigation(serv
     full_page_screenshot(page, ARTIFACTS / "retrofit_zh_1920.png", 1920)
 
 
+def test_language_switch_keeps_the_page_and_region(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server}/funding?lang=en")
+    wait_until_painted(page)
+    page.get_by_role("radio", name="中文").click()
+    page.wait_for_url("**/funding?lang=zh")
+    wait_until_painted(page)
+    assert page.locator("[data-testid='stMain'] h1").first.inner_text() == "资金支持"
+    page.get_by_role("radio", name="English").click()
+    page.wait_for_url("**/funding?lang=en")
+    wait_until_painted(page)
+    assert page.locator("[data-testid='stMain'] h1").first.inner_text() == "Funding"
+    assert "region=" not in page.url  # the city total is the default and stays out of the address
+
+
 def _leaves_the_machine(url: str) -> bool:
     host = urlparse(url).hostname or ""
     return url.startswith("http") and host not in ("127.0.0.1", "localhost")

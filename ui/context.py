@@ -59,7 +59,7 @@ def sidebar() -> Context:
         region_ids,
         index=region_ids.index(wanted) if wanted in region_ids else 0,
         format_func=lambda r: names.get(r, r),
-        key="region",
+        key=f"region_{lang}",  # one widget per language: a relabelled widget can return a label, not an id
     )
     _remember("region", region_id, DEFAULT_REGION)
 
@@ -81,7 +81,7 @@ def _as_of_choice(lang: str) -> dt.date | None:
         options,
         index=options.index(wanted) if wanted in options else 0,
         format_func=lambda o: f"{latest}（{format_date(dates[0], lang)}）" if o == "latest" else format_date(o, lang),
-        key="as_of",
+        key=f"as_of_{lang}",
     )
     _remember("asof", chosen, "latest")
     return None if chosen == "latest" else dt.date.fromisoformat(chosen)

@@ -79,7 +79,9 @@ UNION ALL
 SELECT
     NULL AS figure_id, p.metric_id, m.label_zh, m.label_en, m.category, p.region_id,
     r.name_zh AS region_zh, r.name_en AS region_en, p.value, m.unit, m.unit_en, p.qualifier, p.as_of,
-    s.source_id, coalesce(s.short_zh, p.source) AS source_zh, coalesce(s.short_en, p.source) AS source_en,
+    -- A recorded figure's source is a document id or the officials' own words (2021年第三季度调度会).
+    coalesce(s.source_id, p.source) AS source_id,
+    coalesce(s.short_zh, p.source) AS source_zh, coalesce(s.short_en, p.source) AS source_en,
     NULL AS section, NULL AS evidence, NULL AS as_written, 'recorded' AS derivation, NULL AS event_id,
     p.note, 'record' AS origin
 FROM progress_records p

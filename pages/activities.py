@@ -51,11 +51,7 @@ columns = {
     "state": "status",
     "section": "section",
 }
-st.dataframe(
-    table[list(columns)].rename(columns={k: context.t(f"column.{v}") for k, v in columns.items()}),
-    hide_index=True,
-    width="stretch",
-)
+render.table(table, columns, context)
 
 st.subheader(context.t("activities.timeline_table"))
 others = events[events["kind"] != "conference"].copy()
@@ -68,9 +64,5 @@ columns = {
     f"location_{lang}": "location",
     "section": "section",
 }
-st.dataframe(
-    others[list(columns)].rename(columns={k: context.t(f"column.{v}") for k, v in columns.items()}),
-    hide_index=True,
-    width="stretch",
-)
+render.table(others, columns, context)
 render.evidence(figures, REACH + PLANNED, context)

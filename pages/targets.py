@@ -40,11 +40,7 @@ else:
         "evidence": "evidence",
         "note": "note",
     }
-    st.dataframe(
-        table[list(columns)].rename(columns={k: context.t(f"column.{v}") for k, v in columns.items()}),
-        hide_index=True,
-        width="stretch",
-    )
+    render.table(table, columns, context)
 
 st.subheader(context.t("targets.untargeted"))
 progress = reader.progress(context.region_id)

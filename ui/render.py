@@ -140,3 +140,10 @@ def entity_table(entities, roles: list[str], context: Context) -> None:
     if lines:
         with st.expander(context.t("benchmarks.named"), expanded=True, icon=":material/apartment:"):
             st.markdown("\n".join(lines))
+
+
+def table(frame, columns: dict[str, str], context: Context) -> None:
+    """A table of some columns, headed in the viewer's language: columns maps a frame column to a
+    `column.*` translation key's last part."""
+    headed = frame[list(columns)].rename(columns={name: context.t(f"column.{key}") for name, key in columns.items()})
+    st.dataframe(headed, hide_index=True, width="stretch")

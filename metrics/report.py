@@ -37,6 +37,7 @@ class Card:
     definition: str
     as_of: object
     targets: list[TargetLine] = field(default_factory=list)
+    delta: str = ""  # change since the previous figure, in words
 
 
 def metric_meta(row: dict) -> dict:
@@ -45,8 +46,14 @@ def metric_meta(row: dict) -> dict:
     return {key: row.get(key) for key in keys}
 
 
-def cards(progress: pd.DataFrame, lang: str, metric_ids: list[str] | None = None) -> list[Card]:
-    """One card per metric with each of its targets: the given metrics in order, else the key metrics."""
+def cards(
+    progress: pd.DataFrame, lang: str, metric_ids: list[str] | None = None, figures: pd.DataFrame | None = None
+) -> list[Card]:
+    """One card per metric with each of its targets: the given metrics in order, else the key metrics.
+
+    With `figures` (every figure of the region), a card also says how the value changed since the
+    figure before it.
+    """
     if metric_ids is None:
         chosen = progress[progress["key_order"].notna()].sort_values(["key_order", "period_end"])
     else:
@@ -92,9 +99,24 @@ def cards(progress: pd.DataFrame, lang: str, metric_ids: list[str] | None = None
                 definition=first.get(f"definition_{lang}") or "",
                 as_of=latest.get("value_as_of"),
                 targets=lines,
+                delta=_change_since_previous(figures, metric_id, first.get("region_id"), meta, lang),
             )
         )
     return result
+
+
+def _change_since_previous(figures: pd.DataFrame | None, metric_id: str, region_id, meta: dict, lang: str) -> str:
+    """'+107家（较2021年7月13日）': the latest figure against the one before it; '' with one figure."""
+    if figures is None or figures.empty:
+        return ""
+    series = figures[(figures["metric_id"] == metric_id) & (figures["region_id"] == region_id)].sort_values("as_of")
+    if len(series) < 2:
+        return ""
+    previous, latest = series.iloc[-2], series.iloc[-1]
+    change = float(latest["value"]) - float(previous["value"])
+    amount = format_value(abs(change), meta["unit"], EXACT, lang, meta["unit_en"])
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    return text("card.change", lang, change=f"{sign}{amount}", date=format_date(previous["as_of"], lang))
 
 
 def key_points(progress: pd.DataFrame, checks: pd.DataFrame, region: dict, lang: str, limit: int = 4) -> list[str]:

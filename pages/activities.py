@@ -35,7 +35,7 @@ render.chart_or_empty(
 
 st.subheader(context.t("activities.reach"))
 progress = reader.progress(context.region_id)
-cards = report.cards(progress, context.lang, REACH)
+cards = report.cards(progress, context.lang, REACH, figures)
 render.card_grid(cards, context)
 
 st.subheader(context.t("activities.conferences"))

@@ -16,7 +16,7 @@ figures = reader.figures(context.region_id)
 render.page_header(context, "page.diagnosis", figures[figures["metric_id"].isin(METRICS)])
 
 progress = reader.progress(context.region_id)
-cards = report.cards(progress, context.lang, METRICS)
+cards = report.cards(progress, context.lang, METRICS, figures)
 render.card_grid(cards, context)
 
 render.chart_or_empty(

@@ -18,7 +18,7 @@ render.page_header(context, "page.funding", shown)
 st.info(context.t("funding.planned_note"), icon=":material/info:")
 
 progress = reader.progress(context.region_id)
-cards = report.cards(progress, context.lang, METRICS)
+cards = report.cards(progress, context.lang, METRICS, figures)
 render.card_grid(cards, context)
 
 render.chart_or_empty(chart_catalog.funding(reader, context.region_id, context.lang), context, "empty.chart")

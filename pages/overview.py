@@ -25,7 +25,7 @@ for point in report.key_points(progress, checks, reader.region(context.region_id
     st.markdown(f"- {point}")
 
 st.subheader(context.t("overview.key_metrics"))
-cards = report.cards(progress, context.lang)
+cards = report.cards(progress, context.lang, None, figures)
 render.card_grid(cards, context)
 
 render.chart_or_empty(

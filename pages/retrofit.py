@@ -27,7 +27,7 @@ tier_ids = [metric for metric, _ in TIERS]
 render.page_header(context, "page.retrofit", figures[figures["metric_id"].isin(METRICS + tier_ids)])
 
 progress = reader.progress(context.region_id)
-cards = report.cards(progress, context.lang, METRICS)
+cards = report.cards(progress, context.lang, METRICS, figures)
 render.card_grid(cards, context)
 if any(card.metric_id == "retrofit_investment" for card in cards):
     st.caption(context.t("retrofit.investment_note"))

@@ -58,7 +58,7 @@ def card(card: Card, context: Context) -> None:
     with st.container(border=True):
         # The label is written above in full (st.metric would cut a long Chinese label short).
         st.markdown(f"**{html.escape(card.label)}**", help=card.definition or None)
-        st.metric(card.label, card.value, label_visibility="collapsed")
+        st.metric(card.label, card.value, delta=card.delta or None, delta_color="off", label_visibility="collapsed")
         if card.lower_bound:
             st.caption(context.t("card.lower_bound"))
         if not card.targets:

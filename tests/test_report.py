@@ -1,0 +1,36 @@
+"""Page-level shaping: the Sources table, its search, and its Excel-safe download."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from metrics import report
+from metrics.queries import fetch
+
+
+def test_sources_table_keeps_lower_bounds_and_sections(built):
+    figures = fetch("all_figures")
+    table = report.source_table(figures, "zh").set_index("metric")
+    assert table.at["市本级智能化改造资金（拟安排）", "value"] == "超过2,000万元"
+    assert table.at["完成智能化诊断的规上企业", "section"] == "二（一）"
+
+
+def test_search_matches_words_and_metric_ids(built):
+    figures = fetch("all_figures")
+    table = report.source_table(figures, "en")
+    assert len(report.filter_sources(table, figures, "40亿元", None, None)) == 1
+    assert len(report.filter_sources(table, figures, "smart_line", None, None)) == 1
+    assert len(report.filter_sources(table, figures, "", "funding", None)) == 4
+    assert len(report.filter_sources(table, figures, "", None, "二（二）")) == 7
+
+
+def test_download_is_excel_friendly_and_formula_safe():
+    table = pd.DataFrame(
+        {"指标": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "正常"], "数值": ["1", "2", "3", "4", "5"]}
+    )
+    data = report.source_csv(table)
+    assert data.startswith("\ufeff".encode())
+    read = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
+    assert read["指标"].tolist() == ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "正常"]

@@ -112,7 +112,9 @@ def parse_file(data: bytes, spec: FileSpec, registry: Registry) -> ParsedFile:
     records, cell_problems = _read_cells(raw, spec, positions, registry)
     parsed.problems += cell_problems
     frame = pd.DataFrame.from_records(records, columns=[LINE, *[c.name for c in spec.columns if c.name in positions]])
-    if frame.empty:
+    if frame.empty:  # every row was a template row left empty: an empty table, which the preview shows
+        if parsed.ok:
+            parsed.frame = _complete(frame, spec).drop(columns=LINE)
         return parsed
     parsed.problems += _check_rules(frame, spec, registry, positions, raw.header)
     parsed.problems.sort(key=lambda p: (p.severity != "error", p.line or 0, p.column or 0))
@@ -150,10 +152,14 @@ def _read_cells(raw: RawTable, spec: FileSpec, positions: dict[str, int], regist
     """Typed values per row; a problem per unreadable cell, naming its line and column."""
     records: list[dict] = []
     problems: list[Problem] = []
+    placeholders: list[int] = []
     width = len(raw.header)
     for row in raw.rows:
         if len(row.cells) > width and any(row.cells[width:]):
             problems.append(problem("ragged_row", line=row.line, count=len(row.cells), expected=width))
+            continue
+        if _is_placeholder(row.cells, spec, positions):
+            placeholders.append(row.line)
             continue
         record: dict = {LINE: row.line}
         for name, position in positions.items():
@@ -173,7 +179,25 @@ def _read_cells(raw: RawTable, spec: FileSpec, positions: dict[str, int], regist
         metric_id = next((record.get(c.name) for c in spec.columns if c.kind == "metric"), None) or ""
         _split_number_cells(record, spec, positions, raw, row.line, metric_id, registry, problems)
         records.append(record)
+    if placeholders:
+        problems.append(placeholder_warning(placeholders))
     return records, problems
+
+
+def _is_placeholder(cells: list[str], spec: FileSpec, positions: dict[str, int]) -> bool:
+    """A row naming a metric but with no date and no number: a template row nobody filled in.
+
+    It says nothing, so it is skipped (with one warning for all of them) rather than refused; a row with
+    a date but no number, or a number but no date, is still an error.
+    """
+    filled_in = [positions[c.name] for c in spec.columns if c.kind in ("date", "number") and c.name in positions]
+    return bool(filled_in) and not any(cells[i] for i in filled_in if i < len(cells))
+
+
+def placeholder_warning(lines: list[int]) -> Problem:
+    """One warning naming every skipped template row (the first ten lines, then how many more)."""
+    shown = "、".join(str(line) for line in lines[:10]) + ("…" if len(lines) > 10 else "")
+    return problem("placeholder_rows", severity="warning", count=len(lines), lines=shown, related_lines=lines)
 
 
 def _split_number_cells(record, spec, positions, raw, line, metric_id, registry, problems) -> None:
@@ -254,7 +278,14 @@ def _read_date(cell: str, registry: Registry) -> dt.date:
         raise _CellError("bad_date") from None
 
 
+FORMULA_GUARD = "'"
+
+
 def _read_text(cell: str, registry: Registry) -> str:
+    # Templates we hand out put an apostrophe before text starting = + - @ so Excel does not run it as a
+    # formula (CSV injection); take it off again so the text round-trips.
+    if cell.startswith(FORMULA_GUARD) and cell[1:2] in ("=", "+", "-", "@"):
+        return cell[1:]
     return cell
 
 
@@ -354,6 +385,7 @@ def _duplicates(frame: pd.DataFrame, spec: FileSpec, positions: dict[str, int], 
                     column=column,
                     column_name=header[column - 1],
                     other=first_line[values],
+                    related_lines=(first_line[values],),
                 )
             )
         else:

@@ -15,7 +15,7 @@ import pandas as pd
 from metrics import store, updates
 from metrics.csvfile import Problem, problem
 from metrics.i18n import text
-from metrics.importing import FORMULA_GUARD
+from metrics.importing import FORMULA_GUARD, number_list
 from metrics.numbers import ABOUT, AT_LEAST, format_amount
 from metrics.registry import Registry
 from metrics.tablefile import BOM, plain_number
@@ -102,8 +102,8 @@ def locate_in_table(table: SerialisedTable, problems: list[Problem]) -> list[upd
             body = {"zh": again.message_zh, "en": again.message_en}
         if item.code == "placeholder_rows":
             rows = [table.lines[line] + 1 for line in item.related_lines if line in table.lines]
-            listed = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
-            body = {lang: text("editing.placeholder_rows", lang, count=len(rows), rows=listed) for lang in ("zh", "en")}
+            listed = number_list(rows)
+            body = {lang: text("editing.placeholder_rows", lang, count=len(rows), rows=listed[lang]) for lang in listed}
         column = None
         if item.column is not None and row is not None and item.column - 1 < len(table.columns):
             column = table.columns[item.column - 1]

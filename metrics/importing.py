@@ -196,8 +196,17 @@ def _is_placeholder(cells: list[str], spec: FileSpec, positions: dict[str, int])
 
 def placeholder_warning(lines: list[int]) -> Problem:
     """One warning naming every skipped template row (the first ten lines, then how many more)."""
-    shown = "、".join(str(line) for line in lines[:10]) + ("…" if len(lines) > 10 else "")
-    return problem("placeholder_rows", severity="warning", count=len(lines), lines=shown, related_lines=lines)
+    return problem(
+        "placeholder_rows", severity="warning", count=len(lines), lines=number_list(lines), related_lines=lines
+    )
+
+
+def number_list(numbers: list[int], shown: int = 10) -> dict[str, str]:
+    """'4、6、7…' / '4, 6, 7…': the first few line or row numbers, in each language's style."""
+    more = "…" if len(numbers) > shown else ""
+    return {
+        lang: separator.join(str(n) for n in numbers[:shown]) + more for lang, separator in (("zh", "、"), ("en", ", "))
+    }
 
 
 def _split_number_cells(record, spec, positions, raw, line, metric_id, registry, problems) -> None:
@@ -303,10 +312,16 @@ def _schema(spec: FileSpec, registry: Registry) -> pa.DataFrameSchema:
     """The rules across rows, as a pandera schema validated lazily so every failure is collected."""
     columns: dict[str, pa.Column] = {}
     for column in spec.columns:
+        # a name column beside its id column (指标名称 next to 指标编号) may be left empty
+        blank = [""] if column.fallback_for else []
         if column.kind == "metric":
-            columns[column.name] = pa.Column(object, pa.Check.isin(registry.metric_ids, error="unknown_metric"))
+            columns[column.name] = pa.Column(
+                object, pa.Check.isin([*registry.metric_ids, *blank], error="unknown_metric")
+            )
         elif column.kind == "region":
-            columns[column.name] = pa.Column(object, pa.Check.isin(registry.region_ids, error="unknown_region"))
+            columns[column.name] = pa.Column(
+                object, pa.Check.isin([*registry.region_ids, *blank], error="unknown_region")
+            )
         elif column.kind == "number":
             columns[column.name] = pa.Column(float, pa.Check.ge(0, error=spec.negative_code), coerce=True)
     return pa.DataFrameSchema(columns, checks=[check for check, _ in spec.rules], strict=False)

@@ -329,7 +329,7 @@ def test_targets_template_filled_in_as_excel_saves_it_imports(built: Path):
     template = editing.template_bytes("targets")
     saved = as_excel_saves_it(
         template,
-        {"funding_city_level": "funding_city_level,市本级资金,黄石市,2021/1/1,2021/12/31,2000万元,,,,,"},
+        {"funding_city_level": "funding_city_level,,黄石市,2021/1/1,2021/12/31,2000万元,,,,,"},
     )
     assert updates.import_file("targets", saved, "甲", detail="模板.csv").saved.changed
     frame = live_targets(built)

@@ -111,7 +111,8 @@ def parse_file(data: bytes, spec: FileSpec, registry: Registry) -> ParsedFile:
         return parsed
     records, cell_problems = _read_cells(raw, spec, positions, registry)
     parsed.problems += cell_problems
-    frame = pd.DataFrame.from_records(records, columns=[LINE, *[c.name for c in spec.columns if c.name in positions]])
+    kept = [c.name for c in spec.columns if c.name in positions or c.kind == "qualifier"]
+    frame = pd.DataFrame.from_records(records, columns=[LINE, *kept])
     if frame.empty:  # every row was a template row left empty: an empty table, which the preview shows
         if parsed.ok:
             parsed.frame = _complete(frame, spec).drop(columns=LINE)
@@ -161,7 +162,8 @@ def _read_cells(raw: RawTable, spec: FileSpec, positions: dict[str, int], regist
         if _is_placeholder(row.cells, spec, positions):
             placeholders.append(row.line)
             continue
-        record: dict = {LINE: row.line}
+        # a qualifier written in the number ('500以上') needs somewhere to go when the file has no 限定 column
+        record: dict = {LINE: row.line, **{c.name: c.default for c in spec.columns if c.kind == "qualifier"}}
         for name, position in positions.items():
             column = spec.column(name)
             cell = row.cells[position] if position < len(row.cells) else ""

@@ -3,7 +3,7 @@
     python tests/store_child.py pause N FILE      save FILE's bytes; stop before the N-th durable step
     python tests/store_child.py loop SEED          save different contents in a loop until killed
     python tests/store_child.py base VERSION FILE  save FILE's bytes from base VERSION; print saved or stale
-    python tests/store_child.py read SECONDS       read targets.csv and the database; print what was seen
+    python tests/store_child.py read STOPFILE      read targets.csv and the database until STOPFILE exists
 
 Durable steps are the calls a save makes to os.write, os.fsync, os.replace and os.unlink. Before the
 N-th, the child says "paused" and sleeps, so the parent can SIGKILL it exactly there. DASHBOARD_DATA_DIR
@@ -69,15 +69,17 @@ def main() -> None:
         except store.StaleVersionError:
             print("stale", flush=True)
     elif mode == "read":
-        read_until(time.monotonic() + float(sys.argv[2]))
+        read_until(Path(sys.argv[2]))
 
 
-def read_until(deadline: float) -> None:
-    """Read the CSV and the database as the dashboard does until the deadline; report states and errors."""
+def read_until(stop: Path, limit: float = 120) -> None:
+    """Read the CSV and the database as the dashboard does until told to stop; report states and errors."""
     from metrics import queries
 
     states, errors = set(), []
-    while time.monotonic() < deadline:
+    print("reading", flush=True)
+    deadline = time.monotonic() + limit
+    while not stop.exists() and time.monotonic() < deadline:
         try:
             csv_version = store.content_version(store.read_live("targets"))
             targets = queries.fetch("all_targets")

@@ -1,4 +1,4 @@
-"""Command line: python -m metrics build | targets check|import FILE | progress check|import FILE."""
+"""Command line: python -m metrics build | targets|progress check|import FILE | editors add|list|remove."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from metrics import updates
+from metrics import editors, updates
 from metrics.build import BuildError, build
 from metrics.i18n import bilingual
 
@@ -35,7 +35,7 @@ def _update(kind: str, action: str, file: Path, editor: str) -> int:
     if action == "check":
         result = updates.check(kind, data)
     else:
-        result = updates.apply(kind, data, editor=editor, detail=file.name)
+        result = updates.import_file(kind, data, operator=editor, detail=file.name)
     _print_problems(result, file.name)
     if not result.ok:
         count = len(result.parsed.errors)
@@ -53,6 +53,54 @@ def _update(kind: str, action: str, file: Path, editor: str) -> int:
     return 0
 
 
+def _read_password(name: str, from_stdin: bool) -> str | None:
+    """The new password: one line of standard input, or typed twice without echo."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            print(bilingual("editors.password_empty"), file=sys.stderr)
+            return None
+        return password
+    first = getpass.getpass(bilingual("editors.password_prompt", name=name))
+    second = getpass.getpass(bilingual("editors.password_again"))
+    if first != second:
+        print(bilingual("editors.password_mismatch"), file=sys.stderr)
+        return None
+    return first
+
+
+def _editors(args: argparse.Namespace) -> int:
+    path = editors.secrets_path()
+    try:
+        if args.action == "list":
+            found = editors.accounts()
+            if not found:
+                print(bilingual("editors.none", path=path))
+            for account in found.values():
+                email = f" <{account.email}>" if account.email else ""
+                name, display_name = account.username, account.display_name
+                print(bilingual("editors.list_row", name=name, display_name=display_name, email=email))
+            return 0
+        if args.action == "remove":
+            if not editors.remove_editor(args.name):
+                print(bilingual("editors.not_found", name=args.name), file=sys.stderr)
+                return 1
+            print(bilingual("editors.removed", name=args.name))
+            return 0
+        editors.check_username(args.name)  # before asking for a password
+        password = _read_password(args.name, args.password_stdin)
+        if password is None:
+            return 1
+        is_new = editors.add_editor(args.name, password, args.display_name, args.email)
+    except editors.EditorError as error:
+        print(f"{error.message('zh')} | {error.message('en')}", file=sys.stderr)
+        return 1
+    display_name = editors.accounts()[args.name].display_name
+    key = "editors.added" if is_new else "editors.updated"
+    print(bilingual(key, name=args.name, display_name=display_name, path=path))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics", description="黄石工业互联网进展看板 data tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -65,7 +113,20 @@ def main(argv: list[str] | None = None) -> int:
             command = actions.add_parser(action)
             command.add_argument("file", type=Path)
             command.add_argument("--editor", default=getpass.getuser(), help="name recorded in the history")
+    accounts = commands.add_parser("editors", help="editor accounts in .streamlit/secrets.toml (DASHBOARD_SECRETS)")
+    account_actions = accounts.add_subparsers(dest="action", required=True)
+    add = account_actions.add_parser("add", help="add an editor, or set a new password for one")
+    add.add_argument("name", help="account name: lower-case pinyin, e.g. jianghui")
+    add.add_argument("--display-name", default="", help="name shown in the history, e.g. 江晖")
+    add.add_argument("--email", default="", help="email the OIDC provider reports for this editor (optional)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    account_actions.add_parser("list", help="list editor accounts")
+    remove = account_actions.add_parser("remove", help="remove an editor account")
+    remove.add_argument("name")
     args = parser.parse_args(argv)
+
+    if args.command == "editors":
+        return _editors(args)
 
     if args.command == "build":
         try:

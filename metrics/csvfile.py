@@ -38,6 +38,7 @@ class Problem:
     column_name: str = ""
     value: str = ""
     severity: str = "error"  # or "warning"
+    related_lines: tuple[int, ...] = ()  # other lines the message names (the line a duplicate repeats)
 
     def message(self, lang: str = "zh") -> str:
         """The problem in one language, prefixed with where it is."""
@@ -50,7 +51,9 @@ class Problem:
         return f"{self.message('zh')} | {self.message('en')}"
 
 
-def problem(code: str, *, line=None, column=None, column_name="", value="", severity="error", **fields) -> Problem:
+def problem(
+    code: str, *, line=None, column=None, column_name="", value="", severity="error", related_lines=(), **fields
+) -> Problem:
     """Build a Problem whose texts come from the translation table entry `problem.<code>`.
 
     A field given as {"zh": ..., "en": ...} is filled in per language.
@@ -69,6 +72,7 @@ def problem(code: str, *, line=None, column=None, column_name="", value="", seve
         column_name=column_name,
         value=str(value),
         severity=severity,
+        related_lines=tuple(related_lines),
     )
 
 

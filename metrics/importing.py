@@ -111,8 +111,11 @@ def parse_file(data: bytes, spec: FileSpec, registry: Registry) -> ParsedFile:
         return parsed
     records, cell_problems = _read_cells(raw, spec, positions, registry)
     parsed.problems += cell_problems
-    frame = pd.DataFrame.from_records(records, columns=[LINE, *[c.name for c in spec.columns if c.name in positions]])
-    if frame.empty:
+    kept = [c.name for c in spec.columns if c.name in positions or c.kind == "qualifier"]
+    frame = pd.DataFrame.from_records(records, columns=[LINE, *kept])
+    if frame.empty:  # every row was a template row left empty: an empty table, which the preview shows
+        if parsed.ok:
+            parsed.frame = _complete(frame, spec).drop(columns=LINE)
         return parsed
     parsed.problems += _check_rules(frame, spec, registry, positions, raw.header)
     parsed.problems.sort(key=lambda p: (p.severity != "error", p.line or 0, p.column or 0))
@@ -150,12 +153,17 @@ def _read_cells(raw: RawTable, spec: FileSpec, positions: dict[str, int], regist
     """Typed values per row; a problem per unreadable cell, naming its line and column."""
     records: list[dict] = []
     problems: list[Problem] = []
+    placeholders: list[int] = []
     width = len(raw.header)
     for row in raw.rows:
         if len(row.cells) > width and any(row.cells[width:]):
             problems.append(problem("ragged_row", line=row.line, count=len(row.cells), expected=width))
             continue
-        record: dict = {LINE: row.line}
+        if _is_placeholder(row.cells, spec, positions):
+            placeholders.append(row.line)
+            continue
+        # a qualifier written in the number ('500以上') needs somewhere to go when the file has no 限定 column
+        record: dict = {LINE: row.line, **{c.name: c.default for c in spec.columns if c.kind == "qualifier"}}
         for name, position in positions.items():
             column = spec.column(name)
             cell = row.cells[position] if position < len(row.cells) else ""
@@ -173,7 +181,34 @@ def _read_cells(raw: RawTable, spec: FileSpec, positions: dict[str, int], regist
         metric_id = next((record.get(c.name) for c in spec.columns if c.kind == "metric"), None) or ""
         _split_number_cells(record, spec, positions, raw, row.line, metric_id, registry, problems)
         records.append(record)
+    if placeholders:
+        problems.append(placeholder_warning(placeholders))
     return records, problems
+
+
+def _is_placeholder(cells: list[str], spec: FileSpec, positions: dict[str, int]) -> bool:
+    """A row naming a metric but with no date and no number: a template row nobody filled in.
+
+    It says nothing, so it is skipped (with one warning for all of them) rather than refused; a row with
+    a date but no number, or a number but no date, is still an error.
+    """
+    filled_in = [positions[c.name] for c in spec.columns if c.kind in ("date", "number") and c.name in positions]
+    return bool(filled_in) and not any(cells[i] for i in filled_in if i < len(cells))
+
+
+def placeholder_warning(lines: list[int]) -> Problem:
+    """One warning naming every skipped template row (the first ten lines, then how many more)."""
+    return problem(
+        "placeholder_rows", severity="warning", count=len(lines), lines=number_list(lines), related_lines=lines
+    )
+
+
+def number_list(numbers: list[int], shown: int = 10) -> dict[str, str]:
+    """'4、6、7…' / '4, 6, 7…': the first few line or row numbers, in each language's style."""
+    more = "…" if len(numbers) > shown else ""
+    return {
+        lang: separator.join(str(n) for n in numbers[:shown]) + more for lang, separator in (("zh", "、"), ("en", ", "))
+    }
 
 
 def _split_number_cells(record, spec, positions, raw, line, metric_id, registry, problems) -> None:
@@ -254,7 +289,14 @@ def _read_date(cell: str, registry: Registry) -> dt.date:
         raise _CellError("bad_date") from None
 
 
+FORMULA_GUARD = "'"
+
+
 def _read_text(cell: str, registry: Registry) -> str:
+    # Templates we hand out put an apostrophe before text starting = + - @ so Excel does not run it as a
+    # formula (CSV injection); take it off again so the text round-trips.
+    if cell.startswith(FORMULA_GUARD) and cell[1:2] in ("=", "+", "-", "@"):
+        return cell[1:]
     return cell
 
 
@@ -272,10 +314,16 @@ def _schema(spec: FileSpec, registry: Registry) -> pa.DataFrameSchema:
     """The rules across rows, as a pandera schema validated lazily so every failure is collected."""
     columns: dict[str, pa.Column] = {}
     for column in spec.columns:
+        # a name column beside its id column (指标名称 next to 指标编号) may be left empty
+        blank = [""] if column.fallback_for else []
         if column.kind == "metric":
-            columns[column.name] = pa.Column(object, pa.Check.isin(registry.metric_ids, error="unknown_metric"))
+            columns[column.name] = pa.Column(
+                object, pa.Check.isin([*registry.metric_ids, *blank], error="unknown_metric")
+            )
         elif column.kind == "region":
-            columns[column.name] = pa.Column(object, pa.Check.isin(registry.region_ids, error="unknown_region"))
+            columns[column.name] = pa.Column(
+                object, pa.Check.isin([*registry.region_ids, *blank], error="unknown_region")
+            )
         elif column.kind == "number":
             columns[column.name] = pa.Column(float, pa.Check.ge(0, error=spec.negative_code), coerce=True)
     return pa.DataFrameSchema(columns, checks=[check for check, _ in spec.rules], strict=False)
@@ -354,6 +402,7 @@ def _duplicates(frame: pd.DataFrame, spec: FileSpec, positions: dict[str, int], 
                     column=column,
                     column_name=header[column - 1],
                     other=first_line[values],
+                    related_lines=(first_line[values],),
                 )
             )
         else:

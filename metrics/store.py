@@ -11,7 +11,8 @@ Every version ever made live is kept as a snapshot under data/history/<table>/, 
 6. append the log line and remove the intent.
 
 Killed at any point, the live file is a complete old or new version. An intent left behind by a kill
-after step 5 is turned into its log line by the next reader or writer, so the log always matches.
+after step 5 is turned into its log line by the next reader or writer, so the log always matches; that
+reader or writer also removes the temporary files and never-logged snapshots a killed save left behind.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Version:
     changed: int
     snapshot: str  # file name under history/<table>/
     previous: str
+    account: str = ""  # the editor's account name when the save came from a signed-in editor
 
     @property
     def saved_at_text(self) -> str:
@@ -153,12 +155,24 @@ def _snapshot_name(version: str, when: dt.datetime) -> str:
 
 def _append_log(table: str, entry: Version) -> None:
     line = (json.dumps(asdict(entry), ensure_ascii=False) + "\n").encode("utf-8")
-    descriptor = os.open(_log_path(table), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    path = _log_path(table)
+    if not _ends_with_newline(path):
+        line = b"\n" + line  # a line torn by a crash (power cut) must not swallow this one
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         os.write(descriptor, line)
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _ends_with_newline(path: Path) -> bool:
+    """True for a missing or empty log, or one whose last line is complete."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    with open(path, "rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
 
 
 def _read_log(table: str) -> list[Version]:
@@ -170,6 +184,23 @@ def _read_log(table: str) -> list[Version]:
         with contextlib.suppress(ValueError, TypeError):  # a torn last line from a crash is skipped
             entries.append(Version(**json.loads(line)))
     return entries
+
+
+def _recover(table: str) -> None:
+    """Tidy up after a save that was killed: settle its intent, then remove its half-written temporary files.
+
+    Runs under the table lock, so every temporary file of this table belongs to a writer that died: a live
+    writer would hold the lock. A complete snapshot that never made it into the log is left alone: it is
+    harmless, and deleting files the log does not name would destroy history if the log were ever lost.
+    """
+    _settle_intent(table)
+    leftovers = [
+        *paths.data_dir().glob(f".{table}.csv.*.tmp"),
+        *paths.history_dir().glob(f".{table}.*.tmp"),
+        *_history_folder(table).glob(".*.tmp"),
+    ]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
 
 
 def _settle_intent(table: str) -> None:
@@ -185,10 +216,15 @@ def _settle_intent(table: str) -> None:
     intent_path.unlink(missing_ok=True)
 
 
-def save(table: str, data: bytes, editor: str, change: Change, base_version: str | None = None) -> SaveResult:
-    """Make `data` the live content of `table`, keeping history; refuse a save from a stale base."""
+def save(
+    table: str, data: bytes, editor: str, change: Change, base_version: str | None = None, account: str = ""
+) -> SaveResult:
+    """Make `data` the live content of `table`, keeping history; refuse a save from a stale base.
+
+    Callers outside metrics/ must go through metrics.updates, which validates and checks the editor.
+    """
     with table_lock(table):
-        _settle_intent(table)
+        _recover(table)
         current = read_live(table)
         current_version = content_version(current)
         if base_version is not None and base_version != current_version:
@@ -205,7 +241,7 @@ def save(table: str, data: bytes, editor: str, change: Change, base_version: str
             atomic_write(folder / baseline.snapshot, current)
             _append_log(table, baseline)
         when = _now()
-        entry = _entry(new_version, when, editor, change, current_version)
+        entry = _entry(new_version, when, editor, change, current_version, account)
         atomic_write(folder / entry.snapshot, data)
         atomic_write(_intent_path(table), json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8"))
         atomic_write(live_path(table), data)
@@ -214,13 +250,14 @@ def save(table: str, data: bytes, editor: str, change: Change, base_version: str
         return SaveResult(True, new_version, current_version)
 
 
-def _entry(version: str, when: dt.datetime, editor: str, change: Change, previous: str) -> Version:
+def _entry(version: str, when: dt.datetime, editor: str, change: Change, previous: str, account: str = "") -> Version:
     return Version(
         version=version,
         saved_at=when.isoformat(),
         editor=editor,
         snapshot=_snapshot_name(version, when),
         previous=previous,
+        account=account,
         **asdict(change),
     )
 
@@ -228,7 +265,7 @@ def _entry(version: str, when: dt.datetime, editor: str, change: Change, previou
 def versions(table: str) -> list[Version]:
     """Every version of a table, newest first."""
     with table_lock(table):
-        _settle_intent(table)
+        _recover(table)
         return list(reversed(_read_log(table)))
 
 

@@ -1,16 +1,19 @@
 """Updating the editable tables (targets, progress records) from a file or an edited table.
 
 The CLI and the browser both come through here, so both get the same validation, the same history
-and the same rebuild.
+and the same rebuild. Browser writes take a signed-in `editors.Editor`, verified at the moment of
+writing; the command line has its own entry point, refused inside the dashboard server.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics import records, store, targets
+from metrics import editors, records, store, targets
 from metrics.build import BuildError, build
 from metrics.csvfile import Problem
 from metrics.importing import ParsedFile
@@ -23,10 +26,11 @@ class TableKind:
     """How one editable table is parsed, keyed and written."""
 
     table: str
-    parse: object
-    to_bytes: object
+    parse: Callable[[bytes, Registry], ParsedFile]
+    to_bytes: Callable[[pd.DataFrame], bytes]
     key: tuple[str, ...]
     values: tuple[str, ...]
+    columns: tuple[str, ...]
 
 
 KINDS = {
@@ -36,6 +40,7 @@ KINDS = {
         targets.targets_csv_bytes,
         ("metric_id", "region_id", "period_start", "period_end"),
         ("target", "qualifier", "source", "section", "evidence", "note"),
+        tuple(targets.COLUMNS),
     ),
     "progress": TableKind(
         "progress",
@@ -43,8 +48,25 @@ KINDS = {
         records.records_csv_bytes,
         ("metric_id", "region_id", "as_of"),
         ("value", "qualifier", "source", "note"),
+        tuple(records.COLUMNS),
     ),
 }
+
+
+@dataclass(frozen=True)
+class TableProblem:
+    """A problem in an edited table, located by row position (0-based) and column name for the UI."""
+
+    row: int | None  # position in the edited frame; None for a problem with the whole table
+    column: str | None  # canonical column name, e.g. "target"
+    severity: str
+    code: str
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh") -> str:
+        """The problem in one language, prefixed with the table row and column."""
+        return self.message_zh if lang == "zh" else self.message_en
 
 
 @dataclass
@@ -55,59 +77,274 @@ class UpdateResult:
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     saved: store.SaveResult | None = None
     build_problems: list[tuple[str, Problem]] = field(default_factory=list)
+    table_problems: list[TableProblem] = field(default_factory=list)  # when the input was an edited table
+    base_version: str = ""  # the live version the changes were computed against
 
     @property
     def ok(self) -> bool:
         return self.parsed.ok
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows added, changed and removed."""
+        found = self.changes["change"].value_counts() if not self.changes.empty else {}
+        return {change: int(found.get(change, 0)) for change in ("added", "changed", "removed")}
+
+
+def _empty(kind: str) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(KINDS[kind].columns))
+
+
+def frame_from_bytes(kind: str, data: bytes, registry: Registry) -> pd.DataFrame:
+    """Validated rows of one version's bytes (empty for an empty, header-only or invalid file)."""
+    parsed = KINDS[kind].parse(data, registry)
+    return parsed.frame if parsed.ok and not parsed.frame.empty else _empty(kind)
+
 
 def current_frame(kind: str, registry: Registry) -> pd.DataFrame:
     """The live table as validated rows (empty if the live file is missing or invalid)."""
-    spec = KINDS[kind]
-    parsed = spec.parse(store.read_live(spec.table), registry)
-    return parsed.frame if parsed.ok else pd.DataFrame(columns=[*spec.key, *spec.values])
+    return frame_from_bytes(kind, store.read_live(KINDS[kind].table), registry)
+
+
+def live_version(kind: str) -> str:
+    """The version id an editor loads; pass it back as base_version when saving."""
+    return store.live_version(KINDS[kind].table)
 
 
 def check(kind: str, data: bytes, registry: Registry | None = None) -> UpdateResult:
     """Validate a file and say what importing it would change; writes nothing."""
     registry = registry or Registry.load()
     spec = KINDS[kind]
+    live = store.read_live(spec.table)
     parsed = spec.parse(data, registry)
-    result = UpdateResult(parsed)
+    result = UpdateResult(parsed, base_version=store.content_version(live))
     if parsed.ok:
-        result.changes = diff_rows(current_frame(kind, registry), parsed.frame, list(spec.key), list(spec.values))
+        result.changes = diff_rows(
+            frame_from_bytes(kind, live, registry), parsed.frame, list(spec.key), list(spec.values)
+        )
     return result
 
 
-def apply(
-    kind: str,
-    data: bytes,
-    editor: str,
-    action: str = "import",
-    detail: str = "",
-    base_version: str | None = None,
-    registry: Registry | None = None,
-) -> UpdateResult:
-    """Validate, then (only if valid) replace the live table atomically, keep history and rebuild.
+def check_table(kind: str, frame: pd.DataFrame, registry: Registry | None = None) -> UpdateResult:
+    """Validate an edited table exactly as a file import, with problems located by table row and column."""
+    from metrics import editing  # editing builds on this module's kinds
 
-    Raises store.StaleVersionError when `base_version` is given and is no longer live.
-    """
-    registry = registry or Registry.load()
-    result = check(kind, data, registry)
+    table = editing.table_to_csv(kind, frame)
+    result = check(kind, table.data, registry)
+    result.table_problems = editing.locate_in_table(table, result.parsed.problems)
+    return result
+
+
+def _save(
+    kind: str,
+    result: UpdateResult,
+    data: bytes,
+    identity: Callable[[], tuple[str, str]],
+    action: str,
+    detail: str,
+    base_version: str | None,
+) -> UpdateResult:
+    """Save a checked result: ask who is writing at the last moment, then store and rebuild."""
     if not result.ok:
         return result
-    spec = KINDS[kind]
-    counts = result.changes["change"].value_counts() if not result.changes.empty else {}
-    change = store.Change(
-        action=action,
-        detail=detail,
-        added=int(counts.get("added", 0)),
-        removed=int(counts.get("removed", 0)),
-        changed=int(counts.get("changed", 0)),
-    )
-    result.saved = store.save(spec.table, spec.to_bytes(result.parsed.frame), editor, change, base_version)
+    counts = result.counts
+    change = store.Change(action=action, detail=detail, **counts)
+    name, account = identity()
+    result.saved = store.save(KINDS[kind].table, data, name, change, base_version, account=account)
     try:
         build()
     except BuildError as error:
         result.build_problems = error.problems
     return result
+
+
+def _editor_identity(editor: editors.Editor) -> Callable[[], tuple[str, str]]:
+    def identity() -> tuple[str, str]:
+        verified = editors.verify(editor)
+        return verified.display_name, verified.username
+
+    return identity
+
+
+def apply(
+    kind: str,
+    data: bytes,
+    editor: editors.Editor,
+    *,
+    base_version: str,
+    detail: str = "",
+    registry: Registry | None = None,
+) -> UpdateResult:
+    """Import an uploaded file for a signed-in editor: validate, save as a new version, rebuild.
+
+    Raises editors.NotAuthorised unless `editor` is a genuine, current sign-in, and
+    store.StaleVersionError when `base_version` (what the editor previewed against) is no longer live.
+    """
+    editors.verify(editor)  # refuse before doing any work; checked again at the moment of writing
+    registry = registry or Registry.load()
+    result = check(kind, data, registry)
+    canonical = KINDS[kind].to_bytes(result.parsed.frame) if result.ok else b""
+    return _save(kind, result, canonical, _editor_identity(editor), "import", detail, base_version)
+
+
+def apply_table(
+    kind: str,
+    frame: pd.DataFrame,
+    editor: editors.Editor,
+    *,
+    base_version: str,
+    registry: Registry | None = None,
+) -> UpdateResult:
+    """Save a table edited in the browser, validated exactly as a file import (see check_table)."""
+    editors.verify(editor)
+    registry = registry or Registry.load()
+    result = check_table(kind, frame, registry)
+    canonical = KINDS[kind].to_bytes(result.parsed.frame) if result.ok else b""
+    return _save(kind, result, canonical, _editor_identity(editor), "edit", "", base_version)
+
+
+def rollback(
+    kind: str,
+    snapshot: str,
+    editor: editors.Editor,
+    *,
+    base_version: str,
+    registry: Registry | None = None,
+) -> UpdateResult:
+    """Make an old version live again as a new version (action 'rollback', detail = its version id).
+
+    The old bytes are saved exactly as they were, after passing today's validation (a version that names
+    a metric since removed from the registry is refused with its problems).
+    """
+    editors.verify(editor)
+    registry = registry or Registry.load()
+    data = version_bytes(kind, snapshot)
+    result = check(kind, data, registry)
+    detail = store.content_version(data)
+    return _save(kind, result, data, _editor_identity(editor), "rollback", detail, base_version)
+
+
+def _inside_dashboard_server() -> bool:
+    """True inside a running Streamlit server (looked up without importing Streamlit here)."""
+    runtime = sys.modules.get("streamlit.runtime")
+    return bool(runtime is not None and runtime.exists())
+
+
+def import_file(
+    kind: str, data: bytes, operator: str, detail: str = "", registry: Registry | None = None
+) -> UpdateResult:
+    """Import a file from the command line, recording `operator` (the shell user) as the editor.
+
+    Whoever runs the command can already write data/; the browser must use apply/apply_table, so this
+    refuses to run inside the dashboard server, where a name alone must never be enough to write.
+    """
+    if _inside_dashboard_server():
+        raise editors.NotAuthorised()
+    registry = registry or Registry.load()
+    result = check(kind, data, registry)
+    canonical = KINDS[kind].to_bytes(result.parsed.frame) if result.ok else b""
+    return _save(kind, result, canonical, lambda: (operator, ""), "import", detail, None)
+
+
+# ---------- history ----------
+
+
+def versions(kind: str) -> list[store.Version]:
+    """Every version of a table, newest first."""
+    return store.versions(KINDS[kind].table)
+
+
+def version_bytes(kind: str, snapshot: str) -> bytes:
+    """The exact bytes of one version, by its snapshot name (from `versions`), for download or rollback."""
+    return store.read_version(KINDS[kind].table, snapshot)
+
+
+def frame_at_version(kind: str, version: str, registry: Registry | None = None) -> pd.DataFrame | None:
+    """The validated rows of a version id, or None if history has no snapshot of it."""
+    registry = registry or Registry.load()
+    if version == live_version(kind):
+        return current_frame(kind, registry)
+    entry = next((entry for entry in versions(kind) if entry.version == version), None)
+    return frame_from_bytes(kind, version_bytes(kind, entry.snapshot), registry) if entry else None
+
+
+# ---------- reloading after someone else saved ----------
+
+
+@dataclass
+class Reapplied:
+    """The editor's changes replayed onto the latest version, and the cells both sides changed."""
+
+    frame: pd.DataFrame  # the table to show in the editor again
+    base_version: str  # the latest version: pass it when saving this frame
+    conflicts: pd.DataFrame  # key columns, column, base, theirs, mine
+    base_found: bool = True
+    problems: list[TableProblem] = field(default_factory=list)
+
+
+def reapply(kind: str, edited: pd.DataFrame, base_version: str, registry: Registry | None = None) -> Reapplied:
+    """After a StaleVersionError: replay the editor's changes (edited vs. base_version) onto the live table.
+
+    Where the other save changed the same cell differently, the editor's value is kept and the cell is
+    listed in `conflicts` so the preview can show whose value is being replaced.
+    """
+    registry = registry or Registry.load()
+    spec = KINDS[kind]
+    key, values = list(spec.key), list(spec.values)
+    latest_version = live_version(kind)
+    latest = current_frame(kind, registry)
+    checked = check_table(kind, edited, registry)
+    conflict_columns = [*key, "column", "base", "theirs", "mine"]
+    if not checked.ok:
+        return Reapplied(edited, latest_version, pd.DataFrame(columns=conflict_columns), True, checked.table_problems)
+    mine = checked.parsed.frame
+    base = frame_at_version(kind, base_version, registry)
+    if base is None:  # nothing to merge against: the editor's table replaces the latest, every difference shown
+        conflicts = [
+            {
+                **{k: row[k] for k in key},
+                "column": column,
+                "base": None,
+                "theirs": row[f"old_{column}"],
+                "mine": row[f"new_{column}"],
+            }
+            for row in diff_rows(latest, mine, key, values).to_dict("records")
+            for column in values
+            if not _same(row[f"old_{column}"], row[f"new_{column}"])
+        ]
+        return Reapplied(mine, latest_version, pd.DataFrame(conflicts, columns=conflict_columns), base_found=False)
+
+    rows = {tuple(row[k] for k in key): row for row in latest.to_dict("records")}
+    base_rows = {tuple(row[k] for k in key): row for row in base.to_dict("records")}
+    conflicts = []
+    for change in diff_rows(base, mine, key, values).to_dict("records"):
+        row_key = tuple(change[k] for k in key)
+        key_values = dict(zip(key, row_key, strict=True))
+        theirs, original = rows.get(row_key), base_rows.get(row_key)
+        removed = change["change"] == "removed"
+        merged_row = dict(theirs) if theirs else {**key_values, **(original or {})}
+        for column in values:
+            base_value = original[column] if original else None
+            their_value = theirs[column] if theirs else None
+            my_value = None if removed else change[f"new_{column}"]
+            if original is not None and not removed and _same(base_value, my_value):
+                continue  # not my change: their value (if any) stands
+            they_changed = (original is None and theirs is not None) or not _same(base_value, their_value)
+            if they_changed and not _same(their_value, my_value):
+                conflicts.append(
+                    {**key_values, "column": column, "base": base_value, "theirs": their_value, "mine": my_value}
+                )
+            merged_row[column] = my_value
+        if removed:
+            rows.pop(row_key, None)
+        else:
+            rows[row_key] = merged_row
+    merged = pd.DataFrame(list(rows.values()), columns=list(spec.columns)) if rows else _empty(kind)
+    merged = frame_from_bytes(kind, spec.to_bytes(merged), registry) if rows else merged
+    return Reapplied(merged, latest_version, pd.DataFrame(conflicts, columns=conflict_columns))
+
+
+def _same(a: object, b: object) -> bool:
+    a_missing = a is None or (isinstance(a, float) and a != a) or a == ""
+    b_missing = b is None or (isinstance(b, float) and b != b) or b == ""
+    return (a_missing and b_missing) or (not a_missing and not b_missing and a == b)

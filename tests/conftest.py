@@ -33,3 +33,26 @@ def built(data_dir: Path) -> Path:
 @pytest.fixture
 def registry(data_dir: Path) -> Registry:
     return Registry.load(data_dir)
+
+
+@pytest.fixture
+def secrets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private secrets.toml (DASHBOARD_SECRETS), cheap password hashing and a fresh login limiter."""
+    from metrics import editors
+
+    path = tmp_path / "secrets.toml"
+    monkeypatch.setenv("DASHBOARD_SECRETS", str(path))
+    monkeypatch.setattr(editors, "SCRYPT_N", 2**12)  # production cost is 2**17; the scheme is the same
+    monkeypatch.setattr(editors, "limiter", editors.LoginLimiter())
+    return path
+
+
+@pytest.fixture
+def editor(secrets_file: Path):
+    """A signed-in editor: account jianghui (江晖)."""
+    from metrics import editors
+
+    editors.add_editor("jianghui", "correct horse", "江晖")
+    signed_in = editors.authenticate("jianghui", "correct horse", "127.0.0.1")
+    assert signed_in is not None
+    return signed_in

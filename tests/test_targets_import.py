@@ -162,3 +162,11 @@ def test_cli_exit_code_in_a_real_process(built: Path):
     finished = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert finished.returncode == 1
     assert "第2行 D列" in finished.stderr and "line 2, column D" in finished.stderr
+
+
+def test_a_qualifier_written_in_the_number_is_kept_without_a_qualifier_column(built: Path):
+    """fullwidth.csv has no 限定 column: '５００以上' must still be read as at least 500."""
+    assert run_cli("targets", "import", str(TARGET_FILES / "fullwidth.csv")) == 0
+    frame = imported_targets(built)
+    row = frame[(frame.metric_id == "diagnosis_enterprises") & (frame.period_end == "2023-12-31")].iloc[0]
+    assert (row["target"], row["qualifier"]) == (500, ">=")

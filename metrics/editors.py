@@ -1,0 +1,451 @@
+"""Who may change targets and progress from the browser: accounts, passwords, sign-in and the write guard.
+
+Accounts live in `.streamlit/secrets.toml` (git-ignored), one table per account:
+
+    [editors.jianghui]
+    name = "江晖"
+    password_hash = "scrypt$n=131072,r=8,p=1$<salt>$<hash>"
+
+Passwords are hashed with scrypt (standard library) and a random salt; the cost parameters are stored in the
+hash so they can be raised later without invalidating old accounts.
+
+Signing in (`authenticate`) returns an `Editor` carrying a token signed with a key that exists only in this
+server process's memory. Every write function checks that token again at the moment of writing, and checks
+that the account still exists with the same password, so neither a forged name in session state nor an
+account removed in the meantime can write. Tokens die with the process (a restart means signing in again).
+
+Failed sign-ins are limited per user name and per client: after MAX_FAILURES within WINDOW, further attempts
+are refused for the rest of the window without checking the password. The limiter is in-process memory
+(thread-safe), which fits the one Streamlit server process this dashboard runs as.
+"""
+
+from __future__ import annotations
+
+import base64
+import collections
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import hmac
+import importlib.util
+import json
+import math
+import os
+import re
+import secrets as random_secrets
+import threading
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomlkit
+
+from metrics import paths
+from metrics.i18n import text
+
+TABLE = "editors"
+USERNAME = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
+MIN_PASSWORD_LENGTH = 8
+
+# scrypt cost: 2**17 × 8 × 128 bytes = 128 MiB and about 0.3 s per check on the office server (OWASP's
+# minimum for scrypt). Tests lower it; existing hashes keep the parameters they were made with.
+SCRYPT_N = 2**17
+SCRYPT_R = 8
+SCRYPT_P = 1
+_SCRYPT_MAXMEM = 2**30
+
+MAX_FAILURES = 5
+WINDOW = dt.timedelta(minutes=15)
+TOKEN_LIFETIME = dt.timedelta(hours=8)  # a working day; after that the editor signs in again
+
+
+class EditorError(ValueError):
+    """A refused account change or sign-in, with its message in both languages."""
+
+    def __init__(self, key: str, **fields: object):
+        self.key, self.fields = key, fields
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        """The reason, in one language."""
+        return text(self.key, lang, **self.fields)
+
+
+class NotAuthorised(EditorError):
+    """A write was attempted without a valid, current editor sign-in."""
+
+    def __init__(self, reason: str = "editors.not_authorised"):
+        super().__init__(reason)
+
+
+class LoginRefused(EditorError):
+    """Too many failed sign-ins for this user name or client: wait before trying again."""
+
+    def __init__(self, retry_after: float):
+        self.retry_after = retry_after
+        super().__init__("editors.too_many_attempts", minutes=self.minutes)
+
+    @property
+    def minutes(self) -> int:
+        """Whole minutes to wait, rounded up, at least 1."""
+        return max(1, math.ceil(self.retry_after / 60))
+
+
+@dataclass(frozen=True)
+class Account:
+    """An editor account as stored in secrets.toml."""
+
+    username: str
+    display_name: str
+    password_hash: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Editor:
+    """A signed-in editor. Only `authenticate` (or `authenticate_oidc`) makes valid ones; writes verify `token`."""
+
+    username: str
+    display_name: str
+    token: str = field(repr=False)
+    expires_at: dt.datetime
+
+
+# ---------- the secrets file ----------
+
+
+def secrets_path() -> Path:
+    """Where accounts live: DASHBOARD_SECRETS if set (tests, a second site), else .streamlit/secrets.toml."""
+    return Path(os.environ.get("DASHBOARD_SECRETS", paths.PROJECT_ROOT / ".streamlit" / "secrets.toml"))
+
+
+def _read_secrets(path: Path | None = None) -> dict:
+    path = path or secrets_path()
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def accounts(path: Path | None = None) -> dict[str, Account]:
+    """Every editor account, by user name, read fresh from the file (so a removal takes effect at once)."""
+    table = _read_secrets(path).get(TABLE, {})
+    found = {}
+    for username, entry in table.items():
+        if isinstance(entry, dict) and entry.get("password_hash"):
+            found[username] = Account(
+                username=username,
+                display_name=str(entry.get("name") or username),
+                password_hash=str(entry["password_hash"]),
+                email=str(entry.get("email", "")),
+            )
+    return found
+
+
+@contextlib.contextmanager
+def _secrets_lock(path: Path) -> Iterator[None]:
+    """One account change at a time; the lock file sits beside secrets.toml (the file itself is replaced)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_secrets(path: Path, document: tomlkit.TOMLDocument) -> None:
+    """Replace the file atomically, readable by its owner only, keeping everything tomlkit preserved."""
+    data = tomlkit.dumps(document).encode("utf-8")
+    tomllib.loads(data.decode("utf-8"))  # never write a file Streamlit could not read back
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _load_document(path: Path) -> tomlkit.TOMLDocument:
+    return tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+
+
+def add_editor(username: str, password: str, display_name: str = "", email: str = "", path: Path | None = None) -> bool:
+    """Create an account, or set a new password (and name) for an existing one; True if it was new.
+
+    Other content of secrets.toml (comments, [auth], other tables) is kept as it was.
+    """
+    check_username(username)
+    check_password(password)
+    path = path or secrets_path()
+    with _secrets_lock(path):
+        document = _load_document(path)
+        if TABLE not in document:
+            document.add(TABLE, tomlkit.table(is_super_table=True))
+        table = document[TABLE]
+        is_new = username not in table
+        entry = table[username] if not is_new else tomlkit.table()
+        entry["name"] = display_name or (entry.get("name") if not is_new else "") or username
+        entry["password_hash"] = hash_password(password)
+        if email:
+            entry["email"] = email
+        if is_new:
+            table.add(username, entry)
+        _write_secrets(path, document)
+    return is_new
+
+
+def remove_editor(username: str, path: Path | None = None) -> bool:
+    """Delete an account; its signed-in sessions stop being able to write at once. False if there was none."""
+    path = path or secrets_path()
+    with _secrets_lock(path):
+        document = _load_document(path)
+        table = document.get(TABLE)
+        if table is None or username not in table:
+            return False
+        del table[username]
+        _write_secrets(path, document)
+    return True
+
+
+def check_username(username: str) -> None:
+    """Account names are short lower-case ASCII (pinyin), so they are safe as TOML keys and in logs."""
+    if not USERNAME.match(username):
+        raise EditorError("editors.bad_username", value=username)
+
+
+def check_password(password: str) -> None:
+    """At least MIN_PASSWORD_LENGTH characters."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise EditorError("editors.short_password", length=MIN_PASSWORD_LENGTH)
+
+
+# ---------- password hashes ----------
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(data: str) -> bytes:
+    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+
+
+def hash_password(password: str) -> str:
+    """'scrypt$n=...,r=...,p=...$salt$hash' with a fresh random salt."""
+    salt = random_secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=_SCRYPT_MAXMEM, dklen=32
+    )
+    return f"scrypt$n={SCRYPT_N},r={SCRYPT_R},p={SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether `password` matches a stored hash; constant-time comparison; False for a malformed hash."""
+    try:
+        scheme, parameters, salt, expected = stored.split("$")
+        settings = dict(item.split("=") for item in parameters.split(","))
+        n, r, p = int(settings["n"]), int(settings["r"]), int(settings["p"])
+        if scheme != "scrypt":
+            return False
+        digest = hashlib.scrypt(
+            password.encode("utf-8"), salt=_unb64(salt), n=n, r=r, p=p, maxmem=_SCRYPT_MAXMEM, dklen=32
+        )
+    except (ValueError, KeyError):
+        return False
+    return hmac.compare_digest(digest, _unb64(expected))
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash to check unknown user names against, so they take as long as known ones."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(random_secrets.token_urlsafe(16)))
+    return _DUMMY_HASH[0]
+
+
+# ---------- rate limiting ----------
+
+
+class LoginLimiter:
+    """Counts failed sign-ins per key within a sliding window; thread-safe, in this process's memory."""
+
+    def __init__(
+        self, max_failures: int = MAX_FAILURES, window: dt.timedelta = WINDOW, clock: Callable[[], float] = time.time
+    ):
+        self.max_failures, self.window, self.clock = max_failures, window.total_seconds(), clock
+        self._failures: dict[str, collections.deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> collections.deque[float]:
+        failures = self._failures.get(key, collections.deque())
+        while failures and failures[0] <= now - self.window:
+            failures.popleft()
+        if not failures:
+            self._failures.pop(key, None)
+        return failures
+
+    def retry_after(self, keys: list[str]) -> float:
+        """Seconds until any of `keys` may try again (0 if none is locked out)."""
+        now = self.clock()
+        with self._lock:
+            waits = []
+            for key in keys:
+                failures = self._recent(key, now)
+                if len(failures) >= self.max_failures:
+                    # locked until the failure that filled the quota leaves the window
+                    waits.append(failures[-self.max_failures] + self.window - now)
+            return max(waits, default=0.0)
+
+    def failed(self, keys: list[str]) -> None:
+        """Record one failed attempt against every key."""
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                failures = self._recent(key, now)
+                failures.append(now)
+                self._failures[key] = failures
+
+    def succeeded(self, key: str) -> None:
+        """Forget a key's failures (the user name, after a correct password)."""
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+limiter = LoginLimiter()
+
+
+# ---------- sign-in and tokens ----------
+
+_signing_key: list[bytes] = []
+_signing_lock = threading.Lock()
+_revoked: set[str] = set()
+
+
+def _key() -> bytes:
+    """The token signing key: random, made on first use, never written anywhere."""
+    with _signing_lock:
+        if not _signing_key:
+            _signing_key.append(random_secrets.token_bytes(32))
+        return _signing_key[0]
+
+
+def _password_tag(account: Account) -> str:
+    """Binds a token to the password it was issued for: a new password ends old sessions."""
+    return hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
+
+
+def _issue(account: Account, now: dt.datetime) -> Editor:
+    expires = now + TOKEN_LIFETIME
+    payload = {
+        "u": account.username,
+        "p": _password_tag(account),
+        "exp": int(expires.timestamp()),
+        "id": random_secrets.token_urlsafe(12),
+    }
+    body = _b64(json.dumps(payload, separators=(",", ":")).encode())
+    signature = _b64(hmac.new(_key(), body.encode(), hashlib.sha256).digest())
+    return Editor(account.username, account.display_name, f"{body}.{signature}", expires)
+
+
+def _client_keys(username: str, client_id: str) -> list[str]:
+    keys = [f"user:{username.strip().lower()}"]
+    if client_id:
+        keys.append(f"client:{client_id}")
+    return keys
+
+
+def authenticate(username: str, password: str, client_id: str = "", now: dt.datetime | None = None) -> Editor | None:
+    """Check a user name and password; the signed-in Editor, or None if they do not match.
+
+    Raises LoginRefused (with .minutes to wait) after too many failures for this user name or client;
+    `client_id` is what identifies the browser, e.g. st.context.ip_address.
+    """
+    username = username.strip().lower()
+    keys = _client_keys(username, client_id)
+    wait = limiter.retry_after(keys)
+    if wait > 0:
+        raise LoginRefused(wait)
+    account = accounts().get(username)
+    matches = verify_password(password, account.password_hash if account else _dummy_hash())
+    if account is None or not matches:
+        limiter.failed(keys)
+        return None
+    limiter.succeeded(keys[0])
+    return _issue(account, now or dt.datetime.now(dt.UTC))
+
+
+def authenticate_oidc(email: str, now: dt.datetime | None = None) -> Editor | None:
+    """The Editor for an identity the OIDC provider vouched for (st.user.email), if an account lists it.
+
+    Only pass st.user.email when st.user.is_logged_in: Streamlit has verified that identity server-side.
+    """
+    wanted = email.strip().lower()
+    if not wanted:
+        return None
+    account = next((a for a in accounts().values() if a.email.strip().lower() == wanted), None)
+    return _issue(account, now or dt.datetime.now(dt.UTC)) if account else None
+
+
+def verify(editor: object, now: dt.datetime | None = None) -> Editor:
+    """The editor's current identity if their sign-in is genuine, unexpired and the account still stands.
+
+    Raises NotAuthorised otherwise, including for anything that is not an Editor (a name typed into
+    session state, for instance). The display name returned is the one in secrets.toml now.
+    """
+    if not isinstance(editor, Editor) or not isinstance(editor.token, str) or editor.token.count(".") != 1:
+        raise NotAuthorised()
+    body, signature = editor.token.split(".")
+    expected = _b64(hmac.new(_key(), body.encode(), hashlib.sha256).digest())
+    if not hmac.compare_digest(signature, expected):
+        raise NotAuthorised()
+    try:
+        payload = json.loads(_unb64(body))
+    except ValueError:
+        raise NotAuthorised() from None
+    if payload.get("id") in _revoked:
+        raise NotAuthorised("editors.signed_out")
+    if payload.get("u") != editor.username:
+        raise NotAuthorised()
+    if (now or dt.datetime.now(dt.UTC)).timestamp() >= payload.get("exp", 0):
+        raise NotAuthorised("editors.expired")
+    account = accounts().get(editor.username)
+    if account is None or not hmac.compare_digest(payload.get("p", ""), _password_tag(account)):
+        raise NotAuthorised("editors.account_changed")
+    return Editor(account.username, account.display_name, editor.token, editor.expires_at)
+
+
+def sign_out(editor: Editor) -> None:
+    """End a sign-in now, server-side: its token no longer passes `verify`."""
+    with contextlib.suppress(ValueError, AttributeError):
+        payload = json.loads(_unb64(editor.token.split(".")[0]))
+        _revoked.add(payload["id"])
+
+
+# ---------- OpenID Connect (st.login) ----------
+
+
+def is_oidc_configured(path: Path | None = None) -> bool:
+    """Whether secrets.toml configures st.login completely and Authlib (which st.login needs) is installed."""
+    return oidc_provider(path) is not None and importlib.util.find_spec("authlib") is not None
+
+
+def oidc_provider(path: Path | None = None) -> str | None:
+    """The provider name to pass to st.login: 'default' for one provider set in [auth] itself, else the
+    first named [auth.NAME] table that is complete; None if OIDC is not configured."""
+    auth = _read_secrets(path).get("auth")
+    if not isinstance(auth, dict) or not auth.get("redirect_uri") or not auth.get("cookie_secret"):
+        return None
+    required = ("client_id", "client_secret", "server_metadata_url")
+    if all(auth.get(key) for key in required):
+        return "default"
+    for name, section in auth.items():
+        if isinstance(section, dict) and "_" not in name and all(section.get(key) for key in required):
+            return name
+    return None

@@ -56,7 +56,7 @@ def test_every_page_paints_in_both_languages(server, browser):
         for lang in ("zh", "en"):
             path = "" if name == PAGES[0] else name
             page.goto(f"{server}/{path}?lang={lang}")
-            painted = wait_until_painted(page)
+            painted = wait_until_painted(page, expected=CHARTS_PER_PAGE.get(name))
             assert painted == CHARTS_PER_PAGE.get(name, 0), f"{name} {lang}: {painted} charts"
             assert page.locator("[data-testid='stException']").count() == 0, f"{name} {lang}"
             assert page.locator("[data-testid='stAlertContentError']").count() == 0, f"{name} {lang}"
@@ -69,7 +69,7 @@ def test_every_page_paints_in_both_languages(server, browser):
 def test_a_page_opened_by_its_own_address_first_goes_through_the_navigation(server, browser):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{server}/retrofit?lang=zh")
-    assert wait_until_painted(page) == 3
+    assert wait_until_painted(page, expected=3) == 3
     assert "智能化改造项目" in page.locator("[data-testid='stMain'] h1").first.inner_text()
     assert page.locator("[data-testid='stSidebarNav']").inner_text().count("总览") == 1
     full_page_screenshot(page, ARTIFACTS / "retrofit_zh_1920.png", 1920)

@@ -99,13 +99,31 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def wait_until_painted(page, timeout: float = 30_000) -> int:
-    """Wait for the app to finish running and every plotly chart on the page to draw; returns the count."""
+def wait_until_painted(page, timeout: float = 30_000, expected: int | None = None) -> int:
+    """Wait until the app has finished its run and every plotly chart has drawn; returns the count.
+
+    Streamlit shows its running indicator only after a delay, so "no indicator" alone can be seen
+    before a run starts: the page counts as finished when its elements stop changing as well.
+    With `expected`, also wait for at least that many charts.
+    """
     page.wait_for_selector("[data-testid='stMain'] [data-testid='stHeading']", timeout=timeout)
-    # The run is over when the status widget (shown while a script runs) has gone, twice in a row.
-    for _ in range(2):
-        page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=timeout)
-        page.wait_for_timeout(250)
+    page.wait_for_function(
+        """() => {
+            const state = window.__paintWatch || (window.__paintWatch = {count: -1, stable: 0});
+            const running = document.querySelector("[data-testid='stStatusWidget']");
+            const count = document.querySelectorAll("[data-testid='stMain'] [data-testid='stElementContainer']").length;
+            state.stable = (!running && count === state.count) ? state.stable + 1 : 0;
+            state.count = count;
+            return state.stable >= 4;
+        }""",
+        timeout=timeout,
+        polling=250,
+    )
+    page.evaluate("() => { delete window.__paintWatch; }")
+    if expected:
+        page.wait_for_function(
+            f"() => document.querySelectorAll(\"[data-testid='stPlotlyChart']\").length >= {expected}", timeout=timeout
+        )
     page.wait_for_function(
         """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(
                chart => chart.querySelector(".main-svg") !== null)""",

@@ -135,6 +135,55 @@ def briefing_layout(
     return figure
 
 
+_HTML_FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)px")
+
+
+def enlarged(figure: go.Figure, factor: float, height: int | None = None) -> go.Figure:
+    """A copy with every font, and the margins and offsets that make room for titles and footers,
+    scaled by `factor`: for 16:9 images and screenshot panels, which are seen smaller than a page."""
+    copy = go.Figure(figure)
+    if factor == 1 and height is None:
+        return copy
+
+    def size(value: float | None, default: float) -> float:
+        return round((value or default) * factor, 1)
+
+    def html(value):
+        if isinstance(value, str):
+            return _HTML_FONT_SIZE.sub(lambda m: f"font-size:{float(m.group(1)) * factor:g}px", value)
+        return value
+
+    layout = copy.layout
+    layout.font.size = size(layout.font.size, BODY_SIZE)
+    layout.title.font.size = size(layout.title.font.size, TITLE_SIZE)
+    if layout.title.subtitle.text:
+        layout.title.subtitle.font.size = size(layout.title.subtitle.font.size, BODY_SIZE)
+    layout.title.pad.t = size(layout.title.pad.t, 0)
+    for side in ("t", "b", "l", "r"):
+        setattr(layout.margin, side, size(getattr(layout.margin, side), 0))
+    for note in layout.annotations:
+        if note.font.size:
+            note.font.size = size(note.font.size, FOOTER_SIZE)
+        note.yshift = size(note.yshift, 0)
+        note.xshift = size(note.xshift, 0)
+        note.text = html(note.text)
+        note.y = html(note.y)
+    for trace in copy.data:
+        # Category labels carry inline sizes (the horizon under a metric); scale them the same way
+        # in every trace and annotation so they still name the same category.
+        for axis in ("x", "y"):
+            values = getattr(trace, axis, None)
+            if values is not None and any(isinstance(v, str) for v in values):
+                setattr(trace, axis, [html(v) for v in values])
+        textfont = getattr(trace, "textfont", None)
+        if textfont is not None and textfont.size is not None:
+            sizes = textfont.size
+            textfont.size = [size(s, BODY_SIZE) for s in sizes] if isinstance(sizes, tuple) else size(sizes, BODY_SIZE)
+    if height is not None:
+        layout.height = height
+    return copy
+
+
 def chart_config(filename: str) -> dict:
     """The plotly toolbar: PNG at 1600×900 and 2× scale with a sensible name; no plotly logo."""
     return {

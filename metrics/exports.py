@@ -1,0 +1,203 @@
+"""Chart images for briefings: PNGs rendered by one long-lived kaleido browser per process, offline.
+
+kaleido drives Debian's chromium. Its page loads plotly.js from the installed plotly package and no
+MathJax (MathJax would come from a CDN), so an image never needs the network. The browser starts on the
+first image and serves every later one.
+
+We run kaleido's async API on a loop thread of our own rather than `kaleido.start_sync_server`: that
+server blocks forever when the browser cannot start or dies, and its shared result queue can hand one
+caller another caller's image when two threads ask at once (two Streamlit sessions downloading).
+
+Where chromium or the Chinese font is missing, every function here raises ImagesUnavailable, whose
+message says what to install; nothing else in the dashboard depends on images.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import shutil
+import subprocess
+import threading
+import time
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+
+from metrics.charts import enlarged
+from metrics.i18n import bilingual, text
+from metrics.style import IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH
+
+CJK_FONT = "Noto Sans CJK SC"
+INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk"
+# An image is seen smaller than the same chart on a page (a slide, a pasted picture): larger type.
+IMAGE_FONT_SCALE = 1.4
+START_TIMEOUT, RENDER_TIMEOUT = 60.0, 60.0
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+class ImagesUnavailable(RuntimeError):
+    """Chart images cannot be made on this machine; `missing` names what to install."""
+
+    def __init__(self, missing: tuple[str, ...], detail: str = "") -> None:
+        self.missing = missing
+        self.detail = detail
+        super().__init__(bilingual("exports.unavailable", missing=", ".join(missing), command=INSTALL_HINT))
+
+    def message(self, lang: str) -> str:
+        """What is missing and the command that installs it, in the reader's language."""
+        return text("exports.unavailable", lang, missing=", ".join(self.missing), command=INSTALL_HINT)
+
+
+def chromium_path() -> Path | None:
+    """Debian's chromium ($CHROMIUM overrides), or None when it is not installed."""
+    configured = os.environ.get("CHROMIUM")
+    candidates = [configured] if configured else ["/usr/bin/chromium", shutil.which("chromium") or ""]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return Path(candidate)
+    return None
+
+
+@lru_cache(maxsize=8)
+def font_installed(family: str = CJK_FONT) -> bool:
+    """Whether fontconfig knows the font family (what chromium draws Chinese with)."""
+    try:
+        listed = subprocess.run(["fc-list", family, "family"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return family.lower() in listed.stdout.lower()
+
+
+def availability() -> ImagesUnavailable | None:
+    """None when images can be made here, else what is missing (cheap: no browser is started)."""
+    missing = []
+    if chromium_path() is None:
+        missing.append("chromium")
+    if not font_installed(CJK_FONT):
+        missing.append("fonts-noto-cjk")
+    return ImagesUnavailable(tuple(missing)) if missing else None
+
+
+@dataclass
+class _Server:
+    """A kaleido browser on its own event loop thread; callers on any thread submit to the loop."""
+
+    loop: asyncio.AbstractEventLoop
+    thread: threading.Thread
+    kaleido: object
+    started_seconds: float
+
+    def render(self, spec: go.Figure, opts: dict) -> bytes:
+        future = asyncio.run_coroutine_threadsafe(self.kaleido.calc_fig(spec, opts=opts), self.loop)
+        try:
+            return future.result(RENDER_TIMEOUT + 5)
+        except FutureTimeout:
+            future.cancel()
+            raise
+
+    def close(self) -> None:
+        if self.loop.is_running():
+            future = asyncio.run_coroutine_threadsafe(self.kaleido.close(), self.loop)
+            try:
+                future.result(15)
+            except Exception:  # noqa: BLE001 - closing a broken browser: nothing left to save
+                pass
+            self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=15)
+
+
+_lock = threading.Lock()
+_server: _Server | None = None
+
+
+def _start(chromium: Path) -> _Server:
+    import kaleido
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="kaleido-images", daemon=True)
+    thread.start()
+    started = time.perf_counter()
+
+    async def open_browser():
+        # mathjax=False: no CDN script; plotlyjs: the local file, never plotly's CDN fallback.
+        browser = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, plotlyjs=str(PLOTLY_JS), path=chromium)
+        await browser.open()
+        return browser
+
+    try:
+        browser = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(START_TIMEOUT)
+    except BaseException as error:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        raise ImagesUnavailable(("chromium",), detail=f"{type(error).__name__}: {error}") from error
+    return _Server(loop, thread, browser, time.perf_counter() - started)
+
+
+def start_server() -> float:
+    """Start the image browser if it is not running (thread-safe); seconds it took, 0 if it was running."""
+    global _server
+    if _server is not None:
+        return 0.0
+    with _lock:
+        if _server is not None:
+            return 0.0
+        problem = availability()
+        if problem is not None:
+            raise problem
+        _server = _start(chromium_path())
+        return _server.started_seconds
+
+
+def stop_server() -> None:
+    """Close the image browser (the next image starts a new one)."""
+    global _server
+    with _lock:
+        server, _server = _server, None
+    if server is not None:
+        server.close()
+
+
+def server_running() -> bool:
+    """Whether an image browser is running in this process."""
+    return _server is not None
+
+
+def server_page() -> str:
+    """The HTML page the browser renders figures in: what it loads, for a reader or a test to inspect."""
+    start_server()
+    index = getattr(_server.kaleido, "_index", "")
+    return Path(index.removeprefix("file://")).read_text(encoding="utf-8") if index else ""
+
+
+atexit.register(stop_server)
+
+
+def figure_png(
+    figure: go.Figure,
+    width: int = IMAGE_WIDTH,
+    height: int = IMAGE_HEIGHT,
+    scale: float = IMAGE_SCALE,
+    font_scale: float = IMAGE_FONT_SCALE,
+) -> bytes:
+    """The figure as a PNG of width×scale by height×scale pixels, title, date and source inside it."""
+    start_server()
+    spec = enlarged(figure, font_scale)
+    opts = {"format": "png", "width": width, "height": height, "scale": scale}
+    server = _server
+    if server is None:  # stopped by another thread between start and here
+        return figure_png(figure, width, height, scale, font_scale)
+    try:
+        return server.render(spec, opts)
+    except ImagesUnavailable:
+        raise
+    except Exception:
+        # A browser that failed once is not trusted with the next image: start afresh next time.
+        if server is _server:
+            stop_server()
+        raise

@@ -1,4 +1,5 @@
-"""Command line: python -m metrics build | targets|progress check|import FILE | editors add|list|remove."""
+"""Command line: python -m metrics build | targets|progress check|import FILE | editors add|list|remove |
+briefing --out DIR [--lang zh|en] [--region ID]."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 
 from metrics import editors, updates
 from metrics.build import BuildError, build
-from metrics.i18n import bilingual
+from metrics.i18n import DEFAULT_LANGUAGE, LANGUAGES, bilingual
+from metrics.registry import DEFAULT_REGION
 
 
 def _print_problems(result: updates.UpdateResult, name: str) -> None:
@@ -101,6 +103,27 @@ def _editors(args: argparse.Namespace) -> int:
     return 0
 
 
+def _briefing(out: Path, lang: str, region_id: str) -> int:
+    from metrics import briefing, paths
+    from metrics.reader import Reader
+
+    if not paths.database_path().exists():
+        print(bilingual("cli.no_database", path=paths.database_path()), file=sys.stderr)
+        return 1
+    known = Reader().fetch("regions_with_data")["region_id"].tolist()
+    if region_id not in known:
+        print(bilingual("cli.unknown_region", region=region_id, known=", ".join(known)), file=sys.stderr)
+        return 1
+    pack = briefing.build_pack(out, lang, region_id)
+    for path in pack.paths:
+        print(path)
+    print(bilingual("cli.briefing_written", count=len(pack.images), seconds=f"{pack.seconds['total']:.1f}"))
+    if pack.images_unavailable is not None:
+        print(str(pack.images_unavailable), file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics", description="黄石工业互联网进展看板 data tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -123,10 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     account_actions.add_parser("list", help="list editor accounts")
     remove = account_actions.add_parser("remove", help="remove an editor account")
     remove.add_argument("name")
+    briefing_command = commands.add_parser("briefing", help="write the briefing deck and chart images into a folder")
+    briefing_command.add_argument("--out", type=Path, required=True, help="folder for the deck and the PNGs")
+    briefing_command.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+    briefing_command.add_argument("--region", default=DEFAULT_REGION, help="region id, e.g. huangshi")
     args = parser.parse_args(argv)
 
     if args.command == "editors":
         return _editors(args)
+    if args.command == "briefing":
+        return _briefing(args.out, args.lang, args.region)
 
     if args.command == "build":
         try:

@@ -86,7 +86,7 @@ def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
         narrative.metric_sentence(rows, metric_meta(rows.iloc[0].to_dict()), narrative.region_words(region, lang), lang)
         for _, rows in targeted.groupby("metric_id", sort=False)
     ]
-    return ChartSpec("overview_progress", figure, " ".join(findings))
+    return ChartSpec("overview_progress", figure, ("" if lang == "zh" else " ").join(findings))
 
 
 def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -> ChartSpec | None:
@@ -201,7 +201,9 @@ def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     figure = charts.value_bars(
         items, title, text("chart.funding_subtitle", lang), _footer_for_figures(reader, items, lang), lang
     )
-    return ChartSpec("funding", figure, title)
+    parts = [(row["label"], _amount(row, lang)) for row in items.to_dict("records")]
+    finding = narrative.parts_total_sentence(parts, amount, items["as_of"].max(), lang) if len(items) > 1 else title
+    return ChartSpec("funding", figure, finding)
 
 
 def funding_supports(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:

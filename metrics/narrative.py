@@ -146,6 +146,17 @@ def check_sentence(check: Mapping, lang: str) -> str:
     return text(f"check.sentence_mismatch_{direction}", lang, **fields)
 
 
+def parts_total_sentence(parts: list[tuple[str, str]], total: str, as_of, lang: str) -> str:
+    """Named parts and their total in one sentence, each figure as stated (a lower bound stays one):
+    截至2021年7月13日，市本级…超过2,000万元，县市区…超过5,000万元，合计超过7,000万元。"""
+    if lang == "en":  # a label in mid-sentence: 'city-level retrofit funding', not 'City-level ...'
+        parts = [(label[:1].lower() + label[1:], value) for label, value in parts]
+    items = text("sentence.comma", lang).join(
+        text("words.label_value", lang, label=label, value=value) for label, value in parts
+    )
+    return text("sentence.parts_total", lang, date=format_date(as_of, lang), items=items, total=total)
+
+
 def _plain(value: float) -> str:
     if not _present(value):
         return "—"

@@ -108,3 +108,25 @@ def test_key_points_state_the_tier_mismatch(built):
     points = report.key_points(reader.progress("huangshi"), checks, CITY, "zh")
     assert points[-1].startswith("答复中 5 项可核对数据有 1 项不一致：")
     assert "合计 127，比答复所述 129 少 2" in points[-1]
+
+
+def test_parts_and_their_total_keep_lower_bounds(built):
+    from metrics import chart_catalog
+
+    zh = chart_catalog.funding(Reader(), "huangshi", "zh").finding
+    assert zh == (
+        "截至2021年7月13日，市本级智能化改造资金（拟安排）超过2,000万元，"
+        "县市区配套资金（拟安排）超过5,000万元，合计超过7,000万元。"
+    )
+    en = chart_catalog.funding(Reader(), "huangshi", "en").finding
+    assert en == (
+        "As of 13 July 2021, city-level retrofit funding (planned) stood at more than ¥20 million, "
+        "county-level funding (planned) stood at more than ¥50 million; more than ¥70 million in all."
+    )
+
+
+def test_parts_total_sentence_words_exact_parts_plainly():
+    parts = [("智能工厂", "24个"), ("智能车间", "31个")]
+    assert narrative.parts_total_sentence(parts, "55个", "2021-07-13", "zh") == (
+        "截至2021年7月13日，智能工厂24个，智能车间31个，合计55个。"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.i18n import text
-from ui.context import language, sidebar
+from ui.context import language, screenshot_exit, sidebar
 
 # A local icon: a material icon as favicon would be fetched from the internet.
 st.set_page_config(
@@ -35,3 +35,4 @@ navigation = st.navigation(
 )
 st.sidebar.caption(context.t("app.department"))
 navigation.run()
+screenshot_exit(context)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import chart_catalog, report
-from ui import data, render
+from ui import data, exports, render
 from ui.context import current
 
 context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 render.page_header(context, "page.overview", figures)
+exports.pack_button(context)
 
 progress = reader.progress(context.region_id)
 if progress.empty:

@@ -1,5 +1,5 @@
-"""The sidebar's choices (language, region, as-of date), kept in the URL so a reload or a shared link
-keeps them, and the translation shortcut pages use."""
+"""The sidebar's choices (language, region, as-of date, screenshot mode), kept in the URL so a reload or
+a shared link keeps them, and the translation shortcut pages use."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class Context:
     lang: str
     region_id: str
     as_of: dt.date | None  # None: the latest data
+    screenshot: bool = False  # ?shot=1: no chrome, charts as 16:9 panels with larger type
 
     def t(self, key: str, /, **fields: object) -> str:
         return text(key, self.lang, **fields)
@@ -64,7 +65,51 @@ def sidebar() -> Context:
     _remember("region", region_id, DEFAULT_REGION)
 
     as_of = _as_of_choice(lang)
-    return Context(lang=lang, region_id=region_id, as_of=as_of)
+    screenshot = _screenshot_choice(lang)
+    return Context(lang=lang, region_id=region_id, as_of=as_of, screenshot=screenshot)
+
+
+def _screenshot_choice(lang: str) -> bool:
+    """The screenshot-mode switch; when on, the page's chrome is hidden by a style sheet."""
+    on = st.sidebar.toggle(
+        text("exports.screenshot_toggle", lang),
+        value=_query("shot", "0") == "1",
+        key="screenshot",
+        help=text("exports.screenshot_help", lang),
+    )
+    _remember("shot", "1" if on else "0", "0")
+    if on:
+        st.html(f"<style>{SCREENSHOT_CSS}</style>")
+    return on
+
+
+# Screenshot mode: no sidebar, header, toolbar, menus or chart toolbars; one centred column as wide as a
+# chart panel, so each chart is a 16:9 block a screen capture can take whole (1120×630 fits a 1366×768
+# laptop's window as well as a 1920×1080 screen).
+PANEL_WIDTH, PANEL_HEIGHT, PANEL_FONT_SCALE = 1120, 630, 1.3
+SCREENSHOT_CSS = """
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"],
+[data-testid="stHeaderActionElements"], header, footer, .modebar-container { display: none !important; }
+[data-testid="stMain"] { margin-left: 0 !important; }
+[data-testid="stMainBlockContainer"] {
+  max-width: PANEL_PLUS_PADDINGpx; padding: 24px 24px 48px 24px !important;
+}
+""".replace("PANEL_PLUS_PADDING", str(PANEL_WIDTH + 48))
+
+
+def leave_screenshot_mode() -> None:
+    """Callback of the button that ends screenshot mode (the sidebar's switch is hidden while it is on)."""
+    st.query_params.pop("shot", None)
+    st.session_state.pop("screenshot", None)
+
+
+def screenshot_exit(context: Context) -> None:
+    """At the foot of a page in screenshot mode, the way back (below the charts, out of any capture)."""
+    if context.screenshot:
+        st.divider()
+        st.button(text("exports.screenshot_exit", context.lang), on_click=leave_screenshot_mode, key="shot_exit")
 
 
 def _as_of_choice(lang: str) -> dt.date | None:

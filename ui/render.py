@@ -8,13 +8,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from metrics import report
-from metrics.charts import chart_config
+from metrics.charts import chart_config, enlarged
 from metrics.i18n import format_date
 from metrics.numbers import format_value
 from metrics.report import Card
 from metrics.style import CHECK_COLORS, status_color
-from ui import data
-from ui.context import Context
+from ui import data, exports
+from ui.context import PANEL_FONT_SCALE, PANEL_HEIGHT, Context
 
 
 def chip(label: str, color: str) -> str:
@@ -77,9 +77,14 @@ def card(card: Card, context: Context) -> None:
 
 
 def chart(figure: go.Figure, name: str, context: Context) -> None:
-    """Show a figure with the toolbar's PNG button set to a sensible file name and size."""
+    """Show a figure with its PNG download; in screenshot mode, as a 16:9 panel with larger type."""
     filename = f"{name}_{context.region_id}_{context.lang}"
+    if context.screenshot:
+        panel = enlarged(figure, PANEL_FONT_SCALE, height=PANEL_HEIGHT)
+        st.plotly_chart(panel, config=chart_config(filename), key=f"chart_{name}", theme=None)
+        return
     st.plotly_chart(figure, config=chart_config(filename), key=f"chart_{name}", theme=None)
+    exports.png_button(figure, name, context)
 
 
 def chart_or_empty(spec, context: Context, empty_key: str = "empty.no_data") -> None:

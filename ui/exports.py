@@ -1,0 +1,97 @@
+"""Downloads on pages: a PNG under every chart and the briefing pack on the Overview page.
+
+Nothing is rendered while a page is drawn: each button carries a callable that Streamlit runs, on its
+own thread, when the viewer clicks. A PNG is kept per data version, chart, region, language and as-of
+date, so the second click on the same chart answers at once and a new data version is never stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from metrics import briefing, exports, paths
+from metrics.reader import Reader
+from ui import data
+from ui.context import Context
+
+
+class _Recent:
+    """The last few results by key, thread-safe: downloads run on Streamlit's worker threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()  # outside the lock: one slow image must not hold up every other download
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+_pngs = _Recent(64)  # ~0.3 MB each
+_packs = _Recent(4)  # ~4 MB each
+
+
+def png_name(name: str, context: Context) -> str:
+    """'funding_huangshi_zh.png': the file name of a chart's image."""
+    return briefing.image_name(name, context.region_id, context.lang)
+
+
+def png_button(figure: go.Figure, name: str, context: Context) -> None:
+    """A download button for the chart as a 1600×900 PNG (2× scale), rendered on click."""
+    problem = exports.availability()
+    key = (data.data_state().version, name, context.region_id, context.lang, context.as_of)
+    st.download_button(
+        context.t("exports.png_button"),
+        data=lambda: _pngs.get(key, lambda: exports.figure_png(figure)),
+        file_name=png_name(name, context),
+        mime="image/png",
+        icon=":material/image:",
+        key=f"png_{name}",
+        type="tertiary",
+        on_click="ignore",
+        disabled=problem is not None,
+        help=problem.message(context.lang) if problem else context.t("exports.png_help"),
+    )
+
+
+def pack_button(context: Context) -> None:
+    """The one-click briefing: a zip of the PowerPoint deck and every key chart as PNG (not in screenshots)."""
+    if context.screenshot:
+        return
+    problem = exports.availability()
+    key = (data.data_state().version, context.region_id, context.lang, context.as_of)
+    database, lang, region_id, as_of = paths.database_path(), context.lang, context.region_id, context.as_of
+
+    def make() -> bytes:
+        return briefing.pack_zip(lang, region_id, Reader(database, as_of))
+
+    st.download_button(
+        context.t("exports.pack_button"),
+        data=lambda: _packs.get(key, make),
+        file_name=f"{briefing.file_stem(region_id, lang)}.zip",
+        mime="application/zip",
+        icon=":material/slideshow:",
+        key="briefing_pack",
+        type="primary",
+        on_click="ignore",
+        help=context.t("exports.pack_help"),
+    )
+    if problem is not None:
+        st.warning(
+            f"{problem.message(context.lang)}\n\n{context.t('exports.pack_without_images')}",
+            icon=":material/image_not_supported:",
+        )

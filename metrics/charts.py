@@ -65,6 +65,11 @@ def wrap(value: str, width: float) -> str:
             current += piece
         while display_width(current) > width:  # a piece longer than a line: cut it
             cut = _cut_index(current, width)
+            opening = max(current.rfind("（", 0, cut), current.rfind("(", 0, cut))
+            if opening > cut // 2:  # keep a bracketed remark together: 资金 / （拟安排）
+                cut = opening
+            elif len(current) - cut <= 2:  # never strand a closing bracket or a character or two
+                break
             lines.append(current[:cut])
             current = current[cut:]
     lines.append(current)

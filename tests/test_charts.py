@@ -139,3 +139,10 @@ def test_long_titles_wrap_at_punctuation(title, width, lines):
     wrapped = charts.wrap(title, width)
     assert wrapped.count("<br>") + 1 == lines
     assert all(charts.display_width(line) <= width for line in wrapped.split("<br>"))
+
+
+def test_wrapping_keeps_a_bracketed_remark_together():
+    assert charts.wrap("市本级智能化改造资金（拟安排）", 14) == "市本级智能化改造资金<br>（拟安排）"
+    assert (
+        charts.wrap("已完成智能化改造项目占比1", 12) == "已完成智能化改造项目占比1"
+    )  # overflow by one, not a lone "1"

@@ -102,9 +102,14 @@ def chromium() -> Iterator[object]:
 def wait_until_painted(page, timeout: float = 30_000) -> int:
     """Wait for the app to finish running and every plotly chart on the page to draw; returns the count."""
     page.wait_for_selector("[data-testid='stMain'] [data-testid='stHeading']", timeout=timeout)
-    # The run is over when the status widget (shown while a script runs) has gone, twice in a row.
+    # The run is over when the app says its script is not running, twice in a row (a rerun may follow).
+    # The status widget alone is not enough: with toolbarMode "viewer" it never shows.
     for _ in range(2):
-        page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=timeout)
+        page.wait_for_function(
+            """() => document.querySelector("[data-testid='stApp']")?.dataset.testScriptState === "notRunning"
+                     && !document.querySelector("[data-testid='stStatusWidget']")""",
+            timeout=timeout,
+        )
         page.wait_for_timeout(250)
     page.wait_for_function(
         """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(

@@ -150,6 +150,9 @@ def _sign_in_box(context: Context, expanded: bool) -> None:
     with st.expander(context.t("editui.sign_in_heading"), expanded=expanded or bool(error), icon=":material/login:"):
         if error:
             st.error(error, icon=":material/error:")
+        # Streamlit's own "Press Enter to submit form" is English only: in a Chinese page it would be the
+        # one English line, and Enter signing in is what anyone expects anyway.
+        st.html("<style>[data-testid='stForm'] [data-testid='InputInstructions'] {display: none}</style>")
         with st.form("editui_sign_in_form", border=False):
             left, right = st.columns(2)
             left.text_input(context.t("editui.username"), key="editui_username", autocomplete="username")
@@ -257,9 +260,11 @@ def _notices(kind: str, context: Context, state: EditState, live: str, live_ok: 
     if state.flash:
         level, message = state.flash
         state.flash = None
-        (st.success if level == "success" else st.info)(message, icon=":material/check_circle:")
         if level == "success":
-            st.toast(message, icon=":material/check_circle:")
+            st.success(message, icon=":material/check_circle:")
+            st.toast(message, icon=":material/check_circle:")  # seen wherever the page is scrolled to
+        else:
+            st.info(message, icon=":material/info:")
     if state.conflicts is not None and not state.conflicts.empty:
         st.warning(context.t("editui.conflicts_heading", count=len(state.conflicts)), icon=":material/call_split:")
         shown = editing.describe_conflicts(kind, state.conflicts, context.lang)
@@ -687,11 +692,12 @@ def history_section(kind: str, context: Context, editor: Editor | None) -> None:
         context.t("editui.rollback_confirm", saved_at=entry["saved_at"], version=entry["version"]),
         icon=":material/history:",
     )
-    yes, no, _ = st.columns([1, 1, 3])
-    if no.button(context.t("editui.cancel"), key=f"editui_{kind}_rollback_no"):
+    answer = st.container(horizontal=True)
+    yes = answer.button(context.t("editui.rollback_yes"), key=f"editui_{kind}_rollback_yes", type="primary")
+    if answer.button(context.t("editui.cancel"), key=f"editui_{kind}_rollback_no"):
         state.confirm = None
         st.rerun()
-    if yes.button(context.t("editui.rollback_yes"), key=f"editui_{kind}_rollback_yes", type="primary"):
+    if yes:
         _rollback(kind, context, state, editor, snapshot, entry["version"])
 
 

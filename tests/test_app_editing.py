@@ -104,6 +104,35 @@ def test_repeated_wrong_passwords_are_refused_for_a_while(secrets_file):
     assert "Too many failed sign-ins" in errors(app) and EDITOR_KEY not in app.session_state
 
 
+class FakeUser:
+    """What st.user says after the bureau's single sign-on (Streamlit verified it server-side)."""
+
+    is_logged_in = True
+
+    def __init__(self, email: str):
+        self.email = email
+
+    def get(self, key: str, default=None):
+        return {"email": self.email}.get(key, default)
+
+
+def test_single_sign_on_makes_a_listed_email_an_editor_and_nobody_else(secrets_file, monkeypatch):
+    import streamlit
+
+    editors.add_editor("jianghui", "correct horse", "江晖", email="jianghui@example.gov.cn")
+    monkeypatch.setattr(editors, "is_oidc_configured", lambda path=None: True)
+    monkeypatch.setattr(editors, "oidc_provider", lambda path=None: "default")
+    monkeypatch.setattr(streamlit, "user", FakeUser("JiangHui@example.gov.cn"))
+    app = open_page("targets")
+    assert [s.value for s in app.success] == ["已登录为编辑人员：江晖（jianghui）"]
+    assert isinstance(app.session_state[EDITOR_KEY], editors.Editor)
+
+    monkeypatch.setattr(streamlit, "user", FakeUser("someone@example.gov.cn"))
+    app = open_page("targets")
+    assert "someone@example.gov.cn 不在编辑人员名单中" in " ".join(i.value for i in app.info)
+    assert EDITOR_KEY not in app.session_state and "editui_oidc" in button_keys(app)
+
+
 # ---------- editing, saving, history ----------
 
 
@@ -135,6 +164,8 @@ def test_an_editor_uploads_a_gbk_file_from_excel_and_saves(built, editor):
     app = as_editor("targets", editor)
     content = (FIXTURES / "targets" / "gbk_chinese_headers_crlf.csv").read_bytes()
     content.decode("gbk")  # really GBK, not UTF-8
+    template = next(b for b in app.get("download_button") if b.proto.label == "下载填写模板（CSV）")
+    assert template
     app.file_uploader(key="editui_targets_upload_0").upload("目标.csv", content, "text/csv").run()
     assert not app.exception
     assert "已读取 目标.csv（编码 GBK，4 行数据）" in all_text(app)
@@ -272,6 +303,25 @@ def test_the_editing_page_in_english(editor):
     preview = next(frame.value for frame in app.dataframe if "Change" in frame.value.columns)
     assert list(preview.columns) == ["Change", "Metric", "Region", "Start", "End", "Target"]
     assert preview.iloc[0]["Target"] == "152 → 160"
+
+
+def test_an_upload_refused_as_stale_is_reapplied_into_the_table(built, editor):
+    first = as_editor("targets", editor)
+    second = as_editor("targets", editors.authenticate("jianghui", "correct horse"))
+    edit(first, edited_rows={2: {"target": 120}})
+    first.button(key="editui_targets_save").click().run()
+    content = (FIXTURES / "targets" / "gbk_chinese_headers_crlf.csv").read_bytes()
+    second.file_uploader(key="editui_targets_upload_0").upload("目标.csv", content, "text/csv").run()
+    second.button(key="editui_targets_upload_save").click().run()
+    assert "未保存：" in errors(second)
+    assert "funding_city_level" not in (built / "targets.csv").read_text(encoding="utf-8-sig")
+
+    second.button(key="editui_targets_reapply").click().run()
+    assert "已载入最新版本" in all_text(second) and "对方也修改过" not in all_text(second)  # different cells
+    second.button(key="editui_targets_save").click().run()
+    saved = (built / "targets.csv").read_text(encoding="utf-8-sig")
+    assert "funding_city_level,huangshi,2021-01-01,2021-12-31,20000000" in saved  # the upload's new row
+    assert "retrofit_projects_completed,huangshi,2021-01-01,2021-12-31,120," in saved  # the other save's value
 
 
 # ---------- nobody else can write ----------

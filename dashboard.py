@@ -6,6 +6,7 @@ import streamlit as st
 
 from metrics.i18n import text
 from ui.context import language, screenshot_exit, sidebar
+from ui.editing import sidebar_status
 
 # A local icon: a material icon as favicon would be fetched from the internet.
 st.set_page_config(
@@ -25,6 +26,7 @@ PAGES = [
     ("pages/benchmarks.py", "page.benchmarks", ":material/workspace_premium:", "benchmarks"),
     ("pages/activities.py", "page.activities", ":material/event:", "activities"),
     ("pages/targets.py", "page.targets", ":material/flag:", "targets"),
+    ("pages/progress.py", "page.progress", ":material/edit_note:", "progress"),
     ("pages/sources.py", "page.sources", ":material/menu_book:", "sources"),
 ]
 navigation = st.navigation(
@@ -33,6 +35,7 @@ navigation = st.navigation(
         for index, (path, key, icon, url) in enumerate(PAGES)
     ]
 )
+sidebar_status(context)
 st.sidebar.caption(context.t("app.department"))
 navigation.run()
 screenshot_exit(context)

@@ -1,4 +1,4 @@
-"""目标 Targets: every target by metric, region and period, where it came from, and how to change it."""
+"""目标 Targets: every target by metric, region and period, where it came from; editors change them here."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 from metrics import report, store
 from metrics.i18n import format_date
 from ui import data, render
+from ui import editing as editing_ui
 from ui.context import current
 
 context = current()
@@ -29,6 +30,7 @@ else:
         ],
         shown=report.target_texts(targets, lang),
         where=targets[f"source_{lang}"].fillna(targets["source"]),
+        changed=editing_ui.last_changed_texts("targets", targets, context),
     )
     columns = {
         f"label_{lang}": "metric",
@@ -39,8 +41,16 @@ else:
         "section": "section",
         "evidence": "evidence",
         "note": "note",
+        "changed": "changed",
     }
     render.table(table, columns, context)
+    st.download_button(
+        context.t("targets.download"),
+        data=store.read_live("targets"),
+        file_name="targets.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
 
 st.subheader(context.t("targets.untargeted"))
 progress = reader.progress(context.region_id)
@@ -53,12 +63,8 @@ if not untargeted.empty:
             + context.t("words.list_separator").join(rows[f"label_{lang}"])
         )
 
-st.subheader(context.t("targets.how_heading"))
-st.markdown(context.t("targets.how").replace("\\n", "\n"))
-st.download_button(
-    context.t("targets.download"),
-    data=store.read_live("targets"),
-    file_name="targets.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+st.subheader(context.t("editui.edit_heading_targets"))
+editor = editing_ui.account_box(context, "targets", context.t("editui.viewer_hint_targets"))
+if editor is not None:
+    editing_ui.edit_section("targets", context, editor)
+editing_ui.history_section("targets", context, editor)

@@ -7,12 +7,16 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "sources"]
+PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "progress", "sources"]
 
 
-def open_page(page: str, lang: str = "zh", **query: str) -> AppTest:
-    """Run dashboard.py, then switch to a page (AppTest needs run() before switch_page())."""
+def open_page(page: str, lang: str = "zh", session: dict | None = None, **query: str) -> AppTest:
+    """Run dashboard.py, then switch to a page (AppTest needs run() before switch_page()).
+
+    `session` presets session state, e.g. a signed-in editor from metrics.editors.authenticate."""
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in (session or {}).items():
+        app.session_state[key] = value
     app.query_params["lang"] = lang
     for key, value in query.items():
         app.query_params[key] = value

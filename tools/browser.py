@@ -107,12 +107,14 @@ def wait_until_painted(page, timeout: float = 30_000, expected: int | None = Non
     With `expected`, also wait for at least that many charts.
     """
     page.wait_for_selector("[data-testid='stMain'] [data-testid='stHeading']", timeout=timeout)
+    # The run is over when the app says its script is not running (with toolbarMode "viewer" the
+    # status widget never shows) and its elements have stopped changing (a rerun may follow).
     page.wait_for_function(
         """() => {
             const state = window.__paintWatch || (window.__paintWatch = {count: -1, stable: 0});
-            const running = document.querySelector("[data-testid='stStatusWidget']");
+            const idle = document.querySelector("[data-testid='stApp']")?.dataset.testScriptState === "notRunning";
             const count = document.querySelectorAll("[data-testid='stMain'] [data-testid='stElementContainer']").length;
-            state.stable = (!running && count === state.count) ? state.stable + 1 : 0;
+            state.stable = (idle && count === state.count) ? state.stable + 1 : 0;
             state.count = count;
             return state.stable >= 4;
         }""",

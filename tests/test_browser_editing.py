@@ -1,0 +1,141 @@
+"""Editing in real headless chromium: an editor signs in, changes a target in the table, previews, saves,
+and the dashboard shows it. Full-page screenshots of the editing pages land in artifacts/screens/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tools.browser import chromium, chromium_available, full_page_screenshot, serve, wait_until_painted
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "screens"
+
+if not chromium_available():
+    reason = "Debian chromium is not installed (apt-get install -y chromium fonts-noto-cjk)"
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A server on a private data copy, with one editor account (jianghui / correct horse)."""
+    from metrics import editors
+    from metrics.build import build
+
+    folder = tmp_path_factory.mktemp("editing")
+    data = folder / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "history", ".*"))
+    build(data)
+    secrets = folder / "secrets.toml"
+    original_cost = editors.SCRYPT_N
+    editors.SCRYPT_N = 2**12  # the hash records its cost; the server checks it with the same cost
+    try:
+        editors.add_editor("jianghui", "correct horse", "江晖", path=secrets)
+    finally:
+        editors.SCRYPT_N = original_cost
+    with serve(env={"DASHBOARD_DATA_DIR": str(data), "DASHBOARD_SECRETS": str(secrets)}) as base_url:
+        yield base_url, data
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as instance:
+        yield instance
+
+
+def main_text(page) -> str:
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def sign_in(page, lang: str, screenshot: Path | None = None) -> None:
+    page.get_by_test_id("stExpander").get_by_text("编辑人员登录" if lang == "zh" else "Editor sign-in").click()
+    page.get_by_label("账号" if lang == "zh" else "Account").fill("jianghui")
+    page.get_by_label("密码" if lang == "zh" else "Password", exact=True).fill("correct horse")
+    if screenshot:
+        full_page_screenshot(page, screenshot, 1280)
+    page.get_by_role("button", name="登录" if lang == "zh" else "Sign in", exact=True).click()
+    page.get_by_text("已登录为编辑人员" if lang == "zh" else "Signed in as editor").wait_for()
+    wait_until_painted(page)
+
+
+def test_an_editor_signs_in_edits_a_target_previews_saves_and_sees_it(site, browser):
+    base_url, data = site
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{base_url}/targets?lang=zh")
+    wait_until_painted(page)
+    full_page_screenshot(page, ARTIFACTS / "editing_targets_viewer_zh.png", 1280)
+    sign_in(page, "zh")
+
+    # The data editor is a canvas: select a cell of the first row, go to 目标值, open the cell's
+    # editor, type, commit.
+    grid = page.locator("[data-testid='stTabs'] [data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 300, box["y"] + 35 + 17)  # below the 35 px header: the first row
+    page.keyboard.press("Home")  # its first column, wherever the click landed
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    cell = page.locator("#portal input").first
+    cell.wait_for()
+    assert cell.input_value() == "152"
+    cell.fill("160")
+    page.keyboard.press("Enter")
+    page.get_by_text("保存前预览：新增0行，修改1行，删除0行").wait_for()
+    wait_until_painted(page)
+    full_page_screenshot(page, ARTIFACTS / "editing_targets_preview_zh.png", 1280)
+
+    page.get_by_role("button", name="保存为新版本").click()
+    page.get_by_text("已保存新版本", exact=False).first.wait_for()
+    wait_until_painted(page)
+    assert ",160,=" in (data / "targets.csv").read_text(encoding="utf-8-sig")
+    assert "江晖" in main_text(page)  # the history names the editor
+    full_page_screenshot(page, ARTIFACTS / "editing_targets_saved_zh.png", 1280)
+
+    # Through the navigation: a page load would open a new session (and so a signed-out one).
+    page.locator("[data-testid='stSidebarNav']").get_by_text("总览").click()
+    page.locator("[data-testid='stMain'] h1").filter(has_text="总览").wait_for()
+    wait_until_painted(page)
+    assert "2021年计划目标160家" in main_text(page)
+    assert "已登录" not in main_text(page)  # the sign-in shows in the sidebar only, on other pages
+    assert "江晖" in page.locator("[data-testid='stSidebar']").inner_text()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_screenshots_of_the_editing_pages(site, browser, lang):
+    base_url, _ = site
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{base_url}/progress?lang={lang}")
+    wait_until_painted(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    full_page_screenshot(page, ARTIFACTS / f"editing_progress_viewer_{lang}.png", 1280)
+    sign_in(page, lang, ARTIFACTS / f"editing_progress_sign_in_{lang}.png")
+    full_page_screenshot(page, ARTIFACTS / f"editing_progress_{lang}.png", 1280)
+    page.get_by_role("tab", name="上传文件" if lang == "zh" else "Upload a file").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        str(ROOT / "tests" / "fixtures" / "progress" / "many_problems.csv")
+    )
+    page.get_by_text("修正后才能保存" if lang == "zh" else "Fix them to save").first.wait_for()
+    wait_until_painted(page)
+    full_page_screenshot(page, ARTIFACTS / f"editing_progress_problems_{lang}.png", 1280)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        str(ROOT / "tests" / "fixtures" / "progress" / "gbk_chinese_headers_crlf.csv")
+    )
+    page.get_by_text("保存前预览" if lang == "zh" else "Preview before saving").wait_for()
+    wait_until_painted(page)
+    full_page_screenshot(page, ARTIFACTS / f"editing_progress_preview_{lang}.png", 1280)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("目标" if lang == "zh" else "Targets").click()
+    page.locator("[data-testid='stMain'] h1").filter(has_text="目标" if lang == "zh" else "Targets").wait_for()
+    wait_until_painted(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stTabs']").count() == 1  # still signed in: the editor shows
+    full_page_screenshot(page, ARTIFACTS / f"editing_targets_{lang}.png", 1280)

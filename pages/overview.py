@@ -16,6 +16,8 @@ checks = data.fetch("all_checks")
 checks = checks[checks["region_id"] == context.region_id]
 
 footer = report.footer(progress, sources, context.lang)
+# Built once per data version and viewer's choices: the same for everyone who asks.
+key = ("overview", context.region_id, context.as_of, context.lang)
 render.page_header(context, "page.overview", render.as_of_caption(context, footer.as_of, footer.source))
 
 if progress.empty:
@@ -23,11 +25,11 @@ if progress.empty:
     st.stop()
 
 st.subheader(context.t("overview.summary"))
-for point in report.key_points(progress, checks, region, context.lang):
+for point in data.derived((*key, "points"), lambda: report.key_points(progress, checks, region, context.lang)):
     st.markdown(f"- {point}")
 
 st.subheader(context.t("overview.key_metrics"))
-key_cards = report.cards(progress, context.lang)
+key_cards = data.derived((*key, "cards"), lambda: report.cards(progress, context.lang))
 for start in range(0, len(key_cards), 4):
     columns = st.columns(4)
     for column, key_card in zip(columns, key_cards[start : start + 4], strict=False):
@@ -38,7 +40,10 @@ targeted = progress[progress["target"].notna()]
 if not targeted.empty:
     metrics = data.fetch("metrics").set_index("metric_id")
     title = context.t("overview.progress_chart")
-    figure = charts.target_bullets(
-        targeted, metrics, title, "", report.footer(targeted, sources, context.lang), context.lang
+    figure = data.derived(
+        (*key, "chart"),
+        lambda: charts.target_bullets(
+            targeted, metrics, title, "", report.footer(targeted, sources, context.lang), context.lang
+        ),
     )
     render.chart(figure, "overview_progress", context)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +35,7 @@ class DataState:
 
 _lock = threading.Lock()
 _states: dict[str, DataState] = {}  # per data folder
+T = TypeVar("T")
 
 
 def data_state() -> DataState:
@@ -83,3 +87,28 @@ def progress(region_id: str, as_of: dt.date | None) -> pd.DataFrame:
         return fetch("progress_for_region", region_id=region_id)
     state = data_state()
     return _progress_at(str(paths.database_path()), state.version, region_id, as_of)
+
+
+_DERIVED_ENTRIES = 512
+_derived: OrderedDict[tuple, object] = OrderedDict()
+_derived_lock = threading.Lock()
+
+
+def derived(key: tuple, build: Callable[[], T]) -> T:
+    """`build()` computed once per data version and key (region, language, as-of...), then shared.
+
+    For what a page makes from query results that is the same for every viewer with the same choices:
+    key points, cards, figures. Building them took most of a warm page view; now a new data version
+    builds them again. The result is shared between sessions, so callers must not modify it.
+    """
+    full_key = (str(paths.database_path()), data_state().version, *key)
+    with _derived_lock:
+        if full_key in _derived:
+            _derived.move_to_end(full_key)
+            return _derived[full_key]  # type: ignore[return-value]
+    value = build()  # outside the lock: a slow build does not hold up other pages
+    with _derived_lock:
+        _derived[full_key] = value
+        while len(_derived) > _DERIVED_ENTRIES:
+            _derived.popitem(last=False)
+    return value

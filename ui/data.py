@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from metrics import paths, queries
-from metrics.build import BuildError, build, input_fingerprint
+from metrics.build import BuildError, build, built_version, input_fingerprint
 from metrics.csvfile import Problem
 from metrics.progress import compute_progress
 
@@ -50,8 +51,15 @@ def data_state() -> DataState:
         if state is not None and state.fingerprint == fingerprint:
             return state
         problems: list[tuple[str, Problem]] = []
+        built = built_version()
         try:
-            version = build().data_version
+            if built.get("fingerprint") == fingerprint and built.get("data_version"):
+                # Built from these very files (same sizes and times): reading and hashing them all
+                # (64 MB at a million records) only to learn the same version is what a new server
+                # process's first view spent most of its time on.
+                version = built["data_version"]
+            else:
+                version = build().data_version
         except BuildError as error:
             problems = error.problems
             version = queries.data_version() if paths.database_path().exists() else ""
@@ -60,9 +68,33 @@ def data_state() -> DataState:
         return state
 
 
+_connections: OrderedDict[tuple[str, str], duckdb.DuckDBPyConnection] = OrderedDict()
+_connections_lock = threading.Lock()
+
+
+def _connection(database: str, version: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the database of one data version, opened once and shared.
+
+    Opening one cost 12-20 ms, once per query on a page's first view. A new data version gets a new
+    connection (so the newest file is seen); the two newest are kept. Queries run on a cursor of it.
+    """
+    key = (database, version)
+    with _connections_lock:
+        connection = _connections.get(key)
+        if connection is not None:
+            return connection
+        connection = queries.connect(Path(database))
+        if queries.data_version(connection=connection) != version:
+            return connection  # the file was replaced meanwhile: use once, do not keep under this version
+        _connections[key] = connection
+        while len(_connections) > 2:
+            _connections.popitem(last=False)  # closed when its last cursor is done
+        return connection
+
+
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached(database: str, version: str, name: str, parameters: tuple) -> pd.DataFrame:
-    return queries.fetch(name, database=Path(database), **dict(parameters))
+    return queries.fetch(name, connection=_connection(database, version), **dict(parameters))
 
 
 def fetch(name: str, **parameters: object) -> pd.DataFrame:

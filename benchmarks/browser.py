@@ -1,0 +1,164 @@
+"""Cold start and first paint in headless chromium: the dashboard against a one-chart toy app.
+
+Each round starts a fresh `streamlit run`, times it to a healthy /_stcore/health, then opens every
+page in a new browser page and times navigation until the script has finished and every chart has
+drawn. The toy app is measured the same way in the same round; rounds alternate the order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.common import Page, median, registered_pages
+from metrics.paths import PROJECT_ROOT
+from tools.browser import chromium, free_port, wait_healthy
+
+TOY_APP = """import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Toy")
+st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
+"""
+
+# Done: the script is not running, the page has its heading, and every chart has drawn its SVG.
+PAINTED = """() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app || app.dataset.testScriptState !== "notRunning") return false;
+    if (!document.querySelector("[data-testid='stMain'] [data-testid='stHeading']")) return false;
+    return [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(
+        chart => chart.querySelector(".main-svg") !== null);
+}"""
+
+
+@dataclass
+class ColdStart:
+    """Medians in seconds over rounds."""
+
+    healthy: float
+    toy_healthy: float
+    first_paint: float  # the first page, on a server that has just started (caches empty)
+    toy_first_paint: float
+    page_paint: dict[str, float] = field(default_factory=dict)  # each page on a warm server
+    toy_paint: float = float("nan")
+    charts: dict[str, int] = field(default_factory=dict)
+    rounds: int = 0
+
+    @property
+    def slowest_page(self) -> tuple[str, float]:
+        name = max(self.page_paint, key=self.page_paint.get)
+        return name, self.page_paint[name]
+
+
+@contextlib.contextmanager
+def server(script: Path, env: dict | None = None) -> Iterator[tuple[str, float, subprocess.Popen]]:
+    """`streamlit run script` on a free loopback port: (base URL, seconds to healthy, process)."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base_url, timeout=120)
+        yield base_url, time.perf_counter() - started, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def paint_time(browser, url: str, timeout: float = 60) -> tuple[float, int]:
+    """Seconds from navigation to painted, and the number of charts, in a fresh browser page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        first_true = None
+        while time.perf_counter() - started < timeout:
+            if page.evaluate(PAINTED):
+                first_true = first_true or time.perf_counter()
+                if time.perf_counter() - first_true >= 0.3:  # still painted 300 ms later: really done
+                    break
+            else:
+                first_true = None
+            page.wait_for_timeout(20)
+        if first_true is None:
+            raise TimeoutError(f"{url} not painted after {timeout}s")
+        return first_true - started, page.locator("[data-testid='stPlotlyChart']").count()
+    finally:
+        page.close()
+
+
+def page_url(base_url: str, page: Page, lang: str = "zh") -> str:
+    return f"{base_url}/{'' if page.default else page.url}?lang={lang}"
+
+
+def measure(rounds: int = 3, data_dir: Path | None = None, pages: list[Page] | None = None) -> ColdStart:
+    """Alternate dashboard and toy app rounds; medians of each measure."""
+    pages = pages or registered_pages()
+    env = {"DASHBOARD_DATA_DIR": str(data_dir)} if data_dir else {}
+    samples: dict[str, list[float]] = {}
+    charts: dict[str, int] = {}
+
+    def add(name: str, value: float) -> None:
+        samples.setdefault(name, []).append(value)
+
+    with tempfile.TemporaryDirectory() as folder, chromium() as browser:
+        toy = Path(folder) / "toy_app.py"
+        toy.write_text(TOY_APP, encoding="utf-8")
+        for round_number in range(rounds):
+            order = ["toy", "dashboard"] if round_number % 2 == 0 else ["dashboard", "toy"]
+            for which in order:
+                if which == "toy":
+                    with server(toy) as (base_url, healthy, _):
+                        add("toy_healthy", healthy)
+                        add("toy_first", paint_time(browser, f"{base_url}/")[0])
+                        add("toy_warm", paint_time(browser, f"{base_url}/")[0])
+                    continue
+                with server(PROJECT_ROOT / "dashboard.py", env) as (base_url, healthy, _):
+                    add("healthy", healthy)
+                    add("first", paint_time(browser, page_url(base_url, pages[0]))[0])
+                    for page in pages:
+                        seconds, count = paint_time(browser, page_url(base_url, page))
+                        add(f"page:{page.name}", seconds)
+                        charts[page.name] = count
+    return ColdStart(
+        healthy=median(samples["healthy"]),
+        toy_healthy=median(samples["toy_healthy"]),
+        first_paint=median(samples["first"]),
+        toy_first_paint=median(samples["toy_first"]),
+        page_paint={page.name: median(samples[f"page:{page.name}"]) for page in pages},
+        toy_paint=median(samples["toy_warm"]),
+        charts=charts,
+        rounds=rounds,
+    )

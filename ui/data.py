@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import paths, queries
-from metrics.build import BuildError, build, built_version, input_fingerprint
+from metrics.build import BuildError, build, input_fingerprint
 from metrics.csvfile import Problem
 from metrics.progress import compute_progress
 
@@ -51,7 +51,8 @@ def data_state() -> DataState:
         if state is not None and state.fingerprint == fingerprint:
             return state
         problems: list[tuple[str, Problem]] = []
-        built = built_version()
+        _close_connections()  # else DuckDB hands back the open instance of the replaced file
+        built = _open_live_database()
         try:
             if built.get("fingerprint") == fingerprint and built.get("data_version"):
                 # Built from these very files (same sizes and times): reading and hashing them all
@@ -59,6 +60,7 @@ def data_state() -> DataState:
                 # process's first view spent most of its time on.
                 version = built["data_version"]
             else:
+                _close_connections()  # the file it read is about to be replaced
                 version = build().data_version
         except BuildError as error:
             problems = error.problems
@@ -75,8 +77,9 @@ _connections_lock = threading.Lock()
 def _connection(database: str, version: str) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the database of one data version, opened once and shared.
 
-    Opening one cost 12-20 ms, once per query on a page's first view. A new data version gets a new
-    connection (so the newest file is seen); the two newest are kept. Queries run on a cursor of it.
+    Opening one cost 12-20 ms, once per query on a page's first view. When the files change,
+    data_state closes the kept connections before anything opens the new file. Queries run on a
+    cursor of it.
     """
     key = (database, version)
     with _connections_lock:
@@ -86,10 +89,45 @@ def _connection(database: str, version: str) -> duckdb.DuckDBPyConnection:
         connection = queries.connect(Path(database))
         if queries.data_version(connection=connection) != version:
             return connection  # the file was replaced meanwhile: use once, do not keep under this version
-        _connections[key] = connection
+    _keep_connection(key, connection)
+    return connection
+
+
+def _open_live_database() -> dict[str, str]:
+    """The live database's meta table ({} if there is none or it cannot be read).
+
+    The connection opened to read it is kept for that data version: the page's queries use it next.
+    """
+    database = paths.database_path()
+    if not database.exists():
+        return {}
+    try:
+        connection = queries.connect(database)
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.Error:
+        return {}
+    _keep_connection((str(database), meta.get("data_version", "")), connection)
+    return meta
+
+
+def _close_connections() -> None:
+    """Close the kept connections (a query still running on a cursor of one finishes first).
+
+    DuckDB reuses a database instance that is open in this process for the same path, so a new
+    connection would read the replaced file while an old one stays open.
+    """
+    with _connections_lock:
+        while _connections:
+            _, connection = _connections.popitem()
+            connection.close()
+
+
+def _keep_connection(key: tuple[str, str], connection: duckdb.DuckDBPyConnection) -> None:
+    with _connections_lock:
+        _connections.setdefault(key, connection)
+        _connections.move_to_end(key)
         while len(_connections) > 2:
             _connections.popitem(last=False)  # closed when its last cursor is done
-        return connection
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)

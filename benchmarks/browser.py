@@ -1,8 +1,9 @@
 """Cold start and first paint in headless chromium: the dashboard against a one-chart toy app.
 
-Each round starts a fresh `streamlit run`, times it to a healthy /_stcore/health, then opens every
-page in a new browser page and times navigation until the script has finished and every chart has
-drawn. The toy app is measured the same way in the same round; rounds alternate the order.
+Each round starts a fresh server, times it to a healthy /_stcore/health, then opens every page in a
+new browser page and times navigation until the script has finished and every chart has drawn. The
+dashboard is started as `make run` does (`python -m ui.serve`) and, for comparison, as plain
+`streamlit run dashboard.py`; the toy app with `streamlit run`. Rounds alternate the order.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class ColdStart:
     toy_paint: float = float("nan")
     charts: dict[str, int] = field(default_factory=dict)
     rounds: int = 0
+    plain_healthy: float = float("nan")  # plain `streamlit run dashboard.py`, without the launcher
+    plain_first_paint: float = float("nan")
 
     @property
     def slowest_page(self) -> tuple[str, float]:
@@ -58,15 +61,19 @@ class ColdStart:
 
 
 @contextlib.contextmanager
-def server(script: Path, env: dict | None = None) -> Iterator[tuple[str, float, subprocess.Popen]]:
-    """`streamlit run script` on a free loopback port: (base URL, seconds to healthy, process)."""
+def server(
+    script: Path, env: dict | None = None, launcher: bool = False
+) -> Iterator[tuple[str, float, subprocess.Popen]]:
+    """`streamlit run script` on a free loopback port: (base URL, seconds to healthy, process).
+
+    `launcher`: start the dashboard the way `make run` does (`python -m ui.serve`, which imports and
+    checks the data while the server starts) instead of plain `streamlit run`.
+    """
     port = free_port()
+    start = ["-m", "ui.serve"] if launcher else ["-m", "streamlit", "run", str(script)]
     command = [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
+        *start,
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -146,6 +153,9 @@ def measure(rounds: int = 3, data_dir: Path | None = None, pages: list[Page] | N
                         add("toy_warm", paint_time(browser, f"{base_url}/")[0])
                     continue
                 with server(PROJECT_ROOT / "dashboard.py", env) as (base_url, healthy, _):
+                    add("plain_healthy", healthy)
+                    add("plain_first", paint_time(browser, page_url(base_url, pages[0]))[0])
+                with server(PROJECT_ROOT / "dashboard.py", env, launcher=True) as (base_url, healthy, _):
                     add("healthy", healthy)
                     add("first", paint_time(browser, page_url(base_url, pages[0]))[0])
                     for page in pages:
@@ -161,4 +171,6 @@ def measure(rounds: int = 3, data_dir: Path | None = None, pages: list[Page] | N
         toy_paint=median(samples["toy_warm"]),
         charts=charts,
         rounds=rounds,
+        plain_healthy=median(samples["plain_healthy"]),
+        plain_first_paint=median(samples["plain_first"]),
     )

@@ -207,7 +207,7 @@ def replicas(count: int, env: dict | None = None) -> Iterator[list[tuple[int, su
     with contextlib.ExitStack() as stack:
         started = []
         for _ in range(count):
-            base_url, _, process = stack.enter_context(server(PROJECT_ROOT / "dashboard.py", env))
+            base_url, _, process = stack.enter_context(server(PROJECT_ROOT / "dashboard.py", env, launcher=True))
             started.append((int(base_url.rsplit(":", 1)[1]), process))
         yield started
 

@@ -36,3 +36,10 @@ def test_a_new_version_is_read_from_the_new_file(built: Path):
     assert target_2021() == 160
     path.write_bytes(path.read_bytes().replace(b",160,", b",170,"))
     assert target_2021() == 170
+
+
+def test_the_launchers_warm_up_runs_on_the_data(built: Path):
+    from ui import serve
+
+    serve._warm_up()
+    assert data.data_state().version

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     def browser_part() -> None:
         from benchmarks.browser import measure
 
-        run.cold = measure(rounds=1 if quick else 3)
+        run.cold = measure(rounds=1 if quick else 5)
 
     def scale_part() -> None:
         from benchmarks.scale import SIZES, run_scale
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.load import run_load
 
         run.load, run.load_note = run_load(
-            sessions=sessions, rounds=1 if quick else 2, single_rounds=3 if quick else 20
+            sessions=sessions, rounds=1 if quick else 3, single_rounds=2 if quick else 20
         )
 
     def exports_part() -> None:

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
+from benchmarks.browser import TOY_APP
 from benchmarks.common import APP, Page, median, registered_pages, timed
 
 ONE_LINE = 'import streamlit as st\nst.write("你好")\n'
@@ -26,6 +27,7 @@ class PageTimes:
     """Medians in seconds, per page, and the one-line page's."""
 
     one_line: float
+    one_chart: float = float("nan")  # the toy app of benchmarks/browser.py: a title and one plotly chart
     warm: dict[str, float] = field(default_factory=dict)
     first_view: dict[str, float] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
@@ -92,6 +94,9 @@ def time_pages(
         script = Path(folder) / "one_line.py"
         script.write_text(ONE_LINE, encoding="utf-8")
         baseline = AppTest.from_file(str(script), default_timeout=TIMEOUT).run()
+        toy_script = Path(folder) / "one_chart.py"
+        toy_script.write_text(TOY_APP, encoding="utf-8")
+        toy = AppTest.from_file(str(toy_script), default_timeout=TIMEOUT).run()
 
         for page in pages:  # imports and compiles everything once, as a server that has served a page has
             open_page(page, lang)
@@ -110,12 +115,15 @@ def time_pages(
 
         samples: dict[str, list[float]] = {name: [] for name in sessions}
         one_line: list[float] = []
+        one_chart: list[float] = []
         for _ in range(repeats):
             one_line.append(timed(baseline.run))
+            one_chart.append(timed(toy.run))
             for name, app in sessions.items():
                 samples[name].append(timed(app.run))
         return PageTimes(
             one_line=median(one_line),
+            one_chart=median(one_chart),
             warm={name: median(values) for name, values in samples.items()},
             first_view=first_view,
             errors=errors,

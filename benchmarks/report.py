@@ -194,7 +194,8 @@ def _pages_section(run: Run) -> list[str]:
         "## 1. Page speed (server side, AppTest, real data)",
         "",
         "Each page's script run in one process with `streamlit.testing.v1.AppTest`, interleaved with a one-line page "
-        f"(`st.write`) run the same way: one-line page median **{ms(result.one_line)}**. Warm: rerun in the same "
+        f"(`st.write`) run the same way: one-line page median **{ms(result.one_line)}**; for scale, the one-chart "
+        f"toy app of section 2 (a title and one plotly chart) takes {ms(result.one_chart)}. Warm: rerun in the same "
         "session, caches full. First view: every cache, the data state and the DuckDB connection cleared (a new data "
         "version or a fresh process with modules imported). Scripts are compiled once, as the server does.",
         "",

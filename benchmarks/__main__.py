@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     def pages_part() -> None:
         from benchmarks.pages import time_pages
 
-        run.page_times = time_pages(repeats=3 if quick else 15, first_view_repeats=1 if quick else 3)
+        run.page_times = time_pages(repeats=3 if quick else 15, first_view_repeats=1 if quick else 5)
 
     def browser_part() -> None:
         from benchmarks.browser import measure
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.load import run_load
 
         run.load, run.load_note = run_load(
-            sessions=sessions, rounds=1 if quick else 3, single_rounds=2 if quick else 20
+            sessions=sessions, rounds=1 if quick else 3, single_rounds=2 if quick else 40
         )
 
     def exports_part() -> None:
@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         part("exports", exports_part)
         part("regions", regions_part)
     run.seconds = time.perf_counter() - started
+    run.machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
 
     print()
     print(report.summary_table(run))

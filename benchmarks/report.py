@@ -335,7 +335,8 @@ def _load_section(run: Run) -> list[str]:
         'request → every element received and the script finished (the server\'s share of "charts painted"; the '
         "browser's drawing is in section 2). A page view with an exception, a wrong title or a timeout is an error. "
         "Paced viewers wait a seeded think time of 1–4 s before each page (50 open dashboards, not 50 clicks in the "
-        "same millisecond); the burst row sends every viewer's request at once. RSS is the server process(es).",
+        "same millisecond); the burst row sends every viewer's request at once. One viewer alone pauses 0.3–1 s "
+        "(40 views). RSS is the server process(es).",
         "",
         _table(["run", "page views", "p50", "p95", "errors", "RSS idle", "RSS peak", "sessions per replica"], rows),
     ]

@@ -109,7 +109,7 @@ def run_scale(sizes: tuple[int, ...] = SIZES, page_repeats: int = 5, keep: Path 
             )
             result.query_ms, result.query_rows = time_queries(folder)
             with data_dir(folder):
-                result.pages = page_bench.time_pages(repeats=page_repeats)
+                result.pages = page_bench.time_pages(repeats=page_repeats, first_view_repeats=page_repeats)
             results.append(result)
             if keep is None:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -1,6 +1,6 @@
 """make bench: every benchmark in one run, a results table on stdout, BENCHMARKS.md written.
 
-    python -m benchmarks                 # everything (about 15-25 minutes on 2 cores)
+    python -m benchmarks                 # everything (about 5 minutes on 2 cores)
     python -m benchmarks --quick --out /tmp/b.md   # tiny sizes, a few seconds per part
     python -m benchmarks --skip load,scale
 

@@ -22,7 +22,7 @@ db: $(VENV)/.runtime
 	$(PY) -m metrics build
 
 run: db
-	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT)
+	$(PY) -m ui.serve --server.address $(HOST) --server.port $(PORT)
 
 test: $(VENV)/.dev
 	$(PY) -m pytest -n 2 --dist loadfile

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from metrics.i18n import text
@@ -209,13 +209,28 @@ def _position(data: bytes, offset: int) -> tuple[int, int, int]:
 def _split(decoded: str) -> RawTable:
     """Split decoded text into header and rows, remembering each row's first physical line."""
     text_ = decoded.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    first_line = next((line for line in text_.split("\n") if line.strip()), "")
+    lines = text_.split("\n")
+    first_line = next((line for line in lines if line.strip()), "")
     delimiter = max([",", "\t", ";"], key=first_line.count) if first_line else ","
+    if '"' not in text_:
+        # Without a quote a row is one line and a cell is what lies between delimiters: str.split gives
+        # what csv.reader gives, several times faster on a million-row file.
+        return _table((number, line.split(delimiter)) for number, line in enumerate(lines, 1))
+    return _table(_quoted_rows(text_, delimiter))
+
+
+def _quoted_rows(text_: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Rows of a CSV with quoted cells (which may span lines), each with the line it starts on."""
     reader = csv.reader(io.StringIO(text_), delimiter=delimiter)
-    table = RawTable()
     previous_end = 0
     for cells in reader:
         start_line, previous_end = previous_end + 1, reader.line_num
+        yield start_line, cells
+
+
+def _table(rows: Iterable[tuple[int, list[str]]]) -> RawTable:
+    table = RawTable()
+    for start_line, cells in rows:
         cleaned = [cell.strip() for cell in cells]  # free text keeps its full-width punctuation
         if not any(cleaned):  # blank lines and Excel's ",,,," rows
             continue

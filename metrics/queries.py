@@ -29,14 +29,26 @@ def connect(database: Path | None = None) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(database or paths.database_path()), read_only=True)
 
 
-def fetch(name: str, database: Path | None = None, **parameters: object) -> pd.DataFrame:
-    """Run one named query with bound parameters; a fresh connection each time sees the newest file."""
+def fetch(
+    name: str,
+    database: Path | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
+    **parameters: object,
+) -> pd.DataFrame:
+    """Run one named query with bound parameters.
+
+    Without `connection`, a fresh connection each time sees the newest file. With one (a caller that
+    keeps a connection per data version), the query runs on its own cursor, so threads may share it.
+    """
     sql = getattr(_queries(), name).sql
-    with connect(database) as connection:
-        return connection.execute(sql, parameters).df()
+    if connection is not None:
+        with connection.cursor() as cursor:
+            return cursor.execute(sql, parameters).df()
+    with connect(database) as fresh:
+        return fresh.execute(sql, parameters).df()
 
 
-def data_version(database: Path | None = None) -> str:
+def data_version(database: Path | None = None, connection: duckdb.DuckDBPyConnection | None = None) -> str:
     """The content version the database was built from ('' if there is no database)."""
-    meta = fetch("meta", database)
+    meta = fetch("meta", database, connection)
     return dict(zip(meta["key"], meta["value"], strict=True)).get("data_version", "")

@@ -63,9 +63,14 @@ class Registry:
         names.setdefault(_key("开发区"), "kaifaqu")
         return names
 
+    @cached_property
+    def _units(self) -> dict[str, str]:
+        return dict(zip(self.metrics["metric_id"], self.metrics["unit"], strict=True))
+
     def unit(self, metric_id: str) -> str:
         """The metric's base unit (元, 家, 个, %...)."""
-        return self.metrics.set_index("metric_id").at[metric_id, "unit"]
+        # A dict, not a set_index per call: an import asks once per number cell (a million times at scale).
+        return self._units[metric_id]
 
     def resolve_metric(self, typed: str) -> str | None:
         """Metric id for an id or a Chinese/English label as typed; None if unknown."""

@@ -21,14 +21,18 @@ if progress.empty:
 
 checks = reader.fetch("all_checks")
 checks = checks[checks["region_id"] == context.region_id]
+# Built once per data version and viewer's choices: the same for everyone who asks.
+key = ("overview", context.region_id, context.as_of, context.lang)
+region = reader.region(context.region_id)
 st.subheader(context.t("overview.summary"))
-for point in report.key_points(progress, checks, reader.region(context.region_id), context.lang):
+for point in data.derived((*key, "points"), lambda: report.key_points(progress, checks, region, context.lang)):
     st.markdown(f"- {point}")
 
 st.subheader(context.t("overview.key_metrics"))
-cards = report.cards(progress, context.lang, None, figures)
-render.card_grid(cards, context)
+render.card_grid(data.derived((*key, "cards"), lambda: report.cards(progress, context.lang, None, figures)), context)
 
 render.chart_or_empty(
-    chart_catalog.overview_progress(reader, context.region_id, context.lang), context, "empty.no_target"
+    data.derived((*key, "chart"), lambda: chart_catalog.overview_progress(reader, context.region_id, context.lang)),
+    context,
+    "empty.no_target",
 )

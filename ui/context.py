@@ -52,8 +52,8 @@ def sidebar() -> Context:
         st.rerun()
 
     regions = data.fetch("regions_with_data")
-    region_ids = regions["region_id"].tolist() or [DEFAULT_REGION]
-    names = dict(zip(regions["region_id"], regions[f"name_{lang}"], strict=True))
+    names = region_labels(regions, lang)
+    region_ids = list(names) or [DEFAULT_REGION]
     wanted = _query("region", DEFAULT_REGION)
     region_id = st.sidebar.selectbox(
         text("sidebar.region", lang),
@@ -110,6 +110,38 @@ def screenshot_exit(context: Context) -> None:
     if context.screenshot:
         st.divider()
         st.button(text("exports.screenshot_exit", context.lang), on_click=leave_screenshot_mode, key="shot_exit")
+
+
+def region_labels(regions: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Region id → label, in the order the selector lists them: each unit followed by the units under it.
+
+    With a province's ~120 units a flat list scatters a city's counties among all others. Listed under
+    their city and labelled with it ("大冶市 · 黄石市"), typing a city's name in the selector's search
+    finds the city and all of its units.
+    """
+    name = dict(zip(regions["region_id"], regions[f"name_{lang}"], strict=True))
+    parent = {
+        region: (up if isinstance(up, str) and up in name else "")
+        for region, up in zip(regions["region_id"], regions["parent_id"], strict=True)
+    }
+    children: dict[str, list[str]] = {}
+    for region in regions["region_id"]:  # the query's order (level, admin code) within each parent
+        children.setdefault(parent[region], []).append(region)
+    labels: dict[str, str] = {}
+
+    def visit(region: str, depth: int) -> None:
+        if region in labels:
+            return
+        up = parent[region]
+        labels[region] = name[region] if depth < 2 or not up else f"{name[region]} · {name[up]}"
+        for child in children.get(region, []):
+            visit(child, depth + 1)
+
+    for top in children.get("", []):
+        visit(top, 0)
+    for region in regions["region_id"]:  # anything in a cycle of parents still gets listed
+        visit(region, 0)
+    return labels
 
 
 def _as_of_choice(lang: str) -> dt.date | None:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -32,6 +36,7 @@ class DataState:
 
 _lock = threading.Lock()
 _states: dict[str, DataState] = {}  # per data folder
+T = TypeVar("T")
 
 
 def data_state() -> DataState:
@@ -46,8 +51,17 @@ def data_state() -> DataState:
         if state is not None and state.fingerprint == fingerprint:
             return state
         problems: list[tuple[str, Problem]] = []
+        _close_connections()  # else DuckDB hands back the open instance of the replaced file
+        built = _open_live_database()
         try:
-            version = build().data_version
+            if built.get("fingerprint") == fingerprint and built.get("data_version"):
+                # Built from these very files (same sizes and times): reading and hashing them all
+                # (64 MB at a million records) only to learn the same version is what a new server
+                # process's first view spent most of its time on.
+                version = built["data_version"]
+            else:
+                _close_connections()  # the file it read is about to be replaced
+                version = build().data_version
         except BuildError as error:
             problems = error.problems
             version = queries.data_version() if paths.database_path().exists() else ""
@@ -56,9 +70,69 @@ def data_state() -> DataState:
         return state
 
 
+_connections: OrderedDict[tuple[str, str], duckdb.DuckDBPyConnection] = OrderedDict()
+_connections_lock = threading.Lock()
+
+
+def _connection(database: str, version: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the database of one data version, opened once and shared.
+
+    Opening one cost 12-20 ms, once per query on a page's first view. When the files change,
+    data_state closes the kept connections before anything opens the new file. Queries run on a
+    cursor of it.
+    """
+    key = (database, version)
+    with _connections_lock:
+        connection = _connections.get(key)
+        if connection is not None:
+            return connection
+        connection = queries.connect(Path(database))
+        if queries.data_version(connection=connection) != version:
+            return connection  # the file was replaced meanwhile: use once, do not keep under this version
+    _keep_connection(key, connection)
+    return connection
+
+
+def _open_live_database() -> dict[str, str]:
+    """The live database's meta table ({} if there is none or it cannot be read).
+
+    The connection opened to read it is kept for that data version: the page's queries use it next.
+    """
+    database = paths.database_path()
+    if not database.exists():
+        return {}
+    try:
+        connection = queries.connect(database)
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.Error:
+        return {}
+    _keep_connection((str(database), meta.get("data_version", "")), connection)
+    return meta
+
+
+def _close_connections() -> None:
+    """Close the kept connections (a query still running on a cursor of one finishes first).
+
+    DuckDB reuses a database instance that is open in this process for the same path, so a new
+    connection would read the replaced file while an old one stays open.
+    """
+    with _connections_lock:
+        while _connections:
+            _, connection = _connections.popitem()
+            connection.close()
+
+
+def _keep_connection(key: tuple[str, str], connection: duckdb.DuckDBPyConnection) -> None:
+    with _connections_lock:
+        _connections.setdefault(key, connection)
+        _connections.move_to_end(key)
+        while len(_connections) > 2:
+            _connections.popitem(last=False)  # closed when its last cursor is done
+
+
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached(database: str, version: str, name: str, parameters: tuple) -> pd.DataFrame:
-    return queries.fetch(name, database=Path(database), **dict(parameters))
+    return queries.fetch(name, connection=_connection(database, version), **dict(parameters))
 
 
 def fetch(name: str, **parameters: object) -> pd.DataFrame:
@@ -88,3 +162,28 @@ class CachedReader(Reader):
 def reader(as_of: dt.date | None) -> CachedReader:
     """The reader pages use for the viewer's as-of choice."""
     return CachedReader(paths.database_path(), as_of)
+
+
+_DERIVED_ENTRIES = 512
+_derived: OrderedDict[tuple, object] = OrderedDict()
+_derived_lock = threading.Lock()
+
+
+def derived(key: tuple, build: Callable[[], T]) -> T:
+    """`build()` computed once per data version and key (region, language, as-of...), then shared.
+
+    For what a page makes from query results that is the same for every viewer with the same choices:
+    key points, cards, figures. Building them took most of a warm page view; now a new data version
+    builds them again. The result is shared between sessions, so callers must not modify it.
+    """
+    full_key = (str(paths.database_path()), data_state().version, *key)
+    with _derived_lock:
+        if full_key in _derived:
+            _derived.move_to_end(full_key)
+            return _derived[full_key]  # type: ignore[return-value]
+    value = build()  # outside the lock: a slow build does not hold up other pages
+    with _derived_lock:
+        _derived[full_key] = value
+        while len(_derived) > _DERIVED_ENTRIES:
+            _derived.popitem(last=False)
+    return value

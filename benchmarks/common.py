@@ -1,0 +1,114 @@
+"""What every benchmark shares: the pages dashboard.py registers, timing and summary helpers."""
+
+from __future__ import annotations
+
+import ast
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from metrics.paths import PROJECT_ROOT
+
+APP = PROJECT_ROOT / "dashboard.py"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page as dashboard.py registers it."""
+
+    path: str  # pages/overview.py
+    title_key: str  # page.overview
+    url: str  # overview
+    default: bool
+
+    @property
+    def name(self) -> str:
+        return self.url or Path(self.path).stem
+
+
+def registered_pages(app: Path = APP) -> list[Page]:
+    """The PAGES list of dashboard.py (path, title key, icon, url), read without running it.
+
+    Falls back to every file in pages/ if the list is not a literal, so pages the lead adds are timed
+    as soon as they land.
+    """
+    tree = ast.parse(app.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets):
+            try:
+                entries = ast.literal_eval(node.value)
+            except ValueError:
+                break
+            return [
+                Page(path=entry[0], title_key=entry[1], url=entry[3] if len(entry) > 3 else "", default=index == 0)
+                for index, entry in enumerate(entries)
+            ]
+    files = sorted((app.parent / "pages").glob("*.py"))
+    return [
+        Page(path=f"pages/{f.name}", title_key=f"page.{f.stem}", url=f.stem, default=index == 0)
+        for index, f in enumerate(files)
+    ]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (share in 0..1)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, round(share * len(ordered) + 0.5 - 1e-9))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds one call takes."""
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+@contextmanager
+def data_dir(folder: Path | None) -> Iterator[None]:
+    """Point DASHBOARD_DATA_DIR at a folder for the duration (None: leave it as it is)."""
+    previous = os.environ.get("DASHBOARD_DATA_DIR")
+    if folder is not None:
+        os.environ["DASHBOARD_DATA_DIR"] = str(folder)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DASHBOARD_DATA_DIR", None)
+        else:
+            os.environ["DASHBOARD_DATA_DIR"] = previous
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children in MB (from /proc; 0 if it is gone)."""
+    total = 0
+    for each in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return found + [grandchild for child in found for grandchild in _children(child)]
+
+
+def ms(seconds: float) -> str:
+    return "—" if seconds != seconds else f"{seconds * 1000:,.0f} ms"

@@ -1,0 +1,45 @@
+"""Things pages build from query results are built once per data version and choice, then shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui import data
+
+
+def test_derived_is_built_once_per_version_and_key(built: Path):
+    calls: list[str] = []
+
+    def build(label: str):
+        return lambda: calls.append(label) or label
+
+    assert data.derived(("test", "zh"), build("zh")) == "zh"
+    assert data.derived(("test", "zh"), build("again")) == "zh"
+    assert data.derived(("test", "en"), build("en")) == "en"
+    assert calls == ["zh", "en"]
+
+    path = built / "targets.csv"
+    path.write_bytes(path.read_bytes().replace(b",152,", b",160,"))  # a new data version
+    assert data.derived(("test", "zh"), build("new")) == "new"
+    assert calls == ["zh", "en", "new"]
+
+
+def test_a_new_version_is_read_from_the_new_file(built: Path):
+    def target_2021() -> float:
+        targets = data.fetch("all_targets")
+        row = targets[(targets.metric_id == "diagnosis_enterprises") & (targets.period_end.astype(str) == "2021-12-31")]
+        return float(row["target"].iloc[0])
+
+    assert target_2021() == 152
+    path = built / "targets.csv"
+    path.write_bytes(path.read_bytes().replace(b",152,", b",160,"))
+    assert target_2021() == 160
+    path.write_bytes(path.read_bytes().replace(b",160,", b",170,"))
+    assert target_2021() == 170
+
+
+def test_the_launchers_warm_up_runs_on_the_data(built: Path):
+    from ui import serve
+
+    serve._warm_up()
+    assert data.data_state().version

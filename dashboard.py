@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.i18n import text
+from ui import data
 from ui.context import language, screenshot_exit, sidebar
 from ui.editing import sidebar_status
 
@@ -16,6 +17,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+data.begin_run()
 st.session_state["context"] = context = sidebar()
 
 PAGES = [

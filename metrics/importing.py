@@ -275,7 +275,8 @@ def _read_cells_fast(
             read[cell] = value
         columns[name] = [read[cell] for cell in cells]
     for name in names:  # columns the file does not have (the qualifier, when the numbers carry none)
-        columns.setdefault(name, [spec.column(name).default] * len(rows))
+        if name not in columns:
+            columns[name] = [spec.column(name).default] * len(rows)
     return pd.DataFrame({name: columns[name] for name in names}, columns=names)
 
 

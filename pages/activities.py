@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, report
+from metrics import chart_catalog
 from metrics.i18n import format_date
 from ui import data, render
 from ui.context import current
@@ -29,13 +29,11 @@ reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 render.page_header(context, "page.activities", figures[figures["metric_id"].isin(REACH + PLANNED)])
 
-render.chart_or_empty(
-    chart_catalog.activities_timeline(reader, context.region_id, context.lang), context, "empty.chart"
-)
+render.catalog_chart(chart_catalog.activities_timeline, reader, context, empty_key="empty.chart")
 
 st.subheader(context.t("activities.reach"))
 progress = reader.progress(context.region_id)
-cards = report.cards(progress, context.lang, REACH, figures)
+cards = render.cached_cards(progress, figures, context, REACH)
 render.card_grid(cards, context)
 
 st.subheader(context.t("activities.conferences"))

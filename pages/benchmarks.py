@@ -30,11 +30,11 @@ render.page_header(context, "page.benchmarks", figures[figures["metric_id"].isin
 entities = reader.fetch("entities_by_role")
 
 st.subheader(context.t("benchmarks.heading"))
-render.chart_or_empty(chart_catalog.benchmarks(reader, context.region_id, context.lang), context, "empty.chart")
+render.catalog_chart(chart_catalog.benchmarks, reader, context, empty_key="empty.chart")
 render.entity_table(entities, BENCHMARK_ROLES, context)
 
 st.subheader(context.t("benchmarks.ecosystem"))
-render.chart_or_empty(chart_catalog.ecosystem(reader, context.region_id, context.lang), context, "empty.chart")
+render.catalog_chart(chart_catalog.ecosystem, reader, context, empty_key="empty.chart")
 render.entity_table(entities, ECOSYSTEM_ROLES, context)
 
 render.evidence(figures, metrics, context)

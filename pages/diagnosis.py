@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, report
+from metrics import chart_catalog
 from ui import data, render
 from ui.context import current
 
@@ -16,19 +16,15 @@ figures = reader.figures(context.region_id)
 render.page_header(context, "page.diagnosis", figures[figures["metric_id"].isin(METRICS)])
 
 progress = reader.progress(context.region_id)
-cards = report.cards(progress, context.lang, METRICS, figures)
+cards = render.cached_cards(progress, figures, context, METRICS)
 render.card_grid(cards, context)
 
-render.chart_or_empty(
-    chart_catalog.metric_progress(reader, context.region_id, "diagnosis_enterprises", context.lang),
-    context,
-    "empty.no_target",
+render.catalog_chart(
+    chart_catalog.metric_progress, reader, context, "diagnosis_enterprises", empty_key="empty.no_target"
 )
 
 st.subheader(context.t("diagnosis.trend"))
-render.chart_or_empty(
-    chart_catalog.metric_trend(reader, context.region_id, "diagnosis_enterprises", context.lang), context, "empty.trend"
-)
+render.catalog_chart(chart_catalog.metric_trend, reader, context, "diagnosis_enterprises", empty_key="empty.trend")
 
 st.subheader(context.t("diagnosis.providers"))
 latest = reader.latest(context.region_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, report
+from metrics import chart_catalog
 from ui import data, render
 from ui.context import current
 
@@ -18,11 +18,11 @@ render.page_header(context, "page.funding", shown)
 st.info(context.t("funding.planned_note"), icon=":material/info:")
 
 progress = reader.progress(context.region_id)
-cards = report.cards(progress, context.lang, METRICS, figures)
+cards = render.cached_cards(progress, figures, context, METRICS)
 render.card_grid(cards, context)
 
-render.chart_or_empty(chart_catalog.funding(reader, context.region_id, context.lang), context, "empty.chart")
-render.chart_or_empty(chart_catalog.funding_supports(reader, context.region_id, context.lang), context, "empty.chart")
+render.catalog_chart(chart_catalog.funding, reader, context, empty_key="empty.chart")
+render.catalog_chart(chart_catalog.funding_supports, reader, context, empty_key="empty.chart")
 
 entities = reader.fetch("entities_by_role")
 st.markdown(context.t("funding.county_units", names=render.entity_names(entities, "county_policy", context)))

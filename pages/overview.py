@@ -21,18 +21,12 @@ if progress.empty:
 
 checks = reader.fetch("all_checks")
 checks = checks[checks["region_id"] == context.region_id]
-# Built once per data version and viewer's choices: the same for everyone who asks.
-key = ("overview", context.region_id, context.as_of, context.lang)
 region = reader.region(context.region_id)
 st.subheader(context.t("overview.summary"))
-for point in data.derived((*key, "points"), lambda: report.key_points(progress, checks, region, context.lang)):
+points_key = ("key_points", context.region_id, context.as_of, context.lang)
+for point in data.derived(points_key, lambda: report.key_points(progress, checks, region, context.lang)):
     st.markdown(f"- {point}")
 
 st.subheader(context.t("overview.key_metrics"))
-render.card_grid(data.derived((*key, "cards"), lambda: report.cards(progress, context.lang, None, figures)), context)
-
-render.chart_or_empty(
-    data.derived((*key, "chart"), lambda: chart_catalog.overview_progress(reader, context.region_id, context.lang)),
-    context,
-    "empty.no_target",
-)
+render.card_grid(render.cached_cards(progress, figures, context, None), context)
+render.catalog_chart(chart_catalog.overview_progress, reader, context, empty_key="empty.no_target")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, narrative, report
+from metrics import chart_catalog, narrative
 from ui import data, render
 from ui.context import current
 
@@ -27,20 +27,18 @@ tier_ids = [metric for metric, _ in TIERS]
 render.page_header(context, "page.retrofit", figures[figures["metric_id"].isin(METRICS + tier_ids)])
 
 progress = reader.progress(context.region_id)
-cards = report.cards(progress, context.lang, METRICS, figures)
+cards = render.cached_cards(progress, figures, context, METRICS)
 render.card_grid(cards, context)
 if any(card.metric_id == "retrofit_investment" for card in cards):
     st.caption(context.t("retrofit.investment_note"))
 
-render.chart_or_empty(
-    chart_catalog.metric_progress(reader, context.region_id, "retrofit_projects_completed", context.lang),
-    context,
-    "empty.no_target",
+render.catalog_chart(
+    chart_catalog.metric_progress, reader, context, "retrofit_projects_completed", empty_key="empty.no_target"
 )
-render.chart_or_empty(chart_catalog.retrofit_pipeline(reader, context.region_id, context.lang), context, "empty.chart")
+render.catalog_chart(chart_catalog.retrofit_pipeline, reader, context, empty_key="empty.chart")
 
 st.subheader(context.t("retrofit.tiers"))
-render.chart_or_empty(chart_catalog.retrofit_tiers(reader, context.region_id, context.lang), context, "empty.chart")
+render.catalog_chart(chart_catalog.retrofit_tiers, reader, context, empty_key="empty.chart")
 checks = reader.fetch("all_checks")
 for check in checks[
     (checks["region_id"] == context.region_id)

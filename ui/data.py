@@ -70,6 +70,26 @@ def data_state() -> DataState:
         return state
 
 
+_RUN_KEY = "_data_state_of_this_run"
+
+
+def begin_run() -> DataState:
+    """Check the CSV files once at the start of a page view; the rest of the run reuses the answer.
+
+    dashboard.py calls this first thing, so every page view still sees an edited file, while the
+    twenty-odd queries of one view no longer stat every file again each.
+    """
+    state = data_state()
+    st.session_state[_RUN_KEY] = state
+    return state
+
+
+def run_state() -> DataState:
+    """The data state this page view began with (checked now if the run did not begin in dashboard.py)."""
+    state = st.session_state.get(_RUN_KEY) if st.runtime.exists() else None
+    return state if state is not None else data_state()
+
+
 _connections: OrderedDict[tuple[str, str], duckdb.DuckDBPyConnection] = OrderedDict()
 _connections_lock = threading.Lock()
 
@@ -137,7 +157,7 @@ def _cached(database: str, version: str, name: str, parameters: tuple) -> pd.Dat
 
 def fetch(name: str, **parameters: object) -> pd.DataFrame:
     """Run a named query, cached for the current data version. Callers must not modify the frame."""
-    state = data_state()
+    state = run_state()
     return _cached(str(paths.database_path()), state.version, name, tuple(sorted(parameters.items())))
 
 
@@ -156,7 +176,17 @@ class CachedReader(Reader):
         return Reader.progress(self, region_id)
 
     def progress(self, region_id: str) -> pd.DataFrame:
-        return _progress(str(paths.database_path()), data_state().version, region_id, self.as_of)
+        return _progress(str(paths.database_path()), run_state().version, region_id, self.as_of)
+
+    # Pure reshaping of cached query results: done once per data version, region and date, then shared.
+    def in_view(self, region_id: str) -> list[str]:
+        return derived(("in_view", region_id), lambda: Reader.in_view(self, region_id))
+
+    def figures(self, region_id: str) -> pd.DataFrame:
+        return derived(("figures", region_id, self.as_of), lambda: Reader.figures(self, region_id))
+
+    def latest(self, region_id: str) -> pd.DataFrame:
+        return derived(("latest", region_id, self.as_of), lambda: Reader.latest(self, region_id))
 
 
 def reader(as_of: dt.date | None) -> CachedReader:
@@ -176,7 +206,7 @@ def derived(key: tuple, build: Callable[[], T]) -> T:
     key points, cards, figures. Building them took most of a warm page view; now a new data version
     builds them again. The result is shared between sessions, so callers must not modify it.
     """
-    full_key = (str(paths.database_path()), data_state().version, *key)
+    full_key = (str(paths.database_path()), run_state().version, *key)
     with _derived_lock:
         if full_key in _derived:
             _derived.move_to_end(full_key)

@@ -243,7 +243,7 @@ def edit_section(kind: str, context: Context, editor: Editor) -> None:
         state = edit_state(kind)
     table = updates.KINDS[kind].table
     # The build's verdict, which the banner at the top of the page shows too (a header-only file is fine).
-    live_ok = all(name != f"{table}.csv" for name, _ in data.data_state().problems)
+    live_ok = all(name != f"{table}.csv" for name, _ in data.run_state().problems)
     _notices(kind, context, state, updates.live_version(kind), live_ok)
     if not live_ok:
         # Merging with a file that does not parse would lose its rows: only a whole new file, or a rollback.
@@ -498,6 +498,7 @@ def _save(kind: str, context: Context, state: EditState, frame: pd.DataFrame, wr
     if not result.ok:
         st.error(context.t("editui.problems_heading", count=len(result.parsed.errors)), icon=":material/error:")
         return
+    data.begin_run()  # the rest of this view, and a rerun that skips dashboard.py, read the new version
     if result.saved is None or not result.saved.changed:
         _restart(kind, ("info", context.t("editui.saved_unchanged")))
     else:
@@ -717,6 +718,7 @@ def _rollback(kind: str, context: Context, state: EditState, editor: Editor, sna
         st.error(context.t("editui.rollback_refused"), icon=":material/error:")
         st.markdown("\n".join(f"- {problem.message(lang)}" for problem in result.parsed.errors))
         return
+    data.begin_run()
     new = result.saved.version if result.saved else version
     _restart(kind, ("success", context.t("editui.rolled_back", version=version, new=new)))
     st.rerun()

@@ -53,7 +53,7 @@ def png_name(name: str, context: Context) -> str:
 def png_button(figure: go.Figure, name: str, context: Context) -> None:
     """A download button for the chart as a 1600×900 PNG (2× scale), rendered on click."""
     problem = exports.availability()
-    key = (data.data_state().version, name, context.region_id, context.lang, context.as_of)
+    key = (data.run_state().version, name, context.region_id, context.lang, context.as_of)
     st.download_button(
         context.t("exports.png_button"),
         data=lambda: _pngs.get(key, lambda: exports.figure_png(figure)),
@@ -73,7 +73,7 @@ def pack_button(context: Context) -> None:
     if context.screenshot:
         return
     problem = exports.availability()
-    key = (data.data_state().version, context.region_id, context.lang, context.as_of)
+    key = (data.run_state().version, context.region_id, context.lang, context.as_of)
     database, lang, region_id, as_of = paths.database_path(), context.lang, context.region_id, context.as_of
 
     def make() -> bytes:

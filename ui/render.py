@@ -39,7 +39,7 @@ def page_header(context: Context, title_key: str, figures=None) -> None:
     if figures is not None and not figures.empty:
         footer = report.footer(figures, data.fetch("sources"), context.lang, "as_of", "source_id")
         st.caption(footer.text(context.lang))
-    problems = data.data_state().problems
+    problems = data.run_state().problems
     if problems:
         lines = "\n".join(f"- {name}：{p.message(context.lang)}" for name, p in problems[:8])
         st.error(f"{context.t('banner.invalid_data')}\n\n{lines}", icon=":material/error:")
@@ -87,6 +87,19 @@ def chart(figure: go.Figure, name: str, context: Context) -> None:
     exports.png_button(figure, name, context)
 
 
+def catalog_chart(builder, reader, context: Context, *arguments, empty_key: str = "empty.chart") -> None:
+    """A chart from metrics.chart_catalog, built once per data version and viewer's choices, then shared."""
+    key = ("chart", builder.__name__, context.region_id, context.as_of, context.lang, *arguments)
+    spec = data.derived(key, lambda: builder(reader, context.region_id, *arguments, context.lang))
+    chart_or_empty(spec, context, empty_key)
+
+
+def cached_cards(progress, figures, context: Context, metric_ids: list[str] | None) -> list[Card]:
+    """report.cards for these metrics, built once per data version and viewer's choices."""
+    key = ("cards", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
+    return data.derived(key, lambda: report.cards(progress, context.lang, metric_ids, figures))
+
+
 def chart_or_empty(spec, context: Context, empty_key: str = "empty.no_data") -> None:
     """A catalog chart, or the page's empty state when it has nothing to draw (never a blank chart)."""
     if spec is None:
@@ -97,9 +110,17 @@ def chart_or_empty(spec, context: Context, empty_key: str = "empty.no_data") -> 
 
 def evidence(figures, metric_ids: list[str], context: Context) -> None:
     """What the reply says for these figures: section, words and date, in a collapsed table."""
+    key = ("evidence", context.region_id, context.as_of, context.lang, tuple(metric_ids))
+    table = data.derived(key, lambda: _evidence_table(figures, metric_ids, context))
+    if table is not None:
+        with st.expander(context.t("evidence.heading"), icon=":material/format_quote:"):
+            st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _evidence_table(figures, metric_ids: list[str], context: Context):
     rows = figures[figures["metric_id"].isin(metric_ids)].copy()
     if rows.empty:
-        return
+        return None
     lang = context.lang
     rows["shown"] = [
         format_value(v, u, q, lang, ue)
@@ -110,8 +131,7 @@ def evidence(figures, metric_ids: list[str], context: Context) -> None:
     table.columns = [
         context.t(f"column.{name}") for name in ("metric", "value", "as_of", "section", "evidence", "source")
     ]
-    with st.expander(context.t("evidence.heading"), icon=":material/format_quote:"):
-        st.dataframe(table, hide_index=True, width="stretch")
+    return table
 
 
 def entity_names(entities, role: str, context: Context) -> str:
@@ -122,8 +142,8 @@ def entity_names(entities, role: str, context: Context) -> str:
 
 def figure_text(figure, context: Context, style: str = "words") -> str:
     """A figure row as words: '7家', '超过2,000万元', 'more than ¥20 million'."""
-    metrics = data.fetch("metrics").set_index("metric_id")
-    unit_en = metrics.at[figure.name, "unit_en"] if figure.name in metrics.index else ""
+    units_en = data.derived(("units_en",), lambda: dict(data.fetch("metrics")[["metric_id", "unit_en"]].values))
+    unit_en = units_en.get(figure.name, "")
     return format_value(figure["value"], figure["unit"], figure["qualifier"], context.lang, unit_en, style=style)
 
 

@@ -33,6 +33,8 @@ def last_changes(kind: str, registry: Registry | None = None) -> pd.DataFrame:
                 changed.pop(row_key, None)
             else:
                 changed[row_key] = {"saved_at": entry.saved_at_text, "editor": entry.editor}
+    if not changed:
+        return pd.DataFrame(columns=[*key, *COLUMNS])  # no recorded change: no need to read the live file
     live = updates.current_frame(kind, registry)
     live_keys = {tuple(row) for row in live[key].itertuples(index=False, name=None)}
     rows = [

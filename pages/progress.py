@@ -8,22 +8,31 @@ from metrics.i18n import format_date
 from metrics.numbers import format_value
 from ui import data, render
 from ui import editing as editing_ui
-from ui.context import current
+from ui.context import Context, current
 
-context = current()
-lang = context.lang
-render.page_header(context, "page.progress")
-st.caption(context.t("editui.progress_intro"))
+COLUMNS = {
+    "label": "metric",
+    "region": "region",
+    "as_of_text": "as_of",
+    "shown": "value",
+    "where": "source",
+    "note": "note",
+    "changed": "changed",
+}
 
-# What the dashboard serves (the last valid records, even while progress.csv is being fixed).
-figures = data.fetch("all_figures")
-records = figures[figures["origin"] == "record"]
-st.subheader(context.t("editui.records_heading"))
-if records.empty:
-    st.info(context.t("editui.records_empty"), icon=":material/info:")
-else:
-    st.caption(context.t("editui.records_count", count=len(records)))
-    table = records.assign(
+
+def records_table(context: Context):
+    """The records of the regions in view, newest first, formatted for the viewer's language.
+
+    Only the selected region (and the county groups it shows): at province scale all records are a
+    million rows, which no one reads in a table and which took seconds to format on every view.
+    """
+    lang = context.lang
+    figures = data.reader(context.as_of).figures(context.region_id)
+    records = figures[figures["origin"] == "record"].sort_values(["as_of", "metric_id"], ascending=[False, True])
+    return records.assign(
+        label=records[f"label_{lang}"],
+        region=records[f"region_{lang}"],
         shown=[
             format_value(v, u, q, lang, ue)
             for v, u, q, ue in zip(
@@ -33,17 +42,24 @@ else:
         as_of_text=[format_date(d, lang) for d in records["as_of"]],
         where=records[f"source_{lang}"],
         changed=editing_ui.last_changed_texts("progress", records, context),
-    )
-    columns = {
-        f"label_{lang}": "metric",
-        f"region_{lang}": "region",
-        "as_of_text": "as_of",
-        "shown": "value",
-        "where": "source",
-        "note": "note",
-        "changed": "changed",
-    }
-    render.table(table, columns, context)
+    )[list(COLUMNS)]
+
+
+context = current()
+region_name = data.reader(context.as_of).region(context.region_id)[f"name_{context.lang}"]
+render.page_header(context, "page.progress")
+st.caption(context.t("editui.progress_intro"))
+
+# What the dashboard serves (the last valid records, even while progress.csv is being fixed).
+st.subheader(context.t("editui.records_heading"))
+table = data.derived(
+    ("progress_records", context.region_id, context.lang, context.as_of), lambda: records_table(context)
+)
+if table.empty:
+    st.info(context.t("editui.records_empty", region=region_name), icon=":material/info:")
+else:
+    st.caption(context.t("editui.records_count", count=len(table), region=region_name))
+    render.table(table, COLUMNS, context)
 
 st.subheader(context.t("editui.edit_heading_progress"))
 editor = editing_ui.account_box(context, "progress", context.t("editui.viewer_hint_progress"))

@@ -29,9 +29,9 @@ for source in reader.fetch("sources").to_dict("records"):
     )
 
 st.subheader(context.t("sources.figures"))
-figures = reader.fetch("all_figures")
-if context.as_of is not None:
-    figures = figures[figures["as_of"].dt.date <= context.as_of]
+# The figures of the selected region (and the county groups it shows), as every other page: at
+# province scale all regions together are a million rows, seconds to format on every view.
+figures = reader.figures(context.region_id)
 search_column, category_column, section_column = st.columns([3, 2, 2])
 query = search_column.text_input(context.t("sources.search"), key="sources_search")
 all_label = context.t("sources.all")
@@ -42,11 +42,14 @@ category = category_column.selectbox(
 sections = [all_label, *sorted(figures["section"].dropna().unique())]
 section = section_column.selectbox(context.t("sources.section"), sections)
 
-table = report.source_table(figures, lang)
+table = data.derived(
+    ("source_table", context.region_id, lang, context.as_of), lambda: report.source_table(figures, lang)
+)
 shown = report.filter_sources(
     table, figures, query, None if category == all_label else category, None if section == all_label else section
 )
-st.caption(context.t("sources.shown", shown=len(shown), total=len(table)))
+region_name = reader.region(context.region_id)[f"name_{lang}"]
+st.caption(context.t("sources.shown", shown=len(shown), total=len(table), region=region_name))
 headers = {name: context.t(f"column.{name}") for name in report.SOURCE_COLUMNS}
 st.dataframe(shown.rename(columns=headers), hide_index=True, width="stretch")
 st.download_button(
@@ -59,7 +62,10 @@ st.download_button(
 
 st.subheader(context.t("sources.targets"))
 targets = reader.fetch("all_targets")
-targets = targets.assign(shown=report.target_texts(targets, lang))
+targets = targets[targets["region_id"].isin(reader.in_view(context.region_id))]
+targets = data.derived(
+    ("source_targets", context.region_id, lang), lambda: targets.assign(shown=report.target_texts(targets, lang))
+)
 st.dataframe(
     targets[[f"label_{lang}", "shown", "section", "evidence"]].rename(
         columns={

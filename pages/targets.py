@@ -8,22 +8,13 @@ from metrics import report, store
 from metrics.i18n import format_date
 from ui import data, render
 from ui import editing as editing_ui
-from ui.context import current
+from ui.context import Context, current
 
-context = current()
-lang = context.lang
-reader = data.reader(context.as_of)
-render.page_header(context, "page.targets")
 
-targets = reader.fetch("all_targets")
-changed = store.last_changed("targets")
-changed_text = changed.strftime("%Y-%m-%d %H:%M") if changed else "—"
-st.subheader(context.t("targets.heading"))
-st.caption(context.t("targets.count", count=len(targets), changed=changed_text))
-if targets.empty:
-    st.info(context.t("empty.no_target"), icon=":material/info:")
-else:
-    table = targets.assign(
+def targets_table(targets, context: Context):
+    """The region's targets as the table shows them (formatted once per data version and language)."""
+    lang = context.lang
+    return targets.assign(
         period=[
             f"{format_date(s, lang)} – {format_date(e, lang)}"
             for s, e in zip(targets["period_start"], targets["period_end"], strict=True)
@@ -32,6 +23,27 @@ else:
         where=targets[f"source_{lang}"].fillna(targets["source"]),
         changed=editing_ui.last_changed_texts("targets", targets, context),
     )
+
+
+context = current()
+lang = context.lang
+reader = data.reader(context.as_of)
+render.page_header(context, "page.targets")
+
+
+# The selected region's targets (and its county groups'), as every page follows the sidebar's region:
+# a province's file holds thousands, and the download below gives the whole file.
+targets = reader.fetch("all_targets")
+targets = targets[targets["region_id"].isin(reader.in_view(context.region_id))]
+region_name = reader.region(context.region_id)[f"name_{lang}"]
+changed = store.last_changed("targets")
+changed_text = changed.strftime("%Y-%m-%d %H:%M") if changed else "—"
+st.subheader(context.t("targets.heading"))
+st.caption(context.t("targets.count", count=len(targets), region=region_name, changed=changed_text))
+if targets.empty:
+    st.info(context.t("empty.no_target"), icon=":material/info:")
+else:
+    table = data.derived(("targets_table", context.region_id, lang), lambda: targets_table(targets, context))
     columns = {
         f"label_{lang}": "metric",
         f"region_{lang}": "region",

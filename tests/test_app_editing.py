@@ -392,7 +392,7 @@ def test_after_a_sign_in_lapses_the_editor_signs_in_again_and_saves_the_same_tab
 
 def test_an_editor_records_progress_and_the_overview_shows_the_latest_record(built, editor):
     app = as_editor("progress", editor)
-    assert not app.exception and "尚无进展记录。" in [i.value for i in app.info]
+    assert not app.exception and "黄石市尚无进展记录。" in [i.value for i in app.info]
     record = {
         "metric_id": "diagnosis_enterprises",
         "region_id": "huangshi",
@@ -414,6 +414,28 @@ def test_an_editor_records_progress_and_the_overview_shows_the_latest_record(bui
     overview = open_page("overview")
     assert metric_values(overview)["完成智能化诊断的规上企业"] == "260家"
     assert "截至2021年9月30日，全市已完成260家规上企业智能化诊断" in all_text(overview)
+
+
+def test_records_and_sources_list_the_selected_region_only_newest_first(built):
+    (built / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "diagnosis_enterprises,huangshi,2021-09-30,260,=,2021年第三季度调度会,\n"
+        "diagnosis_enterprises,huangshi,2021-12-31,330,=,2021年第四季度调度会,\n"
+        "diagnosis_enterprises,daye,2021-12-31,41,=,大冶市报送,\n",
+        encoding="utf-8",
+    )
+    city = open_page("progress")
+    records = city.dataframe[0].value
+    assert records["数值"].tolist() == ["330家", "260家"]  # the city's own, newest first; not 大冶市's
+    assert "黄石市：共 2 条记录，最新的在前" in all_text(city)
+
+    county = open_page("progress", region="daye")
+    assert county.dataframe[0].value["数值"].tolist() == ["41家"]
+
+    sources = open_page("sources", region="daye")
+    assert sources.dataframe[0].value["数值"].tolist() == ["41家"]
+    assert "大冶市：显示 1 / 1 条" in all_text(sources)
+    assert open_page("sources").dataframe[0].value.shape[0] == 38 + 2
 
 
 def test_a_progress_file_from_wps_is_checked_and_saved(built, editor):

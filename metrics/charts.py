@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from metrics.i18n import format_date, text
 from metrics.narrative import horizon_words
@@ -34,6 +35,18 @@ from metrics.style import (
 )
 
 TITLE_SIZE, BODY_SIZE, FOOTER_SIZE = 19, 14, 12
+
+
+def _slim_template() -> go.layout.Template:
+    """plotly's default look, without its styles for the trace types these charts never use (maps,
+    3-D, polar, heatmaps): those were over half of every chart's JSON, sent on every page view."""
+    full = pio.templates["plotly"]
+    kept = ("autotypenumbers", "colorway", "hovermode", "hoverlabel", "xaxis", "yaxis", "shapedefaults")
+    layout = {key: value for key, value in full.layout.to_plotly_json().items() if key in kept}
+    return go.layout.Template(layout=layout, data={"bar": full.data.bar, "scatter": full.data.scatter})
+
+
+TEMPLATE = _slim_template()
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,7 @@ def briefing_layout(
     title_lines = wrapped.count("<br>") + 1
     top = 68 + 27 * title_lines + (26 if subtitle else 0)
     figure.update_layout(
+        template=TEMPLATE,
         title={
             "text": wrapped,
             "subtitle": {"text": subtitle, "font": {"size": BODY_SIZE, "color": MUTED}},

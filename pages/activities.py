@@ -7,7 +7,7 @@ import streamlit as st
 from metrics import chart_catalog
 from metrics.i18n import format_date
 from ui import data, render
-from ui.context import current
+from ui.context import Context, current
 
 REACH = [
     "conferences_held",
@@ -24,7 +24,23 @@ PLANNED = [
     "wechat_months_open",
 ]
 
+
+def event_tables(events, context: Context):
+    """The conferences, and the other activities, with their dates and kinds in the viewer's language."""
+    lang = context.lang
+    conferences = events[events["kind"] == "conference"].copy()
+    conferences["when"] = [
+        format_date(d, lang, p) for d, p in zip(conferences["date"], conferences["date_precision"], strict=True)
+    ]
+    conferences["state"] = [context.t(f"activities.{s}") for s in conferences["status"]]
+    others = events[events["kind"] != "conference"].copy()
+    others["when"] = [format_date(d, lang, p) for d, p in zip(others["date"], others["date_precision"], strict=True)]
+    others["kind_text"] = [context.t(f"event.{k}") for k in others["kind"]]
+    return conferences, others
+
+
 context = current()
+lang = context.lang
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 render.page_header(context, "page.activities", figures[figures["metric_id"].isin(REACH + PLANNED)])
@@ -38,10 +54,7 @@ render.card_grid(cards, context)
 
 st.subheader(context.t("activities.conferences"))
 events = reader.fetch("all_events")
-lang = context.lang
-table = events[events["kind"] == "conference"].copy()
-table["when"] = [format_date(d, lang, p) for d, p in zip(table["date"], table["date_precision"], strict=True)]
-table["state"] = [context.t(f"activities.{s}") for s in table["status"]]
+conferences, others = data.derived(("activity_tables", context.lang), lambda: event_tables(events, context))
 columns = {
     "when": "date",
     f"title_{lang}": "event",
@@ -49,12 +62,9 @@ columns = {
     "state": "status",
     "section": "section",
 }
-render.table(table, columns, context)
+render.table(conferences, columns, context)
 
 st.subheader(context.t("activities.timeline_table"))
-others = events[events["kind"] != "conference"].copy()
-others["when"] = [format_date(d, lang, p) for d, p in zip(others["date"], others["date_precision"], strict=True)]
-others["kind_text"] = [context.t(f"event.{k}") for k in others["kind"]]
 columns = {
     "when": "date",
     "kind_text": "category",

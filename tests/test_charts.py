@@ -146,3 +146,21 @@ def test_wrapping_keeps_a_bracketed_remark_together():
     assert (
         charts.wrap("已完成智能化改造项目占比1", 12) == "已完成智能化改造项目占比1"
     )  # overflow by one, not a lone "1"
+
+
+def test_charts_carry_the_default_look_only_for_the_trace_types_they_use(reader):
+    """The slim template keeps plotly's default style for bar and scatter: a chart with another trace
+    type would silently lose its default look, so it must be added to charts._slim_template."""
+    import plotly.io as pio
+
+    full = pio.templates["plotly"]
+    for name, builder in chart_catalog.KEY_CHARTS.items():
+        figure = builder(reader, "huangshi", "zh").figure
+        template = figure.layout.template
+        used = {trace.type for trace in figure.data}
+        assert used <= {"bar", "scatter"}, name
+        for trace_type in used:
+            assert getattr(template.data, trace_type) == getattr(full.data, trace_type), (name, trace_type)
+        assert template.layout.xaxis == full.layout.xaxis and template.layout.colorway == full.layout.colorway
+        kept = template.to_plotly_json()
+        assert set(kept["data"]) == {"bar", "scatter"} and "geo" not in kept["layout"]  # no unused styles

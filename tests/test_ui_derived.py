@@ -43,3 +43,25 @@ def test_the_launchers_warm_up_runs_on_the_data(built: Path):
 
     serve._warm_up()
     assert data.data_state().version
+
+
+def test_no_page_changes_the_shared_query_results(built: Path):
+    """Query results are shared between sessions as the objects themselves: a page that modified one
+    would change what every later viewer sees. After every page in both languages, each cached
+    result still equals the same query run afresh."""
+    import pandas as pd
+
+    from metrics import queries
+    from tests.apptest_support import PAGES, open_page
+
+    for lang in ("zh", "en"):
+        for page in PAGES:
+            assert not open_page(page, lang).exception
+
+    from metrics import paths
+
+    live = (str(paths.database_path()), data.data_state().version, "query")
+    cached = {key: value for key, value in data._derived.items() if key[:3] == live}
+    assert len(cached) >= 8  # the pages' queries went through the shared cache
+    for (_, _, _, name, parameters), frame in cached.items():
+        pd.testing.assert_frame_equal(frame, queries.fetch(name, **dict(parameters)), obj=f"{name}{parameters}")

@@ -150,20 +150,17 @@ def _keep_connection(key: tuple[str, str], connection: duckdb.DuckDBPyConnection
             _connections.popitem(last=False)  # closed when its last cursor is done
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _cached(database: str, version: str, name: str, parameters: tuple) -> pd.DataFrame:
-    return queries.fetch(name, connection=_connection(database, version), **dict(parameters))
-
-
 def fetch(name: str, **parameters: object) -> pd.DataFrame:
-    """Run a named query, cached for the current data version. Callers must not modify the frame."""
-    state = run_state()
-    return _cached(str(paths.database_path()), state.version, name, tuple(sorted(parameters.items())))
+    """Run a named query, once per data version and parameters; shared, so callers must not modify it.
 
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _progress(database: str, version: str, region_id: str, as_of: dt.date | None) -> pd.DataFrame:
-    return CachedReader(Path(database), as_of).progress_uncached(region_id)
+    Kept as the object itself (data.derived), not in st.cache_data: that unpickles a fresh copy on
+    every call, a fifth of a warm page view with a dozen queries.
+    """
+    database, version = str(paths.database_path()), run_state().version
+    key = tuple(sorted(parameters.items()))
+    return derived(
+        ("query", name, key), lambda: queries.fetch(name, connection=_connection(database, version), **parameters)
+    )
 
 
 class CachedReader(Reader):
@@ -172,11 +169,8 @@ class CachedReader(Reader):
     def fetch(self, name: str, **parameters: object) -> pd.DataFrame:
         return fetch(name, **parameters)
 
-    def progress_uncached(self, region_id: str) -> pd.DataFrame:
-        return Reader.progress(self, region_id)
-
     def progress(self, region_id: str) -> pd.DataFrame:
-        return _progress(str(paths.database_path()), run_state().version, region_id, self.as_of)
+        return derived(("progress", region_id, self.as_of), lambda: Reader.progress(self, region_id))
 
     # Pure reshaping of cached query results: done once per data version, region and date, then shared.
     def in_view(self, region_id: str) -> list[str]:

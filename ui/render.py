@@ -37,7 +37,11 @@ def page_header(context: Context, title_key: str, figures=None) -> None:
     """Page title, the data date and source of what it shows, and a banner if the data files are invalid."""
     st.title(context.t(title_key))
     if figures is not None and not figures.empty:
-        footer = report.footer(figures, data.fetch("sources"), context.lang, "as_of", "source_id")
+        # Keyed on the page's title: each page passes the same selection of figures for a choice.
+        key = ("page_footer", title_key, context.region_id, context.as_of, context.lang)
+        footer = data.derived(
+            key, lambda: report.footer(figures, data.fetch("sources"), context.lang, "as_of", "source_id")
+        )
         st.caption(footer.text(context.lang))
     problems = data.run_state().problems
     if problems:
@@ -136,8 +140,12 @@ def _evidence_table(figures, metric_ids: list[str], context: Context):
 
 def entity_names(entities, role: str, context: Context) -> str:
     """The names the reply gives for a role, joined: 大冶特钢、东贝电器、… ."""
-    names = entities[entities["role"] == role][f"name_{context.lang}"].drop_duplicates().tolist()
-    return context.t("words.list_separator").join(names)
+
+    def build() -> str:
+        names = entities[entities["role"] == role][f"name_{context.lang}"].drop_duplicates().tolist()
+        return context.t("words.list_separator").join(names)
+
+    return data.derived(("entity_names", role, context.lang), build)
 
 
 def figure_text(figure, context: Context, style: str = "words") -> str:
@@ -149,6 +157,13 @@ def figure_text(figure, context: Context, style: str = "words") -> str:
 
 def entity_table(entities, roles: list[str], context: Context) -> None:
     """The enterprises and institutions the reply names, one line per role, in the reply's order."""
+    lines = data.derived(("entity_lines", tuple(roles), context.lang), lambda: _entity_lines(entities, roles, context))
+    if lines:
+        with st.expander(context.t("benchmarks.named"), expanded=True, icon=":material/apartment:"):
+            st.markdown("\n".join(lines))
+
+
+def _entity_lines(entities, roles: list[str], context: Context) -> list[str]:
     lang = context.lang
     lines = []
     for role in roles:
@@ -162,9 +177,7 @@ def entity_table(entities, roles: list[str], context: Context) -> None:
             if lang == "zh"
             else f"- **{context.t(f'role.{role}')}** ({sections}): {names}"
         )
-    if lines:
-        with st.expander(context.t("benchmarks.named"), expanded=True, icon=":material/apartment:"):
-            st.markdown("\n".join(lines))
+    return lines
 
 
 def table(frame, columns: dict[str, str], context: Context) -> None:

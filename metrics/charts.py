@@ -35,6 +35,7 @@ from metrics.style import (
 )
 
 TITLE_SIZE, BODY_SIZE, FOOTER_SIZE = 19, 14, 12
+FOOTER_WIDTH = 52  # CJK-character widths per footer line: fits the page's chart width at 1280 px
 
 
 def _slim_template() -> go.layout.Template:
@@ -111,6 +112,9 @@ def briefing_layout(
     """Apply the shared look: finding as title, metric as subtitle, date and source at the foot."""
     wrapped = wrap(title, title_width)
     title_lines = wrapped.count("<br>") + 1
+    # A footer naming several sources is long; hung from the right edge it would run off the left.
+    footer_text = wrap(footer.text(lang), FOOTER_WIDTH)
+    footer_lines = footer_text.count("<br>") + 1
     top = 68 + 27 * title_lines + (26 if subtitle else 0)
     figure.update_layout(
         template=TEMPLATE,
@@ -128,8 +132,8 @@ def briefing_layout(
         font={"family": FONT_FAMILY, "size": BODY_SIZE, "color": INK},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        height=height + 26 * (title_lines - 1),
-        margin={"l": 16, "r": right, "t": top, "b": 78},
+        height=height + 26 * (title_lines - 1) + 16 * (footer_lines - 1),
+        margin={"l": 16, "r": right, "t": top, "b": 78 + 16 * (footer_lines - 1)},
         # Top right, above the plot: at the foot it would collide with the source line on narrow screens.
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right", "yref": "paper"},
         hoverlabel={"font": {"family": FONT_FAMILY}},
@@ -138,7 +142,8 @@ def briefing_layout(
     # Anchored right: long category labels push the plot's left edge far right, and a footer hung
     # from there would run off the figure.
     figure.add_annotation(
-        text=footer.text(lang),
+        text=footer_text,
+        align="right",
         xref="paper",
         yref="paper",
         x=1,
@@ -567,7 +572,9 @@ def trend(
         textposition="top center",
         name=text("chart.value", lang),
     )
-    figure.update_yaxes(rangemode="tozero", title=None)
+    # Headroom above the highest point: the target's label sits above its marker.
+    highest = max([*series["value"].dropna(), target_row["target"] if target_row is not None else 0, 0])
+    figure.update_yaxes(range=[0, highest * 1.15 or 1], title=None)
     figure.update_xaxes(title=None, tickformat="%Y-%m")
     return briefing_layout(figure, title, subtitle, footer, lang, height=420, title_width=title_width)
 

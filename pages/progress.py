@@ -41,6 +41,7 @@ def records_table(context: Context):
         ],
         as_of_text=[format_date(d, lang) for d in records["as_of"]],
         where=records[f"source_{lang}"],
+        note=records["note"].fillna(""),
         changed=editing_ui.last_changed_texts("progress", records, context),
     )[list(COLUMNS)]
 

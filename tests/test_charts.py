@@ -164,3 +164,17 @@ def test_charts_carry_the_default_look_only_for_the_trace_types_they_use(reader)
         assert template.layout.xaxis == full.layout.xaxis and template.layout.colorway == full.layout.colorway
         kept = template.to_plotly_json()
         assert set(kept["data"]) == {"bar", "scatter"} and "geo" not in kept["layout"]  # no unused styles
+
+
+def test_a_footer_naming_several_sources_wraps_and_the_chart_grows_to_hold_it():
+    footer_one = charts.Footer(dt.date(2021, 12, 31), "2021年第四季度调度会")
+    footer_many = charts.Footer(
+        dt.date(2021, 12, 31),
+        "2021年第四季度调度会; 2021年第三季度调度会; Huangshi Bureau of Economy and IT reply to CPPCC proposal 2021-50",
+    )
+    short = charts.briefing_layout(charts.go.Figure(), "标题", "", footer_one, "en")
+    long = charts.briefing_layout(charts.go.Figure(), "标题", "", footer_many, "en")
+    lines = footer_text(long).split("<br>")
+    assert len(lines) == 2 and all(charts.display_width(line) <= charts.FOOTER_WIDTH for line in lines)
+    assert "<br>" not in footer_text(short)
+    assert long.layout.margin.b == short.layout.margin.b + 16 and long.layout.height == short.layout.height + 16

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tools.browser import chromium, full_page_screenshot, serve, wait_until_painted
 
-PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "sources"]
+PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "progress", "sources"]
 
 
 def main() -> None:

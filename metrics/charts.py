@@ -35,7 +35,7 @@ from metrics.style import (
 )
 
 TITLE_SIZE, BODY_SIZE, FOOTER_SIZE = 19, 14, 12
-FOOTER_WIDTH = 52  # CJK-character widths per footer line: fits the page's chart width at 1280 px
+FOOTER_WIDTH = 56  # CJK-character widths per footer line: fits the page's chart width at 1280 px
 
 
 def _slim_template() -> go.layout.Template:
@@ -99,6 +99,22 @@ def _cut_index(value: str, width: float) -> int:
     return len(value)
 
 
+def _footer_lines(footer: str) -> str:
+    """One line if it fits; else the date on one line and the sources below (wrapped if still long)."""
+    if display_width(footer) <= FOOTER_WIDTH or " · " not in footer:
+        return wrap(footer, FOOTER_WIDTH)
+    date_part, source_part = footer.split(" · ", 1)
+    lines, current = [f"{date_part} ·"], ""
+    for source in source_part.split("; "):  # whole sources per line where they fit
+        candidate = f"{current}; {source}" if current else source
+        if current and display_width(candidate) > FOOTER_WIDTH:
+            lines.append(f"{current};")
+            candidate = source
+        current = candidate
+    lines.append(current)
+    return "<br>".join(wrap(line, FOOTER_WIDTH) for line in lines)
+
+
 def briefing_layout(
     figure: go.Figure,
     title: str,
@@ -113,7 +129,7 @@ def briefing_layout(
     wrapped = wrap(title, title_width)
     title_lines = wrapped.count("<br>") + 1
     # A footer naming several sources is long; hung from the right edge it would run off the left.
-    footer_text = wrap(footer.text(lang), FOOTER_WIDTH)
+    footer_text = _footer_lines(footer.text(lang))
     footer_lines = footer_text.count("<br>") + 1
     top = 68 + 27 * title_lines + (26 if subtitle else 0)
     figure.update_layout(
@@ -282,20 +298,24 @@ def _bullets(
         name=text("chart.pace", lang),
         hoverinfo="skip",
     )
-    for label, value_text, status in zip(labels, texts, statuses, strict=True):
-        figure.add_annotation(
-            x=1,
-            xref="paper",
-            xanchor="left",
-            xshift=12,
-            y=label,
-            yref="y",
-            showarrow=False,
-            align="left",
-            text=f"{value_text}<br>{_status_html(status, lang)}",
-            font={"size": BODY_SIZE, "color": INK},
-        )
-    figure.update_layout(barmode="overlay", bargap=0.3)
+    # Set at once: add_annotation in a loop re-validates every earlier annotation (quadratic; 0.3 s
+    # for a region with fifty targets).
+    row_notes = [
+        {
+            "x": 1,
+            "xref": "paper",
+            "xanchor": "left",
+            "xshift": 12,
+            "y": label,
+            "yref": "y",
+            "showarrow": False,
+            "align": "left",
+            "text": f"{value_text}<br>{_status_html(status, lang)}",
+            "font": {"size": BODY_SIZE, "color": INK},
+        }
+        for label, value_text, status in zip(labels, texts, statuses, strict=True)
+    ]
+    figure.update_layout(annotations=row_notes, barmode="overlay", bargap=0.3)
     figure.update_xaxes(range=[0, axis_end], title=None)
     figure.update_yaxes(autorange="reversed", title=None)
     return figure

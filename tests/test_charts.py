@@ -167,14 +167,17 @@ def test_charts_carry_the_default_look_only_for_the_trace_types_they_use(reader)
 
 
 def test_a_footer_naming_several_sources_wraps_and_the_chart_grows_to_hold_it():
-    footer_one = charts.Footer(dt.date(2021, 12, 31), "2021年第四季度调度会")
-    footer_many = charts.Footer(
-        dt.date(2021, 12, 31),
-        "2021年第四季度调度会; 2021年第三季度调度会; Huangshi Bureau of Economy and IT reply to CPPCC proposal 2021-50",
-    )
+    reply = "Huangshi Bureau of Economy and IT reply to CPPCC proposal 2021-50"
+    footer_one = charts.Footer(dt.date(2021, 7, 13), reply)
+    footer_many = charts.Footer(dt.date(2021, 12, 31), f"2021年第四季度调度会; 2021年第三季度调度会; {reply}")
     short = charts.briefing_layout(charts.go.Figure(), "标题", "", footer_one, "en")
     long = charts.briefing_layout(charts.go.Figure(), "标题", "", footer_many, "en")
+    assert "<br>" not in footer_text(short)  # the reply's own footer stays one line
     lines = footer_text(long).split("<br>")
-    assert len(lines) == 2 and all(charts.display_width(line) <= charts.FOOTER_WIDTH for line in lines)
-    assert "<br>" not in footer_text(short)
-    assert long.layout.margin.b == short.layout.margin.b + 16 and long.layout.height == short.layout.height + 16
+    assert lines == [
+        "Data as of 31 December 2021 ·",
+        "Source: 2021年第四季度调度会; 2021年第三季度调度会;",
+        reply,  # a source is not split while it fits a line
+    ]
+    assert all(charts.display_width(line) <= charts.FOOTER_WIDTH for line in lines)
+    assert long.layout.margin.b == short.layout.margin.b + 32 and long.layout.height == short.layout.height + 32

@@ -56,3 +56,12 @@ def editor(secrets_file: Path):
     signed_in = editors.authenticate("jianghui", "correct horse", "127.0.0.1")
     assert signed_in is not None
     return signed_in
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Debian chromium per browser-test module."""
+    from tools.browser import chromium
+
+    with chromium() as instance:
+        yield instance

@@ -3,55 +3,30 @@ from the internet. Full-page screenshots land in artifacts/screens/ for a person
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 
 from tests.apptest_support import PAGES
-from tools.browser import chromium, chromium_available, full_page_screenshot, serve, wait_until_painted
+from tests.browser_support import ARTIFACTS, leaves_the_machine, require_chromium, served_copy
+from tools.browser import full_page_screenshot, wait_until_painted
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screens"
 CHARTS_PER_PAGE = {"overview": 1, "diagnosis": 1, "retrofit": 3, "funding": 2, "benchmarks": 2, "activities": 1}
 
-if not chromium_available():
-    reason = "Debian chromium is not installed (apt-get install -y chromium fonts-noto-cjk)"
-    if os.environ.get("REQUIRE_BROWSER"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
+require_chromium()
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    import shutil
-
-    from metrics.build import build
-
-    folder = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(
-        Path(__file__).resolve().parent.parent / "data",
-        folder,
-        ignore=shutil.ignore_patterns("*.duckdb", "history", ".*"),
-    )
-    build(folder)
-    with serve(env={"DASHBOARD_DATA_DIR": str(folder)}) as base_url:
+    with served_copy(tmp_path_factory.mktemp("browser")) as (base_url, _):
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def test_every_page_paints_in_both_languages(server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     outside: list[str] = []
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.on("request", lambda request: outside.append(request.url) if _leaves_the_machine(request.url) else None)
+    page.on("request", lambda request: outside.append(request.url) if leaves_the_machine(request.url) else None)
     for name in PAGES:
         for lang in ("zh", "en"):
             path = "" if name == PAGES[0] else name
@@ -88,8 +63,3 @@ def test_language_switch_keeps_the_page_and_region(server, browser):
     wait_until_painted(page)
     assert page.locator("[data-testid='stMain'] h1").first.inner_text() == "Funding"
     assert "region=" not in page.url  # the city total is the default and stays out of the address
-
-
-def _leaves_the_machine(url: str) -> bool:
-    host = urlparse(url).hostname or ""
-    return url.startswith("http") and host not in ("127.0.0.1", "localhost")

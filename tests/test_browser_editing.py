@@ -3,22 +3,16 @@ and the dashboard shows it. Full-page screenshots of the editing pages land in a
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tools.browser import chromium, chromium_available, full_page_screenshot, serve, wait_until_painted
+from tests.browser_support import ARTIFACTS, require_chromium, served_copy
+from tools.browser import full_page_screenshot, wait_until_painted
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts" / "screens"
 
-if not chromium_available():
-    reason = "Debian chromium is not installed (apt-get install -y chromium fonts-noto-cjk)"
-    if os.environ.get("REQUIRE_BROWSER"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
+require_chromium()
 
 pytestmark = pytest.mark.browser
 
@@ -27,12 +21,8 @@ pytestmark = pytest.mark.browser
 def site(tmp_path_factory):
     """A server on a private data copy, with one editor account (jianghui / correct horse)."""
     from metrics import editors
-    from metrics.build import build
 
     folder = tmp_path_factory.mktemp("editing")
-    data = folder / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "history", ".*"))
-    build(data)
     secrets = folder / "secrets.toml"
     original_cost = editors.SCRYPT_N
     editors.SCRYPT_N = 2**12  # the hash records its cost; the server checks it with the same cost
@@ -40,14 +30,8 @@ def site(tmp_path_factory):
         editors.add_editor("jianghui", "correct horse", "江晖", path=secrets)
     finally:
         editors.SCRYPT_N = original_cost
-    with serve(env={"DASHBOARD_DATA_DIR": str(data), "DASHBOARD_SECRETS": str(secrets)}) as base_url:
+    with served_copy(folder, env={"DASHBOARD_SECRETS": str(secrets)}) as (base_url, data):
         yield base_url, data
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def main_text(page) -> str:

@@ -5,51 +5,33 @@ artifacts/screens/ for a person to look at."""
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from pptx import Presentation
 
-from metrics.build import build
-from tests.test_browser import ARTIFACTS, _leaves_the_machine
-from tools.browser import chromium, chromium_available, full_page_screenshot, serve, wait_until_painted
+from tests.browser_support import ARTIFACTS, leaves_the_machine, require_chromium, served_copy
+from tools.browser import full_page_screenshot, wait_until_painted
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROME = ["stSidebar", "stHeader", "stToolbar", "stMainMenu", "stDecoration"]
 
-if not chromium_available():
-    reason = "Debian chromium is not installed (apt-get install -y chromium fonts-noto-cjk)"
-    if os.environ.get("REQUIRE_BROWSER"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
+require_chromium()
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser_exports") / "data"
-    shutil.copytree(ROOT / "data", folder, ignore=shutil.ignore_patterns("*.duckdb", "history", ".*"))
-    build(folder)
-    with serve(env={"DASHBOARD_DATA_DIR": str(folder)}) as base_url:
+    with served_copy(tmp_path_factory.mktemp("browser_exports")) as (base_url, _):
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture
 def page(browser):
     outside: list[str] = []
     page = browser.new_page(viewport={"width": 1280, "height": 720}, accept_downloads=True)
-    page.on("request", lambda request: outside.append(request.url) if _leaves_the_machine(request.url) else None)
+    page.on("request", lambda request: outside.append(request.url) if leaves_the_machine(request.url) else None)
     yield page
     page.close()
     assert not outside, f"requests left the machine: {outside[:5]}"

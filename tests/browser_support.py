@@ -1,0 +1,45 @@
+"""What the browser tests share: Debian chromium or a skip (a failure under CI), a dashboard served on a
+private built copy of data/, and the screenshot folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tools.browser import chromium_available, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "screens"
+
+
+def require_chromium() -> None:
+    """Skip the calling module without chromium; fail instead where CI says the browser must be there."""
+    if chromium_available():
+        return
+    reason = "Debian chromium is not installed (apt-get install -y chromium fonts-noto-cjk)"
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+@contextmanager
+def served_copy(folder: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
+    """The dashboard on a free loopback port, serving a built copy of data/ in `folder`: (url, data)."""
+    from metrics.build import build
+
+    data = folder / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "history", ".*"))
+    build(data)
+    with serve(env={"DASHBOARD_DATA_DIR": str(data), **(env or {})}) as base_url:
+        yield base_url, data
+
+
+def leaves_the_machine(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return url.startswith("http") and host not in ("127.0.0.1", "localhost")

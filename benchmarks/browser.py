@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.common import Page, median, registered_pages
 from metrics.paths import PROJECT_ROOT
-from tools.browser import chromium, free_port, wait_healthy
+from tools.browser import chromium, free_port, streamlit_command, wait_healthy
 
 TOY_APP = """import plotly.graph_objects as go
 import streamlit as st
@@ -73,18 +72,7 @@ def server(
     """
     port = free_port()
     start = ["-m", "ui.serve"] if launcher else ["-m", "streamlit", "run", str(script)]
-    command = [
-        sys.executable,
-        *start,
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = streamlit_command(start, port)
     started = time.perf_counter()
     process = subprocess.Popen(
         command,

@@ -293,17 +293,7 @@ class _Deck:
     def sources(self, sources: pd.DataFrame, figures: pd.DataFrame, meta: pd.DataFrame) -> None:
         slide = self._slide(self.t("page.sources"))
         lang = self.lang
-        lines = [
-            self.t(
-                "sources.document_text",
-                issuer=source[f"issuer_{lang}"],
-                title=source[f"title_{lang}"],
-                number=source["doc_number"],
-                date=format_date(source["date"], lang),
-                addressee=source[f"addressee_{lang}"],
-            )
-            for source in sources.to_dict("records")
-        ]
+        lines = [report.document_text(source, lang) for source in sources.to_dict("records")]
         version = dict(zip(meta["key"], meta["value"], strict=True)).get("data_version", "")
         lines.append(self.t("deck.sources_figures", count=len(figures)))
         lines.append(self.t("deck.sources_generated", version=version[:12]))

@@ -162,6 +162,19 @@ def footer(
 SOURCE_COLUMNS = ["metric", "region", "value", "as_of", "section", "evidence", "source", "note"]
 
 
+def document_text(source: dict, lang: str) -> str:
+    """A source document in one sentence: issuer, title, number, date and addressee."""
+    return text(
+        "sources.document_text",
+        lang,
+        issuer=source[f"issuer_{lang}"],
+        title=source[f"title_{lang}"],
+        number=source["doc_number"],
+        date=format_date(source["date"], lang),
+        addressee=source[f"addressee_{lang}"],
+    )
+
+
 def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Every figure as the Sources page lists it: label, region, value as stated, date, section, words."""
     return pd.DataFrame(

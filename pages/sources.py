@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import report
-from metrics.i18n import format_date
 from ui import data, render
 from ui.context import current
 
@@ -17,16 +16,7 @@ render.page_header(context, "page.sources")
 
 st.subheader(context.t("sources.document"))
 for source in reader.fetch("sources").to_dict("records"):
-    st.markdown(
-        context.t(
-            "sources.document_text",
-            issuer=source[f"issuer_{lang}"],
-            title=source[f"title_{lang}"],
-            number=source["doc_number"],
-            date=format_date(source["date"], lang),
-            addressee=source[f"addressee_{lang}"],
-        )
-    )
+    st.markdown(report.document_text(source, lang))
 
 st.subheader(context.t("sources.figures"))
 # The figures of the selected region (and the county groups it shows), as every other page: at

@@ -52,16 +52,11 @@ def wait_healthy(base_url: str, timeout: float = 60) -> float:
     raise TimeoutError(f"{base_url} not healthy after {timeout}s")
 
 
-@contextlib.contextmanager
-def serve(script: str = "dashboard.py", port: int | None = None, env: dict | None = None) -> Iterator[str]:
-    """Run `streamlit run script` on 127.0.0.1 and yield its base URL; stop it afterwards."""
-    port = port or free_port()
-    command = [
+def streamlit_command(start: list[str], port: int) -> list[str]:
+    """A Streamlit server on 127.0.0.1:port, headless, no usage statistics; `start` names what runs."""
+    return [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        script,
+        *start,
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -71,6 +66,13 @@ def serve(script: str = "dashboard.py", port: int | None = None, env: dict | Non
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+@contextlib.contextmanager
+def serve(script: str = "dashboard.py", port: int | None = None, env: dict | None = None) -> Iterator[str]:
+    """Run `streamlit run script` on 127.0.0.1 and yield its base URL; stop it afterwards."""
+    port = port or free_port()
+    command = streamlit_command(["-m", "streamlit", "run", script], port)
     process = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )

@@ -206,7 +206,7 @@ def history_table(kind: str, lang: str = "zh") -> pd.DataFrame:
     """Every version, newest first: when (China time), who, action, detail, one-line summary, version id,
     whether it is live, and the snapshot name to pass to updates.version_bytes or updates.rollback."""
     entries = updates.versions(kind)
-    live = updates.live_version(kind)
+    live = updates.live_version(kind) if entries else ""  # hashing the live file: 64 MB at a million records
     when = {entry.version: entry.saved_at_text for entry in entries}
     rows = []
     for entry in entries:

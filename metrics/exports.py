@@ -57,8 +57,10 @@ class ImagesUnavailable(RuntimeError):
 def chromium_path() -> Path | None:
     """Debian's chromium ($CHROMIUM overrides), or None when it is not installed."""
     configured = os.environ.get("CHROMIUM")
-    candidates = [configured] if configured else ["/usr/bin/chromium", shutil.which("chromium") or ""]
-    for candidate in candidates:
+    # Lazily: every chart's button asks on every view, and searching PATH is a dozen stat calls.
+    candidates = [lambda: configured] if configured else [lambda: "/usr/bin/chromium", lambda: shutil.which("chromium")]
+    for find in candidates:
+        candidate = find()
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return Path(candidate)
     return None

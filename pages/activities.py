@@ -43,7 +43,7 @@ context = current()
 lang = context.lang
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
-render.page_header(context, "page.activities", figures[figures["metric_id"].isin(REACH + PLANNED)])
+render.page_header(context, "page.activities", figures, REACH + PLANNED)
 
 render.catalog_chart(chart_catalog.activities_timeline, reader, context, empty_key="empty.chart")
 

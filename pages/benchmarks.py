@@ -26,7 +26,7 @@ context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 metrics = chart_catalog.BENCHMARK_METRICS + chart_catalog.ECOSYSTEM_METRICS
-render.page_header(context, "page.benchmarks", figures[figures["metric_id"].isin(metrics)])
+render.page_header(context, "page.benchmarks", figures, metrics)
 entities = reader.fetch("entities_by_role")
 
 st.subheader(context.t("benchmarks.heading"))

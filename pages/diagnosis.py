@@ -13,7 +13,7 @@ METRICS = ["diagnosis_enterprises", "diagnosis_providers"]
 context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
-render.page_header(context, "page.diagnosis", figures[figures["metric_id"].isin(METRICS)])
+render.page_header(context, "page.diagnosis", figures, METRICS)
 
 progress = reader.progress(context.region_id)
 cards = render.cached_cards(progress, figures, context, METRICS)

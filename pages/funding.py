@@ -13,8 +13,7 @@ METRICS = ["funding_city_level", "funding_county_level", "funded_retrofit_projec
 context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
-shown = figures[figures["metric_id"].isin(METRICS)]
-render.page_header(context, "page.funding", shown)
+render.page_header(context, "page.funding", figures, METRICS)
 st.info(context.t("funding.planned_note"), icon=":material/info:")
 
 progress = reader.progress(context.region_id)
@@ -27,4 +26,4 @@ render.catalog_chart(chart_catalog.funding_supports, reader, context, empty_key=
 entities = reader.fetch("entities_by_role")
 st.markdown(context.t("funding.county_units", names=render.entity_names(entities, "county_policy", context)))
 st.caption(context.t("funding.other"))
-render.evidence(shown, METRICS, context)
+render.evidence(figures, METRICS, context)

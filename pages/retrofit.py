@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics import chart_catalog, narrative
 from ui import data, render
-from ui.context import current
+from ui.context import Context, current
 
 METRICS = [
     "retrofit_projects_completed",
@@ -14,17 +14,41 @@ METRICS = [
     "retrofit_investment",
     "retrofit_completion_share",
 ]
+PAGE_CHECKS = ["retrofit_projects_under_way_parts", "completion_share_ratio"]
 TIERS = [
     ("smart_factory_projects", "smart_factory"),
     ("smart_workshop_projects", "smart_workshop"),
     ("smart_line_projects", "smart_line"),
 ]
 
+
+def check_lines(checks, context: Context) -> list[tuple[str, str]]:
+    """(status, sentence) of the checks this page states: the tiers against the total, the share."""
+    shown = checks[(checks["region_id"] == context.region_id) & checks["check_id"].isin(PAGE_CHECKS)]
+    lines = []
+    for check in shown.to_dict("records"):
+        sentence = narrative.check_sentence(check, context.lang)
+        lines.append((check["status"], f"**{context.t('check.' + check['status'])}** · {sentence}"))
+    return lines
+
+
+def tier_texts(latest, entities, context: Context) -> list[tuple[str, str | None, str]]:
+    """(role, latest figure as text or None, enterprises the reply names) for each tier."""
+    return [
+        (
+            role,
+            render.figure_text(latest.loc[metric_id], context, "compact") if metric_id in latest.index else None,
+            render.entity_names(entities, role, context),
+        )
+        for metric_id, role in TIERS
+    ]
+
+
 context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 tier_ids = [metric for metric, _ in TIERS]
-render.page_header(context, "page.retrofit", figures[figures["metric_id"].isin(METRICS + tier_ids)])
+render.page_header(context, "page.retrofit", figures, METRICS + tier_ids)
 
 progress = reader.progress(context.region_id)
 cards = render.cached_cards(progress, figures, context, METRICS)
@@ -40,25 +64,21 @@ render.catalog_chart(chart_catalog.retrofit_pipeline, reader, context, empty_key
 st.subheader(context.t("retrofit.tiers"))
 render.catalog_chart(chart_catalog.retrofit_tiers, reader, context, empty_key="empty.chart")
 checks = reader.fetch("all_checks")
-for check in checks[
-    (checks["region_id"] == context.region_id)
-    & checks["check_id"].isin(["retrofit_projects_under_way_parts", "completion_share_ratio"])
-].to_dict("records"):
-    sentence = narrative.check_sentence(check, context.lang)
-    label = f"**{context.t('check.' + check['status'])}** · {sentence}"
-    (st.warning if check["status"] == "mismatch" else st.success)(label, icon=":material/rule:")
+for status, label in data.derived(
+    ("retrofit_checks", context.region_id, context.lang), lambda: check_lines(checks, context)
+):
+    (st.warning if status == "mismatch" else st.success)(label, icon=":material/rule:")
 
 latest = reader.latest(context.region_id)
 entities = reader.fetch("entities_by_role")
-for column, (metric_id, role) in zip(st.columns(3), TIERS, strict=True):
+tiers = data.derived(
+    ("retrofit_tiers", context.region_id, context.as_of, context.lang), lambda: tier_texts(latest, entities, context)
+)
+for column, (role, value, names) in zip(st.columns(3), tiers, strict=True):
     with column, st.container(border=True):
         st.markdown(f"**{context.t('role.' + role)}**")
-        if metric_id in latest.index:
-            st.metric(
-                context.t("role." + role),
-                render.figure_text(latest.loc[metric_id], context, "compact"),
-                label_visibility="collapsed",
-            )
-        st.caption(context.t("retrofit.tier_enterprises", names=render.entity_names(entities, role, context)))
+        if value is not None:
+            st.metric(context.t("role." + role), value, label_visibility="collapsed")
+        st.caption(context.t("retrofit.tier_enterprises", names=names))
 
 render.evidence(figures, METRICS + tier_ids, context)

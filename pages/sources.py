@@ -15,36 +15,49 @@ reader = data.reader(context.as_of)
 render.page_header(context, "page.sources")
 
 st.subheader(context.t("sources.document"))
-for source in reader.fetch("sources").to_dict("records"):
-    st.markdown(report.document_text(source, lang))
+sources = reader.fetch("sources")
+documents = data.derived(
+    ("source_documents", lang), lambda: [report.document_text(row, lang) for row in sources.to_dict("records")]
+)
+for document in documents:
+    st.markdown(document)
 
 st.subheader(context.t("sources.figures"))
 # The figures of the selected region (and the county groups it shows), as every other page: at
 # province scale all regions together are a million rows, seconds to format on every view.
 figures = reader.figures(context.region_id)
+view = (context.region_id, lang, context.as_of)
+table = data.derived(("source_table", *view), lambda: report.source_table(figures, lang))
+categories, sections = data.derived(
+    ("source_choices", *view),
+    lambda: (list(figures["category"].dropna().unique()), sorted(figures["section"].dropna().unique())),
+)
 search_column, category_column, section_column = st.columns([3, 2, 2])
 query = search_column.text_input(context.t("sources.search"), key="sources_search")
 all_label = context.t("sources.all")
-categories = [all_label, *figures["category"].dropna().unique()]
 category = category_column.selectbox(
-    context.t("sources.category"), categories, format_func=lambda c: c if c == all_label else context.t(f"category.{c}")
+    context.t("sources.category"),
+    [all_label, *categories],
+    format_func=lambda c: c if c == all_label else context.t(f"category.{c}"),
 )
-sections = [all_label, *sorted(figures["section"].dropna().unique())]
-section = section_column.selectbox(context.t("sources.section"), sections)
+section = section_column.selectbox(context.t("sources.section"), [all_label, *sections])
 
-table = data.derived(
-    ("source_table", context.region_id, lang, context.as_of), lambda: report.source_table(figures, lang)
-)
-shown = report.filter_sources(
-    table, figures, query, None if category == all_label else category, None if section == all_label else section
+filtered = bool(query) or category != all_label or section != all_label
+shown = (
+    report.filter_sources(
+        table, figures, query, None if category == all_label else category, None if section == all_label else section
+    )
+    if filtered
+    else table  # the shared table: its Arrow form is kept between views
 )
 region_name = reader.region(context.region_id)[f"name_{lang}"]
 st.caption(context.t("sources.shown", shown=len(shown), total=len(table), region=region_name))
+render.table(shown, {name: name for name in report.SOURCE_COLUMNS}, context)
 headers = {name: context.t(f"column.{name}") for name in report.SOURCE_COLUMNS}
-st.dataframe(shown.rename(columns=headers), hide_index=True, width="stretch")
 st.download_button(
     context.t("sources.download"),
-    data=report.source_csv(shown.rename(columns=headers)),
+    data=lambda: report.source_csv(shown.rename(columns=headers)),  # written when clicked, not on every view
+    on_click="ignore",
     file_name=f"huangshi_iiot_figures_{lang}.csv",
     mime="text/csv",
     icon=":material/download:",

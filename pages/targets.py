@@ -25,6 +25,16 @@ def targets_table(targets, context: Context):
     )
 
 
+def untargeted_lines(progress, context: Context) -> list[str]:
+    """One list line per category: the metrics that have figures but no target."""
+    untargeted = progress[progress["status"] == "no_target"]
+    return [
+        f"- **{context.t(f'category.{category}')}**："
+        + context.t("words.list_separator").join(rows[f"label_{context.lang}"])
+        for category, rows in untargeted.groupby("category", sort=False)
+    ]
+
+
 context = current()
 lang = context.lang
 reader = data.reader(context.as_of)
@@ -58,7 +68,8 @@ else:
     render.table(table, columns, context)
     st.download_button(
         context.t("targets.download"),
-        data=store.read_live("targets"),
+        data=lambda: store.read_live("targets"),  # read when clicked: the file as it is then
+        on_click="ignore",
         file_name="targets.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -66,14 +77,12 @@ else:
 
 st.subheader(context.t("targets.untargeted"))
 progress = reader.progress(context.region_id)
-untargeted = progress[progress["status"] == "no_target"]
-if not untargeted.empty:
+lines = data.derived(
+    ("untargeted", context.region_id, context.as_of, lang), lambda: untargeted_lines(progress, context)
+)
+if lines:
     st.caption(context.t("targets.untargeted_text"))
-    for category, rows in untargeted.groupby("category", sort=False):
-        st.markdown(
-            f"- **{context.t(f'category.{category}')}**："
-            + context.t("words.list_separator").join(rows[f"label_{lang}"])
-        )
+    st.markdown("\n".join(lines))
 
 st.subheader(context.t("editui.edit_heading_targets"))
 editor = editing_ui.account_box(context, "targets", context.t("editui.viewer_hint_targets"))

@@ -182,6 +182,9 @@ class CachedReader(Reader):
     def latest(self, region_id: str) -> pd.DataFrame:
         return derived(("latest", region_id, self.as_of), lambda: Reader.latest(self, region_id))
 
+    def region(self, region_id: str) -> dict:
+        return derived(("region", region_id), lambda: Reader.region(self, region_id))
+
 
 def reader(as_of: dt.date | None) -> CachedReader:
     """The reader pages use for the viewer's as-of choice."""

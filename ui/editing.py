@@ -670,7 +670,8 @@ def history_section(kind: str, context: Context, editor: Editor | None) -> None:
     buttons = st.container(horizontal=True)
     buttons.download_button(
         context.t("editui.download_version"),
-        data=updates.version_bytes(kind, snapshot),
+        data=lambda: updates.version_bytes(kind, snapshot),  # read when clicked
+        on_click="ignore",
         file_name=editing.version_file_name(kind, snapshot),
         mime="text/csv",
         key=f"editui_{kind}_download_version",

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import html
+import threading
+import weakref
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from metrics import report
@@ -15,6 +20,8 @@ from metrics.report import Card
 from metrics.style import CHECK_COLORS, status_color
 from ui import data, exports
 from ui.context import PANEL_FONT_SCALE, PANEL_HEIGHT, Context
+
+T = TypeVar("T")
 
 
 def chip(label: str, color: str) -> str:
@@ -33,20 +40,24 @@ def check_chip(status: str, label: str) -> str:
     return chip(label, CHECK_COLORS.get(status, "#9ca3af"))
 
 
-def page_header(context: Context, title_key: str, figures=None) -> None:
-    """Page title, the data date and source of what it shows, and a banner if the data files are invalid."""
+def page_header(context: Context, title_key: str, figures=None, metric_ids: list[str] | None = None) -> None:
+    """Page title, the data date and source of what it shows (the figures of `metric_ids`, or all), and a
+    banner if the data files are invalid."""
     st.title(context.t(title_key))
-    if figures is not None and not figures.empty:
-        # Keyed on the page's title: each page passes the same selection of figures for a choice.
-        key = ("page_footer", title_key, context.region_id, context.as_of, context.lang)
-        footer = data.derived(
-            key, lambda: report.footer(figures, data.fetch("sources"), context.lang, "as_of", "source_id")
-        )
-        st.caption(footer.text(context.lang))
+    if figures is not None:
+        key = ("page_footer", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
+        footer = data.derived(key, lambda: _page_footer(figures, metric_ids, context.lang))
+        if footer is not None:
+            st.caption(footer.text(context.lang))
     problems = data.run_state().problems
     if problems:
         lines = "\n".join(f"- {name}：{p.message(context.lang)}" for name, p in problems[:8])
         st.error(f"{context.t('banner.invalid_data')}\n\n{lines}", icon=":material/error:")
+
+
+def _page_footer(figures, metric_ids: list[str] | None, lang: str):
+    shown = figures if metric_ids is None else figures[figures["metric_id"].isin(metric_ids)]
+    return None if shown.empty else report.footer(shown, data.fetch("sources"), lang, "as_of", "source_id")
 
 
 def card_grid(cards: list[Card], context: Context, per_row: int = 3) -> None:
@@ -80,15 +91,59 @@ def card(card: Card, context: Context) -> None:
             st.caption(" · ".join(details))
 
 
+class _Displayed(go.Figure):
+    """A figure whose plain form is computed once. st.plotly_chart asks for it (`to_dict`: a deep copy
+    and a walk of every value) on every view; the shared figures never change once built."""
+
+    def __init__(self, figure: go.Figure) -> None:
+        super().__init__(figure)
+        self._plain = figure.to_dict()
+
+    def to_dict(self) -> dict:
+        return self._plain
+
+
+# What is shown for a shared object (a cached figure or table), kept by the object's id with a weak
+# reference that drops the entry when the object goes: figures and frames are unhashable.
+_kept: dict[int, tuple[weakref.ref, dict]] = {}
+_kept_lock = threading.RLock()  # re-entrant: a collection inside may run _forget
+
+
+def _forget(reference: weakref.ref, key: int) -> None:
+    with _kept_lock:
+        if key in _kept and _kept[key][0] is reference:
+            del _kept[key]
+
+
+def kept_for(source: object, variant: Hashable, build: Callable[[], T]) -> T:
+    """`build()` once per shared object and variant; for the forms Streamlit would otherwise recompute
+    on every view (a figure's plain form, a table's Arrow form)."""
+    key = id(source)
+    with _kept_lock:
+        entry = _kept.get(key)
+        if entry is None or entry[0]() is not source:
+            entry = (weakref.ref(source, lambda reference, key=key: _forget(reference, key)), {})
+            _kept[key] = entry
+        forms = entry[1]
+        if variant not in forms:
+            forms[variant] = build()
+        return forms[variant]
+
+
+def displayed(figure: go.Figure, screenshot: bool = False) -> go.Figure:
+    """What st.plotly_chart is given for a figure: its plain form kept; in screenshot mode the panel."""
+    if screenshot:
+        return kept_for(figure, "panel", lambda: _Displayed(enlarged(figure, PANEL_FONT_SCALE, height=PANEL_HEIGHT)))
+    return kept_for(figure, "plain", lambda: _Displayed(figure))
+
+
 def chart(figure: go.Figure, name: str, context: Context) -> None:
     """Show a figure with its PNG download; in screenshot mode, as a 16:9 panel with larger type."""
     filename = f"{name}_{context.region_id}_{context.lang}"
-    if context.screenshot:
-        panel = enlarged(figure, PANEL_FONT_SCALE, height=PANEL_HEIGHT)
-        st.plotly_chart(panel, config=chart_config(filename), key=f"chart_{name}", theme=None)
-        return
-    st.plotly_chart(figure, config=chart_config(filename), key=f"chart_{name}", theme=None)
-    exports.png_button(figure, name, context)
+    shown = displayed(figure, context.screenshot)
+    st.plotly_chart(shown, config=chart_config(filename), key=f"chart_{name}", theme=None)
+    if not context.screenshot:
+        exports.png_button(figure, name, context)
 
 
 def catalog_chart(builder, reader, context: Context, *arguments, empty_key: str = "empty.chart") -> None:
@@ -183,5 +238,11 @@ def _entity_lines(entities, roles: list[str], context: Context) -> list[str]:
 def table(frame, columns: dict[str, str], context: Context) -> None:
     """A table of some columns, headed in the viewer's language: columns maps a frame column to a
     `column.*` translation key's last part."""
-    headed = frame[list(columns)].rename(columns={name: context.t(f"column.{key}") for name, key in columns.items()})
-    st.dataframe(headed, hide_index=True, width="stretch")
+
+    def arrow_form() -> pa.Table:
+        headers = {name: context.t(f"column.{key}") for name, key in columns.items()}
+        return pa.Table.from_pandas(frame[list(columns)].rename(columns=headers), preserve_index=False)
+
+    # Kept in Arrow form: converting the frame was most of a table's cost on every view.
+    shown = kept_for(frame, ("table", tuple(columns.items()), context.lang), arrow_form)
+    st.dataframe(shown, hide_index=True, width="stretch")

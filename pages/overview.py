@@ -20,12 +20,14 @@ if progress.empty:
     st.stop()
 
 checks = reader.fetch("all_checks")
-checks = checks[checks["region_id"] == context.region_id]
 region = reader.region(context.region_id)
 st.subheader(context.t("overview.summary"))
 points_key = ("key_points", context.region_id, context.as_of, context.lang)
-for point in data.derived(points_key, lambda: report.key_points(progress, checks, region, context.lang)):
-    st.markdown(f"- {point}")
+points = data.derived(
+    points_key,
+    lambda: report.key_points(progress, checks[checks["region_id"] == context.region_id], region, context.lang),
+)
+st.markdown("\n\n".join(f"- {point}" for point in points))  # one element: a loose list, spaced as before
 
 st.subheader(context.t("overview.key_metrics"))
 render.card_grid(render.cached_cards(progress, figures, context, None), context)

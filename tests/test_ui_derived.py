@@ -65,3 +65,28 @@ def test_no_page_changes_the_shared_query_results(built: Path):
     assert len(cached) >= 8  # the pages' queries went through the shared cache
     for (_, _, _, name, parameters), frame in cached.items():
         pd.testing.assert_frame_equal(frame, queries.fetch(name, **dict(parameters)), obj=f"{name}{parameters}")
+
+
+def test_a_shown_form_is_built_once_per_object_and_forgotten_with_it():
+    import gc
+
+    import plotly.graph_objects as go
+
+    from ui import render
+
+    calls: list[str] = []
+    figure = go.Figure(go.Bar(x=["a"], y=[1]))
+    first = render.kept_for(figure, "a", lambda: calls.append("a") or object())
+    assert render.kept_for(figure, "a", lambda: calls.append("again") or object()) is first
+    render.kept_for(figure, "b", lambda: calls.append("b") or object())
+    assert calls == ["a", "b"]
+
+    shown = render.displayed(figure)
+    assert shown.to_dict() == figure.to_dict() and render.displayed(figure) is shown
+    panel = render.displayed(figure, screenshot=True)
+    assert panel.layout.height == render.PANEL_HEIGHT
+
+    before = len(render._kept)
+    del figure, first, shown, panel
+    gc.collect()
+    assert len(render._kept) == before - 1  # no entry outlives its figure

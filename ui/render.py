@@ -60,6 +60,10 @@ def _page_footer(figures, metric_ids: list[str] | None, lang: str):
     return None if shown.empty else report.footer(shown, data.fetch("sources"), lang, "as_of", "source_id")
 
 
+# Streamlit's caption look (st.caption), for details set inside a markdown element.
+CAPTION_STYLE = "color:rgba(49,51,63,0.6);font-size:0.875rem;line-height:1.5;margin-top:0.35rem"
+
+
 def card_grid(cards: list[Card], context: Context, per_row: int = 3) -> None:
     """Cards in rows; three per row keeps values like ≥2,000万元 whole at 1280 px."""
     for start in range(0, len(cards), per_row):
@@ -74,21 +78,24 @@ def card(card: Card, context: Context) -> None:
         # The label is written above in full (st.metric would cut a long Chinese label short).
         st.markdown(f"**{html.escape(card.label)}**", help=card.definition or None)
         st.metric(card.label, card.value, delta=card.delta or None, delta_color="off", label_visibility="collapsed")
-        if card.lower_bound:
-            st.caption(context.t("card.lower_bound"))
-        if not card.targets:
-            st.caption(context.t("empty.no_target"))
+        notes = [context.t("card.lower_bound")] if card.lower_bound else []
+        notes += [] if card.targets else [context.t("empty.no_target")]
+        if notes:
+            st.caption("\n\n".join(notes))
         for line in card.targets:
-            st.markdown(
-                f"{status_chip(line.status, line.status_text)} **{html.escape(line.horizon)}**", unsafe_allow_html=True
-            )
             details = [
                 context.t("card.target", target=line.target),
                 context.t("card.percent_of_target", percent=line.percent),
             ]
             if line.status in ("ahead", "on_track", "behind"):
                 details.append(context.t("card.expected", expected=line.expected))
-            st.caption(" · ".join(details))
+            # One element per target line (chip, horizon, and the details set as a caption): a card
+            # is drawn on every view, and each element costs as much as a line of data work.
+            st.markdown(
+                f"{status_chip(line.status, line.status_text)} **{html.escape(line.horizon)}**"
+                f'<div style="{CAPTION_STYLE}">{html.escape(" · ".join(details), quote=False)}</div>',
+                unsafe_allow_html=True,
+            )
 
 
 class _Displayed(go.Figure):
@@ -173,7 +180,11 @@ def evidence(figures, metric_ids: list[str], context: Context) -> None:
     table = data.derived(key, lambda: _evidence_table(figures, metric_ids, context))
     if table is not None:
         with st.expander(context.t("evidence.heading"), icon=":material/format_quote:"):
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(
+                kept_for(table, "arrow", lambda: pa.Table.from_pandas(table, preserve_index=False)),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def _evidence_table(figures, metric_ids: list[str], context: Context):

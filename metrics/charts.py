@@ -458,7 +458,10 @@ def value_bars(
     if orientation == "h":
         figure.update_xaxes(range=[0, top], showticklabels=False, showgrid=False)
         figure.update_yaxes(autorange="reversed")
-        height = height or 140 + 56 * max(len(labels), 1)
+        # Room for the title block above (subtitle, lower-bound note) and for labels that wrap.
+        label_lines = max((label.count("<br>") + 1 for label in labels), default=1)
+        rows = max(len(labels), 1) * (44 + 16 * (label_lines - 1))
+        height = height or 170 + (26 if subtitle else 0) + (20 if any(lower_bound) else 0) + rows
     else:
         figure.update_yaxes(range=[0, top], showticklabels=False, showgrid=False)
         height = height or 420

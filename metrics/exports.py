@@ -54,16 +54,22 @@ class ImagesUnavailable(RuntimeError):
         return text("exports.unavailable", lang, missing=", ".join(self.missing), command=INSTALL_HINT)
 
 
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+
+
 def chromium_path() -> Path | None:
     """Debian's chromium ($CHROMIUM overrides), or None when it is not installed."""
     configured = os.environ.get("CHROMIUM")
-    # Lazily: every chart's button asks on every view, and searching PATH is a dozen stat calls.
-    candidates = [lambda: configured] if configured else [lambda: "/usr/bin/chromium", lambda: shutil.which("chromium")]
-    for find in candidates:
-        candidate = find()
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return Path(candidate)
-    return None
+    if configured:
+        return Path(configured) if _executable(configured) else None
+    if _executable(DEBIAN_CHROMIUM):
+        return Path(DEBIAN_CHROMIUM)
+    found = shutil.which("chromium")  # only when Debian's is absent: every chart's button asks, every view
+    return Path(found) if found else None
+
+
+def _executable(path: str) -> bool:
+    return Path(path).is_file() and os.access(path, os.X_OK)
 
 
 @lru_cache(maxsize=8)

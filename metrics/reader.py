@@ -54,6 +54,11 @@ class Reader:
             figures = figures[pd.to_datetime(figures["as_of"]).dt.date <= self.as_of]
         return figures
 
+    def targets(self, region_id: str) -> pd.DataFrame:
+        """Every target of the regions in view, with metric labels and source."""
+        targets = self.fetch("all_targets")
+        return targets[targets["region_id"].isin(self.in_view(region_id))]
+
     def latest(self, region_id: str) -> pd.DataFrame:
         """The newest figure of each metric in view, indexed by metric_id (the region's own first)."""
         figures = self.figures(region_id)

@@ -199,7 +199,10 @@ def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
 def filter_sources(
     table: pd.DataFrame, figures: pd.DataFrame, query: str, category: str | None, section: str | None
 ) -> pd.DataFrame:
-    """Rows whose text contains the query (any column, case-insensitive), in a category and section."""
+    """Rows whose text contains the query (any column, case-insensitive), in a category and section;
+    with no filter, the table itself."""
+    if not (query or category or section):
+        return table
     keep = pd.Series(True, index=table.index)
     if query:
         needle = query.strip().lower()

@@ -42,13 +42,8 @@ category = category_column.selectbox(
 )
 section = section_column.selectbox(context.t("sources.section"), [all_label, *sections])
 
-filtered = bool(query) or category != all_label or section != all_label
-shown = (
-    report.filter_sources(
-        table, figures, query, None if category == all_label else category, None if section == all_label else section
-    )
-    if filtered
-    else table  # the shared table: its Arrow form is kept between views
+shown = report.filter_sources(
+    table, figures, query, None if category == all_label else category, None if section == all_label else section
 )
 region_name = reader.region(context.region_id)[f"name_{lang}"]
 st.caption(context.t("sources.shown", shown=len(shown), total=len(table), region=region_name))
@@ -64,20 +59,10 @@ st.download_button(
 )
 
 st.subheader(context.t("sources.targets"))
-targets = reader.fetch("all_targets")
-targets = targets[targets["region_id"].isin(reader.in_view(context.region_id))]
+targets = reader.targets(context.region_id)
 targets = data.derived(
     ("source_targets", context.region_id, lang), lambda: targets.assign(shown=report.target_texts(targets, lang))
 )
-st.dataframe(
-    targets[[f"label_{lang}", "shown", "section", "evidence"]].rename(
-        columns={
-            f"label_{lang}": headers["metric"],
-            "shown": context.t("column.target"),
-            "section": headers["section"],
-            "evidence": headers["evidence"],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+render.table(
+    targets, {f"label_{lang}": "metric", "shown": "target", "section": "section", "evidence": "evidence"}, context
 )

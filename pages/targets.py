@@ -43,8 +43,7 @@ render.page_header(context, "page.targets")
 
 # The selected region's targets (and its county groups'), as every page follows the sidebar's region:
 # a province's file holds thousands, and the download below gives the whole file.
-targets = reader.fetch("all_targets")
-targets = targets[targets["region_id"].isin(reader.in_view(context.region_id))]
+targets = reader.targets(context.region_id)
 region_name = reader.region(context.region_id)[f"name_{lang}"]
 changed = store.last_changed("targets")
 changed_text = changed.strftime("%Y-%m-%d %H:%M") if changed else "—"

@@ -182,6 +182,9 @@ class CachedReader(Reader):
     def latest(self, region_id: str) -> pd.DataFrame:
         return derived(("latest", region_id, self.as_of), lambda: Reader.latest(self, region_id))
 
+    def targets(self, region_id: str) -> pd.DataFrame:
+        return derived(("targets", region_id), lambda: Reader.targets(self, region_id))
+
     def region(self, region_id: str) -> dict:
         return derived(("region", region_id), lambda: Reader.region(self, region_id))
 

@@ -243,6 +243,24 @@ def _metric_value(value: float, metric: dict, qualifier: str | None, lang: str) 
     return format_value(value, metric["unit"], qualifier or EXACT, lang, metric.get("unit_en", ""))
 
 
+def _comparison_marker(colors: list[str], lower_bound: list[bool]) -> dict:
+    """Bar colours, with lower-bound bars outlined and hatched. The hatch is left out when no bar needs
+    it, and one colour is given as one: plotly.js warns about a colour list under a hatch pattern."""
+    marker: dict = {"color": colors[0] if len(set(colors)) == 1 else colors}
+    if any(lower_bound):
+        marker["line"] = {
+            "color": [INK if lb else c for lb, c in zip(lower_bound, colors, strict=True)],
+            "width": [2 if lb else 0 for lb in lower_bound],
+        }
+        marker["pattern"] = {
+            "shape": ["/" if lb else "" for lb in lower_bound],
+            "fgcolor": "white",
+            "size": 8,
+            "solidity": 0.15,
+        }
+    return marker
+
+
 def _bullets(
     labels: list[str],
     values: list[float],
@@ -433,19 +451,7 @@ def value_bars(
         "x": values if orientation == "h" else labels,
         "y": labels if orientation == "h" else values,
         "orientation": orientation,
-        "marker": {
-            "color": colors,
-            "line": {
-                "color": [INK if lb else c for lb, c in zip(lower_bound, colors, strict=True)],
-                "width": [2 if lb else 0 for lb in lower_bound],
-            },
-            "pattern": {
-                "shape": ["/" if lb else "" for lb in lower_bound],
-                "fgcolor": "white",
-                "size": 8,
-                "solidity": 0.15,
-            },
-        },
+        "marker": _comparison_marker(colors, lower_bound),
         "text": texts,
         "textposition": "outside",
         "cliponaxis": False,

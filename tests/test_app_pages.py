@@ -69,6 +69,23 @@ def test_retrofit_page_states_the_tier_gap():
     assert "大冶特钢、东贝电器、振华化学、劲牌、华新水泥" in all_text(app)
 
 
+def test_evidence_quotes_the_reply_in_full_with_section_date_and_source():
+    expander = open_page("retrofit", "zh").expander[-1]
+    assert expander.label == "原文依据"
+    text = expander.markdown[0].value
+    assert "**在建智能化改造项目**　129个 · 答复章节 二（二） · 截至 2021年7月13日" in text
+    assert "原文：“目前，我市在建智能化改造项目129个”" in text
+    assert text.endswith("来源：市经信局对市政协〔2021〕50号提案的答复")
+    english = open_page("funding", "en").expander[-1].markdown[0].value
+    assert "≥¥20 million" in english and "In the reply's words: “" in english
+
+
+def test_markdown_text_shows_itself():
+    from ui.render import markdown_text
+
+    assert markdown_text("$5*x_[a](b) :red[c]") == r"\$5\*x\_\[a\]\(b\) \:red\[c\]"
+
+
 def test_funding_keeps_lower_bounds():
     app = open_page("funding", "zh")
     values = metric_values(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -175,33 +176,44 @@ def chart_or_empty(spec, context: Context, empty_key: str = "empty.no_data") -> 
 
 
 def evidence(figures, metric_ids: list[str], context: Context) -> None:
-    """What the reply says for these figures: section, words and date, in a collapsed table."""
+    """What the reply says for these figures: one line each with value, section and date, then the
+    reply's words in full (a table cut them short), in a collapsed expander."""
     key = ("evidence", context.region_id, context.as_of, context.lang, tuple(metric_ids))
-    table = data.derived(key, lambda: _evidence_table(figures, metric_ids, context))
-    if table is not None:
+    lines = data.derived(key, lambda: _evidence_text(figures, metric_ids, context))
+    if lines is not None:
         with st.expander(context.t("evidence.heading"), icon=":material/format_quote:"):
-            st.dataframe(
-                kept_for(table, "arrow", lambda: pa.Table.from_pandas(table, preserve_index=False)),
-                hide_index=True,
-                width="stretch",
-            )
+            st.markdown(lines)
 
 
-def _evidence_table(figures, metric_ids: list[str], context: Context):
-    rows = figures[figures["metric_id"].isin(metric_ids)].copy()
+def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | None:
+    rows = figures[figures["metric_id"].isin(metric_ids)]
     if rows.empty:
         return None
     lang = context.lang
-    rows["shown"] = [
-        format_value(v, u, q, lang, ue)
-        for v, u, q, ue in zip(rows["value"], rows["unit"], rows["qualifier"], rows["unit_en"], strict=True)
-    ]
-    rows["as_of_text"] = [format_date(d, lang) for d in rows["as_of"]]
-    table = rows[[f"label_{lang}", "shown", "as_of_text", "section", "evidence", f"source_{lang}"]]
-    table.columns = [
-        context.t(f"column.{name}") for name in ("metric", "value", "as_of", "section", "evidence", "source")
-    ]
-    return table
+    lines = []
+    for row in rows.to_dict("records"):
+        shown = format_value(row["value"], row["unit"], row["qualifier"], lang, row["unit_en"])
+        facts = " · ".join(
+            [
+                markdown_text(shown),
+                f"{context.t('column.section')} {markdown_text(row['section'])}",
+                f"{context.t('column.as_of')} {format_date(row['as_of'], lang)}",
+            ]
+        )
+        words = context.t("evidence.quote", words=markdown_text(row["evidence"]))
+        # Two spaces before the newline: a line break inside the list item.
+        lines.append(f"- **{markdown_text(row[f'label_{lang}'])}**　{facts}  \n  {words}")
+    sources = context.t("words.list_separator").join(dict.fromkeys(rows[f"source_{lang}"]))
+    lines.append(f"\n{context.t('evidence.source', sources=markdown_text(sources))}")
+    return "\n".join(lines)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-!|<>$~:])")
+
+
+def markdown_text(value: object) -> str:
+    """Text shown as itself inside markdown: no emphasis, links, LaTeX ($) or colour directives."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
 
 
 def entity_names(entities, role: str, context: Context) -> str:

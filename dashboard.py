@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics.i18n import text
 from ui import data
-from ui.context import language, screenshot_exit, sidebar
+from ui.context import language, screenshot_exit, session_pages, sidebar
 from ui.editing import sidebar_status
 
 # A local icon: a material icon as favicon would be fetched from the internet.
@@ -31,12 +31,7 @@ PAGES = [
     ("pages/progress.py", "page.progress", ":material/edit_note:", "progress"),
     ("pages/sources.py", "page.sources", ":material/menu_book:", "sources"),
 ]
-navigation = st.navigation(
-    [
-        st.Page(path, title=context.t(key), icon=icon, url_path=url, default=index == 0)
-        for index, (path, key, icon, url) in enumerate(PAGES)
-    ]
-)
+navigation = st.navigation(session_pages(PAGES, context))
 sidebar_status(context)
 st.sidebar.caption(context.t("app.department"))
 navigation.run()

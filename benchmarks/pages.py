@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
@@ -45,9 +46,22 @@ class PageTimes:
 _SHARED_SCRIPT_CACHE = ScriptCache()
 
 
-def _share_script_cache() -> None:
-    """Compile each script once, as the server does; AppTest otherwise recompiles every run."""
+class _ServerPagesManager(PagesManager):
+    """Pages as a running server has them. A server runs an app with a pages/ folder in Streamlit's old
+    folder mode (every page file made into a page, then the script run as one of them) only until its
+    first st.navigation call, which turns that mode off for the process. AppTest turns it back on
+    before every run, so each timed run would pay for the folder mode a server has left behind."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+def _run_as_the_server_does() -> None:
+    """Compile each script once, as the server does (AppTest otherwise recompiles every run), and keep
+    the pages-folder mode off as a server does after its first run."""
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: _SHARED_SCRIPT_CACHE
+    app_test.PagesManager = _ServerPagesManager
 
 
 def open_page(page: Page, lang: str = "zh") -> AppTest:
@@ -89,7 +103,7 @@ def time_pages(
 ) -> PageTimes:
     """Median warm run of every registered page and of the one-line page, interleaved; median first view."""
     pages = pages or registered_pages()
-    _share_script_cache()
+    _run_as_the_server_does()
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "one_line.py"
         script.write_text(ONE_LINE, encoding="utf-8")

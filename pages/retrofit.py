@@ -74,11 +74,11 @@ entities = reader.fetch("entities_by_role")
 tiers = data.derived(
     ("retrofit_tiers", context.region_id, context.as_of, context.lang), lambda: tier_texts(latest, entities, context)
 )
-for column, (role, value, names) in zip(st.columns(3), tiers, strict=True):
-    with column, st.container(border=True):
-        st.markdown(f"**{context.t('role.' + role)}**")
-        if value is not None:
-            st.metric(context.t("role." + role), value, label_visibility="collapsed")
-        st.caption(context.t("retrofit.tier_enterprises", names=names))
+render.boxes(
+    [
+        render.card_html(context.t("role." + role), value, notes=[context.t("retrofit.tier_enterprises", names=names)])
+        for role, value, names in tiers
+    ]
+)
 
 render.evidence(figures, METRICS + tier_ids, context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -26,8 +28,16 @@ def open_page(page: str, lang: str = "zh", session: dict | None = None, **query:
     return app
 
 
+CARD = re.compile(r'<div class="hs-card-label">(.*?)(?:<span|</div>).*?<div class="hs-card-value">(.*?)</div>')
+
+
 def metric_values(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
+    """Label → value of every card on the page (cards are drawn as HTML in one markdown element)."""
+    return {
+        html.unescape(label): html.unescape(value)
+        for element in app.markdown
+        for label, value in CARD.findall(element.value)
+    }
 
 
 def all_text(app: AppTest) -> str:

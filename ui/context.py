@@ -69,6 +69,20 @@ def sidebar() -> Context:
     return Context(lang=lang, region_id=region_id, as_of=as_of, screenshot=screenshot)
 
 
+def session_pages(pages: list[tuple[str, str, str, str]], context: Context) -> list:
+    """The navigation's st.Page objects (path, title key, icon, url path), made once per session and
+    language: making them resolves every page file on disk, a tenth of a warm view. Kept per session,
+    not shared: st.navigation marks the chosen page object runnable for one run, so sessions running at
+    the same time must each have their own."""
+    made = st.session_state.setdefault("_navigation_pages", {})
+    if context.lang not in made:
+        made[context.lang] = [
+            st.Page(path, title=context.t(key), icon=icon, url_path=url, default=index == 0)
+            for index, (path, key, icon, url) in enumerate(pages)
+        ]
+    return made[context.lang]
+
+
 def _screenshot_choice(lang: str) -> bool:
     """The screenshot-mode switch; when on, the page's chrome is hidden by a style sheet."""
     on = st.sidebar.toggle(

@@ -61,42 +61,84 @@ def _page_footer(figures, metric_ids: list[str] | None, lang: str):
     return None if shown.empty else report.footer(shown, data.fetch("sources"), lang, "as_of", "source_id")
 
 
-# Streamlit's caption look (st.caption), for details set inside a markdown element.
-CAPTION_STYLE = "color:rgba(49,51,63,0.6);font-size:0.875rem;line-height:1.5;margin-top:0.35rem"
+# Cards look like Streamlit's bordered containers with an st.metric inside, but a whole grid is one
+# markdown element: drawn as containers, columns and metrics, cards were half of a page's server time
+# (each element costs about as much as a line of data work) and most of its browser work.
+CARD_STYLES = """<style>
+.hs-cards{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:1rem;margin:0 0 1rem 0}
+@media (max-width:640px){.hs-cards{grid-template-columns:minmax(0,1fr)}}
+.hs-card{border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:calc(1rem - 1px)}
+.hs-card-label{font-weight:600;line-height:1.6}
+.hs-card-help{display:inline-block;vertical-align:-0.15em;margin-left:0.4rem;color:rgba(49,51,63,0.6);cursor:help}
+.hs-card-value{font-size:2.25rem;line-height:1.4;margin:0.75rem 0 0.25rem 0;overflow-wrap:anywhere}
+.hs-card-note{color:rgba(49,51,63,0.6);font-size:0.875rem;line-height:1.5;margin-top:0.5rem}
+.hs-card-line{margin-top:0.75rem;line-height:1.6}
+</style>"""
+# The help mark of Streamlit's own labels (a question mark in a circle); the words show on hover.
+HELP_ICON = (
+    '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" '
+    'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><circle cx="12" cy="12" r="10"></circle>'
+    '<path d="M9.09 9a3 3 0 0 1 5.83 1c0 2-3 3-3 3"></path><line x1="12" y1="17" x2="12.01" y2="17"></line></svg>'
+)
 
 
-def card_grid(cards: list[Card], context: Context, per_row: int = 3) -> None:
-    """Cards in rows; three per row keeps values like ≥2,000万元 whole at 1280 px."""
-    for start in range(0, len(cards), per_row):
-        for column, item in zip(st.columns(per_row), cards[start : start + per_row], strict=False):
-            with column:
-                card(item, context)
-
-
-def card(card: Card, context: Context) -> None:
-    """A key metric: value, then one line per target with percent and status."""
-    with st.container(border=True):
-        # The label is written above in full (st.metric would cut a long Chinese label short).
-        st.markdown(f"**{html.escape(card.label)}**", help=card.definition or None)
-        st.metric(card.label, card.value, delta=card.delta or None, delta_color="off", label_visibility="collapsed")
-        notes = [context.t("card.lower_bound")] if card.lower_bound else []
-        notes += [] if card.targets else [context.t("empty.no_target")]
-        if notes:
-            st.caption("\n\n".join(notes))
-        for line in card.targets:
-            details = [
-                context.t("card.target", target=line.target),
-                context.t("card.percent_of_target", percent=line.percent),
-            ]
-            if line.status in ("ahead", "on_track", "behind"):
-                details.append(context.t("card.expected", expected=line.expected))
-            # One element per target line (chip, horizon, and the details set as a caption): a card
-            # is drawn on every view, and each element costs as much as a line of data work.
-            st.markdown(
-                f"{status_chip(line.status, line.status_text)} **{html.escape(line.horizon)}**"
-                f'<div style="{CAPTION_STYLE}">{html.escape(" · ".join(details), quote=False)}</div>',
-                unsafe_allow_html=True,
+def card_grid(cards: list[Card], context: Context) -> None:
+    """Key-metric cards, three to a row (≥2,000万元 stays whole at 1280 px), one to a row on a phone."""
+    boxes(
+        [
+            card_html(
+                item.label,
+                item.value,
+                definition=item.definition,
+                notes=[item.delta] + _card_notes(item, context),
+                lines=[_target_line(line, context) for line in item.targets],
             )
+            for item in cards
+        ]
+    )
+
+
+def boxes(cards_html: list[str]) -> None:
+    """Cards made by card_html, as one grid."""
+    if cards_html:
+        st.markdown(f'{CARD_STYLES}<div class="hs-cards">{"".join(cards_html)}</div>', unsafe_allow_html=True)
+
+
+def card_html(label: str, value: str | None, definition: str = "", notes: list[str] = (), lines: list[str] = ()) -> str:
+    """A card: its label in full (st.metric cut long Chinese labels short), the value large, then
+    notes in caption type and lines (already HTML) below. Text is escaped here."""
+    help_mark = (
+        f'<span class="hs-card-help" title="{html.escape(definition)}" role="img" '
+        f'aria-label="{html.escape(definition)}">{HELP_ICON}</span>'
+        if definition
+        else ""
+    )
+    parts = [f'<div class="hs-card"><div class="hs-card-label">{html.escape(label)}{help_mark}</div>']
+    if value is not None:
+        parts.append(f'<div class="hs-card-value">{html.escape(value)}</div>')
+    parts += [f'<div class="hs-card-note">{html.escape(note)}</div>' for note in notes if note]
+    parts += [f'<div class="hs-card-line">{line}</div>' for line in lines]
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _card_notes(card: Card, context: Context) -> list[str]:
+    notes = [context.t("card.lower_bound")] if card.lower_bound else []
+    return notes + ([] if card.targets else [context.t("empty.no_target")])
+
+
+def _target_line(line, context: Context) -> str:
+    """One target of a card: status chip and horizon, then target, percent and expected-to-date."""
+    details = [
+        context.t("card.target", target=line.target),
+        context.t("card.percent_of_target", percent=line.percent),
+    ]
+    if line.status in ("ahead", "on_track", "behind"):
+        details.append(context.t("card.expected", expected=line.expected))
+    return (
+        f"{status_chip(line.status, line.status_text)} <strong>{html.escape(line.horizon)}</strong>"
+        f'<div class="hs-card-note" style="margin-top:0.35rem">{html.escape(" · ".join(details))}</div>'
+    )
 
 
 class _Displayed(go.Figure):

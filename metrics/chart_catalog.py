@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,11 +24,19 @@ from metrics.style import ACCENT, CHECK_COLORS, status_label
 
 @dataclass
 class ChartSpec:
-    """A finished chart: its figure, a file-name stem, and the finding a slide states under its title."""
+    """A finished chart: its figure, a file-name stem, and the finding a slide states under its title.
+
+    A finding may be given as a function: only the deck states it, and for some charts it is a
+    sentence per metric that a page view would otherwise write for nothing.
+    """
 
     name: str
     figure: go.Figure
-    finding: str
+    finding_words: str | Callable[[], str]
+
+    @cached_property
+    def finding(self) -> str:
+        return self.finding_words() if callable(self.finding_words) else self.finding_words
 
 
 def _metric(reader: Reader, metric_id: str) -> dict:
@@ -82,11 +91,16 @@ def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     footer = report.footer(targeted, reader.fetch("sources"), lang)
     figure = charts.target_bullets(targeted, metrics, title, text("chart.overview_subtitle", lang), footer, lang)
     region = reader.region(region_id)
-    findings = [
-        narrative.metric_sentence(rows, metric_meta(rows.iloc[0].to_dict()), narrative.region_words(region, lang), lang)
-        for _, rows in targeted.groupby("metric_id", sort=False)
-    ]
-    return ChartSpec("overview_progress", figure, ("" if lang == "zh" else " ").join(findings))
+
+    def finding() -> str:
+        words = narrative.region_words(region, lang)
+        sentences = [
+            narrative.metric_sentence(rows, metric_meta(rows.iloc[0].to_dict()), words, lang)
+            for _, rows in targeted.groupby("metric_id", sort=False)
+        ]
+        return ("" if lang == "zh" else " ").join(sentences)
+
+    return ChartSpec("overview_progress", figure, finding)
 
 
 def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -> ChartSpec | None:
@@ -100,8 +114,12 @@ def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -
     subtitle = f"{metric[f'label_{lang}']} · {text('chart.bullet_legend', lang)}"
     footer = report.footer(rows, reader.fetch("sources"), lang)
     figure = charts.absolute_bullets(rows, metric, title, subtitle, footer, lang)
-    finding = narrative.metric_sentence(rows, metric, narrative.region_words(reader.region(region_id), lang), lang)
-    return ChartSpec(f"{metric_id}_progress", figure, finding)
+    region = reader.region(region_id)
+    return ChartSpec(
+        f"{metric_id}_progress",
+        figure,
+        lambda: narrative.metric_sentence(rows, metric, narrative.region_words(region, lang), lang),
+    )
 
 
 def metric_trend(reader: Reader, region_id: str, metric_id: str, lang: str) -> ChartSpec | None:

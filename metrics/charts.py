@@ -61,6 +61,57 @@ class Footer:
         return text("footer.source", lang, date=format_date(self.as_of, lang), source=self.source)
 
 
+class FigureDraft:
+    """A figure put together as plain dicts with the few plotly calls the charts use, and made into a
+    go.Figure once, when finished. Plotly validates and merges on every add_* and update_* call: the
+    overview chart took 18 ms that way against 2 ms to validate the finished dicts (a page's first view
+    after a data change builds every chart it shows)."""
+
+    def __init__(self) -> None:
+        self.data: list[dict] = []
+        self.layout: dict = {}
+
+    def add_bar(self, **properties: object) -> None:
+        self.data.append(_merged({"type": "bar"}, properties))
+
+    def add_scatter(self, **properties: object) -> None:
+        self.data.append(_merged({"type": "scatter"}, properties))
+
+    def add_annotation(self, **properties: object) -> None:
+        self.layout.setdefault("annotations", []).append(_merged({}, properties))
+
+    def add_shape(self, **properties: object) -> None:
+        self.layout.setdefault("shapes", []).append(_merged({}, properties))
+
+    def update_layout(self, **properties: object) -> None:
+        _merged(self.layout, properties)
+
+    def update_xaxes(self, **properties: object) -> None:
+        _merged(self.layout.setdefault("xaxis", {}), properties)
+
+    def update_yaxes(self, **properties: object) -> None:
+        _merged(self.layout.setdefault("yaxis", {}), properties)
+
+    def finished(self) -> go.Figure:
+        return go.Figure({"data": self.data, "layout": self.layout})
+
+
+def _merged(target: dict, update: dict) -> dict:
+    """`update` merged into `target` as plotly's update does: nested dicts merge, anything else replaces,
+    None unsets. Dicts and lists are copied, so later merges never change the caller's."""
+    for key, value in update.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict):
+            existing = target.get(key)
+            target[key] = _merged(existing if isinstance(existing, dict) else {}, value)
+        elif isinstance(value, list):
+            target[key] = [_merged({}, item) if isinstance(item, dict) else item for item in value]
+        else:
+            target[key] = value
+    return target
+
+
 def display_width(value: str) -> float:
     """Width in 'CJK character' units: a Chinese character is 1, a Latin letter about 0.55."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in value)
@@ -116,7 +167,7 @@ def _footer_lines(footer: str) -> str:
 
 
 def briefing_layout(
-    figure: go.Figure,
+    figure: FigureDraft,
     title: str,
     subtitle: str,
     footer: Footer,
@@ -172,7 +223,7 @@ def briefing_layout(
     )
     figure.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True)
     figure.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
-    return figure
+    return figure.finished()
 
 
 _HTML_FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)px")
@@ -272,10 +323,10 @@ def _bullets(
     axis_end: float,
     lang: str,
     target_texts: list[str] | None = None,
-) -> go.Figure:
+) -> FigureDraft:
     """The shared bullet drawing: a track per row, the value bar in its status colour, a target line,
     a pace diamond, and the figure/percent/status written in a column right of the plot."""
-    figure = go.Figure()
+    figure = FigureDraft()
     figure.add_bar(
         y=labels,
         x=[axis_end] * len(labels),
@@ -446,7 +497,7 @@ def value_bars(
         format_value(v, u, q, lang, ue)
         for v, u, q, ue in zip(values, items["unit"], items["qualifier"], items["unit_en"], strict=True)
     ]
-    figure = go.Figure()
+    figure = FigureDraft()
     bar = {
         "x": values if orientation == "h" else labels,
         "y": labels if orientation == "h" else values,
@@ -501,7 +552,7 @@ def parts_and_whole(
 
     `parts` needs label, value; `whole` needs label, value; `check` (a checks row) supplies the gap.
     """
-    figure = go.Figure()
+    figure = FigureDraft()
     palette = ["#1f4e79", "#4f81bd", "#9dc3e6", "#c9daf0", "#dfe9f5"]
     parts_label = text("chart.sum_of_parts", lang)
     for index, part in enumerate(parts.to_dict("records")):
@@ -566,7 +617,7 @@ def trend(
 ) -> go.Figure:
     """A metric's figures over time against the straight-line pace to its target."""
     series = series.sort_values("as_of")
-    figure = go.Figure()
+    figure = FigureDraft()
     if target_row is not None:
         start, end = pd.Timestamp(target_row["period_start"]), pd.Timestamp(target_row["period_end"])
         figure.add_scatter(
@@ -615,7 +666,7 @@ def timeline(
     events = events.sort_values("date").reset_index(drop=True)
     lanes = list(dict.fromkeys(events["kind"]))
     lane_names = {kind: text(f"event.{kind}", lang) for kind in lanes}
-    figure = go.Figure()
+    figure = FigureDraft()
     palette = ["#1f4e79", "#0a7c86", "#7c3aed", "#b45309", "#1a7f37", "#be185d", "#6b7280"]
     for index, kind in enumerate(lanes):
         lane = events[events["kind"] == kind]

@@ -60,12 +60,18 @@ def cards(
         order = {metric_id: index for index, metric_id in enumerate(metric_ids)}
         chosen = progress[progress["metric_id"].isin(order)]
         chosen = chosen.assign(_order=chosen["metric_id"].map(order)).sort_values(["_order", "period_end"])
+    # Plain rows, grouped by metric in order: a pandas filter and lookup per card cost more than the
+    # card itself on a page's first view.
+    groups: dict[str, list[dict]] = {}
+    for row in chosen.to_dict("records"):
+        groups.setdefault(row["metric_id"], []).append(row)
+    history = _figure_history(figures, {(m, rows[0].get("region_id")) for m, rows in groups.items()})
     result = []
-    for metric_id, rows in chosen.groupby("metric_id", sort=False):
-        first = rows.iloc[0].to_dict()
+    for metric_id, rows in groups.items():
+        first = rows[0]
         meta = metric_meta(first)
-        with_value = rows[rows["value"].notna()]
-        latest = with_value.sort_values("value_as_of").iloc[-1].to_dict() if not with_value.empty else first
+        with_value = [row for row in rows if pd.notna(row["value"])]
+        latest = max(with_value, key=lambda row: row["value_as_of"]) if with_value else first
         # English cards show the bare number: the label names the unit and a long word would be cut.
         unit_word = meta["unit_en"] if lang == "zh" else ""
         value = (
@@ -74,7 +80,9 @@ def cards(
             else "—"
         )
         lines = []
-        for row in rows[rows["target"].notna()].to_dict("records"):
+        for row in rows:
+            if pd.isna(row["target"]):
+                continue
             expected = row["expected_to_date"]
             if pd.notna(expected) and meta["unit"] not in ("元", "%"):
                 expected = round(expected)
@@ -99,20 +107,32 @@ def cards(
                 definition=first.get(f"definition_{lang}") or "",
                 as_of=latest.get("value_as_of"),
                 targets=lines,
-                delta=_change_since_previous(figures, metric_id, first.get("region_id"), meta, lang),
+                delta=_change_since_previous(history.get((metric_id, first.get("region_id")), []), meta, lang),
             )
         )
     return result
 
 
-def _change_since_previous(figures: pd.DataFrame | None, metric_id: str, region_id, meta: dict, lang: str) -> str:
+def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
+    """The figures of each (metric, region) in `keys`, oldest first."""
+    if figures is None or figures.empty or not keys:
+        return {}
+    shown = figures[figures["metric_id"].isin({metric_id for metric_id, _ in keys})]
+    history: dict[tuple[str, str], list[dict]] = {}
+    for row in shown.sort_values("as_of", kind="stable")[["metric_id", "region_id", "value", "as_of"]].to_dict(
+        "records"
+    ):
+        key = (row["metric_id"], row["region_id"])
+        if key in keys:
+            history.setdefault(key, []).append(row)
+    return history
+
+
+def _change_since_previous(history: list[dict], meta: dict, lang: str) -> str:
     """'+107家（较2021年7月13日）': the latest figure against the one before it; '' with one figure."""
-    if figures is None or figures.empty:
+    if len(history) < 2:
         return ""
-    series = figures[(figures["metric_id"] == metric_id) & (figures["region_id"] == region_id)].sort_values("as_of")
-    if len(series) < 2:
-        return ""
-    previous, latest = series.iloc[-2], series.iloc[-1]
+    previous, latest = history[-2], history[-1]
     change = float(latest["value"]) - float(previous["value"])
     amount = format_value(abs(change), meta["unit"], EXACT, lang, meta["unit_en"])
     sign = "+" if change > 0 else ("−" if change < 0 else "±")

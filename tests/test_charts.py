@@ -170,8 +170,8 @@ def test_a_footer_naming_several_sources_wraps_and_the_chart_grows_to_hold_it():
     reply = "Huangshi Bureau of Economy and IT reply to CPPCC proposal 2021-50"
     footer_one = charts.Footer(dt.date(2021, 7, 13), reply)
     footer_many = charts.Footer(dt.date(2021, 12, 31), f"2021年第四季度调度会; 2021年第三季度调度会; {reply}")
-    short = charts.briefing_layout(charts.go.Figure(), "标题", "", footer_one, "en")
-    long = charts.briefing_layout(charts.go.Figure(), "标题", "", footer_many, "en")
+    short = charts.briefing_layout(charts.FigureDraft(), "标题", "", footer_one, "en")
+    long = charts.briefing_layout(charts.FigureDraft(), "标题", "", footer_many, "en")
     assert "<br>" not in footer_text(short)  # the reply's own footer stays one line
     lines = footer_text(long).split("<br>")
     assert lines == [

@@ -58,7 +58,12 @@ SELECT * FROM metrics ORDER BY sort_order;
 -- name: regions_with_data()
 -- Regions that have at least one figure or target, city first.
 SELECT r.* FROM regions r
-WHERE r.region_id IN (SELECT region_id FROM figures UNION SELECT region_id FROM targets)
+-- From the tables, not the figures view, which joins every record to its labels first only for the
+-- region ids to be kept (9 ms against 2 ms at a million records, more on a fresh connection).
+WHERE r.region_id IN (
+    SELECT region_id FROM reported_figures UNION SELECT region_id FROM progress_records
+    UNION SELECT region_id FROM targets
+)
 ORDER BY CASE r.level WHEN 'province' THEN 0 WHEN 'city' THEN 1 WHEN 'county' THEN 2 ELSE 3 END, r.admin_code, r.region_id;
 
 -- name: sources()

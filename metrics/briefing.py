@@ -27,6 +27,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from metrics import chart_catalog, exports, narrative, report
+from metrics.exports import file_stem, image_name
 from metrics.i18n import format_date, has, text
 from metrics.reader import Reader
 from metrics.registry import DEFAULT_REGION
@@ -67,16 +68,6 @@ class SnapshotReader(Reader):
         if key not in self._results:
             self._results[key] = self._base.fetch(name, **parameters)
         return self._results[key]
-
-
-def file_stem(region_id: str, lang: str) -> str:
-    """'briefing_huangshi_zh': the deck's and the zip's name."""
-    return f"briefing_{region_id}_{lang}"
-
-
-def image_name(chart_name: str, region_id: str, lang: str) -> str:
-    """'funding_huangshi_zh.png': the same name the dashboard's download button gives."""
-    return f"{chart_name}_{region_id}_{lang}.png"
 
 
 def build_pack(out_dir: Path, lang: str = "zh", region_id: str = DEFAULT_REGION, reader: Reader | None = None) -> Pack:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pandera.pandas as pa
 
 from metrics import paths, records, targets
 from metrics.checks import run_checks
@@ -153,6 +152,8 @@ def _header_only(data: bytes) -> bool:
 
 def _validate_figures(figures: pd.DataFrame, registry: Registry) -> list[Problem]:
     """The curated figures use known ids, base units matching the registry and known qualifiers."""
+    import pandera.pandas as pa  # here, not at the top: a page view never validates, and pandera is slow to import
+
     units = registry.metrics.set_index("metric_id")["unit"]
     schema = pa.DataFrameSchema(
         {

@@ -92,6 +92,16 @@ def availability() -> ImagesUnavailable | None:
     return ImagesUnavailable(tuple(missing)) if missing else None
 
 
+def file_stem(region_id: str, lang: str) -> str:
+    """'briefing_huangshi_zh': the briefing deck's and zip's name."""
+    return f"briefing_{region_id}_{lang}"
+
+
+def image_name(chart_name: str, region_id: str, lang: str) -> str:
+    """'funding_huangshi_zh.png': a chart's image, from the dashboard's button or in a briefing pack."""
+    return f"{chart_name}_{region_id}_{lang}.png"
+
+
 @dataclass
 class _Server:
     """A kaleido browser on its own event loop thread; callers on any thread submit to the loop."""

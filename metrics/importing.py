@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pandera.pandas as pa
 
 from metrics.csvfile import DEFAULT_SIZE_LIMIT, Problem, RawTable, problem, read_csv_bytes
 from metrics.i18n import text
@@ -59,7 +58,8 @@ class FileSpec:
     duplicate_code: str
     negative_code: str
     size_limit: int = DEFAULT_SIZE_LIMIT
-    rules: tuple[tuple[pa.Check, str], ...] = ()  # frame-wide checks and the column each one blames
+    # Frame-wide rules: (check giving True for good rows, error code, the column it blames).
+    rules: tuple[tuple[Callable[[pd.DataFrame], pd.Series], str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
@@ -379,8 +379,14 @@ _READERS: dict[str, Callable] = {
 }
 
 
-def _schema(spec: FileSpec, registry: Registry) -> pa.DataFrameSchema:
-    """The rules across rows, as a pandera schema validated lazily so every failure is collected."""
+def _schema(spec: FileSpec, registry: Registry):
+    """The rules across rows, as a pandera schema validated lazily so every failure is collected.
+
+    pandera is imported here, when a file is checked: a page view never needs it, and importing it
+    takes 0.1 s of a server's start.
+    """
+    import pandera.pandas as pa
+
     columns: dict[str, pa.Column] = {}
     for column in spec.columns:
         # a name column beside its id column (指标名称 next to 指标编号) may be left empty
@@ -395,7 +401,8 @@ def _schema(spec: FileSpec, registry: Registry) -> pa.DataFrameSchema:
             )
         elif column.kind == "number":
             columns[column.name] = pa.Column(float, pa.Check.ge(0, error=spec.negative_code), coerce=True)
-    return pa.DataFrameSchema(columns, checks=[check for check, _ in spec.rules], strict=False)
+    checks = [pa.Check(check, error=code) for check, code, _ in spec.rules]
+    return pa.DataFrameSchema(columns, checks=checks, strict=False)
 
 
 def _check_rules(
@@ -405,9 +412,12 @@ def _check_rules(
     # dropna drops None as well as NaN: what remains is every row whose cells could all be read.
     readable = frame.dropna(subset=[c for c in frame.columns if c != LINE])
     problems: list[Problem] = []
+    schema = _schema(spec, registry)
+    from pandera.errors import SchemaErrors  # loaded by _schema
+
     try:
-        _schema(spec, registry).validate(readable, lazy=True)
-    except pa.errors.SchemaErrors as errors:
+        schema.validate(readable, lazy=True)
+    except SchemaErrors as errors:
         failures = errors.failure_cases.dropna(subset=["index"])
         seen: set[tuple[str, int]] = set()
         for failure in failures.itertuples():
@@ -423,7 +433,7 @@ def _check_rules(
 
 def _column_for(code: str, failed_column: str, spec: FileSpec) -> str:
     """Frame-wide checks report every column; name the one the official should fix."""
-    return next((column for check, column in spec.rules if check.error == code), failed_column)
+    return next((column for _, rule_code, column in spec.rules if rule_code == code), failed_column)
 
 
 def _rule_problem(code, row, column_name, positions, header, registry) -> Problem:

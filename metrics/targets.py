@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
 
 from metrics.importing import (
     METRIC,
@@ -43,15 +42,7 @@ SPEC = FileSpec(
     key=("metric_id", "region_id", "period_start", "period_end"),
     duplicate_code="duplicate_row",
     negative_code="negative",
-    rules=(
-        (
-            pa.Check(
-                lambda frame: frame["period_end"] >= frame["period_start"],
-                error="period_order",
-            ),
-            "period_end",
-        ),
-    ),
+    rules=((lambda frame: frame["period_end"] >= frame["period_start"], "period_order", "period_end"),),
 )
 
 COLUMNS = [c.name for c in SPEC.columns if not c.fallback_for]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, report
+from metrics import chart_catalog
 from ui import data, exports, render
 from ui.context import current
 
@@ -19,14 +19,8 @@ if progress.empty:
     st.info(context.t("empty.region"), icon=":material/info:")
     st.stop()
 
-checks = reader.fetch("all_checks")
-region = reader.region(context.region_id)
 st.subheader(context.t("overview.summary"))
-points_key = ("key_points", context.region_id, context.as_of, context.lang)
-points = data.derived(
-    points_key,
-    lambda: report.key_points(progress, checks[checks["region_id"] == context.region_id], region, context.lang),
-)
+points = render.key_points(reader, context)
 st.markdown("\n\n".join(f"- {point}" for point in points))  # one element: a loose list, spaced as before
 
 st.subheader(context.t("overview.key_metrics"))

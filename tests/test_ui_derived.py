@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ui import data
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_derived_is_built_once_per_version_and_key(built: Path):
@@ -38,11 +42,28 @@ def test_a_new_version_is_read_from_the_new_file(built: Path):
     assert target_2021() == 170
 
 
-def test_the_launchers_warm_up_runs_on_the_data(built: Path):
+def test_the_launchers_warm_up_leaves_the_overview_ready(built: Path, monkeypatch: pytest.MonkeyPatch):
+    """What the launcher prepares is what the first viewer's Overview then reads from the caches."""
+    import functools
+
+    from metrics import chart_catalog, report
+    from tests.apptest_support import open_page
     from ui import serve
 
     serve._warm_up()
     assert data.data_state().version
+    built_again = []
+    for module, name in [(report, "cards"), (report, "key_points"), (chart_catalog, "overview_progress")]:
+        original = getattr(module, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            built_again.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, functools.wraps(original)(counted))
+    app = open_page("overview", "zh")
+    assert not app.exception and app.get("plotly_chart")
+    assert built_again == []
 
 
 def test_no_page_changes_the_shared_query_results(built: Path):
@@ -91,3 +112,17 @@ def test_a_shown_form_is_built_once_per_object_and_forgotten_with_it():
     del figure, first, shown, panel
     gc.collect()
     assert key not in render._kept  # no entry outlives its figure
+
+
+def test_serving_pages_loads_neither_the_validator_nor_the_deck_writer(built: Path):
+    """pandera (checking files) and python-pptx (writing decks) load when first used, not when the
+    server starts and shows pages: together they were a third of the launcher's warm-up."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, ui.serve, ui.editing, ui.exports, ui.render; ui.serve._warm_up(); "
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'pandera', 'pptx'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]"

@@ -52,7 +52,7 @@ def sidebar() -> Context:
         st.rerun()
 
     regions = data.fetch("regions_with_data")
-    names = region_labels(regions, lang)
+    names = data.derived(("region_labels", lang), lambda: region_labels(regions, lang))
     region_ids = list(names) or [DEFAULT_REGION]
     wanted = _query("region", DEFAULT_REGION)
     region_id = st.sidebar.selectbox(

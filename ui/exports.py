@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import briefing, exports, paths
+from metrics import exports, paths
 from metrics.reader import Reader
 from ui import data
 from ui.context import Context
@@ -47,7 +47,7 @@ _packs = _Recent(4)  # ~4 MB each
 
 def png_name(name: str, context: Context) -> str:
     """'funding_huangshi_zh.png': the file name of a chart's image."""
-    return briefing.image_name(name, context.region_id, context.lang)
+    return exports.image_name(name, context.region_id, context.lang)
 
 
 def png_button(figure: go.Figure, name: str, context: Context) -> None:
@@ -77,12 +77,14 @@ def pack_button(context: Context) -> None:
     database, lang, region_id, as_of = paths.database_path(), context.lang, context.region_id, context.as_of
 
     def make() -> bytes:
+        from metrics import briefing  # python-pptx (0.12 s to import) only once a pack is asked for
+
         return briefing.pack_zip(lang, region_id, Reader(database, as_of))
 
     st.download_button(
         context.t("exports.pack_button"),
         data=lambda: _packs.get(key, make),
-        file_name=f"{briefing.file_stem(region_id, lang)}.zip",
+        file_name=f"{exports.file_stem(region_id, lang)}.zip",
         mime="application/zip",
         icon=":material/slideshow:",
         key="briefing_pack",

@@ -46,14 +46,19 @@ def page_header(context: Context, title_key: str, figures=None, metric_ids: list
     banner if the data files are invalid."""
     st.title(context.t(title_key))
     if figures is not None:
-        key = ("page_footer", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
-        footer = data.derived(key, lambda: _page_footer(figures, metric_ids, context.lang))
+        footer = page_footer(context, figures, metric_ids)
         if footer is not None:
             st.caption(footer.text(context.lang))
     problems = data.run_state().problems
     if problems:
         lines = "\n".join(f"- {name}：{p.message(context.lang)}" for name, p in problems[:8])
         st.error(f"{context.t('banner.invalid_data')}\n\n{lines}", icon=":material/error:")
+
+
+def page_footer(context: Context, figures, metric_ids: list[str] | None = None):
+    """The date and sources of what a page shows, once per data version and viewer's choices."""
+    key = ("page_footer", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
+    return data.derived(key, lambda: _page_footer(figures, metric_ids, context.lang))
 
 
 def _page_footer(figures, metric_ids: list[str] | None, lang: str):
@@ -197,10 +202,26 @@ def chart(figure: go.Figure, name: str, context: Context) -> None:
 
 
 def catalog_chart(builder, reader, context: Context, *arguments, empty_key: str = "empty.chart") -> None:
-    """A chart from metrics.chart_catalog, built once per data version and viewer's choices, then shared."""
+    """A chart from metrics.chart_catalog, or the page's empty state."""
+    chart_or_empty(catalog_spec(builder, reader, context, *arguments), context, empty_key)
+
+
+def catalog_spec(builder, reader, context: Context, *arguments):
+    """A chart_catalog builder's chart, built once per data version and viewer's choices, then shared."""
     key = ("chart", builder.__name__, context.region_id, context.as_of, context.lang, *arguments)
-    spec = data.derived(key, lambda: builder(reader, context.region_id, *arguments, context.lang))
-    chart_or_empty(spec, context, empty_key)
+    return data.derived(key, lambda: builder(reader, context.region_id, *arguments, context.lang))
+
+
+def key_points(reader, context: Context) -> list[str]:
+    """The briefing's opening sentences for the region (the Overview's key points), built once per data
+    version and viewer's choices."""
+    progress = reader.progress(context.region_id)
+    checks = reader.fetch("all_checks")
+    region = reader.region(context.region_id)
+    return data.derived(
+        ("key_points", context.region_id, context.as_of, context.lang),
+        lambda: report.key_points(progress, checks[checks["region_id"] == context.region_id], region, context.lang),
+    )
 
 
 def cached_cards(progress, figures, context: Context, metric_ids: list[str] | None) -> list[Card]:

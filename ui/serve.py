@@ -13,6 +13,8 @@ The script itself is unchanged and still runs per viewer.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import sys
 import threading
 import time
@@ -91,10 +93,38 @@ def _warm_up_quietly() -> None:
         sys.setswitchinterval(interval)
 
 
+def without_nagle() -> None:
+    """Send page views without Nagle's algorithm.
+
+    Streamlit sends a page as dozens of small websocket frames on connections that keep Nagle's
+    algorithm on (asyncio turns it off only on sockets made with proto=IPPROTO_TCP, and Streamlit
+    binds its listening socket without), so about one page view in twenty waited for the browser's
+    delayed acknowledgement: 40 ms more (BENCHMARKS.md, section 4). Set on the listening socket,
+    TCP_NODELAY is inherited by every connection it accepts. `_bind_socket` is a Streamlit internal:
+    if it moves, this changes nothing.
+    """
+    with contextlib.suppress(ImportError):
+        from streamlit.web.server.starlette import starlette_server
+
+        bind = getattr(starlette_server, "_bind_socket", None)
+        if bind is None or getattr(bind, "without_nagle", False):
+            return
+
+        def bind_without_nagle(address: str, port: int, backlog: int) -> socket.socket:
+            listening = bind(address, port, backlog)
+            with contextlib.suppress(OSError):
+                listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return listening
+
+        bind_without_nagle.without_nagle = True
+        starlette_server._bind_socket = bind_without_nagle
+
+
 def main() -> None:
     """Start the warm-up thread, then hand over to `streamlit run dashboard.py ARGS`."""
     from streamlit.web import cli
 
+    without_nagle()
     threading.Thread(target=_warm_up_quietly, name="dashboard-warm-up", daemon=True).start()
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "dashboard.py"), *sys.argv[1:]]
     sys.exit(cli.main())

@@ -637,7 +637,8 @@ def history_section(kind: str, context: Context, editor: Editor | None) -> None:
     """Every version with when, who and what changed; download any; editors may restore one."""
     lang = context.lang
     st.subheader(context.t("editui.history_heading"))
-    history = editing.history_table(kind, lang)
+    # Once per data version: every save and rollback changes the live file, and so the version.
+    history = data.derived(("history", kind, lang), lambda: editing.history_table(kind, lang))
     if history.empty:
         st.caption(context.t("editui.history_empty"))
         return

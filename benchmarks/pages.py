@@ -7,7 +7,9 @@ change or on a new server process (modules already imported). Only the page's ow
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,11 +59,19 @@ class _ServerPagesManager(PagesManager):
         PagesManager.uses_pages_directory = False
 
 
-def _run_as_the_server_does() -> None:
-    """Compile each script once, as the server does (AppTest otherwise recompiles every run), and keep
-    the pages-folder mode off as a server does after its first run."""
+@contextlib.contextmanager
+def as_the_server_runs() -> Iterator[None]:
+    """Within: each script compiled once, as the server does (AppTest otherwise recompiles every run),
+    and the pages-folder mode kept off as a server has it after its first run. Undone afterwards, so
+    AppTest tests in the same process keep AppTest's own behaviour."""
+    saved = (app_test.ScriptCache, local_script_runner.ScriptCache, app_test.PagesManager)
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: _SHARED_SCRIPT_CACHE
     app_test.PagesManager = _ServerPagesManager
+    try:
+        yield
+    finally:
+        app_test.ScriptCache, local_script_runner.ScriptCache, app_test.PagesManager = saved
+        PagesManager.uses_pages_directory = None
 
 
 def open_page(page: Page, lang: str = "zh") -> AppTest:
@@ -103,8 +113,7 @@ def time_pages(
 ) -> PageTimes:
     """Median warm run of every registered page and of the one-line page, interleaved; median first view."""
     pages = pages or registered_pages()
-    _run_as_the_server_does()
-    with tempfile.TemporaryDirectory() as folder:
+    with as_the_server_runs(), tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "one_line.py"
         script.write_text(ONE_LINE, encoding="utf-8")
         baseline = AppTest.from_file(str(script), default_timeout=TIMEOUT).run()

@@ -28,7 +28,7 @@ def open_page(page: str, lang: str = "zh", session: dict | None = None, **query:
     return app
 
 
-CARD = re.compile(r'<div class="hs-card-label">(.*?)(?:<span|</div>).*?<div class="hs-card-value">(.*?)</div>')
+CARD = re.compile(r'<div class="hs-card-label"><span>(.*?)</span>.*?<div class="hs-card-value">(.*?)</div>')
 
 
 def metric_values(app: AppTest) -> dict[str, str]:

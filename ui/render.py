@@ -73,8 +73,8 @@ CARD_STYLES = """<style>
 .hs-cards{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:1rem;margin:0 0 1rem 0}
 @media (max-width:640px){.hs-cards{grid-template-columns:minmax(0,1fr)}}
 .hs-card{border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:calc(1rem - 1px)}
-.hs-card-label{font-weight:600;line-height:1.6}
-.hs-card-help{display:inline-block;vertical-align:-0.15em;margin-left:0.4rem;color:rgba(49,51,63,0.6);cursor:help}
+.hs-card-label{display:flex;justify-content:space-between;gap:0.5rem;font-weight:600;line-height:1.6}
+.hs-card-help{flex:none;margin-top:0.2rem;color:rgba(49,51,63,0.6);cursor:help}
 .hs-card-value{font-size:2.25rem;line-height:1.4;margin:0.75rem 0 0.25rem 0;overflow-wrap:anywhere}
 .hs-card-note{color:rgba(49,51,63,0.6);font-size:0.875rem;line-height:1.5;margin-top:0.5rem}
 .hs-card-line{margin-top:0.75rem;line-height:1.6}
@@ -118,7 +118,8 @@ def card_html(label: str, value: str | None, definition: str = "", notes: list[s
         if definition
         else ""
     )
-    parts = [f'<div class="hs-card"><div class="hs-card-label">{html.escape(label)}{help_mark}</div>']
+    # The help mark at the label's right edge, as Streamlit places its own, never wrapped under it.
+    parts = [f'<div class="hs-card"><div class="hs-card-label"><span>{html.escape(label)}</span>{help_mark}</div>']
     if value is not None:
         parts.append(f'<div class="hs-card-value">{html.escape(value)}</div>')
     parts += [f'<div class="hs-card-note">{html.escape(note)}</div>' for note in notes if note]

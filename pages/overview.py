@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog
 from ui import data, exports, render
 from ui.context import current
 
@@ -19,10 +18,10 @@ if progress.empty:
     st.info(context.t("empty.region"), icon=":material/info:")
     st.stop()
 
+parts = render.overview_parts(reader, context)
 st.subheader(context.t("overview.summary"))
-points = render.key_points(reader, context)
-st.markdown("\n\n".join(f"- {point}" for point in points))  # one element: a loose list, spaced as before
+st.markdown("\n\n".join(f"- {point}" for point in parts.points))  # one element: a loose list, spaced as before
 
 st.subheader(context.t("overview.key_metrics"))
-render.card_grid(render.cached_cards(progress, figures, context, None), context)
-render.catalog_chart(chart_catalog.overview_progress, reader, context, empty_key="empty.no_target")
+render.card_grid(parts.cards, context)
+render.chart_or_empty(parts.chart, context, "empty.no_target")

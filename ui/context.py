@@ -51,8 +51,7 @@ def sidebar() -> Context:
         st.query_params["lang"] = chosen
         st.rerun()
 
-    regions = data.fetch("regions_with_data")
-    names = data.derived(("region_labels", lang), lambda: region_labels(regions, lang))
+    names = region_names(lang)
     region_ids = list(names) or [DEFAULT_REGION]
     wanted = _query("region", DEFAULT_REGION)
     region_id = st.sidebar.selectbox(
@@ -124,6 +123,12 @@ def screenshot_exit(context: Context) -> None:
     if context.screenshot:
         st.divider()
         st.button(text("exports.screenshot_exit", context.lang), on_click=leave_screenshot_mode, key="shot_exit")
+
+
+def region_names(lang: str) -> dict[str, str]:
+    """The region selector's labels for the regions with data, once per data version and language."""
+    regions = data.fetch("regions_with_data")
+    return data.derived(("region_labels", lang), lambda: region_labels(regions, lang))
 
 
 def region_labels(regions: pd.DataFrame, lang: str) -> dict[str, str]:

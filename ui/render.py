@@ -7,13 +7,14 @@ import re
 import threading
 import weakref
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from metrics import report
+from metrics import chart_catalog, report
 from metrics.charts import chart_config, enlarged
 from metrics.i18n import format_date
 from metrics.numbers import format_value
@@ -211,6 +212,27 @@ def catalog_spec(builder, reader, context: Context, *arguments):
     """A chart_catalog builder's chart, built once per data version and viewer's choices, then shared."""
     key = ("chart", builder.__name__, context.region_id, context.as_of, context.lang, *arguments)
     return data.derived(key, lambda: builder(reader, context.region_id, *arguments, context.lang))
+
+
+@dataclass
+class OverviewParts:
+    """What the Overview shows under its title, each part shared between viewers with the same choices."""
+
+    points: list[str]
+    cards: list[Card]
+    chart: object  # a chart_catalog.ChartSpec, or None without targets
+
+
+def overview_parts(reader, context: Context) -> OverviewParts:
+    """The Overview's key points, cards and chart, built once per data version and viewer's choices. The
+    launcher's warm-up calls this for the default view, so the first viewer finds them built."""
+    progress = reader.progress(context.region_id)
+    figures = reader.figures(context.region_id)
+    return OverviewParts(
+        points=key_points(reader, context),
+        cards=cached_cards(progress, figures, context, None),
+        chart=catalog_spec(chart_catalog.overview_progress, reader, context),
+    )
 
 
 def key_points(reader, context: Context) -> list[str]:

@@ -39,27 +39,20 @@ def _wait_for_server() -> None:
 def _warm_up() -> None:
     """The Overview for the city in Chinese, as the first viewer will most likely open it: the same
     calls the page and sidebar make, so the results are found in their caches."""
-    from metrics import chart_catalog
     from metrics.i18n import DEFAULT_LANGUAGE
     from metrics.registry import DEFAULT_REGION
     from ui import data, render
-    from ui.context import Context, region_labels
+    from ui.context import Context, region_names
 
     data.data_state()
-    lang = DEFAULT_LANGUAGE
-    regions = data.fetch("regions_with_data")
-    data.derived(("region_labels", lang), lambda: region_labels(regions, lang))
+    region_names(DEFAULT_LANGUAGE)
     data.fetch("update_dates")
-    context = Context(lang=lang, region_id=DEFAULT_REGION, as_of=None)
+    context = Context(lang=DEFAULT_LANGUAGE, region_id=DEFAULT_REGION, as_of=None)
     reader = data.reader(None)
-    figures = reader.figures(DEFAULT_REGION)
-    progress = reader.progress(DEFAULT_REGION)
-    render.page_footer(context, figures)
-    render.key_points(reader, context)
-    render.cached_cards(progress, figures, context, None)
-    spec = render.catalog_spec(chart_catalog.overview_progress, reader, context)
-    if spec is not None:
-        render.displayed(spec.figure)
+    render.page_footer(context, reader.figures(DEFAULT_REGION))
+    chart = render.overview_parts(reader, context).chart
+    if chart is not None:
+        render.displayed(chart.figure)
 
 
 def _warm_up_streamlit() -> None:

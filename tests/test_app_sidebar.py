@@ -58,3 +58,12 @@ def test_language_switch_is_kept_in_the_address(built):
     assert app.sidebar.get("button_group")[0].value == "en"
     assert open_page("retrofit", "en").title[0].value == "Retrofit projects"
     # Clicking the switch is exercised in the browser test (AppTest does not follow st.rerun here).
+
+
+def test_evidence_quotes_only_the_reply_and_counts_the_records(with_later_records):
+    text = open_page("diagnosis").expander[-1].markdown[0].value
+    assert "**完成智能化诊断的规上企业**　153家 · 答复章节 二（一）" in text
+    assert "260家" not in text and "nan" not in text and "None" not in text
+    assert text.endswith(
+        "另有1条进展记录（2021年9月30日，来源：2021年第三季度调度会），答复中没有原文，逐条见“进展录入”页。"
+    )

@@ -263,7 +263,8 @@ def chart_or_empty(spec, context: Context, empty_key: str = "empty.no_data") -> 
 
 def evidence(figures, metric_ids: list[str], context: Context) -> None:
     """What the reply says for these figures: one line each with value, section and date, then the
-    reply's words in full (a table cut them short), in a collapsed expander."""
+    reply's words in full (a table cut them short), in a collapsed expander. Recorded progress has no
+    words in the reply: it is counted in one line with its sources (each record is on the Progress page)."""
     key = ("evidence", context.region_id, context.as_of, context.lang, tuple(metric_ids))
     lines = data.derived(key, lambda: _evidence_text(figures, metric_ids, context))
     if lines is not None:
@@ -276,8 +277,10 @@ def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | No
     if rows.empty:
         return None
     lang = context.lang
+    from_reply = rows[rows["origin"] == "reply"]
+    recorded = rows[rows["origin"] != "reply"]
     lines = []
-    for row in rows.to_dict("records"):
+    for row in from_reply.to_dict("records"):
         shown = format_value(row["value"], row["unit"], row["qualifier"], lang, row["unit_en"])
         facts = " · ".join(
             [
@@ -289,9 +292,28 @@ def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | No
         words = context.t("evidence.quote", words=markdown_text(row["evidence"]))
         # Two spaces before the newline: a line break inside the list item.
         lines.append(f"- **{markdown_text(row[f'label_{lang}'])}**　{facts}  \n  {words}")
-    sources = context.t("words.list_separator").join(dict.fromkeys(rows[f"source_{lang}"]))
-    lines.append(f"\n{context.t('evidence.source', sources=markdown_text(sources))}")
+    separator = context.t("words.list_separator")
+    if not from_reply.empty:
+        sources = separator.join(dict.fromkeys(from_reply[f"source_{lang}"]))
+        lines.append(f"\n{context.t('evidence.source', sources=markdown_text(sources))}")
+    if not recorded.empty:
+        lines.append(
+            "\n"
+            + context.t(
+                "evidence.records",
+                count=f"{len(recorded):,}",
+                dates=_date_span(recorded["as_of"], context),
+                sources=markdown_text(separator.join(dict.fromkeys(recorded[f"source_{lang}"].dropna()))),
+                page=context.t("page.progress"),
+            )
+        )
     return "\n".join(lines)
+
+
+def _date_span(dates, context: Context) -> str:
+    """'2021年9月30日', or '2021年9月30日至2025年3月7日' for dates that differ."""
+    first, last = (format_date(date, context.lang) for date in (dates.min(), dates.max()))
+    return first if first == last else context.t("words.date_span", first=first, last=last)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-!|<>$~:])")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from metrics.i18n import format_date
@@ -28,18 +30,23 @@ def records_table(context: Context):
     million rows, which no one reads in a table and which took seconds to format on every view.
     """
     lang = context.lang
+    # Records repeat a few dates and values thousands of times: each distinct one is formatted once.
+    value_text = functools.cache(
+        lambda value, unit, qualifier, unit_en: format_value(value, unit, qualifier, lang, unit_en)
+    )
+    date_text = functools.cache(lambda date: format_date(date, lang))
     figures = data.reader(context.as_of).figures(context.region_id)
     records = figures[figures["origin"] == "record"].sort_values(["as_of", "metric_id"], ascending=[False, True])
     return records.assign(
         label=records[f"label_{lang}"],
         region=records[f"region_{lang}"],
         shown=[
-            format_value(v, u, q, lang, ue)
+            value_text(v, u, q, ue)
             for v, u, q, ue in zip(
                 records["value"], records["unit"], records["qualifier"], records["unit_en"], strict=True
             )
         ],
-        as_of_text=[format_date(d, lang) for d in records["as_of"]],
+        as_of_text=[date_text(d) for d in records["as_of"]],
         where=records[f"source_{lang}"],
         note=records["note"].fillna(""),
         changed=editing_ui.last_changed_texts("progress", records, context),

@@ -739,17 +739,22 @@ def last_changed_texts(kind: str, frame: pd.DataFrame, context: Context) -> list
     entries = updates.versions(kind)
     newest = f"{entries[0].version}-{len(entries)}" if entries else ""
     changes = _last_changes(str(paths.data_dir()), kind, newest)
+    if changes.empty:  # no recorded save: nothing to match, whatever the number of rows
+        return ["—"] * len(frame)
     key = list(updates.KINDS[kind].key)
     known = {
-        _row_key(key, row): context.t("editui.changed_by", when=saved_at[:16], editor=who or "—")
-        for *row, saved_at, who in changes[[*key, *row_history.COLUMNS]].itertuples(index=False, name=None)
+        row_key: context.t("editui.changed_by", when=saved_at[:16], editor=who or "—")
+        for row_key, saved_at, who in zip(_row_keys(changes, key), changes["saved_at"], changes["editor"], strict=True)
     }
-    return [known.get(_row_key(key, row), "—") for row in frame[key].itertuples(index=False, name=None)]
+    return [known.get(row_key, "—") for row_key in _row_keys(frame, key)]
 
 
-def _row_key(columns: list[str], row) -> tuple[str, ...]:
-    """A row's key as text, dates as YYYY-MM-DD whether they came from a CSV, pandas or DuckDB."""
-    return tuple(
-        pd.Timestamp(value).date().isoformat() if column in editing.DATE_COLUMNS else str(value)
-        for column, value in zip(columns, row, strict=True)
-    )
+def _row_keys(frame: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
+    """Each row's key as text, dates as YYYY-MM-DD whether they came from a CSV, pandas or DuckDB."""
+    texts = [
+        pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
+        if column in editing.DATE_COLUMNS
+        else frame[column].astype(str)
+        for column in columns
+    ]
+    return list(zip(*texts, strict=True))

@@ -14,6 +14,7 @@ The script itself is unchanged and still runs per viewer.
 from __future__ import annotations
 
 import contextlib
+import gc
 import socket
 import sys
 import threading
@@ -82,8 +83,18 @@ def _warm_up_quietly() -> None:
                 step()
             except Exception:  # noqa: BLE001 - a warm-up must never stop the server; the first viewer sees any error
                 pass
+        freeze_long_lived()
     finally:
         sys.setswitchinterval(interval)
+
+
+def freeze_long_lived() -> None:
+    """Leave what the process holds once started (Streamlit, pandas, plotly's validators: ~150,000
+    objects) out of every later garbage collection. A full collection walked them all, ~70 ms with
+    the interpreter held, and fell on one page view in a few after a data change (BENCHMARKS.md).
+    Frozen objects are still freed when no longer referenced; only cycles among them, such as the
+    warm-up's cached figures once a new data version replaces them, stay: once, a few MB at most."""
+    gc.freeze()
 
 
 def without_nagle() -> None:

@@ -62,7 +62,7 @@ columns = {
     "state": "status",
     "section": "section",
 }
-render.table(conferences, columns, context)
+render.static_table(conferences, columns, context)
 
 st.subheader(context.t("activities.timeline_table"))
 columns = {
@@ -72,5 +72,5 @@ columns = {
     f"location_{lang}": "location",
     "section": "section",
 }
-render.table(others, columns, context)
+render.static_table(others, columns, context)
 render.evidence(figures, REACH + PLANNED, context)

@@ -377,3 +377,16 @@ def table(frame, columns: dict[str, str], context: Context) -> None:
     # Kept in Arrow form: converting the frame was most of a table's cost on every view.
     shown = kept_for(frame, ("table", tuple(columns.items()), context.lang), arrow_form)
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def static_table(frame, columns: dict[str, str], context: Context) -> None:
+    """A short table shown whole, long titles wrapped instead of cut (st.dataframe cuts them, and loads
+    the grid's 1.6 MB of scripts for a handful of rows). Columns as for `table`; cells are shown as
+    themselves, never as markdown."""
+
+    def shown_form():
+        headers = {name: context.t(f"column.{key}") for name, key in columns.items()}
+        return frame[list(columns)].fillna("").map(markdown_text).rename(columns=headers)
+
+    shown = kept_for(frame, ("static_table", tuple(columns.items()), context.lang), shown_form)
+    st.table(shown, hide_index=True, border="horizontal")

@@ -204,7 +204,9 @@ def _pages_section(run: Run) -> list[str]:
         f"(`st.write`) run the same way: one-line page median **{ms(result.one_line)}**; for scale, the one-chart "
         f"toy app of section 2 (a title and one plotly chart) takes {ms(result.one_chart)}. Warm: rerun in the same "
         "session, caches full. First view: every cache, the data state and the DuckDB connection cleared (a new data "
-        "version or a fresh process with modules imported). Scripts are compiled once, as the server does.",
+        "version or a fresh process with modules imported), then the page run in an open session. Scripts are compiled "
+        "once, and what the process holds is frozen out of garbage collection after the first views, as the launcher "
+        "does.",
         "",
         _table(["page", "warm", "× one-line", "first view", "errors"], rows),
     ]

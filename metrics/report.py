@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -195,19 +196,30 @@ def document_text(source: dict, lang: str) -> str:
     )
 
 
+def value_texts(figures: pd.DataFrame, lang: str, style: str = "compact") -> list[str]:
+    """Each figure's value as shown (format_value), each distinct value, unit and qualifier formatted
+    once: a region's thousands of records repeat a few of them."""
+    text_of = functools.cache(
+        lambda value, unit, qualifier, unit_en: format_value(value, unit, qualifier, lang, unit_en, style=style)
+    )
+    columns = (figures["value"], figures["unit"], figures["qualifier"], figures["unit_en"])
+    return [text_of(*row) for row in zip(*columns, strict=True)]
+
+
+def date_texts(dates: pd.Series, lang: str) -> list[str]:
+    """Each date as shown (format_date), each distinct date formatted once."""
+    text_of = functools.cache(lambda date: format_date(date, lang))
+    return [text_of(date) for date in dates]
+
+
 def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Every figure as the Sources page lists it: label, region, value as stated, date, section, words."""
     return pd.DataFrame(
         {
             "metric": figures[f"label_{lang}"],
             "region": figures[f"region_{lang}"],
-            "value": [
-                format_value(v, u, q or EXACT, lang, ue, style="words")
-                for v, u, q, ue in zip(
-                    figures["value"], figures["unit"], figures["qualifier"], figures["unit_en"], strict=True
-                )
-            ],
-            "as_of": [format_date(d, lang) for d in figures["as_of"]],
+            "value": value_texts(figures, lang, style="words"),
+            "as_of": date_texts(figures["as_of"], lang),
             "section": figures["section"].fillna(""),
             "evidence": figures["evidence"].fillna(""),
             "source": figures[f"source_{lang}"].fillna(""),

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-
 import streamlit as st
 
-from metrics.i18n import format_date
-from metrics.numbers import format_value
+from metrics import report
 from ui import data, render
 from ui import editing as editing_ui
 from ui.context import Context, current
@@ -30,23 +27,13 @@ def records_table(context: Context):
     million rows, which no one reads in a table and which took seconds to format on every view.
     """
     lang = context.lang
-    # Records repeat a few dates and values thousands of times: each distinct one is formatted once.
-    value_text = functools.cache(
-        lambda value, unit, qualifier, unit_en: format_value(value, unit, qualifier, lang, unit_en)
-    )
-    date_text = functools.cache(lambda date: format_date(date, lang))
     figures = data.reader(context.as_of).figures(context.region_id)
     records = figures[figures["origin"] == "record"].sort_values(["as_of", "metric_id"], ascending=[False, True])
     return records.assign(
         label=records[f"label_{lang}"],
         region=records[f"region_{lang}"],
-        shown=[
-            value_text(v, u, q, ue)
-            for v, u, q, ue in zip(
-                records["value"], records["unit"], records["qualifier"], records["unit_en"], strict=True
-            )
-        ],
-        as_of_text=[date_text(d) for d in records["as_of"]],
+        shown=report.value_texts(records, lang),
+        as_of_text=report.date_texts(records["as_of"], lang),
         where=records[f"source_{lang}"],
         note=records["note"].fillna(""),
         changed=editing_ui.last_changed_texts("progress", records, context),

@@ -371,8 +371,7 @@ def table(frame, columns: dict[str, str], context: Context) -> None:
     `column.*` translation key's last part."""
 
     def arrow_form() -> pa.Table:
-        headers = {name: context.t(f"column.{key}") for name, key in columns.items()}
-        return pa.Table.from_pandas(frame[list(columns)].rename(columns=headers), preserve_index=False)
+        return pa.Table.from_pandas(_headed(frame, columns, context), preserve_index=False)
 
     # Kept in Arrow form: converting the frame was most of a table's cost on every view.
     shown = kept_for(frame, ("table", tuple(columns.items()), context.lang), arrow_form)
@@ -385,8 +384,13 @@ def static_table(frame, columns: dict[str, str], context: Context) -> None:
     themselves, never as markdown."""
 
     def shown_form():
-        headers = {name: context.t(f"column.{key}") for name, key in columns.items()}
-        return frame[list(columns)].fillna("").map(markdown_text).rename(columns=headers)
+        return _headed(frame, columns, context).fillna("").map(markdown_text)
 
     shown = kept_for(frame, ("static_table", tuple(columns.items()), context.lang), shown_form)
     st.table(shown, hide_index=True, border="horizontal")
+
+
+def _headed(frame, columns: dict[str, str], context: Context):
+    """Some columns of a frame, headed in the viewer's language (`column.*` translation keys)."""
+    headers = {name: context.t(f"column.{key}") for name, key in columns.items()}
+    return frame[list(columns)].rename(columns=headers)

@@ -102,6 +102,12 @@ def _intent_path(table: str) -> Path:
     return paths.history_dir() / f"{table}.intent.json"
 
 
+def history_files(table: str) -> tuple[Path, Path, Path]:
+    """The files a table's history is read from: its log, a pending intent, and the live file (which version
+    is live). Anything computed from the history is current as long as these are unchanged."""
+    return (_log_path(table), _intent_path(table), live_path(table))
+
+
 def read_live(table: str) -> bytes:
     """The live file's bytes (empty if it does not exist)."""
     path = live_path(table)

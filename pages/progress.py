@@ -47,8 +47,9 @@ st.caption(context.t("editui.progress_intro"))
 
 # What the dashboard serves (the last valid records, even while progress.csv is being fixed).
 st.subheader(context.t("editui.records_heading"))
-table = data.derived(
-    ("progress_records", context.region_id, context.lang, context.as_of), lambda: records_table(context)
+# Keyed on the history too: the table says when each row last changed.
+table = editing_ui.history_derived(
+    "progress", ("progress_records", context.region_id, context.lang, context.as_of), lambda: records_table(context)
 )
 if table.empty:
     st.info(context.t("editui.records_empty", region=region_name), icon=":material/info:")

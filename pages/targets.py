@@ -52,7 +52,9 @@ st.caption(context.t("targets.count", count=len(targets), region=region_name, ch
 if targets.empty:
     st.info(context.t("empty.no_target"), icon=":material/info:")
 else:
-    table = data.derived(("targets_table", context.region_id, lang), lambda: targets_table(targets, context))
+    table = editing_ui.history_derived(
+        "targets", ("targets_table", context.region_id, lang), lambda: targets_table(targets, context)
+    )
     columns = {
         f"label_{lang}": "metric",
         f"region_{lang}": "region",

@@ -194,6 +194,29 @@ def reader(as_of: dt.date | None) -> CachedReader:
     return CachedReader(paths.database_path(), as_of)
 
 
+def file_stamps(files: tuple[Path, ...] | list[Path]) -> tuple[tuple[int, int] | None, ...]:
+    """Each file's size and modification time in nanoseconds (None if missing): what changes when it does."""
+    stamps: list[tuple[int, int] | None] = []
+    for path in files:
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        stamps.append((status.st_size, status.st_mtime_ns))
+    return tuple(stamps)
+
+
+def derived_from_files(key: tuple, files: tuple[Path, ...] | list[Path], build: Callable[[], T]) -> T:
+    """Like `derived`, for a value also computed from files outside the database (a table's history log):
+    keyed on those files too, so a change to them is never answered from the cache.
+
+    The data version alone is not enough there: a rollback returns the data to an earlier content, and so
+    an earlier version, while the log has grown since.
+    """
+    return derived((*key, file_stamps(files)), build)
+
+
 _DERIVED_ENTRIES = 512
 _derived: OrderedDict[tuple, object] = OrderedDict()
 _derived_lock = threading.Lock()

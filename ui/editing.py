@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from metrics import editing, editors, paths, row_history, store, updates
+from metrics import editing, editors, row_history, store, updates
 from metrics.csvfile import Problem
 from metrics.editors import Editor, LoginRefused, NotAuthorised
 from metrics.i18n import text
@@ -35,6 +37,7 @@ _ENCODING_NAMES = {"utf-8-sig": "UTF-8", "gb18030": "GBK", "utf-16": "Unicode (U
 _PROBLEM = "background-color: #fde2e1; color: #7f1d1d"
 _CHANGED = "background-color: #fff4ce"
 _ADDED = "background-color: #e3f4e8"
+T = TypeVar("T")
 _REMOVED = "background-color: #f1f1f1; color: #6b7280; text-decoration: line-through"
 
 
@@ -633,12 +636,19 @@ def _file_lines(content: bytes, encoding: str) -> dict[int, list[str]]:
 # ---------- history ----------
 
 
+def history_derived(kind: str, key: tuple, build: Callable[[], T]) -> T:
+    """A value computed from a table's history (its log and which version is live), shared until either
+    changes. Not keyed on the data version alone: a rollback brings back an earlier version's content while
+    the log has grown, and the history, row changes and who saved must follow the log."""
+    table = updates.KINDS[kind].table
+    return data.derived_from_files(("history", kind, *key), store.history_files(table), build)
+
+
 def history_section(kind: str, context: Context, editor: Editor | None) -> None:
     """Every version with when, who and what changed; download any; editors may restore one."""
     lang = context.lang
     st.subheader(context.t("editui.history_heading"))
-    # Once per data version: every save and rollback changes the live file, and so the version.
-    history = data.derived(("history", kind, lang), lambda: editing.history_table(kind, lang))
+    history = history_derived(kind, ("history", lang), lambda: editing.history_table(kind, lang))
     if history.empty:
         st.caption(context.t("editui.history_empty"))
         return
@@ -729,16 +739,11 @@ def _rollback(kind: str, context: Context, state: EditState, editor: Editor, sna
 # ---------- when rows last changed ----------
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _last_changes(data_folder: str, kind: str, newest: str) -> pd.DataFrame:
-    return row_history.last_changes(kind)
-
-
 def last_changed_texts(kind: str, frame: pd.DataFrame, context: Context) -> list[str]:
-    """For each row of `frame` (with the table's key columns), when and by whom it last changed, or '—'."""
-    entries = updates.versions(kind)
-    newest = f"{entries[0].version}-{len(entries)}" if entries else ""
-    changes = _last_changes(str(paths.data_dir()), kind, newest)
+    """For each row of `frame` (with the table's key columns), when and by whom it last changed, or '—'.
+
+    A page that caches these texts keys them with history_derived, as they follow the log."""
+    changes = history_derived(kind, ("last_changes",), lambda: row_history.last_changes(kind))
     if changes.empty:  # no recorded save: nothing to match, whatever the number of rows
         return ["—"] * len(frame)
     key = list(updates.KINDS[kind].key)

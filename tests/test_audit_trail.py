@@ -1,0 +1,47 @@
+"""The audit trail stays true after a rollback: what depends on the history log is keyed on the log."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics import updates
+from tests.apptest_support import open_page
+from ui.editing import EDITOR_KEY, table_key
+
+pytestmark = pytest.mark.usefixtures("built")
+UNCHANGED = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+
+
+def save_target(app, target: float, generation: int):
+    app.session_state[table_key("targets", generation)] = {**UNCHANGED, "edited_rows": {0: {"target": target}}}
+    app.run()
+    app.button(key="editui_targets_save").click().run()
+    assert not app.exception and not app.error
+
+
+def history_of(app):
+    return next(frame.value for frame in app.dataframe if "当前" in frame.value.columns)
+
+
+def test_after_a_rollback_a_fresh_session_shows_every_entry_and_the_next_save_too(built, editor):
+    app = open_page("targets", session={EDITOR_KEY: editor})
+    save_target(app, 160, 0)  # A (and the baseline before it)
+    save_target(app, 170, 1)  # B
+    a_entry = updates.versions("targets")[1]
+    app.selectbox(key="editui_targets_version").select(a_entry.snapshot).run()
+    app.button(key="editui_targets_rollback").click().run()
+    app.button(key="editui_targets_rollback_yes").click().run()
+    assert not app.exception
+    assert updates.live_version("targets") == a_entry.version  # the data is back to A's content
+
+    fresh = open_page("targets", session={EDITOR_KEY: editor})
+    assert len(history_of(fresh)) == len(updates.versions("targets")) == 4
+    assert "尚无修改记录" not in " ".join(c.value for c in fresh.caption)
+    # The row's last change is the rollback's, not A's save (same data version, later log).
+    assert fresh.dataframe[0].value.iloc[0]["最后修改"].startswith(updates.versions("targets")[0].saved_at_text[:16])
+
+    save_target(fresh, 180, 0)
+    again = open_page("targets", session={EDITOR_KEY: editor})
+    assert len(history_of(again)) == 5
+    assert again.selectbox(key="editui_targets_version") is not None
+    assert len(again.selectbox(key="editui_targets_version").options) == 5

@@ -15,14 +15,13 @@ import pandas as pd
 from metrics import store, updates
 from metrics.csvfile import Problem, problem
 from metrics.i18n import text
-from metrics.importing import FORMULA_GUARD, number_list
+from metrics.importing import number_list
 from metrics.numbers import ABOUT, AT_LEAST, format_amount
 from metrics.registry import Registry
-from metrics.tablefile import BOM, plain_number
+from metrics.tablefile import BOM, plain_number, to_csv_bytes
 
 NUMBER_COLUMNS = ("target", "value")
 DATE_COLUMNS = ("period_start", "period_end", "as_of")
-_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def label(column: str, lang: str = "zh") -> str:
@@ -301,19 +300,14 @@ def template_bytes(kind: str, registry: Registry | None = None) -> bytes:
             elif column == "qualifier":
                 cells[column] = _QUALIFIER_WORDS.get(value, "")
             else:
-                cells[column] = _guard(_cell(value))
+                cells[column] = _cell(value)
         out.append(cells)
     frame = pd.DataFrame(out, columns=columns).rename(columns=TEMPLATE_HEADERS)
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    # Text Excel would run as a formula gets an apostrophe, as in every CSV handed out; the importer takes
+    # it off again.
+    return to_csv_bytes(frame, escape_formulas=True)
 
 
 def template_file_name(kind: str) -> str:
     """targets_template.csv / progress_template.csv."""
     return f"{updates.KINDS[kind].table}_template.csv"
-
-
-def _guard(cell: str) -> str:
-    """Text that Excel would run as a formula gets an apostrophe, which the importer takes off again."""
-    return FORMULA_GUARD + cell if cell.startswith(_FORMULA_STARTS) else cell

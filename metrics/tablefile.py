@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pandas as pd
@@ -41,6 +42,31 @@ def _escape_formula(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def neutralised_csv(data: bytes) -> bytes:
+    """A stored CSV as the dashboard hands it out: the same cells, UTF-8 with BOM, and every cell a
+    spreadsheet would run as a formula (= + - @) prefixed with an apostrophe, as in to_csv_bytes; the
+    importer takes the apostrophe off again. The stored file itself is not changed.
+
+    Reads what may be stored (our UTF-8 files, or a file saved from Excel as GBK or UTF-16 with tabs)."""
+    decoded = _decode(data)
+    first_line = decoded.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter):
+        writer.writerow([_escape_formula(cell) for cell in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
 
 
 def diff_rows(old: pd.DataFrame, new: pd.DataFrame, key: list[str], values: list[str]) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from metrics.build import BuildError, build
 from metrics.csvfile import Problem
 from metrics.importing import ParsedFile
 from metrics.registry import Registry
-from metrics.tablefile import diff_rows
+from metrics.tablefile import diff_rows, neutralised_csv
 
 
 @dataclass(frozen=True)
@@ -257,6 +257,14 @@ def versions(kind: str) -> list[store.Version]:
 def version_bytes(kind: str, snapshot: str) -> bytes:
     """The exact bytes of one version, by its snapshot name (from `versions`), for download or rollback."""
     return store.read_version(KINDS[kind].table, snapshot)
+
+
+def download_bytes(kind: str, snapshot: str | None = None) -> bytes:
+    """A version (the live file when `snapshot` is None) as every download hands it out: the same cells, with
+    text a spreadsheet would run as a formula neutralised (tablefile.neutralised_csv). Stored files are
+    not changed."""
+    data = store.read_live(KINDS[kind].table) if snapshot is None else version_bytes(kind, snapshot)
+    return neutralised_csv(data)
 
 
 def frame_at_version(kind: str, version: str, registry: Registry | None = None) -> pd.DataFrame | None:

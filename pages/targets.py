@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import report, store
+from metrics import report, store, updates
 from metrics.i18n import format_date
 from ui import data, render
 from ui import editing as editing_ui
@@ -69,7 +69,7 @@ else:
     render.table(table, columns, context)
     st.download_button(
         context.t("targets.download"),
-        data=lambda: store.read_live("targets"),  # read when clicked: the file as it is then
+        data=lambda: updates.download_bytes("targets"),  # read when clicked: the file as it is then
         on_click="ignore",
         file_name="targets.csv",
         mime="text/csv",

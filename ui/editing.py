@@ -681,7 +681,7 @@ def history_section(kind: str, context: Context, editor: Editor | None) -> None:
     buttons = st.container(horizontal=True)
     buttons.download_button(
         context.t("editui.download_version"),
-        data=lambda: updates.version_bytes(kind, snapshot),  # read when clicked
+        data=lambda: updates.download_bytes(kind, snapshot),  # read when clicked
         on_click="ignore",
         file_name=editing.version_file_name(kind, snapshot),
         mime="text/csv",

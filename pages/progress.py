@@ -34,7 +34,7 @@ def records_table(context: Context):
         region=records[f"region_{lang}"],
         shown=report.value_texts(records, lang),
         as_of_text=report.date_texts(records["as_of"], lang),
-        where=records[f"source_{lang}"],
+        where=records[f"source_{lang}"].fillna(""),  # an empty cell is blank, not "None"
         note=records["note"].fillna(""),
         changed=editing_ui.last_changed_texts("progress", records, context),
     )[list(COLUMNS)]

@@ -61,7 +61,12 @@ st.download_button(
 st.subheader(context.t("sources.targets"))
 targets = reader.targets(context.region_id)
 targets = data.derived(
-    ("source_targets", context.region_id, lang), lambda: targets.assign(shown=report.target_texts(targets, lang))
+    ("source_targets", context.region_id, lang),
+    lambda: targets.assign(
+        shown=report.target_texts(targets, lang),
+        section=targets["section"].fillna(""),  # an empty cell is blank, not "None"
+        evidence=targets["evidence"].fillna(""),
+    ),
 )
 render.table(
     targets, {f"label_{lang}": "metric", "shown": "target", "section": "section", "evidence": "evidence"}, context

@@ -20,8 +20,12 @@ def targets_table(targets, context: Context):
             for s, e in zip(targets["period_start"], targets["period_end"], strict=True)
         ],
         shown=report.target_texts(targets, lang),
-        where=targets[f"source_{lang}"].fillna(targets["source"]),
+        where=targets[f"source_{lang}"].fillna(targets["source"]).fillna(""),
         changed=editing_ui.last_changed_texts("targets", targets, context),
+        # an empty cell is blank, not "None"
+        section=targets["section"].fillna(""),
+        evidence=targets["evidence"].fillna(""),
+        note=targets["note"].fillna(""),
     )
 
 

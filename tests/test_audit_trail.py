@@ -45,3 +45,34 @@ def test_after_a_rollback_a_fresh_session_shows_every_entry_and_the_next_save_to
     assert len(history_of(again)) == 5
     assert again.selectbox(key="editui_targets_version") is not None
     assert len(again.selectbox(key="editui_targets_version").options) == 5
+
+
+# ---------- empty cells ----------
+
+
+def blank_cells(frame) -> list[tuple[int, str]]:
+    """Cells a table would show as 'None' or 'nan'."""
+    return [
+        (row, column)
+        for column in frame.columns
+        for row, value in enumerate(frame[column])
+        if value is None or (isinstance(value, float) and value != value) or str(value) in ("None", "nan")
+    ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_empty_cells_are_blank_not_none_on_targets_progress_and_sources(built, lang):
+    (built / "targets.csv").write_text(
+        "metric_id,region_id,period_start,period_end,target,qualifier,source,section,evidence,note\n"
+        "diagnosis_enterprises,huangshi,2021-01-01,2021-12-31,152,=,,,,\n",
+        encoding="utf-8",
+    )
+    (built / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\ndiagnosis_enterprises,huangshi,2021-09-30,260,=,,\n",
+        encoding="utf-8",
+    )
+    for page in ("targets", "progress", "sources"):
+        app = open_page(page, lang)
+        assert not app.exception, page
+        for frame in app.dataframe:
+            assert blank_cells(frame.value) == [], (page, frame.value.columns.tolist())

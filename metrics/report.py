@@ -254,6 +254,29 @@ def source_csv(table: pd.DataFrame) -> bytes:
     return to_csv_bytes(table, escape_formulas=True)
 
 
+NUMBER_COLUMNS = ["base_value", "unit", "qualifier"]  # beside the value as written, in the CSV download
+
+
+def source_download(shown: pd.DataFrame, figures: pd.DataFrame, lang: str) -> bytes:
+    """The Sources table as shown (`shown`: rows of source_table, filtered) for Excel: headed in `lang`, and
+    beside the value as written its number in base units (yuan, plain counts, 66 for 66%), unit and
+    qualifier, so the figures can be summed. Formula-safe, as every CSV handed out."""
+    rows = figures.reset_index(drop=True).loc[shown.index]
+    unit = rows["unit"] if lang == "zh" else rows["unit_en"].fillna(rows["unit"])
+    numbers = {
+        "base_value": rows["value"].to_numpy(),
+        "unit": unit.fillna("").to_numpy(),
+        "qualifier": [text(f"editing.qualifier.{q}", lang) if q in ("=", ">=", "~") else "" for q in rows["qualifier"]],
+    }
+    table = shown[SOURCE_COLUMNS].copy()
+    position = SOURCE_COLUMNS.index("value") + 1
+    for offset, name in enumerate(NUMBER_COLUMNS):
+        table.insert(position + offset, name, numbers[name])
+    headers = {name: text(f"column.{name}", lang) for name in SOURCE_COLUMNS}
+    headers |= {name: text(f"audit.column.{name}", lang) for name in NUMBER_COLUMNS}
+    return to_csv_bytes(table.rename(columns=headers), number_columns=(headers["base_value"],), escape_formulas=True)
+
+
 def target_texts(targets: pd.DataFrame, lang: str) -> list[str]:
     """Targets as plans word them: '152家', '500家以上', 'at least 500 enterprises'."""
     return [narrative.target_words(row["target"], row, row["qualifier"], lang) for row in targets.to_dict("records")]

@@ -48,10 +48,9 @@ shown = report.filter_sources(
 region_name = reader.region(context.region_id)[f"name_{lang}"]
 st.caption(context.t("sources.shown", shown=len(shown), total=len(table), region=region_name))
 render.table(shown, {name: name for name in report.SOURCE_COLUMNS}, context)
-headers = {name: context.t(f"column.{name}") for name in report.SOURCE_COLUMNS}
 st.download_button(
     context.t("sources.download"),
-    data=lambda: report.source_csv(shown.rename(columns=headers)),  # written when clicked, not on every view
+    data=lambda: report.source_download(shown, figures, lang),  # written when clicked, not on every view
     on_click="ignore",
     file_name=f"huangshi_iiot_figures_{lang}.csv",
     mime="text/csv",

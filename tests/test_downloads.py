@@ -79,3 +79,31 @@ def test_a_stored_file_saved_from_excel_is_read_whatever_its_encoding():
     assert cells(tablefile.neutralised_csv(gbk)) == [["指标编号", "备注"], ["diagnosis_enterprises", "'=1+1"]]
     utf16 = "指标编号\t备注\r\ndiagnosis_enterprises\t+1\r\n".encode("utf-16")
     assert cells(tablefile.neutralised_csv(utf16))[1] == ["diagnosis_enterprises", "'+1"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "columns", "qualifier"),
+    [
+        ("zh", "下载为 CSV（Excel 可直接打开）", ["数值", "数值（基本单位）", "单位", "限定", "截至"], "以上"),
+        (
+            "en",
+            "Download as CSV (opens in Excel)",
+            ["Value", "Value (base units)", "Unit", "Qualifier", "As of"],
+            "at least",
+        ),
+    ],
+)
+def test_the_sources_csv_has_a_number_beside_each_value_as_written(built, deferred, lang, label, columns, qualifier):
+    import pandas as pd
+
+    app = open_page("sources", lang)
+    assert not app.exception
+    button = next(b for b in app.get("download_button") if b.proto.label == label)
+    data = deferred[button.proto.deferred_file_id]()
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype={columns[1]: float})
+    value_at = table.columns.get_loc(columns[0])
+    assert table.columns[value_at : value_at + 5].tolist() == columns
+    funding = table[table[columns[0]].isin(["超过2,000万元", "more than ¥20 million"])].iloc[0]
+    assert funding[columns[1]] == 20_000_000 and funding[columns[3]] == qualifier
+    assert funding[columns[2]] == ("元" if lang == "zh" else "yuan")
+    assert table[columns[1]].notna().all()  # every figure has its number: the column sums in Excel

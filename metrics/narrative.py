@@ -128,22 +128,42 @@ def headline(rows: pd.DataFrame, metric: Mapping, lang: str) -> str:
 
 
 def check_sentence(check: Mapping, lang: str) -> str:
-    """A consistency check in words, gap stated plainly: 分项之和127，比所述129少2."""
+    """A consistency check in words, gap stated plainly with its unit: 分项之和127个，比所述129个少2个;
+    a ratio as a ratio: 得66%，与答复所述66%一致 (a gap in percentage points)."""
+    unit = check.get("unit") if isinstance(check.get("unit"), str) else ""
+    gap = abs(check["gap"]) if _present(check.get("gap")) else None
     fields = {
         "label": check[f"label_{lang}"],
         "parts": check[f"parts_{lang}"],
-        "expected": _plain(check["expected"]),
-        "computed": _plain(check["computed"]),
-        "gap": _plain(abs(check["gap"])) if _present(check.get("gap")) else "—",
+        "expected": _with_unit(check["expected"], unit, lang),
+        "computed": _with_unit(check["computed"], unit, lang),
+        "gap": "—"
+        if gap is None
+        else text("scr.check.points", lang, gap=_plain(gap))
+        if unit == "%"
+        else _with_unit(gap, unit, lang),
     }
     if check["status"] == "incomplete":
         return text("check.sentence_incomplete", lang, **fields)
     if check["kind"] == "exceeds":
         return text("check.sentence_exceeds", lang, **fields)
+    ratio = check["kind"] == "ratio_percent"
     if check["status"] == "consistent":
-        return text("check.sentence_consistent", lang, **fields)
+        return text("scr.check.ratio_consistent" if ratio else "check.sentence_consistent", lang, **fields)
     direction = "less" if check["gap"] < 0 else "more"
-    return text(f"check.sentence_mismatch_{direction}", lang, **fields)
+    key = f"scr.check.ratio_mismatch_{direction}" if ratio else f"check.sentence_mismatch_{direction}"
+    return text(key, lang, **fields)
+
+
+def _with_unit(value: float, unit: str, lang: str) -> str:
+    """A check's number with its unit (66%, 129个), plain where the check has none."""
+    if not _present(value):
+        return "—"
+    if unit == "%":
+        return f"{_plain(value)}%"
+    if unit and unit != "元" and lang == "zh":
+        return f"{_plain(value)}{unit}"
+    return _plain(value)
 
 
 def parts_total_sentence(parts: list[tuple[str, str]], total: str, as_of, lang: str) -> str:

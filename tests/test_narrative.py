@@ -106,8 +106,8 @@ def test_key_points_state_the_tier_mismatch(built):
     reader = Reader()
     checks = fetch("all_checks")
     points = report.key_points(reader.progress("huangshi"), checks, CITY, "zh")
-    assert points[-1].startswith("答复中 5 项可核对数据有 1 项不一致：")
-    assert "合计 127，比答复所述 129 少 2" in points[-1]
+    assert points[-1].startswith("答复中5项可核对数据有1项不一致：")
+    assert "合计127个，比答复所述129个少2个" in points[-1]
 
 
 def test_parts_and_their_total_keep_lower_bounds(built):

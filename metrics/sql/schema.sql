@@ -54,7 +54,7 @@ CREATE TABLE events (
 CREATE TABLE checks (
     check_id VARCHAR, kind VARCHAR, label_zh VARCHAR, label_en VARCHAR, section VARCHAR, region_id VARCHAR,
     as_of DATE, parts_zh VARCHAR, parts_en VARCHAR, expected DOUBLE, computed DOUBLE, gap DOUBLE,
-    tolerance DOUBLE, status VARCHAR, claim_zh VARCHAR, claim_en VARCHAR
+    tolerance DOUBLE, status VARCHAR, claim_zh VARCHAR, claim_en VARCHAR, unit VARCHAR
 );
 
 CREATE TABLE progress (

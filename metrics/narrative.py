@@ -92,12 +92,11 @@ def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang
     e.g. 截至2021年7月13日，全市已完成153家规上企业智能化诊断，超额完成2021年计划（152家）；
     三年行动计划（2021–2023年）目标500家以上，已完成30.6%，快于进度。
     """
-    with_value = rows[rows["value"].notna()]
-    if with_value.empty:
+    latest = _newest(rows)
+    if latest is None:
         targeted = rows[rows["target"].notna()]
         clauses = [status_clause(row, metric, lang) for row in targeted.to_dict("records")]
         return text("sentence.no_value", lang, label=metric[f"label_{lang}"], clauses=_join(clauses, lang))
-    latest = with_value.sort_values("value_as_of").iloc[-1]
     lead = text(
         "sentence.lead" if _has_phrase(metric, lang) else "sentence.lead_label",
         lang,
@@ -112,12 +111,25 @@ def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang
     return lead + text("sentence.comma", lang) + _join(clauses, lang) + text("sentence.end", lang)
 
 
+def _newest(rows: pd.DataFrame) -> Mapping | None:
+    """The metric's newest figure (value, value_qualifier, value_as_of), also when no target period
+    holds it (a target for next year only)."""
+    if "latest_value" in rows and rows["latest_value"].notna().any():
+        row = rows[rows["latest_value"].notna()].iloc[0]
+        return {
+            "value": row["latest_value"],
+            "value_qualifier": row["latest_qualifier"],
+            "value_as_of": row["latest_as_of"],
+        }
+    with_value = rows[rows["value"].notna()]
+    return None if with_value.empty else with_value.sort_values("value_as_of").iloc[-1]
+
+
 def headline(rows: pd.DataFrame, metric: Mapping, lang: str) -> str:
     """A chart title that states the finding: '已完成153家规上企业智能化诊断，超额完成2021年计划（152家）'."""
-    with_value = rows[rows["value"].notna()]
-    if with_value.empty:
+    latest = _newest(rows)
+    if latest is None:
         return metric[f"label_{lang}"]
-    latest = with_value.sort_values("value_as_of").iloc[-1]
     first = stated(metric, latest["value"], latest["value_qualifier"], lang)
     first = first[:1].upper() + first[1:] if lang == "en" else first
     targeted = rows[rows["target"].notna()].sort_values("period_end")

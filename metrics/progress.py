@@ -50,6 +50,9 @@ PROGRESS_COLUMNS = [
     "gap_to_expected",
     "gap_to_target",
     "status",
+    "latest_value",
+    "latest_qualifier",
+    "latest_as_of",
 ]
 
 
@@ -135,6 +138,7 @@ def compute_progress(figures: pd.DataFrame, targets: pd.DataFrame, as_of: dt.dat
         result = assess(value, float(target.target), dated, start, end, reference)
         rows.append(
             {
+                **series.newest(key),
                 "metric_id": target.metric_id,
                 "region_id": target.region_id,
                 "period_start": start,
@@ -170,6 +174,7 @@ def compute_progress(figures: pd.DataFrame, targets: pd.DataFrame, as_of: dt.dat
                 "value_as_of": series.as_of[latest],
                 "value_source": series.source_id[latest],
                 "status": NO_TARGET,
+                **series.newest(key),
             }
         )
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
@@ -188,6 +193,19 @@ class _Series:
         self.qualifier = figures["qualifier"].to_numpy()
         self.source_id = figures["source_id"].to_numpy()
         self._dates: dict[tuple[str, str], list[dt.date]] = {}
+
+    def newest(self, key: tuple[str, str]) -> dict:
+        """The series' newest figure whatever the target periods: what a card shows (a target for 2022
+        must not hide the figure of 2021)."""
+        positions = self.positions.get(key)
+        if positions is None:
+            return {"latest_value": None, "latest_qualifier": None, "latest_as_of": None}
+        last = positions[-1]
+        return {
+            "latest_value": float(self.value[last]),
+            "latest_qualifier": self.qualifier[last],
+            "latest_as_of": self.as_of[last],
+        }
 
     def latest(self, key: tuple[str, str], start: dt.date, end: dt.date) -> int | None:
         """Row of the newest figure of a series dated within [start, end] (the last one on a tie)."""

@@ -71,15 +71,17 @@ def cards(
     for metric_id, rows in groups.items():
         first = rows[0]
         meta = metric_meta(first)
-        with_value = [row for row in rows if pd.notna(row["value"])]
-        latest = max(with_value, key=lambda row: row["value_as_of"]) if with_value else first
+        # The newest figure of the metric, whatever period its targets cover (a 2022 target does not
+        # blank the card of a 2021 figure).
+        latest = _newest_figure(rows)
         # English cards show the bare number: the label names the unit and a long word would be cut.
         unit_word = meta["unit_en"] if lang == "zh" else ""
         value = (
             format_value(latest["value"], meta["unit"], latest["value_qualifier"] or EXACT, lang, unit_word)
-            if pd.notna(latest.get("value"))
+            if latest is not None
             else "—"
         )
+        latest = latest or {}
         lines = []
         for row in rows:
             if pd.isna(row["target"]):
@@ -112,6 +114,19 @@ def cards(
             )
         )
     return result
+
+
+def _newest_figure(rows: list[dict]) -> dict | None:
+    """value, value_qualifier and value_as_of of the newest figure among a metric's progress rows."""
+    for row in rows:
+        if pd.notna(row.get("latest_value")):
+            return {
+                "value": row["latest_value"],
+                "value_qualifier": row["latest_qualifier"],
+                "value_as_of": row["latest_as_of"],
+            }
+    with_value = [row for row in rows if pd.notna(row.get("value"))]
+    return max(with_value, key=lambda row: row["value_as_of"]) if with_value else None
 
 
 def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:

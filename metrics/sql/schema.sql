@@ -61,7 +61,8 @@ CREATE TABLE progress (
     metric_id VARCHAR, region_id VARCHAR, period_start DATE, period_end DATE, horizon VARCHAR,
     target DOUBLE, target_qualifier VARCHAR, target_source VARCHAR, value DOUBLE, value_qualifier VARCHAR,
     value_as_of DATE, value_source VARCHAR, percent_of_target DOUBLE, elapsed_share DOUBLE,
-    expected_to_date DOUBLE, gap_to_expected DOUBLE, gap_to_target DOUBLE, status VARCHAR
+    expected_to_date DOUBLE, gap_to_expected DOUBLE, gap_to_target DOUBLE, status VARCHAR,
+    latest_value DOUBLE, latest_qualifier VARCHAR, latest_as_of DATE
 );
 
 -- Every figure, from the reply or recorded since, with its labels and where it comes from.

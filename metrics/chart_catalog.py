@@ -67,6 +67,7 @@ def _items(
                 "unit": figure["unit"],
                 "unit_en": metrics.at[metric_id, "unit_en"],
                 "qualifier": figure["qualifier"],
+                "derivation": figure.get("derivation"),
                 "as_of": figure["as_of"],
                 "source_id": figure["source_id"],
                 "color": (colors or {}).get(metric_id, ACCENT),
@@ -309,15 +310,15 @@ def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec 
 def _count(row, lang: str) -> str:
     """A count in a title: '129个' in Chinese; '129' in English, whose template names the noun."""
     meta = {"unit": row["unit"], "unit_en": row.get("unit_en", "")}
+    derivation = row.get("derivation")
     if lang == "zh":
-        return narrative.value_words(row["value"], meta, row["qualifier"], lang)
-    return narrative.number_words(row["value"], meta, row["qualifier"], lang)
+        return narrative.value_words(row["value"], meta, row["qualifier"], lang, derivation)
+    return narrative.number_words(row["value"], meta, row["qualifier"], lang, derivation)
 
 
 def _amount(row, lang: str) -> str:
-    return narrative.value_words(
-        row["value"], {"unit": row["unit"], "unit_en": row.get("unit_en", "")}, row["qualifier"], lang
-    )
+    meta = {"unit": row["unit"], "unit_en": row.get("unit_en", "")}
+    return narrative.value_words(row["value"], meta, row["qualifier"], lang, row.get("derivation"))
 
 
 Builder = Callable[[Reader, str, str], ChartSpec | None]

@@ -11,23 +11,25 @@ from collections.abc import Mapping
 import pandas as pd
 
 from metrics.i18n import format_date, text
-from metrics.numbers import AT_LEAST, EXACT, format_amount, format_percent, format_value
+from metrics.numbers import AT_LEAST, COUNTED, EXACT, format_amount, format_percent, format_value
 
 
 def _present(value: object) -> bool:
     return value is not None and value == value
 
 
-def value_words(value: float, metric: Mapping, qualifier: str, lang: str) -> str:
-    """A figure in a sentence: '153家', '超过2,000万元', 'more than ¥20 million', '153 enterprises'."""
-    return format_value(value, metric["unit"], qualifier or EXACT, lang, metric.get("unit_en", ""), style="words")
+def value_words(value: float, metric: Mapping, qualifier: str, lang: str, derivation: str | None = None) -> str:
+    """A figure in a sentence: '153家', '超过2,000万元', 'more than ¥20 million', '153 enterprises';
+    a count of names followed by 等: '至少2家'."""
+    unit_en = metric.get("unit_en", "")
+    return format_value(value, metric["unit"], qualifier or EXACT, lang, unit_en, "words", derivation)
 
 
-def number_words(value: float, metric: Mapping, qualifier: str, lang: str) -> str:
+def number_words(value: float, metric: Mapping, qualifier: str, lang: str, derivation: str | None = None) -> str:
     """A figure without its unit word (English phrases carry their own noun): '153', 'more than 40'."""
     amount = format_amount(value, metric["unit"], lang)
     if qualifier == AT_LEAST:
-        return text("words.more_than", lang, amount=amount)
+        return text("scr.words.at_least" if derivation == COUNTED else "words.more_than", lang, amount=amount)
     return amount
 
 

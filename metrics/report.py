@@ -215,9 +215,12 @@ def value_texts(figures: pd.DataFrame, lang: str, style: str = "compact") -> lis
     """Each figure's value as shown (format_value), each distinct value, unit and qualifier formatted
     once: a region's thousands of records repeat a few of them."""
     text_of = functools.cache(
-        lambda value, unit, qualifier, unit_en: format_value(value, unit, qualifier, lang, unit_en, style=style)
+        lambda value, unit, qualifier, unit_en, derivation: format_value(
+            value, unit, qualifier, lang, unit_en, style=style, derivation=derivation
+        )
     )
-    columns = (figures["value"], figures["unit"], figures["qualifier"], figures["unit_en"])
+    derivation = figures["derivation"] if "derivation" in figures else pd.Series([None] * len(figures))
+    columns = (figures["value"], figures["unit"], figures["qualifier"], figures["unit_en"], derivation)
     return [text_of(*row) for row in zip(*columns, strict=True)]
 
 

@@ -24,7 +24,7 @@ def test_overview_cards_and_key_points_zh():
     assert values["完成智能化诊断的规上企业"] == "153家"
     assert values["已完成智能化改造项目"] == "66个"
     assert values["在建智能化改造项目"] == "129个"
-    assert values["智能化改造项目总投资"] == "40亿元"
+    assert values["在建项目总投资"] == "40亿元"
     assert values["市本级智能化改造资金（拟安排）"] == "≥2,000万元"
     assert values["县市区配套资金（拟安排）"] == "≥5,000万元"
     text = all_text(app)
@@ -39,7 +39,7 @@ def test_overview_in_english():
     app = open_page("overview", "en")
     values = metric_values(app)
     assert values["Enterprises diagnosed"] == "153"
-    assert values["Retrofit investment"] == "¥4 billion"
+    assert values["Total investment of projects under way"] == "¥4 billion"
     assert values["City-level retrofit funding (planned)"] == "≥¥20 million"
     text = all_text(app)
     assert "exceeding the 2021 plan (152 enterprises) by 1 enterprise" in text

@@ -61,7 +61,7 @@ def test_lower_bounds_stay_lower_bounds_in_words(progress):
 
 def test_a_metric_with_no_target_says_only_its_figure(progress):
     text = sentence(progress, "retrofit_investment")
-    assert text == "截至2021年7月13日，全市智能化改造项目总投资40亿元。"
+    assert text == "截至2021年7月13日，全市在建智能化改造项目总投资40亿元。"
 
 
 def row(status: str, value: float | None, target: float = 100, percent: float | None = None, expected: float = 50):

@@ -36,3 +36,29 @@ def test_a_future_target_does_not_drop_the_figure_from_sentences_and_titles(data
     metric = report.metric_meta(rows.iloc[0].to_dict())
     assert "超过2,000万元" in narrative.headline(rows, metric, "zh")
     assert "超过2,000万元" in narrative.metric_sentence(rows, metric, "全市", "zh")
+
+
+def test_names_followed_by_deng_read_at_least_and_chao_guo_stays_more_than(built):
+    figures = Reader().figures("huangshi")
+    table = report.source_table(figures, "zh").assign(metric_id=figures["metric_id"].to_numpy())
+    english = report.source_table(figures, "en").assign(metric_id=figures["metric_id"].to_numpy())
+    value = dict(zip(table["metric_id"], table["value"], strict=True))
+    value_en = dict(zip(english["metric_id"], english["value"], strict=True))
+    assert value["financial_institutions_engaged"] == "至少2家"
+    assert value_en["financial_institutions_engaged"] == "at least 2 institutions"
+    assert value["local_service_providers"] == "至少4家"
+    assert value["funding_city_level"] == "超过2,000万元"
+    assert value_en["funding_city_level"] == "more than ¥20 million"
+    assert value["training_participant_enterprises"] == "超过40家"
+
+
+def test_investment_is_worded_as_the_total_of_projects_under_way_not_money_spent(built):
+    from metrics import narrative
+
+    progress = Reader().progress("huangshi")
+    rows = progress[progress["metric_id"] == "retrofit_investment"]
+    metric = report.metric_meta(rows.iloc[0].to_dict())
+    en = narrative.metric_sentence(rows, metric, "the city", "en")
+    zh = narrative.metric_sentence(rows, metric, "全市", "zh")
+    assert "invested" not in en and "under way" in en and "total investment" in en
+    assert "在建" in zh and "总投资40亿元" in zh

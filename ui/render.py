@@ -338,7 +338,10 @@ def figure_text(figure, context: Context, style: str = "words") -> str:
     """A figure row as words: '7家', '超过2,000万元', 'more than ¥20 million'."""
     units_en = data.derived(("units_en",), lambda: dict(data.fetch("metrics")[["metric_id", "unit_en"]].values))
     unit_en = units_en.get(figure.name, "")
-    return format_value(figure["value"], figure["unit"], figure["qualifier"], context.lang, unit_en, style=style)
+    derivation = figure.get("derivation")
+    return format_value(
+        figure["value"], figure["unit"], figure["qualifier"], context.lang, unit_en, style=style, derivation=derivation
+    )
 
 
 def entity_table(entities, roles: list[str], context: Context) -> None:

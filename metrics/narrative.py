@@ -40,11 +40,25 @@ def target_words(target: float, metric: Mapping, qualifier: str, lang: str) -> s
 
 
 def horizon_words(row: Mapping, lang: str) -> str:
-    """'2021年计划' or '三年行动计划（2021–2023年）'."""
-    start, end = pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"])
-    if row.get("horizon") == "multi_year":
-        return text("horizon.multi_year", lang, start=start.year, end=end.year)
-    return text("horizon.annual", lang, year=start.year)
+    """The target's plan as named in the data ('2021年计划', '三年行动计划（2021–2023年）'), else its
+    period ('2022年目标', '2021–2022年目标'); marked '（假设）' when the target rests on an assumed reading."""
+    plan = row.get("plan" if lang == "zh" else "plan_en")
+    if not (isinstance(plan, str) and plan):
+        start, end = pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"])
+        one_year = start.year == end.year
+        key = "horizon.annual" if one_year else "horizon.multi_year"
+        plan = text(key, lang, year=start.year, start=start.year, end=end.year)
+    if assumption_note(row, lang):
+        return text("scr.assumed_mark", lang, horizon=plan)
+    return plan
+
+
+def assumption_note(row: Mapping, lang: str) -> str:
+    """The assumed reading a target rests on, in the language shown ('' when the source states it)."""
+    note = row.get("assumption_en" if lang == "en" else "assumption")
+    if lang == "en" and not (isinstance(note, str) and note):
+        note = row.get("assumption")  # an assumption not yet translated is still shown
+    return note if isinstance(note, str) and note else ""
 
 
 def stated(metric: Mapping, value: float, qualifier: str, lang: str) -> str:
@@ -79,13 +93,18 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False)
         if metric["unit"] not in ("元", "%"):  # 88.6家 is not a number of enterprises: round counts
             expected = round(expected)
         fields["expected"] = format_value(expected, metric["unit"], EXACT, lang, metric.get("unit_en", ""))
+    note = (
+        ""
+        if brief or not assumption_note(row, lang)
+        else text("scr.assumption_note", lang, note=assumption_note(row, lang))
+    )
     if status == "achieved":
         exceeded = _present(row.get("value")) and row["value"] > row["target"]
         if exceeded:
             gap = format_value(row["value"] - row["target"], metric["unit"], EXACT, lang, metric.get("unit_en", ""))
-            return text(f"{prefix}.exceeded", lang, gap=gap, **fields)
-        return text(f"{prefix}.met", lang, **fields)
-    return text(f"{prefix}.{status}", lang, **fields)
+            return text(f"{prefix}.exceeded", lang, gap=gap, **fields) + note
+        return text(f"{prefix}.met", lang, **fields) + note
+    return text(f"{prefix}.{status}", lang, **fields) + note
 
 
 def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang: str) -> str:

@@ -25,6 +25,7 @@ class TargetLine:
     expected: str
     status: str
     status_text: str
+    assumption: str = ""  # the assumed reading the target rests on, shown with it
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def cards(
                     else "—",
                     status=row["status"],
                     status_text=status_label(row["status"], lang),
+                    assumption=narrative.assumption_note(row, lang),
                 )
             )
         result.append(

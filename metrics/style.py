@@ -12,6 +12,7 @@ STATUS_COLORS = {
     "ahead": "#0a7c86",
     "on_track": "#1f6fb2",
     "behind": "#c2410c",
+    "missed": "#b91c1c",
     "not_started": "#6b7280",
     "no_data": "#9ca3af",
     "no_target": "#9ca3af",

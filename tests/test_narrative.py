@@ -87,14 +87,14 @@ PROJECTS = {"unit": "个", "unit_en": "projects", "label_zh": "项目", "label_e
         (
             "achieved",
             120,
-            "超额完成2021年计划（100个），超出20个",
-            "exceeding the 2021 plan (100 projects) by 20 projects",
+            "超额完成2021年目标（100个），超出20个",
+            "exceeding the 2021 target (100 projects) by 20 projects",
         ),
-        ("achieved", 100, "完成2021年计划（100个）", "meeting the 2021 plan (100 projects)"),
+        ("achieved", 100, "完成2021年目标（100个）", "meeting the 2021 target (100 projects)"),
         ("ahead", 70, "完成70%，快于进度（按进度应达50个）", "ahead of pace (50 projects expected by now)"),
         ("on_track", 50, "完成50%，符合进度", "on track"),
         ("behind", 30, "完成30%，落后于进度（按进度应达50个）", "behind pace"),
-        ("not_started", None, "2021年计划（100个）尚未开始", "has not started"),
+        ("not_started", None, "2021年目标（100个）尚未开始", "has not started"),
     ],
 )
 def test_statuses_are_worded_for_over_and_under_achievement(status, value, zh, en):

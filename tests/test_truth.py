@@ -62,3 +62,95 @@ def test_investment_is_worded_as_the_total_of_projects_under_way_not_money_spent
     zh = narrative.metric_sentence(rows, metric, "全市", "zh")
     assert "invested" not in en and "under way" in en and "total investment" in en
     assert "在建" in zh and "总投资40亿元" in zh
+
+
+def _row(**overrides) -> dict:
+    row = {
+        "period_start": "2021-01-01",
+        "period_end": "2022-12-31",
+        "horizon": "multi_year",
+        "target": 100.0,
+        "target_qualifier": "=",
+        "status": "not_started",
+    }
+    return {**row, **overrides}
+
+
+def test_plan_names_come_from_the_data_else_from_the_period_never_invented():
+    from metrics import narrative
+
+    assert narrative.horizon_words(_row(), "zh") == "2021–2022年目标"
+    assert narrative.horizon_words(_row(), "en") == "2021–2022 target"
+    assert narrative.horizon_words(_row(period_start="2022-01-01", period_end="2022-12-31"), "zh") == "2022年目标"
+    named = _row(plan="三年行动计划（2024–2026年）", plan_en="three-year plan (2024–2026)")
+    assert narrative.horizon_words(named, "zh") == "三年行动计划（2024–2026年）"
+    assert narrative.horizon_words(named, "en") == "three-year plan (2024–2026)"
+
+
+def test_the_plan_named_in_targets_csv_reaches_cards(data_dir):
+    _add_targets(
+        data_dir,
+        "diagnosis_enterprises,huangshi,2021-01-01,2022-12-31,300,=,,,,,,,,",
+        "diagnosis_enterprises,huangshi,2024-01-01,2026-12-31,900,=,,,,,三年行动计划（2024–2026年）,,,",
+    )
+    build(data_dir)
+    (card,) = report.cards(Reader().progress("huangshi"), "zh", ["diagnosis_enterprises"])
+    horizons = [line.horizon for line in card.targets]
+    assert "2021–2022年目标" in horizons and "三年行动计划（2024–2026年）" in horizons
+    assert "三年行动计划（2021–2023年）" in horizons and "三年行动计划（2021–2022年）" not in horizons
+
+
+def test_a_plan_that_ended_shows_its_outcome_not_a_pace():
+    import datetime as dt
+
+    import pandas as pd
+
+    from metrics import narrative
+    from metrics.progress import compute_progress
+
+    figures = pd.DataFrame(
+        {
+            "metric_id": ["m", "other"],
+            "region_id": ["r", "r"],
+            "value": [80.0, 1.0],
+            "qualifier": ["=", "="],
+            "as_of": [dt.date(2020, 6, 30), dt.date(2021, 7, 13)],
+            "source_id": ["s", "s"],
+        }
+    )
+    targets = pd.DataFrame(
+        {
+            "metric_id": ["m"],
+            "region_id": ["r"],
+            "period_start": ["2020-01-01"],
+            "period_end": ["2020-12-31"],
+            "target": [100.0],
+            "qualifier": ["="],
+            "source": ["s"],
+        }
+    )
+    row = compute_progress(figures, targets).iloc[0].to_dict()
+    assert row["status"] == "missed"
+    metric = {"unit": "个", "unit_en": "projects", "label_zh": "项目", "label_en": "Projects"}
+    zh, en = narrative.status_clause(row, metric, "zh"), narrative.status_clause(row, metric, "en")
+    assert "期末未达成" in zh and "进度" not in zh
+    assert "ended unmet" in en and "pace" not in en
+
+
+def test_an_assumed_reading_is_marked_on_card_sentence_and_chart_in_both_languages(built):
+    from metrics import chart_catalog, narrative
+
+    reader = Reader()
+    progress = reader.progress("huangshi")
+    rows = progress[progress["metric_id"] == "retrofit_projects_completed"]
+    metric = report.metric_meta(rows.iloc[0].to_dict())
+    for lang, mark, note in (("zh", "（假设）", "未写明年份"), ("en", "(assumed)", "without a year")):
+        (card,) = report.cards(progress, lang, ["retrofit_projects_completed"])
+        (line,) = card.targets
+        assert mark in line.horizon and note in line.assumption
+        assert mark in narrative.headline(rows, metric, lang)
+        assert note in narrative.metric_sentence(rows, metric, "全市" if lang == "zh" else "the city", lang)
+        spec = chart_catalog.retrofit_pipeline(reader, "huangshi", lang)
+        assert mark in str(spec.figure.to_dict())
+    diagnosis = progress[progress["metric_id"] == "diagnosis_enterprises"]
+    assert "假设" not in narrative.headline(diagnosis, report.metric_meta(diagnosis.iloc[0].to_dict()), "zh")

@@ -142,9 +142,12 @@ def _target_line(line, context: Context) -> str:
     ]
     if line.status in ("ahead", "on_track", "behind"):
         details.append(context.t("card.expected", expected=line.expected))
+    assumed = html.escape(context.t("scr.card.assumption", note=line.assumption)) if line.assumption else ""
+    assumption = f'<div class="hs-card-note hs-assumption">{assumed}</div>' if assumed else ""
     return (
         f"{status_chip(line.status, line.status_text)} <strong>{html.escape(line.horizon)}</strong>"
         f'<div class="hs-card-note" style="margin-top:0.35rem">{html.escape(" · ".join(details))}</div>'
+        f"{assumption}"
     )
 
 

@@ -36,7 +36,8 @@ CREATE TABLE progress_records (
 
 CREATE TABLE targets (
     metric_id VARCHAR, region_id VARCHAR, period_start DATE, period_end DATE, target DOUBLE,
-    qualifier VARCHAR, source VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR
+    qualifier VARCHAR, source VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR,
+    plan VARCHAR, plan_en VARCHAR, assumption VARCHAR, assumption_en VARCHAR
 );
 
 CREATE TABLE entities (
@@ -62,7 +63,8 @@ CREATE TABLE progress (
     target DOUBLE, target_qualifier VARCHAR, target_source VARCHAR, value DOUBLE, value_qualifier VARCHAR,
     value_as_of DATE, value_source VARCHAR, percent_of_target DOUBLE, elapsed_share DOUBLE,
     expected_to_date DOUBLE, gap_to_expected DOUBLE, gap_to_target DOUBLE, status VARCHAR,
-    latest_value DOUBLE, latest_qualifier VARCHAR, latest_as_of DATE
+    latest_value DOUBLE, latest_qualifier VARCHAR, latest_as_of DATE,
+    plan VARCHAR, plan_en VARCHAR, assumption VARCHAR, assumption_en VARCHAR
 );
 
 -- Every figure, from the reply or recorded since, with its labels and where it comes from.

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from metrics.i18n import format_date, text
-from metrics.narrative import horizon_words
+from metrics.narrative import event_date_words, event_position, horizon_words
 from metrics.numbers import EXACT, format_percent, format_value
 from metrics.style import (
     ACCENT,
@@ -668,16 +668,32 @@ def timeline(
     lane_names = {kind: text(f"event.{kind}", lang) for kind in lanes}
     figure = FigureDraft()
     palette = ["#1f4e79", "#0a7c86", "#7c3aed", "#b45309", "#1a7f37", "#be185d", "#6b7280"]
+    approximate = events["date_approximate"] if "date_approximate" in events else pd.Series([""] * len(events))
+    events = events.assign(
+        _when=[
+            event_date_words(d, p, a, lang)
+            for d, p, a in zip(events["date"], events["date_precision"], approximate.fillna(""), strict=True)
+        ],
+        _x=[event_position(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)],
+    )
     for index, kind in enumerate(lanes):
         lane = events[events["kind"] == kind]
         held = lane["status"] == "held"
         color = palette[index % len(palette)]
-        labels = [
-            f"{format_date(d, lang, p)}<br>{label}"
-            for d, p, label in zip(lane["date"], lane["date_precision"], lane[f"label_{lang}"], strict=True)
-        ]
+        # A year-only event is the whole year, drawn as a band behind its (mid-year) marker.
+        for day in pd.to_datetime(lane[lane["date_precision"] == "year"]["date"]):
+            figure.add_scatter(
+                x=[pd.Timestamp(year=day.year, month=1, day=1), pd.Timestamp(year=day.year, month=12, day=31)],
+                y=[lane_names[kind]] * 2,
+                mode="lines",
+                line={"color": color, "width": 10},
+                opacity=0.22,
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        labels = [f"{when}<br>{label}" for when, label in zip(lane["_when"], lane[f"label_{lang}"], strict=True)]
         figure.add_scatter(
-            x=pd.to_datetime(lane["date"]),
+            x=list(lane["_x"]),
             y=[lane_names[kind]] * len(lane),
             mode="markers+text",
             marker={
@@ -691,10 +707,8 @@ def timeline(
             textfont={"size": 11},
             cliponaxis=False,
             hovertext=[
-                f"{format_date(d, lang, p)} · {t}" + (f"<br>{f}" if isinstance(f, str) and f else "")
-                for d, p, t, f in zip(
-                    lane["date"], lane["date_precision"], lane[f"title_{lang}"], lane[f"format_{lang}"], strict=True
-                )
+                f"{when} · {t}" + (f"<br>{f}" if isinstance(f, str) and f else "")
+                for when, t, f in zip(lane["_when"], lane[f"title_{lang}"], lane[f"format_{lang}"], strict=True)
             ],
             hoverinfo="text",
             showlegend=False,

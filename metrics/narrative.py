@@ -220,6 +220,26 @@ def _join(clauses: list[str], lang: str) -> str:
     return text("sentence.semicolon", lang).join(clauses)
 
 
+def event_date_words(date, precision: str, approximate: object, lang: str) -> str:
+    """An event's date as precise as the source is: '2020年' for a year only, '约2021年5月' for a month
+    inferred from the text ('开通2个月'), never a day the source does not give."""
+    words = format_date(date, lang, precision if isinstance(precision, str) and precision else "day")
+    if isinstance(approximate, str) and approximate.strip().lower() in ("yes", "true", "1", "约", "是"):
+        return text("scr.date.about", lang, date=words)
+    return words
+
+
+def event_position(date, precision: str) -> pd.Timestamp:
+    """Where an event sits on a time axis: mid-year for a year only, mid-month for a month only, so a
+    year-only 2020 conference is not drawn on 1 January, before the August 2020 training."""
+    day = pd.Timestamp(date)
+    if precision == "year":
+        return pd.Timestamp(year=day.year, month=7, day=1)
+    if precision == "month":
+        return pd.Timestamp(year=day.year, month=day.month, day=15)
+    return day
+
+
 def region_words(region: Mapping, lang: str) -> str:
     """How a sentence names the region: 全市 for the city total, else its name."""
     if region.get("level") == "city":

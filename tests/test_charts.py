@@ -84,7 +84,7 @@ def test_tiers_chart_shows_parts_whole_and_gap(reader):
 
 def test_timeline_separates_held_and_planned(reader):
     figure = chart_catalog.activities_timeline(reader, "huangshi", "zh").figure
-    conferences = figure.data[0]
+    conferences = [trace for trace in figure.data if trace.mode == "markers+text"][0]
     assert len(conferences.x) == 4
     assert list(conferences.marker.color)[-1] == "white"  # 2021: planned, hollow
     assert "2021年10月" in conferences.text[-1] and "大会+大赛" in conferences.text[-1]

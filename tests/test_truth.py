@@ -154,3 +154,39 @@ def test_an_assumed_reading_is_marked_on_card_sentence_and_chart_in_both_languag
         assert mark in str(spec.figure.to_dict())
     diagnosis = progress[progress["metric_id"] == "diagnosis_enterprises"]
     assert "假设" not in narrative.headline(diagnosis, report.metric_meta(diagnosis.iloc[0].to_dict()), "zh")
+
+
+def _timeline(lang: str):
+    from metrics import chart_catalog
+
+    return chart_catalog.activities_timeline(Reader(), "huangshi", lang).figure
+
+
+def test_a_year_only_event_is_drawn_as_its_year_not_on_1_january(built):
+    import pandas as pd
+
+    figure = _timeline("zh")
+    points = {}
+    for trace in figure.data:
+        if trace.mode and "markers" in trace.mode:
+            for x, label in zip(trace.x, trace.text, strict=True):
+                points[label] = pd.Timestamp(x)
+    conference = next(label for label in points if "第三届" in label)
+    training = next(label for label in points if "上海专题培训班" in label)
+    assert conference.startswith("2020年<br>") and "2020年1月" not in conference
+    assert points[conference] != pd.Timestamp("2020-01-01")
+    # drawn as the whole year: a span from 1 January to 31 December behind the marker
+    spans = [
+        (pd.Timestamp(trace.x[0]), pd.Timestamp(trace.x[-1]))
+        for trace in figure.data
+        if trace.mode == "lines" and len(trace.x) == 2
+    ]
+    assert (pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31")) in spans
+    assert points[training] > pd.Timestamp("2020-08-01")  # a month-only event at mid-month
+
+
+def test_an_inferred_date_is_worded_as_approximate(built):
+    zh = [label for trace in _timeline("zh").data for label in (trace.text or []) if "公众号" in label]
+    en = [label for trace in _timeline("en").data for label in (trace.text or []) if "WeChat" in label]
+    assert zh and zh[0].startswith("约2021年5月")
+    assert en and en[0].startswith("about May 2021")

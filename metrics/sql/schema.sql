@@ -46,7 +46,8 @@ CREATE TABLE entities (
 );
 
 CREATE TABLE events (
-    event_id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, kind VARCHAR, status VARCHAR,
+    event_id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, date_approximate VARCHAR, kind VARCHAR,
+    status VARCHAR,
     label_zh VARCHAR, label_en VARCHAR,  -- short label for a timeline
     title_zh VARCHAR, title_en VARCHAR, format_zh VARCHAR, format_en VARCHAR, location_zh VARCHAR,
     location_en VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR

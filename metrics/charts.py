@@ -580,25 +580,34 @@ def parts_and_whole(
         showlegend=False,
     )
     total = float(parts["value"].sum())
+    gap = check.get("gap") if check is not None else None
+    label = f"<b>{total:g}</b>"
+    if gap is not None and pd.notna(gap) and gap != 0:
+        # The gap on the parts' own row, filled without an outline, and named where it is ("差2个"):
+        # a box over both bars hid a 2-unit gap and struck a line through the whole's "129".
+        figure.add_shape(
+            type="rect",
+            x0=min(total, whole["value"]),
+            x1=max(total, whole["value"]),
+            y0=-0.32,
+            y1=0.32,
+            line={"width": 0},
+            fillcolor="rgba(194,65,12,0.35)",
+            layer="above",
+        )
+        unit = check.get("unit") if isinstance(check.get("unit"), str) else ""
+        amount = f"{abs(gap):g}{unit}" if lang == "zh" else f"{abs(gap):g}"
+        key = "scr.chart.gap_short" if gap < 0 else "scr.chart.gap_over"
+        label += f" <span style='color:#c2410c'>{text(key, lang, gap=amount)}</span>"
     figure.add_annotation(
-        x=total,
+        x=max(total, whole["value"]),
         y=parts_label,
-        text=f"<b>{total:g}</b>",
+        text=label,
         showarrow=False,
         xanchor="left",
         xshift=6,
         font={"size": BODY_SIZE},
     )
-    if check is not None and pd.notna(check.get("gap")) and check["gap"] != 0:
-        figure.add_shape(
-            type="rect",
-            x0=min(total, whole["value"]),
-            x1=max(total, whole["value"]),
-            y0=-0.45,
-            y1=1.45,
-            line={"color": "#c2410c", "width": 2, "dash": "dot"},
-            fillcolor="rgba(194,65,12,0.08)",
-        )
     figure.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
     figure.update_xaxes(range=[0, max(total, whole["value"]) * 1.15], title=None)
     figure.update_yaxes(autorange="reversed", title=None)

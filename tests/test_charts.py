@@ -181,3 +181,14 @@ def test_a_footer_naming_several_sources_wraps_and_the_chart_grows_to_hold_it():
     ]
     assert all(charts.display_width(line) <= charts.FOOTER_WIDTH for line in lines)
     assert long.layout.margin.b == short.layout.margin.b + 32 and long.layout.height == short.layout.height + 32
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "差2个"), ("en", "2 short")])
+def test_tiers_gap_is_labelled_where_it_is_and_no_line_strikes_the_whole(reader, lang, words):
+    figure = chart_catalog.retrofit_tiers(reader, "huangshi", lang).figure
+    (gap_box,) = [shape for shape in figure.layout.shapes if shape.type == "rect"]
+    assert (gap_box.x0, gap_box.x1) == (127, 129)
+    # only on the parts' row (category 0): the whole's bar and its "129" are untouched
+    assert gap_box.y1 < 0.5 and (gap_box.line.width or 0) == 0
+    labels = [a for a in figure.layout.annotations if words in (a.text or "")]
+    assert labels and labels[0].y == figure.data[0].y[0] and labels[0].x >= 129

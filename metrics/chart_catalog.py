@@ -19,7 +19,7 @@ from metrics.i18n import text
 from metrics.numbers import AT_LEAST, EXACT
 from metrics.reader import Reader
 from metrics.report import metric_meta
-from metrics.style import ACCENT, CHECK_COLORS, status_label
+from metrics.style import ACCENT, CATEGORY_PALETTE, PLANNED, status_label
 
 
 @dataclass
@@ -143,7 +143,7 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     items = _items(reader, region_id, ["retrofit_projects_under_way", "retrofit_projects_completed"], lang)
     if items.empty:
         return None
-    items.loc[items["metric_id"] == "retrofit_projects_completed", "color"] = CHECK_COLORS["consistent"]
+    items.loc[items["metric_id"] == "retrofit_projects_completed", "color"] = CATEGORY_PALETTE[1]
     progress = reader.progress(region_id)
     planned = progress[(progress["metric_id"] == "retrofit_projects_completed") & progress["target"].notna()]
     if not planned.empty:
@@ -155,7 +155,7 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
             "unit": row["unit"],
             "unit_en": row["unit_en"],
             "qualifier": row["target_qualifier"] or EXACT,
-            "color": "#9ca3af",
+            "color": PLANNED,
         }
         items = pd.concat([items.iloc[:1], pd.DataFrame([planned_item]), items.iloc[1:]], ignore_index=True)
     amounts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records") if row["metric_id"]}
@@ -264,7 +264,7 @@ def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     items = _items(reader, region_id, BENCHMARK_METRICS, lang)
     if items.empty:
         return None
-    level_colors = ["#1f4e79", "#0a7c86", "#0a7c86", "#4f81bd", "#9dc3e6"]
+    level_colors = [CATEGORY_PALETTE[i] for i in (0, 3, 3, 1, 4)]  # national, provincial ×2, city, industries
     items["color"] = level_colors[: len(items)]
     counts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records")}
     title = text(

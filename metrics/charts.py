@@ -21,6 +21,7 @@ from metrics.narrative import event_date_words, event_position, horizon_words
 from metrics.numbers import EXACT, format_percent, format_value
 from metrics.style import (
     ACCENT,
+    CATEGORY_PALETTE,
     FONT_FAMILY,
     GRID,
     IMAGE_HEIGHT,
@@ -28,6 +29,7 @@ from metrics.style import (
     IMAGE_WIDTH,
     INK,
     MUTED,
+    NEUTRAL,
     PACE,
     TRACK,
     status_color,
@@ -573,7 +575,7 @@ def parts_and_whole(
         x=[whole["value"]],
         orientation="h",
         name=whole["label"],
-        marker={"color": "#6b7280"},
+        marker={"color": NEUTRAL},
         text=[f"{whole['value']:g}"],
         textposition="inside",
         hoverinfo="name",
@@ -676,7 +678,7 @@ def timeline(
     lanes = list(dict.fromkeys(events["kind"]))
     lane_names = {kind: text(f"event.{kind}", lang) for kind in lanes}
     figure = FigureDraft()
-    palette = ["#1f4e79", "#0a7c86", "#7c3aed", "#b45309", "#1a7f37", "#be185d", "#6b7280"]
+    palette = CATEGORY_PALETTE
     approximate = events["date_approximate"] if "date_approximate" in events else pd.Series([""] * len(events))
     events = events.assign(
         _when=[

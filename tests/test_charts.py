@@ -192,3 +192,34 @@ def test_tiers_gap_is_labelled_where_it_is_and_no_line_strikes_the_whole(reader,
     assert gap_box.y1 < 0.5 and (gap_box.line.width or 0) == 0
     labels = [a for a in figure.layout.annotations if words in (a.text or "")]
     assert labels and labels[0].y == figure.data[0].y[0] and labels[0].x >= 129
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [
+        chart_catalog.benchmarks,
+        chart_catalog.ecosystem,
+        chart_catalog.retrofit_pipeline,
+        chart_catalog.retrofit_tiers,
+        chart_catalog.activities_timeline,
+    ],
+)
+def test_categories_never_wear_a_status_colour(reader, builder):
+    from metrics.style import PACE
+
+    reserved = {color.lower() for color in STATUS_COLORS.values()} | {PACE.lower()}
+    spec = builder(reader, "huangshi", "zh")
+    if spec is None:
+        return
+    used = set()
+    for trace in spec.figure.data:
+        for part in (getattr(trace, "marker", None), getattr(trace, "line", None)):
+            for attribute in ("color",):
+                value = getattr(part, attribute, None) if part is not None else None
+                for color in value if isinstance(value, list | tuple) else [value]:
+                    if isinstance(color, str):
+                        used.add(color.lower())
+            line = getattr(part, "line", None) if part is not None else None
+            if line is not None and isinstance(line.color, str):
+                used.add(line.color.lower())
+    assert not used & reserved, used & reserved

@@ -19,7 +19,7 @@ from metrics.i18n import text
 from metrics.numbers import AT_LEAST, EXACT
 from metrics.reader import Reader
 from metrics.report import metric_meta
-from metrics.style import ACCENT, CHECK_COLORS, status_label
+from metrics.style import ACCENT, CATEGORY_PALETTE, PLANNED, status_label
 
 
 @dataclass
@@ -67,6 +67,7 @@ def _items(
                 "unit": figure["unit"],
                 "unit_en": metrics.at[metric_id, "unit_en"],
                 "qualifier": figure["qualifier"],
+                "derivation": figure.get("derivation"),
                 "as_of": figure["as_of"],
                 "source_id": figure["source_id"],
                 "color": (colors or {}).get(metric_id, ACCENT),
@@ -142,7 +143,7 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     items = _items(reader, region_id, ["retrofit_projects_under_way", "retrofit_projects_completed"], lang)
     if items.empty:
         return None
-    items.loc[items["metric_id"] == "retrofit_projects_completed", "color"] = CHECK_COLORS["consistent"]
+    items.loc[items["metric_id"] == "retrofit_projects_completed", "color"] = CATEGORY_PALETTE[1]
     progress = reader.progress(region_id)
     planned = progress[(progress["metric_id"] == "retrofit_projects_completed") & progress["target"].notna()]
     if not planned.empty:
@@ -154,7 +155,7 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
             "unit": row["unit"],
             "unit_en": row["unit_en"],
             "qualifier": row["target_qualifier"] or EXACT,
-            "color": "#9ca3af",
+            "color": PLANNED,
         }
         items = pd.concat([items.iloc[:1], pd.DataFrame([planned_item]), items.iloc[1:]], ignore_index=True)
     amounts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records") if row["metric_id"]}
@@ -263,7 +264,7 @@ def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     items = _items(reader, region_id, BENCHMARK_METRICS, lang)
     if items.empty:
         return None
-    level_colors = ["#1f4e79", "#0a7c86", "#0a7c86", "#4f81bd", "#9dc3e6"]
+    level_colors = [CATEGORY_PALETTE[i] for i in (0, 3, 3, 1, 4)]  # national, provincial ×2, city, industries
     items["color"] = level_colors[: len(items)]
     counts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records")}
     title = text(
@@ -309,15 +310,15 @@ def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec 
 def _count(row, lang: str) -> str:
     """A count in a title: '129个' in Chinese; '129' in English, whose template names the noun."""
     meta = {"unit": row["unit"], "unit_en": row.get("unit_en", "")}
+    derivation = row.get("derivation")
     if lang == "zh":
-        return narrative.value_words(row["value"], meta, row["qualifier"], lang)
-    return narrative.number_words(row["value"], meta, row["qualifier"], lang)
+        return narrative.value_words(row["value"], meta, row["qualifier"], lang, derivation)
+    return narrative.number_words(row["value"], meta, row["qualifier"], lang, derivation)
 
 
 def _amount(row, lang: str) -> str:
-    return narrative.value_words(
-        row["value"], {"unit": row["unit"], "unit_en": row.get("unit_en", "")}, row["qualifier"], lang
-    )
+    meta = {"unit": row["unit"], "unit_en": row.get("unit_en", "")}
+    return narrative.value_words(row["value"], meta, row["qualifier"], lang, row.get("derivation"))
 
 
 Builder = Callable[[Reader, str, str], ChartSpec | None]

@@ -17,10 +17,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from metrics.i18n import format_date, text
-from metrics.narrative import horizon_words
+from metrics.narrative import event_date_words, event_position, horizon_words
 from metrics.numbers import EXACT, format_percent, format_value
 from metrics.style import (
     ACCENT,
+    CATEGORY_PALETTE,
     FONT_FAMILY,
     GRID,
     IMAGE_HEIGHT,
@@ -28,6 +29,7 @@ from metrics.style import (
     IMAGE_WIDTH,
     INK,
     MUTED,
+    NEUTRAL,
     PACE,
     TRACK,
     status_color,
@@ -573,32 +575,41 @@ def parts_and_whole(
         x=[whole["value"]],
         orientation="h",
         name=whole["label"],
-        marker={"color": "#6b7280"},
+        marker={"color": NEUTRAL},
         text=[f"{whole['value']:g}"],
         textposition="inside",
         hoverinfo="name",
         showlegend=False,
     )
     total = float(parts["value"].sum())
+    gap = check.get("gap") if check is not None else None
+    label = f"<b>{total:g}</b>"
+    if gap is not None and pd.notna(gap) and gap != 0:
+        # The gap on the parts' own row, filled without an outline, and named where it is ("差2个"):
+        # a box over both bars hid a 2-unit gap and struck a line through the whole's "129".
+        figure.add_shape(
+            type="rect",
+            x0=min(total, whole["value"]),
+            x1=max(total, whole["value"]),
+            y0=-0.32,
+            y1=0.32,
+            line={"width": 0},
+            fillcolor="rgba(194,65,12,0.35)",
+            layer="above",
+        )
+        unit = check.get("unit") if isinstance(check.get("unit"), str) else ""
+        amount = f"{abs(gap):g}{unit}" if lang == "zh" else f"{abs(gap):g}"
+        key = "scr.chart.gap_short" if gap < 0 else "scr.chart.gap_over"
+        label += f" <span style='color:#c2410c'>{text(key, lang, gap=amount)}</span>"
     figure.add_annotation(
-        x=total,
+        x=max(total, whole["value"]),
         y=parts_label,
-        text=f"<b>{total:g}</b>",
+        text=label,
         showarrow=False,
         xanchor="left",
         xshift=6,
         font={"size": BODY_SIZE},
     )
-    if check is not None and pd.notna(check.get("gap")) and check["gap"] != 0:
-        figure.add_shape(
-            type="rect",
-            x0=min(total, whole["value"]),
-            x1=max(total, whole["value"]),
-            y0=-0.45,
-            y1=1.45,
-            line={"color": "#c2410c", "width": 2, "dash": "dot"},
-            fillcolor="rgba(194,65,12,0.08)",
-        )
     figure.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
     figure.update_xaxes(range=[0, max(total, whole["value"]) * 1.15], title=None)
     figure.update_yaxes(autorange="reversed", title=None)
@@ -667,17 +678,33 @@ def timeline(
     lanes = list(dict.fromkeys(events["kind"]))
     lane_names = {kind: text(f"event.{kind}", lang) for kind in lanes}
     figure = FigureDraft()
-    palette = ["#1f4e79", "#0a7c86", "#7c3aed", "#b45309", "#1a7f37", "#be185d", "#6b7280"]
+    palette = CATEGORY_PALETTE
+    approximate = events["date_approximate"] if "date_approximate" in events else pd.Series([""] * len(events))
+    events = events.assign(
+        _when=[
+            event_date_words(d, p, a, lang)
+            for d, p, a in zip(events["date"], events["date_precision"], approximate.fillna(""), strict=True)
+        ],
+        _x=[event_position(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)],
+    )
     for index, kind in enumerate(lanes):
         lane = events[events["kind"] == kind]
         held = lane["status"] == "held"
         color = palette[index % len(palette)]
-        labels = [
-            f"{format_date(d, lang, p)}<br>{label}"
-            for d, p, label in zip(lane["date"], lane["date_precision"], lane[f"label_{lang}"], strict=True)
-        ]
+        # A year-only event is the whole year, drawn as a band behind its (mid-year) marker.
+        for day in pd.to_datetime(lane[lane["date_precision"] == "year"]["date"]):
+            figure.add_scatter(
+                x=[pd.Timestamp(year=day.year, month=1, day=1), pd.Timestamp(year=day.year, month=12, day=31)],
+                y=[lane_names[kind]] * 2,
+                mode="lines",
+                line={"color": color, "width": 10},
+                opacity=0.22,
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        labels = [f"{when}<br>{label}" for when, label in zip(lane["_when"], lane[f"label_{lang}"], strict=True)]
         figure.add_scatter(
-            x=pd.to_datetime(lane["date"]),
+            x=list(lane["_x"]),
             y=[lane_names[kind]] * len(lane),
             mode="markers+text",
             marker={
@@ -691,10 +718,8 @@ def timeline(
             textfont={"size": 11},
             cliponaxis=False,
             hovertext=[
-                f"{format_date(d, lang, p)} · {t}" + (f"<br>{f}" if isinstance(f, str) and f else "")
-                for d, p, t, f in zip(
-                    lane["date"], lane["date_precision"], lane[f"title_{lang}"], lane[f"format_{lang}"], strict=True
-                )
+                f"{when} · {t}" + (f"<br>{f}" if isinstance(f, str) and f else "")
+                for when, t, f in zip(lane["_when"], lane[f"title_{lang}"], lane[f"format_{lang}"], strict=True)
             ],
             hoverinfo="text",
             showlegend=False,

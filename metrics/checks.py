@@ -10,6 +10,10 @@ Kinds (data/checks.csv, plus one `sum` per parent metric in the registry):
 - equals         stated = operand (the same figure stated in two places)
 - count_events   stated = number of events of a kind listed in the reply
 Operands: 'figure:METRIC', 'target:METRIC:START:END', 'events:KIND:STATUS'.
+
+A check is about what one document states: the stated operand fixes the document (its source and, for
+a figure, its date), and every figure operand is read from that document. A later progress record never
+makes the reply disagree with itself (105 completed by December is not what the reply's 66% was of).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ CHECK_COLUMNS = [
     "status",
     "claim_zh",
     "claim_en",
+    "unit",
 ]
 
 
@@ -53,6 +58,16 @@ class Operand:
     label_zh: str
     label_en: str
     unit: str
+    source_id: str | None = None
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Where a check's statement comes from: figures are read from this source at this date."""
+
+    source_id: str | None
+    as_of: dt.date | None
 
 
 class Resolver:
@@ -66,12 +81,15 @@ class Resolver:
         self.events = events
         self.metrics = metrics.set_index("metric_id")
 
-    def resolve(self, reference: str) -> Operand:
+    def resolve(self, reference: str, document: Document | None = None) -> Operand:
+        """An operand's value; a figure is the newest one, or the one `document` states."""
         kind, _, rest = reference.partition(":")
         if kind == "figure":
-            rows = self.figures[self.figures["metric_id"] == rest]
-            value = float(rows["value"].iloc[-1]) if not rows.empty else None
-            return Operand(value, *self._label(rest))
+            rows = self._figure_rows(rest, document)
+            if rows.empty:
+                return Operand(None, *self._label(rest))
+            last = rows.iloc[-1]
+            return Operand(float(last["value"]), *self._label(rest), last["source_id"], _date(last["as_of"]))
         if kind == "target":
             metric, start, end = rest.split(":")
             rows = self.targets[
@@ -80,6 +98,7 @@ class Resolver:
                 & (pd.to_datetime(self.targets["period_end"]) == pd.Timestamp(end))
             ]
             value = float(rows["target"].iloc[0]) if not rows.empty else None
+            source = str(rows["source"].iloc[0]) if not rows.empty and "source" in rows else None
             zh, en, unit = self._label(metric)
             year = start[:4]
             return Operand(
@@ -87,6 +106,7 @@ class Resolver:
                 text("check.target_of", "zh", label=zh, year=year),
                 text("check.target_of", "en", label=en, year=year),
                 unit,
+                source or None,
             )
         if kind == "events":
             event_kind, status = rest.split(":")
@@ -99,6 +119,16 @@ class Resolver:
                 "",
             )
         raise ValueError(f"unknown operand {reference!r}")
+
+    def _figure_rows(self, metric: str, document: Document | None) -> pd.DataFrame:
+        rows = self.figures[self.figures["metric_id"] == metric]
+        if document is None:
+            return rows
+        if document.source_id is not None:
+            rows = rows[rows["source_id"] == document.source_id]
+        if document.as_of is not None:
+            rows = rows[pd.to_datetime(rows["as_of"]).dt.date == document.as_of]
+        return rows
 
     def latest_as_of(self, reference: str) -> dt.date | None:
         kind, _, metric = reference.partition(":")
@@ -156,7 +186,8 @@ def run_checks(
 
 def _evaluate(definition, resolver: Resolver, region: str) -> dict:
     stated = resolver.resolve(definition.stated)
-    operands = [resolver.resolve(reference) for reference in definition.operands.split(";")]
+    document = Document(stated.source_id, stated.as_of) if stated.value is not None else None
+    operands = [resolver.resolve(reference, document) for reference in definition.operands.split(";")]
     tolerance = float(definition.tolerance or 0)
     computed = _combine(definition.kind, operands)
     gap = computed - stated.value if computed is not None and stated.value is not None else None
@@ -166,7 +197,7 @@ def _evaluate(definition, resolver: Resolver, region: str) -> dict:
         status = CONSISTENT if gap > 0 else MISMATCH
     else:
         status = CONSISTENT if abs(gap) <= tolerance else MISMATCH
-    joiner = {"sum": " + ", "ratio_percent": " ÷ "}.get(definition.kind, "；")
+    joiners = {"sum": ("＋", " + "), "ratio_percent": ("÷", " ÷ ")}.get(definition.kind, ("；", "; "))
     return {
         "check_id": definition.check_id,
         "kind": definition.kind,
@@ -174,9 +205,11 @@ def _evaluate(definition, resolver: Resolver, region: str) -> dict:
         "label_en": definition.label_en,
         "section": definition.section or resolver.section_of(definition.stated),
         "region_id": region,
-        "as_of": resolver.latest_as_of(definition.stated) or resolver.latest_as_of(definition.operands.split(";")[0]),
-        "parts_zh": joiner.join(_describe(o, "zh") for o in operands),
-        "parts_en": joiner.join(_describe(o, "en") for o in operands),
+        "as_of": stated.as_of
+        or next((o.as_of for o in operands if o.as_of is not None), None)
+        or resolver.latest_as_of(definition.operands.split(";")[0]),
+        "parts_zh": joiners[0].join(_describe(o, "zh") for o in operands),
+        "parts_en": joiners[1].join(_describe(o, "en") for o in operands),
         "expected": stated.value,
         "computed": computed,
         "gap": gap,
@@ -184,6 +217,7 @@ def _evaluate(definition, resolver: Resolver, region: str) -> dict:
         "status": status,
         "claim_zh": definition.claim_zh,
         "claim_en": definition.claim_en,
+        "unit": stated.unit,
     }
 
 
@@ -201,10 +235,14 @@ def _combine(kind: str, operands: list[Operand]) -> float | None:
     raise ValueError(f"unknown check kind {kind!r}")
 
 
+def _date(value) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
 def _describe(operand: Operand, lang: str) -> str:
     label = operand.label_zh if lang == "zh" else operand.label_en
+    space = "" if lang == "zh" else " "  # no spaces around numbers inside a Chinese sentence
     if operand.value is None:
-        return f"{label} —"
-    return (
-        f"{label} {format_amount(operand.value, operand.unit, lang)}" if operand.unit else f"{label} {operand.value:g}"
-    )
+        return f"{label}{space}—"
+    amount = format_amount(operand.value, operand.unit, lang) if operand.unit else f"{operand.value:g}"
+    return f"{label}{space}{amount}"

@@ -11,23 +11,25 @@ from collections.abc import Mapping
 import pandas as pd
 
 from metrics.i18n import format_date, text
-from metrics.numbers import AT_LEAST, EXACT, format_amount, format_percent, format_value
+from metrics.numbers import AT_LEAST, COUNTED, EXACT, format_amount, format_percent, format_value
 
 
 def _present(value: object) -> bool:
     return value is not None and value == value
 
 
-def value_words(value: float, metric: Mapping, qualifier: str, lang: str) -> str:
-    """A figure in a sentence: '153家', '超过2,000万元', 'more than ¥20 million', '153 enterprises'."""
-    return format_value(value, metric["unit"], qualifier or EXACT, lang, metric.get("unit_en", ""), style="words")
+def value_words(value: float, metric: Mapping, qualifier: str, lang: str, derivation: str | None = None) -> str:
+    """A figure in a sentence: '153家', '超过2,000万元', 'more than ¥20 million', '153 enterprises';
+    a count of names followed by 等: '至少2家'."""
+    unit_en = metric.get("unit_en", "")
+    return format_value(value, metric["unit"], qualifier or EXACT, lang, unit_en, "words", derivation)
 
 
-def number_words(value: float, metric: Mapping, qualifier: str, lang: str) -> str:
+def number_words(value: float, metric: Mapping, qualifier: str, lang: str, derivation: str | None = None) -> str:
     """A figure without its unit word (English phrases carry their own noun): '153', 'more than 40'."""
     amount = format_amount(value, metric["unit"], lang)
     if qualifier == AT_LEAST:
-        return text("words.more_than", lang, amount=amount)
+        return text("scr.words.at_least" if derivation == COUNTED else "words.more_than", lang, amount=amount)
     return amount
 
 
@@ -38,11 +40,25 @@ def target_words(target: float, metric: Mapping, qualifier: str, lang: str) -> s
 
 
 def horizon_words(row: Mapping, lang: str) -> str:
-    """'2021年计划' or '三年行动计划（2021–2023年）'."""
-    start, end = pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"])
-    if row.get("horizon") == "multi_year":
-        return text("horizon.multi_year", lang, start=start.year, end=end.year)
-    return text("horizon.annual", lang, year=start.year)
+    """The target's plan as named in the data ('2021年计划', '三年行动计划（2021–2023年）'), else its
+    period ('2022年目标', '2021–2022年目标'); marked '（假设）' when the target rests on an assumed reading."""
+    plan = row.get("plan" if lang == "zh" else "plan_en")
+    if not (isinstance(plan, str) and plan):
+        start, end = pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"])
+        one_year = start.year == end.year
+        key = "horizon.annual" if one_year else "horizon.multi_year"
+        plan = text(key, lang, year=start.year, start=start.year, end=end.year)
+    if assumption_note(row, lang):
+        return text("scr.assumed_mark", lang, horizon=plan)
+    return plan
+
+
+def assumption_note(row: Mapping, lang: str) -> str:
+    """The assumed reading a target rests on, in the language shown ('' when the source states it)."""
+    note = row.get("assumption_en" if lang == "en" else "assumption")
+    if lang == "en" and not (isinstance(note, str) and note):
+        note = row.get("assumption")  # an assumption not yet translated is still shown
+    return note if isinstance(note, str) and note else ""
 
 
 def stated(metric: Mapping, value: float, qualifier: str, lang: str) -> str:
@@ -77,13 +93,18 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False)
         if metric["unit"] not in ("元", "%"):  # 88.6家 is not a number of enterprises: round counts
             expected = round(expected)
         fields["expected"] = format_value(expected, metric["unit"], EXACT, lang, metric.get("unit_en", ""))
+    note = (
+        ""
+        if brief or not assumption_note(row, lang)
+        else text("scr.assumption_note", lang, note=assumption_note(row, lang))
+    )
     if status == "achieved":
         exceeded = _present(row.get("value")) and row["value"] > row["target"]
         if exceeded:
             gap = format_value(row["value"] - row["target"], metric["unit"], EXACT, lang, metric.get("unit_en", ""))
-            return text(f"{prefix}.exceeded", lang, gap=gap, **fields)
-        return text(f"{prefix}.met", lang, **fields)
-    return text(f"{prefix}.{status}", lang, **fields)
+            return text(f"{prefix}.exceeded", lang, gap=gap, **fields) + note
+        return text(f"{prefix}.met", lang, **fields) + note
+    return text(f"{prefix}.{status}", lang, **fields) + note
 
 
 def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang: str) -> str:
@@ -92,12 +113,11 @@ def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang
     e.g. 截至2021年7月13日，全市已完成153家规上企业智能化诊断，超额完成2021年计划（152家）；
     三年行动计划（2021–2023年）目标500家以上，已完成30.6%，快于进度。
     """
-    with_value = rows[rows["value"].notna()]
-    if with_value.empty:
+    latest = _newest(rows)
+    if latest is None:
         targeted = rows[rows["target"].notna()]
         clauses = [status_clause(row, metric, lang) for row in targeted.to_dict("records")]
         return text("sentence.no_value", lang, label=metric[f"label_{lang}"], clauses=_join(clauses, lang))
-    latest = with_value.sort_values("value_as_of").iloc[-1]
     lead = text(
         "sentence.lead" if _has_phrase(metric, lang) else "sentence.lead_label",
         lang,
@@ -112,12 +132,25 @@ def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang
     return lead + text("sentence.comma", lang) + _join(clauses, lang) + text("sentence.end", lang)
 
 
+def _newest(rows: pd.DataFrame) -> Mapping | None:
+    """The metric's newest figure (value, value_qualifier, value_as_of), also when no target period
+    holds it (a target for next year only)."""
+    if "latest_value" in rows and rows["latest_value"].notna().any():
+        row = rows[rows["latest_value"].notna()].iloc[0]
+        return {
+            "value": row["latest_value"],
+            "value_qualifier": row["latest_qualifier"],
+            "value_as_of": row["latest_as_of"],
+        }
+    with_value = rows[rows["value"].notna()]
+    return None if with_value.empty else with_value.sort_values("value_as_of").iloc[-1]
+
+
 def headline(rows: pd.DataFrame, metric: Mapping, lang: str) -> str:
     """A chart title that states the finding: '已完成153家规上企业智能化诊断，超额完成2021年计划（152家）'."""
-    with_value = rows[rows["value"].notna()]
-    if with_value.empty:
+    latest = _newest(rows)
+    if latest is None:
         return metric[f"label_{lang}"]
-    latest = with_value.sort_values("value_as_of").iloc[-1]
     first = stated(metric, latest["value"], latest["value_qualifier"], lang)
     first = first[:1].upper() + first[1:] if lang == "en" else first
     targeted = rows[rows["target"].notna()].sort_values("period_end")
@@ -128,22 +161,42 @@ def headline(rows: pd.DataFrame, metric: Mapping, lang: str) -> str:
 
 
 def check_sentence(check: Mapping, lang: str) -> str:
-    """A consistency check in words, gap stated plainly: 分项之和127，比所述129少2."""
+    """A consistency check in words, gap stated plainly with its unit: 分项之和127个，比所述129个少2个;
+    a ratio as a ratio: 得66%，与答复所述66%一致 (a gap in percentage points)."""
+    unit = check.get("unit") if isinstance(check.get("unit"), str) else ""
+    gap = abs(check["gap"]) if _present(check.get("gap")) else None
     fields = {
         "label": check[f"label_{lang}"],
         "parts": check[f"parts_{lang}"],
-        "expected": _plain(check["expected"]),
-        "computed": _plain(check["computed"]),
-        "gap": _plain(abs(check["gap"])) if _present(check.get("gap")) else "—",
+        "expected": _with_unit(check["expected"], unit, lang),
+        "computed": _with_unit(check["computed"], unit, lang),
+        "gap": "—"
+        if gap is None
+        else text("scr.check.points", lang, gap=_plain(gap))
+        if unit == "%"
+        else _with_unit(gap, unit, lang),
     }
     if check["status"] == "incomplete":
         return text("check.sentence_incomplete", lang, **fields)
     if check["kind"] == "exceeds":
         return text("check.sentence_exceeds", lang, **fields)
+    ratio = check["kind"] == "ratio_percent"
     if check["status"] == "consistent":
-        return text("check.sentence_consistent", lang, **fields)
+        return text("scr.check.ratio_consistent" if ratio else "check.sentence_consistent", lang, **fields)
     direction = "less" if check["gap"] < 0 else "more"
-    return text(f"check.sentence_mismatch_{direction}", lang, **fields)
+    key = f"scr.check.ratio_mismatch_{direction}" if ratio else f"check.sentence_mismatch_{direction}"
+    return text(key, lang, **fields)
+
+
+def _with_unit(value: float, unit: str, lang: str) -> str:
+    """A check's number with its unit (66%, 129个), plain where the check has none."""
+    if not _present(value):
+        return "—"
+    if unit == "%":
+        return f"{_plain(value)}%"
+    if unit and unit != "元" and lang == "zh":
+        return f"{_plain(value)}{unit}"
+    return _plain(value)
 
 
 def parts_total_sentence(parts: list[tuple[str, str]], total: str, as_of, lang: str) -> str:
@@ -165,6 +218,26 @@ def _plain(value: float) -> str:
 
 def _join(clauses: list[str], lang: str) -> str:
     return text("sentence.semicolon", lang).join(clauses)
+
+
+def event_date_words(date, precision: str, approximate: object, lang: str) -> str:
+    """An event's date as precise as the source is: '2020年' for a year only, '约2021年5月' for a month
+    inferred from the text ('开通2个月'), never a day the source does not give."""
+    words = format_date(date, lang, precision if isinstance(precision, str) and precision else "day")
+    if isinstance(approximate, str) and approximate.strip().lower() in ("yes", "true", "1", "约", "是"):
+        return text("scr.date.about", lang, date=words)
+    return words
+
+
+def event_position(date, precision: str) -> pd.Timestamp:
+    """Where an event sits on a time axis: mid-year for a year only, mid-month for a month only, so a
+    year-only 2020 conference is not drawn on 1 January, before the August 2020 training."""
+    day = pd.Timestamp(date)
+    if precision == "year":
+        return pd.Timestamp(year=day.year, month=7, day=1)
+    if precision == "month":
+        return pd.Timestamp(year=day.year, month=day.month, day=15)
+    return day
 
 
 def region_words(region: Mapping, lang: str) -> str:

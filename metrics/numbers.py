@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 EXACT, AT_LEAST, ABOUT = "=", ">=", "~"
 QUALIFIERS = (EXACT, AT_LEAST, ABOUT)
+# A figure's derivation (figures.csv): 'stated' in the source's words, or 'counted' from the names it lists.
+COUNTED = "counted"
 
 # Spellings of a qualifier that officials type in its own column.
 QUALIFIER_WORDS = {
@@ -237,11 +239,13 @@ def format_value(
     lang: str = "zh",
     unit_en: str = "",
     style: str = "compact",
+    derivation: str | None = None,
 ) -> str:
     """A figure as shown to people, keeping its qualifier.
 
     style 'compact' (cards, axes): '≥2,000万元', '~40亿元'; style 'words' (sentences): '超过2,000万元',
-    'more than ¥20 million', '约40亿元'.
+    'more than ¥20 million', '约40亿元'. A lower bound counted from names the source lists followed by
+    等 (derivation 'counted') is worded as the source supports it: '至少2家', 'at least 2'.
     """
     if value is None or value != value:  # None or NaN
         return "—"
@@ -249,6 +253,8 @@ def format_value(
     if lang != "zh" and unit not in {"元", "%"} and unit_en:
         amount = f"{amount} {english_unit(unit_en, value)}"
     if qualifier == AT_LEAST:
+        if style == "words" and derivation == COUNTED:
+            return f"至少{amount}" if lang == "zh" else f"at least {amount}"
         if style == "words":
             return f"超过{amount}" if lang == "zh" else f"more than {amount}"
         return f"≥{amount}"

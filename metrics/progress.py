@@ -8,7 +8,8 @@ Statuses:
 - achieved     the figure has reached the target (a lower bound that reaches it counts: it is at least that)
 - ahead        more than ON_TRACK_TOLERANCE above the expected-to-date value
 - on_track     within ON_TRACK_TOLERANCE (±10%) of the expected-to-date value
-- behind       more than ON_TRACK_TOLERANCE below it, or the period has ended short of the target
+- behind       more than ON_TRACK_TOLERANCE below it
+- missed       the period has ended (by the figure's date or the data's) short of the target: an outcome
 - not_started  the period starts after the latest data
 - no_data      the period has started but no figure falls in it
 - no_target    a figure with no target set
@@ -28,8 +29,9 @@ from metrics.numbers import AT_LEAST
 ON_TRACK_TOLERANCE = 0.10
 
 ACHIEVED, AHEAD, ON_TRACK, BEHIND = "achieved", "ahead", "on_track", "behind"
+MISSED = "missed"
 NOT_STARTED, NO_DATA, NO_TARGET = "not_started", "no_data", "no_target"
-STATUSES = (ACHIEVED, AHEAD, ON_TRACK, BEHIND, NOT_STARTED, NO_DATA, NO_TARGET)
+STATUSES = (ACHIEVED, AHEAD, ON_TRACK, BEHIND, MISSED, NOT_STARTED, NO_DATA, NO_TARGET)
 
 PROGRESS_COLUMNS = [
     "metric_id",
@@ -50,7 +52,17 @@ PROGRESS_COLUMNS = [
     "gap_to_expected",
     "gap_to_target",
     "status",
+    "latest_value",
+    "latest_qualifier",
+    "latest_as_of",
+    "plan",
+    "plan_en",
+    "assumption",
+    "assumption_en",
 ]
+
+# Columns a target may carry that its progress rows repeat (names of the plan, a stated assumption).
+TARGET_LABELS = ("plan", "plan_en", "assumption", "assumption_en")
 
 
 def elapsed_share(as_of: dt.date, start: dt.date, end: dt.date) -> float:
@@ -93,8 +105,8 @@ def assess(
         return Assessment(percent, 0.0, 0.0, NOT_STARTED)
     if value >= target:
         status = ACHIEVED
-    elif as_of >= end:
-        status = BEHIND
+    elif as_of >= end or reference > end:
+        status = MISSED  # the period is over: its outcome, not a pace
     elif value > expected * (1 + ON_TRACK_TOLERANCE):
         status = AHEAD
     elif value >= expected * (1 - ON_TRACK_TOLERANCE):
@@ -135,6 +147,8 @@ def compute_progress(figures: pd.DataFrame, targets: pd.DataFrame, as_of: dt.dat
         result = assess(value, float(target.target), dated, start, end, reference)
         rows.append(
             {
+                **series.newest(key),
+                **{name: _text(getattr(target, name, None)) for name in TARGET_LABELS},
                 "metric_id": target.metric_id,
                 "region_id": target.region_id,
                 "period_start": start,
@@ -170,6 +184,7 @@ def compute_progress(figures: pd.DataFrame, targets: pd.DataFrame, as_of: dt.dat
                 "value_as_of": series.as_of[latest],
                 "value_source": series.source_id[latest],
                 "status": NO_TARGET,
+                **series.newest(key),
             }
         )
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
@@ -189,6 +204,19 @@ class _Series:
         self.source_id = figures["source_id"].to_numpy()
         self._dates: dict[tuple[str, str], list[dt.date]] = {}
 
+    def newest(self, key: tuple[str, str]) -> dict:
+        """The series' newest figure whatever the target periods: what a card shows (a target for 2022
+        must not hide the figure of 2021)."""
+        positions = self.positions.get(key)
+        if positions is None:
+            return {"latest_value": None, "latest_qualifier": None, "latest_as_of": None}
+        last = positions[-1]
+        return {
+            "latest_value": float(self.value[last]),
+            "latest_qualifier": self.qualifier[last],
+            "latest_as_of": self.as_of[last],
+        }
+
     def latest(self, key: tuple[str, str], start: dt.date, end: dt.date) -> int | None:
         """Row of the newest figure of a series dated within [start, end] (the last one on a tie)."""
         positions = self.positions.get(key)
@@ -206,6 +234,10 @@ class _Series:
 def is_lower_bound(qualifier: str | None) -> bool:
     """Whether a figure is stated as 'at least' (超过 / 以上 / 多)."""
     return qualifier == AT_LEAST
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _as_date(value) -> dt.date:

@@ -25,6 +25,7 @@ class TargetLine:
     expected: str
     status: str
     status_text: str
+    assumption: str = ""  # the assumed reading the target rests on, shown with it
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,17 @@ def cards(
     for metric_id, rows in groups.items():
         first = rows[0]
         meta = metric_meta(first)
-        with_value = [row for row in rows if pd.notna(row["value"])]
-        latest = max(with_value, key=lambda row: row["value_as_of"]) if with_value else first
+        # The newest figure of the metric, whatever period its targets cover (a 2022 target does not
+        # blank the card of a 2021 figure).
+        latest = _newest_figure(rows)
         # English cards show the bare number: the label names the unit and a long word would be cut.
         unit_word = meta["unit_en"] if lang == "zh" else ""
         value = (
             format_value(latest["value"], meta["unit"], latest["value_qualifier"] or EXACT, lang, unit_word)
-            if pd.notna(latest.get("value"))
+            if latest is not None
             else "—"
         )
+        latest = latest or {}
         lines = []
         for row in rows:
             if pd.isna(row["target"]):
@@ -97,6 +100,7 @@ def cards(
                     else "—",
                     status=row["status"],
                     status_text=status_label(row["status"], lang),
+                    assumption=narrative.assumption_note(row, lang),
                 )
             )
         result.append(
@@ -112,6 +116,19 @@ def cards(
             )
         )
     return result
+
+
+def _newest_figure(rows: list[dict]) -> dict | None:
+    """value, value_qualifier and value_as_of of the newest figure among a metric's progress rows."""
+    for row in rows:
+        if pd.notna(row.get("latest_value")):
+            return {
+                "value": row["latest_value"],
+                "value_qualifier": row["latest_qualifier"],
+                "value_as_of": row["latest_as_of"],
+            }
+    with_value = [row for row in rows if pd.notna(row.get("value"))]
+    return max(with_value, key=lambda row: row["value_as_of"]) if with_value else None
 
 
 def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
@@ -200,9 +217,12 @@ def value_texts(figures: pd.DataFrame, lang: str, style: str = "compact") -> lis
     """Each figure's value as shown (format_value), each distinct value, unit and qualifier formatted
     once: a region's thousands of records repeat a few of them."""
     text_of = functools.cache(
-        lambda value, unit, qualifier, unit_en: format_value(value, unit, qualifier, lang, unit_en, style=style)
+        lambda value, unit, qualifier, unit_en, derivation: format_value(
+            value, unit, qualifier, lang, unit_en, style=style, derivation=derivation
+        )
     )
-    columns = (figures["value"], figures["unit"], figures["qualifier"], figures["unit_en"])
+    derivation = figures["derivation"] if "derivation" in figures else pd.Series([None] * len(figures))
+    columns = (figures["value"], figures["unit"], figures["qualifier"], figures["unit_en"], derivation)
     return [text_of(*row) for row in zip(*columns, strict=True)]
 
 

@@ -12,6 +12,7 @@ STATUS_COLORS = {
     "ahead": "#0a7c86",
     "on_track": "#1f6fb2",
     "behind": "#c2410c",
+    "missed": "#b91c1c",
     "not_started": "#6b7280",
     "no_data": "#9ca3af",
     "no_target": "#9ca3af",
@@ -24,6 +25,11 @@ GRID = "#e5e7eb"
 TRACK = "#eef2f7"  # the unfilled part of a progress bar
 PACE = "#7c3aed"  # the expected-to-date marker: violet, so it never reads as a status
 ACCENT = "#1f4e79"  # neutral bars that carry no status
+# Ordinary categories (levels, kinds, parts): blues, slates and browns that no status or the pace
+# marker uses, so a colour on any chart means a status only where it is a status colour.
+CATEGORY_PALETTE = ("#1f4e79", "#4f81bd", "#8c6d46", "#5b6b7f", "#9dc3e6", "#a68a64", "#34495e")
+NEUTRAL = "#5b6b7f"  # a stated whole beside its parts
+PLANNED = "#b8c4d2"  # a planned quantity beside the actual ones
 
 # Briefing images: 16:9, fits a slide.
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1600, 900, 2

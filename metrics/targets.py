@@ -38,6 +38,12 @@ SPEC = FileSpec(
         Column("section", ("章节", "出处章节", "section"), "text"),
         Column("evidence", ("原文", "原文依据", "evidence"), "text"),
         NOTE,
+        # The programme a target belongs to, as named (三年行动计划（2021–2023年）); labels come from it.
+        Column("plan", ("计划名称", "所属计划", "plan"), "text"),
+        Column("plan_en", ("计划名称（英文）", "计划英文名称", "plan_en", "plan (english)"), "text"),
+        # A reading the source does not state (a year it leaves out): shown wherever the target is.
+        Column("assumption", ("假设", "理解假设", "assumption"), "text"),
+        Column("assumption_en", ("假设（英文）", "assumption_en", "assumption (english)"), "text"),
     ),
     key=("metric_id", "region_id", "period_start", "period_end"),
     duplicate_code="duplicate_row",

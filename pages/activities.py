@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog
-from metrics.i18n import format_date
+from metrics import chart_catalog, narrative
 from ui import data, render
 from ui.context import Context, current
 
@@ -28,13 +27,23 @@ PLANNED = [
 def event_tables(events, context: Context):
     """The conferences, and the other activities, with their dates and kinds in the viewer's language."""
     lang = context.lang
+    # Each date as precise as the source gives it (2020年, 约2021年5月), in the order the events happened.
+    events = events.assign(
+        _position=[
+            narrative.event_position(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)
+        ]
+    ).sort_values("_position", kind="stable")
+    when = {
+        row["event_id"]: narrative.event_date_words(
+            row["date"], row["date_precision"], row.get("date_approximate"), lang
+        )
+        for row in events.to_dict("records")
+    }
     conferences = events[events["kind"] == "conference"].copy()
-    conferences["when"] = [
-        format_date(d, lang, p) for d, p in zip(conferences["date"], conferences["date_precision"], strict=True)
-    ]
+    conferences["when"] = conferences["event_id"].map(when)
     conferences["state"] = [context.t(f"activities.{s}") for s in conferences["status"]]
     others = events[events["kind"] != "conference"].copy()
-    others["when"] = [format_date(d, lang, p) for d, p in zip(others["date"], others["date_precision"], strict=True)]
+    others["when"] = others["event_id"].map(when)
     others["kind_text"] = [context.t(f"event.{k}") for k in others["kind"]]
     return conferences, others
 

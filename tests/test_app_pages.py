@@ -24,14 +24,14 @@ def test_overview_cards_and_key_points_zh():
     assert values["完成智能化诊断的规上企业"] == "153家"
     assert values["已完成智能化改造项目"] == "66个"
     assert values["在建智能化改造项目"] == "129个"
-    assert values["智能化改造项目总投资"] == "40亿元"
+    assert values["在建项目总投资"] == "40亿元"
     assert values["市本级智能化改造资金（拟安排）"] == "≥2,000万元"
     assert values["县市区配套资金（拟安排）"] == "≥5,000万元"
     text = all_text(app)
     assert "超额完成2021年计划（152家）" in text
     assert "完成30.6%" in text and "100.7%" in text
-    assert "比答复所述 129 少 2" in text
-    assert "未设定目标 — 在目标页或 data/targets.csv 中设定" in text
+    assert "比答复所述129个少2个" in text
+    assert "data/targets.csv" not in text and "未设定目标" not in text  # viewers: no per-card hint
     assert chart_titles(app) == ["3项目标：2项超前，1项已达成"]
 
 
@@ -39,7 +39,7 @@ def test_overview_in_english():
     app = open_page("overview", "en")
     values = metric_values(app)
     assert values["Enterprises diagnosed"] == "153"
-    assert values["Retrofit investment"] == "¥4 billion"
+    assert values["Total investment of projects under way"] == "¥4 billion"
     assert values["City-level retrofit funding (planned)"] == "≥¥20 million"
     text = all_text(app)
     assert "exceeding the 2021 plan (152 enterprises) by 1 enterprise" in text
@@ -64,7 +64,7 @@ def test_retrofit_page_states_the_tier_gap():
     assert values["在建智能化改造项目"] == "129个" and values["已完成智能化改造项目"] == "66个"
     assert values["智能工厂"] == "24个" and values["智能车间"] == "31个" and values["智能产线/单元"] == "72个"
     warnings = " ".join(w.value for w in app.warning)
-    assert "不一致" in warnings and "合计 127，比答复所述 129 少 2" in warnings
+    assert "不一致" in warnings and "合计127个，比答复所述129个少2个" in warnings
     assert "三类项目合计127个，比答复所述在建项目129个少2个" in chart_titles(app)
     assert "大冶特钢、东贝电器、振华化学、劲牌、华新水泥" in all_text(app)
 

@@ -49,7 +49,7 @@ def test_choosing_a_county_shows_its_own_figures(with_later_records):
     # AppTest drops the sidebar's widgets from its tree after switch_page; the page content shows the choice.
     app = open_page("diagnosis", region="daye")
     assert metric_values(app)["完成智能化诊断的规上企业"] == "41家"
-    assert "未设定目标 — 在目标页或 data/targets.csv 中设定" in all_text(app)
+    assert "data/targets.csv" not in all_text(app)  # no file path shown to officials
     assert "2021年9月30日" in all_text(app) and "2021年第三季度调度会" in all_text(app)
 
 

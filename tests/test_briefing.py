@@ -105,11 +105,11 @@ def test_cover_and_findings_state_the_database_numbers(zh_pack):
     diagnosis = finding(by_title["智能化诊断"])
     assert "已完成153家" in diagnosis and "2021年计划（152家）" in diagnosis and "完成30.6%" in diagnosis
     tiers = finding(by_title["在建项目的三个层级"])
-    assert "24个 + " in tiers and "合计 127" in tiers and "129 少 2" in tiers
+    assert "24个＋" in tiers and "合计127个" in tiers and "129个少2个" in tiers
     funding = finding(by_title["资金支持"])
     assert "超过2,000万元" in funding and "超过5,000万元" in funding and "合计超过7,000万元" in funding
     checks = "\n".join(slide_texts(by_title["数据一致性核对"]))
-    assert "合计 127，比答复所述 129 少 2" in checks
+    assert "合计127个，比答复所述129个少2个" in checks
     for slide in slides[2 : 2 + len(chart_catalog.KEY_CHARTS)]:
         text = finding(slide)
         assert CJK.search(text) and text.count("。") <= 2  # one or two sentences

@@ -84,7 +84,7 @@ def test_tiers_chart_shows_parts_whole_and_gap(reader):
 
 def test_timeline_separates_held_and_planned(reader):
     figure = chart_catalog.activities_timeline(reader, "huangshi", "zh").figure
-    conferences = figure.data[0]
+    conferences = [trace for trace in figure.data if trace.mode == "markers+text"][0]
     assert len(conferences.x) == 4
     assert list(conferences.marker.color)[-1] == "white"  # 2021: planned, hollow
     assert "2021年10月" in conferences.text[-1] and "大会+大赛" in conferences.text[-1]
@@ -181,3 +181,45 @@ def test_a_footer_naming_several_sources_wraps_and_the_chart_grows_to_hold_it():
     ]
     assert all(charts.display_width(line) <= charts.FOOTER_WIDTH for line in lines)
     assert long.layout.margin.b == short.layout.margin.b + 32 and long.layout.height == short.layout.height + 32
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "差2个"), ("en", "2 short")])
+def test_tiers_gap_is_labelled_where_it_is_and_no_line_strikes_the_whole(reader, lang, words):
+    figure = chart_catalog.retrofit_tiers(reader, "huangshi", lang).figure
+    (gap_box,) = [shape for shape in figure.layout.shapes if shape.type == "rect"]
+    assert (gap_box.x0, gap_box.x1) == (127, 129)
+    # only on the parts' row (category 0): the whole's bar and its "129" are untouched
+    assert gap_box.y1 < 0.5 and (gap_box.line.width or 0) == 0
+    labels = [a for a in figure.layout.annotations if words in (a.text or "")]
+    assert labels and labels[0].y == figure.data[0].y[0] and labels[0].x >= 129
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [
+        chart_catalog.benchmarks,
+        chart_catalog.ecosystem,
+        chart_catalog.retrofit_pipeline,
+        chart_catalog.retrofit_tiers,
+        chart_catalog.activities_timeline,
+    ],
+)
+def test_categories_never_wear_a_status_colour(reader, builder):
+    from metrics.style import PACE
+
+    reserved = {color.lower() for color in STATUS_COLORS.values()} | {PACE.lower()}
+    spec = builder(reader, "huangshi", "zh")
+    if spec is None:
+        return
+    used = set()
+    for trace in spec.figure.data:
+        for part in (getattr(trace, "marker", None), getattr(trace, "line", None)):
+            for attribute in ("color",):
+                value = getattr(part, attribute, None) if part is not None else None
+                for color in value if isinstance(value, list | tuple) else [value]:
+                    if isinstance(color, str):
+                        used.add(color.lower())
+            line = getattr(part, "line", None) if part is not None else None
+            if line is not None and isinstance(line.color, str):
+                used.add(line.color.lower())
+    assert not used & reserved, used & reserved

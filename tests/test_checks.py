@@ -48,3 +48,37 @@ def test_a_missing_operand_is_incomplete_not_zero(data_dir):
     checks = fetch("all_checks").set_index("check_id")
     assert checks.loc["completion_share_ratio", "status"] == "incomplete"
     assert checks.loc["completion_share_ratio", "gap"] != checks.loc["completion_share_ratio", "gap"]  # NaN
+
+
+def test_a_later_progress_record_does_not_make_the_reply_disagree_with_itself(data_dir):
+    """The reply's 66% is 66 of its 100; a year-end record of 105 completed is not what it stated."""
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "retrofit_projects_completed,huangshi,2021-12-31,105,=,年末统计,\n"
+        "smart_line_projects,huangshi,2021-12-31,80,=,年末统计,\n",
+        encoding="utf-8",
+    )
+    from metrics.build import build
+
+    build(data_dir)
+    checks = fetch("all_checks").set_index("check_id")
+    share = checks.loc["completion_share_ratio"]
+    assert (share["computed"], share["status"]) == (66, "consistent")
+    assert "66" in share["parts_zh"] and "105" not in share["parts_zh"]
+    tiers = checks.loc["retrofit_projects_under_way_parts"]
+    assert (tiers["computed"], tiers["gap"]) == (127, -2)  # the reply's 72, not the later 80
+
+
+def test_check_sentences_word_ratios_as_ratios_with_their_percent_sign(built):
+    from metrics import narrative
+
+    checks = fetch("all_checks").set_index("check_id", drop=False)
+    share = checks.loc["completion_share_ratio"].to_dict()
+    zh, en = narrative.check_sentence(share, "zh"), narrative.check_sentence(share, "en")
+    assert "66%" in zh and "66%" in en and "合计" not in zh
+    mismatch = dict(share, computed=105.0, gap=39.0, status="mismatch")
+    zh, en = narrative.check_sentence(mismatch, "zh"), narrative.check_sentence(mismatch, "en")
+    assert "合计" not in zh and "add up" not in en
+    assert "105%" in zh and "66%" in zh and "39个百分点" in zh and "39 percentage points" in en
+    tiers = narrative.check_sentence(checks.loc["retrofit_projects_under_way_parts"].to_dict(), "zh")
+    assert " " not in tiers  # no spaces inside a Chinese sentence around numbers

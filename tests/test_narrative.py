@@ -61,7 +61,7 @@ def test_lower_bounds_stay_lower_bounds_in_words(progress):
 
 def test_a_metric_with_no_target_says_only_its_figure(progress):
     text = sentence(progress, "retrofit_investment")
-    assert text == "截至2021年7月13日，全市智能化改造项目总投资40亿元。"
+    assert text == "截至2021年7月13日，全市在建智能化改造项目总投资40亿元。"
 
 
 def row(status: str, value: float | None, target: float = 100, percent: float | None = None, expected: float = 50):
@@ -87,14 +87,14 @@ PROJECTS = {"unit": "个", "unit_en": "projects", "label_zh": "项目", "label_e
         (
             "achieved",
             120,
-            "超额完成2021年计划（100个），超出20个",
-            "exceeding the 2021 plan (100 projects) by 20 projects",
+            "超额完成2021年目标（100个），超出20个",
+            "exceeding the 2021 target (100 projects) by 20 projects",
         ),
-        ("achieved", 100, "完成2021年计划（100个）", "meeting the 2021 plan (100 projects)"),
+        ("achieved", 100, "完成2021年目标（100个）", "meeting the 2021 target (100 projects)"),
         ("ahead", 70, "完成70%，快于进度（按进度应达50个）", "ahead of pace (50 projects expected by now)"),
         ("on_track", 50, "完成50%，符合进度", "on track"),
         ("behind", 30, "完成30%，落后于进度（按进度应达50个）", "behind pace"),
-        ("not_started", None, "2021年计划（100个）尚未开始", "has not started"),
+        ("not_started", None, "2021年目标（100个）尚未开始", "has not started"),
     ],
 )
 def test_statuses_are_worded_for_over_and_under_achievement(status, value, zh, en):
@@ -106,8 +106,8 @@ def test_key_points_state_the_tier_mismatch(built):
     reader = Reader()
     checks = fetch("all_checks")
     points = report.key_points(reader.progress("huangshi"), checks, CITY, "zh")
-    assert points[-1].startswith("答复中 5 项可核对数据有 1 项不一致：")
-    assert "合计 127，比答复所述 129 少 2" in points[-1]
+    assert points[-1].startswith("答复中5项可核对数据有1项不一致：")
+    assert "合计127个，比答复所述129个少2个" in points[-1]
 
 
 def test_parts_and_their_total_keep_lower_bounds(built):

@@ -54,8 +54,10 @@ def test_on_track_tolerates_ten_percent_either_side_of_pace(value, status):
     assert assess(value, 365, as_of, *YEAR, reference=as_of).status == status
 
 
-def test_period_ended_short_of_target_is_behind():
-    assert assess(80, 100, D(2021, 12, 31), *YEAR, reference=D(2021, 12, 31)).status == "behind"
+def test_period_ended_short_of_target_is_missed_not_behind_pace():
+    assert assess(80, 100, D(2021, 12, 31), *YEAR, reference=D(2021, 12, 31)).status == "missed"
+    # the last figure of the period was in June, the data now speak for the next year: an outcome
+    assert assess(80, 100, D(2021, 6, 30), *YEAR, reference=D(2022, 3, 31)).status == "missed"
 
 
 def test_period_not_yet_started():

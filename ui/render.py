@@ -102,6 +102,7 @@ def card_grid(cards: list[Card], context: Context) -> None:
             for item in cards
         ]
     )
+    _no_target_hint(cards, context)
 
 
 def boxes(cards_html: list[str]) -> None:
@@ -130,8 +131,20 @@ def card_html(label: str, value: str | None, definition: str = "", notes: list[s
 
 
 def _card_notes(card: Card, context: Context) -> list[str]:
-    notes = [context.t("card.lower_bound")] if card.lower_bound else []
-    return notes + ([] if card.targets else [context.t("empty.no_target")])
+    return [context.t("card.lower_bound")] if card.lower_bound else []
+
+
+def _no_target_hint(cards: list[Card], context: Context) -> None:
+    """Once per page, for a signed-in editor only and never in a screenshot: how many cards have no
+    target and where to set one (a page, not a file path). Viewers just see the cards."""
+    untargeted = sum(1 for card in cards if not card.targets)
+    if not untargeted or context.screenshot:
+        return
+    from ui.editing import session_editor  # the editing room imports this module
+
+    editor, lapsed = session_editor(context.lang)
+    if editor is not None and lapsed is None:
+        st.caption(context.t("scr.cards.no_target_hint", count=untargeted))
 
 
 def _target_line(line, context: Context) -> str:
@@ -142,9 +155,12 @@ def _target_line(line, context: Context) -> str:
     ]
     if line.status in ("ahead", "on_track", "behind"):
         details.append(context.t("card.expected", expected=line.expected))
+    assumed = html.escape(context.t("scr.card.assumption", note=line.assumption)) if line.assumption else ""
+    assumption = f'<div class="hs-card-note hs-assumption">{assumed}</div>' if assumed else ""
     return (
         f"{status_chip(line.status, line.status_text)} <strong>{html.escape(line.horizon)}</strong>"
         f'<div class="hs-card-note" style="margin-top:0.35rem">{html.escape(" · ".join(details))}</div>'
+        f"{assumption}"
     )
 
 
@@ -338,7 +354,10 @@ def figure_text(figure, context: Context, style: str = "words") -> str:
     """A figure row as words: '7家', '超过2,000万元', 'more than ¥20 million'."""
     units_en = data.derived(("units_en",), lambda: dict(data.fetch("metrics")[["metric_id", "unit_en"]].values))
     unit_en = units_en.get(figure.name, "")
-    return format_value(figure["value"], figure["unit"], figure["qualifier"], context.lang, unit_en, style=style)
+    derivation = figure.get("derivation")
+    return format_value(
+        figure["value"], figure["unit"], figure["qualifier"], context.lang, unit_en, style=style, derivation=derivation
+    )
 
 
 def entity_table(entities, roles: list[str], context: Context) -> None:

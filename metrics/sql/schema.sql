@@ -36,7 +36,8 @@ CREATE TABLE progress_records (
 
 CREATE TABLE targets (
     metric_id VARCHAR, region_id VARCHAR, period_start DATE, period_end DATE, target DOUBLE,
-    qualifier VARCHAR, source VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR
+    qualifier VARCHAR, source VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR,
+    plan VARCHAR, plan_en VARCHAR, assumption VARCHAR, assumption_en VARCHAR
 );
 
 CREATE TABLE entities (
@@ -45,7 +46,8 @@ CREATE TABLE entities (
 );
 
 CREATE TABLE events (
-    event_id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, kind VARCHAR, status VARCHAR,
+    event_id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, date_approximate VARCHAR, kind VARCHAR,
+    status VARCHAR,
     label_zh VARCHAR, label_en VARCHAR,  -- short label for a timeline
     title_zh VARCHAR, title_en VARCHAR, format_zh VARCHAR, format_en VARCHAR, location_zh VARCHAR,
     location_en VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR
@@ -54,14 +56,16 @@ CREATE TABLE events (
 CREATE TABLE checks (
     check_id VARCHAR, kind VARCHAR, label_zh VARCHAR, label_en VARCHAR, section VARCHAR, region_id VARCHAR,
     as_of DATE, parts_zh VARCHAR, parts_en VARCHAR, expected DOUBLE, computed DOUBLE, gap DOUBLE,
-    tolerance DOUBLE, status VARCHAR, claim_zh VARCHAR, claim_en VARCHAR
+    tolerance DOUBLE, status VARCHAR, claim_zh VARCHAR, claim_en VARCHAR, unit VARCHAR
 );
 
 CREATE TABLE progress (
     metric_id VARCHAR, region_id VARCHAR, period_start DATE, period_end DATE, horizon VARCHAR,
     target DOUBLE, target_qualifier VARCHAR, target_source VARCHAR, value DOUBLE, value_qualifier VARCHAR,
     value_as_of DATE, value_source VARCHAR, percent_of_target DOUBLE, elapsed_share DOUBLE,
-    expected_to_date DOUBLE, gap_to_expected DOUBLE, gap_to_target DOUBLE, status VARCHAR
+    expected_to_date DOUBLE, gap_to_expected DOUBLE, gap_to_target DOUBLE, status VARCHAR,
+    latest_value DOUBLE, latest_qualifier VARCHAR, latest_as_of DATE,
+    plan VARCHAR, plan_en VARCHAR, assumption VARCHAR, assumption_en VARCHAR
 );
 
 -- Every figure, from the reply or recorded since, with its labels and where it comes from.

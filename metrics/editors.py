@@ -14,8 +14,18 @@ server process's memory. Every write function checks that token again at the mom
 that the account still exists with the same password, so neither a forged name in session state nor an
 account removed in the meantime can write. Tokens die with the process (a restart means signing in again).
 
-Failed sign-ins are limited per user name and per client: after MAX_FAILURES within WINDOW, further attempts
-are refused for the rest of the window without checking the password. The limiter is in-process memory
+A sign-in is bound to the browser that made it: the token carries a hash of a secret the browser holds as
+an HttpOnly cookie (set by the launcher, ui/serve.py), and a write verifies the cookie of the connection
+that asks for it (`presented`). A Streamlit session id (which travels in upload URLs and log lines) lets
+another websocket resume the session, but that websocket does not carry the editor's cookie, so it
+cannot save (issue 13).
+
+Failed sign-ins are limited per (user name, client address) pair and per address: after MAX_FAILURES for
+the pair (or MAX_ADDRESS_FAILURES from the address) within WINDOW, that pair (or address) is refused for
+the rest of the window without checking the password, while the right password from another address still
+signs in: a stranger cannot lock an editor out. Each attempt is counted before its password is checked,
+and at most MAX_CONCURRENT_CHECKS checks (128 MiB each) run at once, one per account, so a flood of
+parallel attempts neither slips past the limit nor exhausts memory. The limiter is in-process memory
 (thread-safe), which fits the one Streamlit server process this dashboard runs as.
 """
 
@@ -24,6 +34,7 @@ from __future__ import annotations
 import base64
 import collections
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -57,7 +68,10 @@ SCRYPT_R = 8
 SCRYPT_P = 1
 _SCRYPT_MAXMEM = 2**30
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per (user name, address) pair
+MAX_ADDRESS_FAILURES = 20  # per address, over every user name
+MAX_CONCURRENT_CHECKS = 1  # scrypt checks at once in the whole process: 128 MiB each
+CHECK_WAIT_SECONDS = 10.0  # how long an attempt waits for its turn before it is refused as busy
 WINDOW = dt.timedelta(minutes=15)
 TOKEN_LIFETIME = dt.timedelta(hours=8)  # a working day; after that the editor signs in again
 
@@ -84,9 +98,9 @@ class NotAuthorised(EditorError):
 class LoginRefused(EditorError):
     """Too many failed sign-ins for this user name or client: wait before trying again."""
 
-    def __init__(self, retry_after: float):
+    def __init__(self, retry_after: float, key: str = "editors.too_many_attempts"):
         self.retry_after = retry_after
-        super().__init__("editors.too_many_attempts", minutes=self.minutes)
+        super().__init__(key, minutes=self.minutes)
 
     @property
     def minutes(self) -> int:
@@ -112,6 +126,8 @@ class Editor:
     display_name: str
     token: str = field(repr=False)
     expires_at: dt.datetime
+    # The browser secret of the connection asking to write (see `presented`); never kept in session state.
+    browser: str = field(default="", repr=False, compare=False)
 
 
 # ---------- the secrets file ----------
@@ -274,14 +290,26 @@ def _dummy_hash() -> str:
 
 
 class LoginLimiter:
-    """Counts failed sign-ins per key within a sliding window; thread-safe, in this process's memory."""
+    """Counts failed sign-ins per key within a sliding window; thread-safe, in this process's memory.
+
+    A key is "pair:USER|ADDRESS" (limit `max_failures`) or "client:ADDRESS" (limit `max_address_failures`);
+    any other key has the limit `max_failures`.
+    """
 
     def __init__(
-        self, max_failures: int = MAX_FAILURES, window: dt.timedelta = WINDOW, clock: Callable[[], float] = time.time
+        self,
+        max_failures: int = MAX_FAILURES,
+        window: dt.timedelta = WINDOW,
+        clock: Callable[[], float] = time.time,
+        max_address_failures: int = MAX_ADDRESS_FAILURES,
     ):
         self.max_failures, self.window, self.clock = max_failures, window.total_seconds(), clock
+        self.max_address_failures = max_address_failures
         self._failures: dict[str, collections.deque[float]] = {}
         self._lock = threading.Lock()
+
+    def _limit(self, key: str) -> int:
+        return self.max_address_failures if key.startswith("client:") else self.max_failures
 
     def _recent(self, key: str, now: float) -> collections.deque[float]:
         failures = self._failures.get(key, collections.deque())
@@ -291,17 +319,36 @@ class LoginLimiter:
             self._failures.pop(key, None)
         return failures
 
+    def _wait(self, keys: list[str], now: float) -> float:
+        waits = []
+        for key in keys:
+            failures, limit = self._recent(key, now), self._limit(key)
+            if len(failures) >= limit:
+                # locked until the failure that filled the quota leaves the window
+                waits.append(failures[-limit] + self.window - now)
+        return max(waits, default=0.0)
+
     def retry_after(self, keys: list[str]) -> float:
         """Seconds until any of `keys` may try again (0 if none is locked out)."""
+        with self._lock:
+            return self._wait(keys, self.clock())
+
+    def attempt(self, keys: list[str]) -> float:
+        """Count one attempt as failed against every key before its password is checked, unless a key is
+        locked out: then nothing is counted and the seconds to wait are returned (0 when counted).
+
+        Checking and counting in one step means parallel attempts cannot all pass the check before any of
+        them is recorded (40 at once used to check 33 passwords against a limit of 5)."""
         now = self.clock()
         with self._lock:
-            waits = []
+            wait = self._wait(keys, now)
+            if wait > 0:
+                return wait
             for key in keys:
                 failures = self._recent(key, now)
-                if len(failures) >= self.max_failures:
-                    # locked until the failure that filled the quota leaves the window
-                    waits.append(failures[-self.max_failures] + self.window - now)
-            return max(waits, default=0.0)
+                failures.append(now)
+                self._failures[key] = failures
+            return 0.0
 
     def failed(self, keys: list[str]) -> None:
         """Record one failed attempt against every key."""
@@ -312,12 +359,51 @@ class LoginLimiter:
                 failures.append(now)
                 self._failures[key] = failures
 
-    def succeeded(self, key: str) -> None:
-        """Forget a key's failures (the user name, after a correct password)."""
+    def succeeded(self, key: str, counted: list[str] = ()) -> None:
+        """Forget a key's failures (the pair, after a correct password) and take back the one attempt
+        counted in advance against each of `counted` (the address)."""
         with self._lock:
             self._failures.pop(key, None)
+            for other in counted:
+                failures = self._failures.get(other)
+                if failures:
+                    failures.pop()
+                    if not failures:
+                        self._failures.pop(other, None)
 
 
+class CheckGate:
+    """At most `limit` password checks at once in the process and one at a time per account.
+
+    A check costs 128 MiB and ~0.3 s; without a bound, 40 parallel attempts peaked at 5.2 GB."""
+
+    def __init__(self, limit: int = MAX_CONCURRENT_CHECKS, wait: float = CHECK_WAIT_SECONDS):
+        self._slots = threading.BoundedSemaphore(limit)
+        self._busy: set[str] = set()
+        self._lock = threading.Lock()
+        self.wait = wait
+
+    @contextlib.contextmanager
+    def turn(self, account: str) -> Iterator[None]:
+        """Hold a slot for one check of `account`; LoginRefused ('busy') if the account is being checked
+        already or no slot frees up within `wait` seconds."""
+        with self._lock:
+            if account in self._busy:
+                raise LoginRefused(60, "security.sign_in_busy")
+            self._busy.add(account)
+        try:
+            if not self._slots.acquire(timeout=self.wait):
+                raise LoginRefused(60, "security.sign_in_busy")
+            try:
+                yield
+            finally:
+                self._slots.release()
+        finally:
+            with self._lock:
+                self._busy.discard(account)
+
+
+gate = CheckGate()
 limiter = LoginLimiter()
 
 
@@ -341,7 +427,12 @@ def _password_tag(account: Account) -> str:
     return hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
 
 
-def _issue(account: Account, now: dt.datetime) -> Editor:
+def _browser_tag(browser: str) -> str:
+    """What a token keeps of the browser secret: a hash, so the token (in session state) does not carry it."""
+    return hmac.new(_key(), b"browser:" + browser.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _issue(account: Account, now: dt.datetime, browser: str = "") -> Editor:
     expires = now + TOKEN_LIFETIME
     payload = {
         "u": account.username,
@@ -349,39 +440,46 @@ def _issue(account: Account, now: dt.datetime) -> Editor:
         "exp": int(expires.timestamp()),
         "id": random_secrets.token_urlsafe(12),
     }
+    if browser:
+        payload["b"] = _browser_tag(browser)
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     signature = _b64(hmac.new(_key(), body.encode(), hashlib.sha256).digest())
     return Editor(account.username, account.display_name, f"{body}.{signature}", expires)
 
 
 def _client_keys(username: str, client_id: str) -> list[str]:
-    keys = [f"user:{username.strip().lower()}"]
+    """The pair key (user name and address) first, then the address's own key."""
+    keys = [f"pair:{username.strip().lower()}|{client_id}"]
     if client_id:
         keys.append(f"client:{client_id}")
     return keys
 
 
-def authenticate(username: str, password: str, client_id: str = "", now: dt.datetime | None = None) -> Editor | None:
+def authenticate(
+    username: str, password: str, client_id: str = "", now: dt.datetime | None = None, browser: str = ""
+) -> Editor | None:
     """Check a user name and password; the signed-in Editor, or None if they do not match.
 
-    Raises LoginRefused (with .minutes to wait) after too many failures for this user name or client;
-    `client_id` is what identifies the browser, e.g. st.context.ip_address.
+    Raises LoginRefused (with .minutes to wait) after too many failures for this user name from this
+    client, or from this client at all, and when too many checks are running; `client_id` is the client's
+    address (st.context.ip_address). With `browser` (the browser's secret cookie) the sign-in only writes
+    when that secret is presented again (see `presented`).
     """
     username = username.strip().lower()
     keys = _client_keys(username, client_id)
-    wait = limiter.retry_after(keys)
-    if wait > 0:
-        raise LoginRefused(wait)
-    account = accounts().get(username)
-    matches = verify_password(password, account.password_hash if account else _dummy_hash())
+    with gate.turn(username):
+        wait = limiter.attempt(keys)  # counted before the check: parallel attempts cannot pass the limit
+        if wait > 0:
+            raise LoginRefused(wait)
+        account = accounts().get(username)
+        matches = verify_password(password, account.password_hash if account else _dummy_hash())
     if account is None or not matches:
-        limiter.failed(keys)
         return None
-    limiter.succeeded(keys[0])
-    return _issue(account, now or dt.datetime.now(dt.UTC))
+    limiter.succeeded(keys[0], keys[1:])
+    return _issue(account, now or dt.datetime.now(dt.UTC), browser)
 
 
-def authenticate_oidc(email: str, now: dt.datetime | None = None) -> Editor | None:
+def authenticate_oidc(email: str, now: dt.datetime | None = None, browser: str = "") -> Editor | None:
     """The Editor for an identity the OIDC provider vouched for (st.user.email), if an account lists it.
 
     Only pass st.user.email when st.user.is_logged_in: Streamlit has verified that identity server-side.
@@ -390,7 +488,13 @@ def authenticate_oidc(email: str, now: dt.datetime | None = None) -> Editor | No
     if not wanted:
         return None
     account = next((a for a in accounts().values() if a.email.strip().lower() == wanted), None)
-    return _issue(account, now or dt.datetime.now(dt.UTC)) if account else None
+    return _issue(account, now or dt.datetime.now(dt.UTC), browser) if account else None
+
+
+def presented(editor: object, browser: str) -> object:
+    """The session's Editor as presented by the connection asking to write, with that connection's browser
+    secret; `verify` compares it with the one the sign-in was made with. Anything else is returned as is."""
+    return dataclasses.replace(editor, browser=browser) if isinstance(editor, Editor) else editor
 
 
 def verify(editor: object, now: dt.datetime | None = None) -> Editor:
@@ -413,12 +517,15 @@ def verify(editor: object, now: dt.datetime | None = None) -> Editor:
         raise NotAuthorised("editors.signed_out")
     if payload.get("u") != editor.username:
         raise NotAuthorised()
+    bound = payload.get("b")
+    if bound is not None and not (editor.browser and hmac.compare_digest(bound, _browser_tag(editor.browser))):
+        raise NotAuthorised("security.other_browser")
     if (now or dt.datetime.now(dt.UTC)).timestamp() >= payload.get("exp", 0):
         raise NotAuthorised("editors.expired")
     account = accounts().get(editor.username)
     if account is None or not hmac.compare_digest(payload.get("p", ""), _password_tag(account)):
         raise NotAuthorised("editors.account_changed")
-    return Editor(account.username, account.display_name, editor.token, editor.expires_at)
+    return Editor(account.username, account.display_name, editor.token, editor.expires_at, editor.browser)
 
 
 def sign_out(editor: Editor) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
@@ -146,42 +147,100 @@ def clock(monkeypatch) -> Clock:
     return clock
 
 
-def test_five_failures_for_a_user_lock_it_for_the_window_even_with_the_right_password(secrets_file, clock):
+def test_five_failures_lock_that_user_from_that_address_only(secrets_file, clock):
     editors.add_editor("jianghui", "correct horse", "江晖")
     for attempt in range(5):
-        assert editors.authenticate("jianghui", f"guess {attempt}", f"client-{attempt}") is None
+        assert editors.authenticate("jianghui", f"guess {attempt}", "10.6.6.6") is None
         clock.now += 60
     with pytest.raises(editors.LoginRefused) as refused:
-        editors.authenticate("jianghui", "correct horse", "client-9")
+        editors.authenticate("jianghui", "correct horse", "10.6.6.6")
     # the first failure was 5 minutes ago: it leaves the 15-minute window in 10 minutes
     assert refused.value.retry_after == 600 and refused.value.minutes == 10
     assert "10 分钟后再试" in refused.value.message("zh") and "10 minute" in refused.value.message("en")
-    assert editors.authenticate("wangfang", "whatever", "client-9") is None  # other users are not locked
+    # the editor at their own desk is not locked out by a stranger's guesses (issue 13)
+    assert editors.authenticate("jianghui", "correct horse", "10.1.1.1") is not None
+    assert editors.authenticate("wangfang", "whatever", "10.6.6.6") is None  # other users: not locked
     clock.now += 9 * 60
     with pytest.raises(editors.LoginRefused) as refused:
-        editors.authenticate("jianghui", "correct horse", "client-9")
+        editors.authenticate("jianghui", "correct horse", "10.6.6.6")
     assert refused.value.minutes == 1
     clock.now += 60
-    assert editors.authenticate("jianghui", "correct horse", "client-9") is not None
+    assert editors.authenticate("jianghui", "correct horse", "10.6.6.6") is not None
 
 
-def test_five_failures_from_one_client_lock_that_client_for_every_user(secrets_file, clock):
+def test_failures_from_one_address_over_many_users_lock_that_address(secrets_file, clock):
     editors.add_editor("jianghui", "correct horse", "江晖")
-    for name in ("a1", "b2", "c3", "d4", "e5"):
-        assert editors.authenticate(name, "guess", "10.9.9.9") is None
+    for attempt in range(editors.MAX_ADDRESS_FAILURES):
+        assert editors.authenticate(f"user{attempt}", "guess", "10.9.9.9") is None
     with pytest.raises(editors.LoginRefused):
         editors.authenticate("jianghui", "correct horse", "10.9.9.9")
     assert editors.authenticate("jianghui", "correct horse", "10.1.1.1") is not None
 
 
+def test_each_attempt_is_counted_before_its_password_is_checked(secrets_file, monkeypatch):
+    """A locked-out attempt never reaches scrypt, and the count is taken before the check runs."""
+    editors.add_editor("jianghui", "correct horse", "江晖")
+    checked, counted_first = [], []
+
+    def slow_check(password, stored):
+        counted_first.append(len(editors.limiter._failures.get("pair:jianghui|10.6.6.6", ())))
+        checked.append(password)
+        return False
+
+    monkeypatch.setattr(editors, "verify_password", slow_check)
+    for attempt in range(8):
+        with contextlib.suppress(editors.LoginRefused):
+            editors.authenticate("jianghui", f"guess {attempt}", "10.6.6.6")
+    assert len(checked) == editors.MAX_FAILURES
+    assert counted_first == [1, 2, 3, 4, 5]
+
+
+def test_parallel_attempts_check_at_most_the_limit_and_one_at_a_time(secrets_file, monkeypatch):
+    """40 parallel attempts for one account used to check 33 passwords (128 MiB each) at once."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    editors.add_editor("jianghui", "correct horse", "江晖")
+    monkeypatch.setattr(editors, "gate", editors.CheckGate(limit=1, wait=5))
+    running, peak, checked = [0], [0], []
+    lock = threading.Lock()
+
+    def slow_check(password, stored):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+            checked.append(password)
+        return False
+
+    monkeypatch.setattr(editors, "verify_password", slow_check)
+
+    def attempt(number: int) -> str:
+        try:
+            return "wrong" if editors.authenticate("jianghui", f"guess {number}", "10.6.6.6") is None else "in"
+        except editors.LoginRefused as refused:
+            return refused.key
+
+    with ThreadPoolExecutor(40) as pool:
+        outcomes = list(pool.map(attempt, range(40)))
+    assert peak[0] == 1 and len(checked) <= editors.MAX_FAILURES
+    assert set(outcomes) <= {"wrong", "editors.too_many_attempts", "security.sign_in_busy"}
+    # other accounts wait their turn for the one slot rather than running beside the flood
+    assert editors.authenticate("wangfang", "x", "10.1.1.1") is None
+
+
 def test_a_success_clears_the_users_failures(secrets_file, clock):
     editors.add_editor("jianghui", "correct horse", "江晖")
     for _ in range(4):
-        editors.authenticate("jianghui", "typo", "")
-    assert editors.authenticate("jianghui", "correct horse", "") is not None
+        editors.authenticate("jianghui", "typo", "10.1.1.1")
+    assert editors.authenticate("jianghui", "correct horse", "10.1.1.1") is not None
     for _ in range(4):
-        editors.authenticate("jianghui", "typo", "")
-    assert editors.authenticate("jianghui", "correct horse", "") is not None
+        editors.authenticate("jianghui", "typo", "10.1.1.1")
+    assert editors.authenticate("jianghui", "correct horse", "10.1.1.1") is not None
+    assert len(editors.limiter._failures["client:10.1.1.1"]) == 8  # the successes are not counted
 
 
 def test_failures_older_than_the_window_do_not_count(secrets_file, clock):
@@ -302,3 +361,18 @@ def test_authenticate_oidc_maps_a_verified_email_to_an_account(secrets_file):
     signed_in = editors.authenticate_oidc("jianghui@hs.gov.cn")
     assert signed_in.username == "jianghui" and editors.verify(signed_in).display_name == "江晖"
     assert editors.authenticate_oidc("someone@else.cn") is None and editors.authenticate_oidc("") is None
+
+
+def test_a_sign_in_bound_to_a_browser_writes_only_when_that_browser_presents_its_secret(secrets_file):
+    """A stolen session id carries the Editor but not the browser's cookie (issue 13)."""
+    editors.add_editor("jianghui", "correct horse", "江晖")
+    signed_in = editors.authenticate("jianghui", "correct horse", "10.1.1.1", browser="cookie-of-the-editor")
+    assert "cookie-of-the-editor" not in signed_in.token and signed_in.browser == ""
+    assert editors.verify(editors.presented(signed_in, "cookie-of-the-editor")).username == "jianghui"
+    for other in ("", "cookie-of-someone-else"):
+        with pytest.raises(editors.NotAuthorised) as refused:
+            editors.verify(editors.presented(signed_in, other))
+        assert refused.value.key == "security.other_browser"
+    with pytest.raises(editors.NotAuthorised):
+        editors.verify(signed_in)  # as kept in session state: no secret at all
+    assert editors.presented("jianghui", "cookie-of-the-editor") == "jianghui"  # a forgery stays a forgery

@@ -53,8 +53,13 @@ def session_editor(lang: str) -> tuple[Editor | None, NotAuthorised | None]:
     if value is None:
         return None, None
     try:
-        return editors.verify(value), None
+        # presented by this connection: the Editor returned carries its browser secret to every save
+        return editors.verify(editors.presented(value, _browser_secret())), None
     except NotAuthorised as refused:
+        if refused.key == "security.other_browser":
+            # Another websocket resumed this session with its id: a viewer here. The sign-in stays for
+            # the browser that made it, should that browser reconnect.
+            return None, None
         if isinstance(value, Editor) and refused.key in _LAPSED:
             return value, refused
         del st.session_state[EDITOR_KEY]
@@ -62,7 +67,16 @@ def session_editor(lang: str) -> tuple[Editor | None, NotAuthorised | None]:
 
 
 def _client_id() -> str:
-    return st.context.ip_address or ""
+    address = st.context.ip_address  # under AppTest a mock, not an address: no address then
+    return address if isinstance(address, str) else ""
+
+
+def _browser_secret() -> str:
+    """This connection's browser secret (ui/serve.py); "" where there is no browser (AppTest)."""
+    from ui.serve import browser_secret
+
+    cookies = {key: value for key, value in dict(st.context.cookies).items() if isinstance(value, str)}
+    return browser_secret(cookies)
 
 
 def _sign_in(lang: str) -> None:
@@ -70,8 +84,12 @@ def _sign_in(lang: str) -> None:
     username = st.session_state.get("editui_username", "")
     password = st.session_state.get("editui_password", "")
     st.session_state["editui_password"] = ""  # the password is not kept, not even in server memory
+    browser = _browser_secret()
+    if not browser and len(st.context.headers):  # a real browser without its secret: nothing to bind to
+        st.session_state["editui_sign_in_error"] = text("security.no_browser_cookie", lang)
+        return
     try:
-        editor = editors.authenticate(username, password, client_id=_client_id())
+        editor = editors.authenticate(username, password, client_id=_client_id(), browser=browser)
     except LoginRefused as refused:
         st.session_state["editui_sign_in_error"] = refused.message(lang)
         return
@@ -90,7 +108,7 @@ def _oidc_sign_in() -> str:
     if EDITOR_KEY in st.session_state or not editors.is_oidc_configured() or not st.user.is_logged_in:
         return ""
     email = str(st.user.get("email") or "")
-    editor = editors.authenticate_oidc(email)
+    editor = editors.authenticate_oidc(email, browser=_browser_secret())
     if editor is None:
         return email
     st.session_state[EDITOR_KEY] = editor

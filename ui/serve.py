@@ -14,15 +14,34 @@ The script itself is unchanged and still runs per viewer.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import gc
+import http.cookies
+import secrets
 import socket
 import sys
 import threading
 import time
+from collections import defaultdict
 
 from metrics.paths import PROJECT_ROOT
 
 SERVER_WAIT_SECONDS = 30
+
+# The browser's own secret, an HttpOnly cookie set on its first request: a sign-in is bound to it, and a
+# save needs the connection asking for it to carry it (metrics/editors.py). A session id does not carry it.
+BROWSER_COOKIE = "hs_browser"
+
+# What viewers can make the server hold in uploads (issue 13: 400 files of 4.9 MB into one viewer
+# session, +1.96 GB). An editor's upload is one CSV of at most server.maxUploadSize (5 MB).
+UPLOAD_FILES_PER_SESSION = 2
+UPLOAD_BYTES_PER_SESSION = 12 * 2**20
+UPLOAD_BYTES_PER_ADDRESS = 24 * 2**20
+UPLOAD_BYTES_TOTAL = 96 * 2**20
+UPLOADS_IN_FLIGHT_PER_ADDRESS = 2
+UPLOADS_IN_FLIGHT_TOTAL = 4
+UPLOAD_PATH = "/_stcore/upload_file/"
+_upload_address: contextvars.ContextVar[str] = contextvars.ContextVar("upload_address", default="")
 
 
 def _wait_for_server() -> None:
@@ -124,11 +143,232 @@ def without_nagle() -> None:
         starlette_server._bind_socket = bind_without_nagle
 
 
+def browser_secret(cookies: dict[str, str]) -> str:
+    """The secret a sign-in is bound to: the launcher's browser cookie, else (a server started without
+    the launcher, as some tests do) the token of Streamlit's own XSRF cookie; "" without either."""
+    if cookies.get(BROWSER_COOKIE):
+        return "browser:" + cookies[BROWSER_COOKIE]
+    xsrf = cookies.get("_streamlit_xsrf")
+    if not xsrf:
+        return ""
+    with contextlib.suppress(Exception):
+        from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+
+        token, _ = decode_xsrf_token_string(xsrf)
+        if token:
+            return "xsrf:" + token.hex()
+    return ""
+
+
+def _uploaded_file_manager_class():
+    """Streamlit's in-memory upload store, bounded per session, per address and in all (issue 13)."""
+    from starlette.exceptions import HTTPException
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    class BoundedUploads(MemoryUploadedFileManager):
+        """Accepts a file only under an upload URL it issued to that session, while that session has an
+        uploader on screen, within UPLOAD_FILES_PER_SESSION / UPLOAD_BYTES_* (413 beyond)."""
+
+        def __init__(self, upload_endpoint: str) -> None:
+            super().__init__(upload_endpoint)
+            self.issued: dict[str, set[str]] = defaultdict(set)
+            self.by_address: dict[str, int] = defaultdict(int)
+            self.owner: dict[tuple[str, str], str] = {}
+
+        def get_upload_urls(self, session_id, file_names):
+            if not _has_uploader(session_id):
+                return []  # a viewer's page has no uploader: nothing to upload to
+            infos = super().get_upload_urls(session_id, file_names[:UPLOAD_FILES_PER_SESSION])
+            with self._lock:
+                issued = self.issued[session_id]
+                issued.update(info.file_id for info in infos)
+                while len(issued) > 16:  # a page left open re-picking files: keep the recent ones
+                    issued.pop()
+            return infos
+
+        def may_upload(self, session_id: str, file_id: str, size: int, address: str) -> tuple[int, str]:
+            """(0, "") if an upload of `size` bytes may go ahead, else (HTTP status, reason)."""
+            with self._lock:
+                if file_id not in self.issued.get(session_id, ()):
+                    return 400, "no upload URL was issued for this file"
+                held = self.file_storage.get(session_id, {})
+                replaced = len(held[file_id].data) if file_id in held else 0
+                count = len(held) + (file_id not in held)
+                if count > UPLOAD_FILES_PER_SESSION:
+                    return 413, "too many files held for this session"
+                if sum(len(f.data) for f in held.values()) - replaced + size > UPLOAD_BYTES_PER_SESSION:
+                    return 413, "too much held for this session"
+                if self.by_address[address] - replaced + size > UPLOAD_BYTES_PER_ADDRESS:
+                    return 413, "too much held for this address"
+                if self._total_bytes - replaced + size > UPLOAD_BYTES_TOTAL:
+                    return 413, "the server holds too many uploads"
+            return 0, ""
+
+        def add_file(self, session_id, file) -> None:
+            address = _upload_address.get()
+            status, reason = self.may_upload(session_id, file.file_id, len(file.data), address)
+            if status:
+                raise HTTPException(status_code=status, detail=reason)
+            with self._lock:
+                previous = self.file_storage.get(session_id, {}).get(file.file_id)
+                if previous is not None:
+                    self._release(session_id, file.file_id, len(previous.data))
+                self.owner[(session_id, file.file_id)] = address
+                self.by_address[address] += len(file.data)
+            super().add_file(session_id, file)
+
+        def _release(self, session_id: str, file_id: str, size: int) -> None:
+            address = self.owner.pop((session_id, file_id), None)
+            if address is not None:
+                self.by_address[address] -= size
+                if self.by_address[address] <= 0:
+                    del self.by_address[address]
+
+        def remove_file(self, session_id, file_id) -> None:
+            with self._lock:
+                held = self.file_storage.get(session_id, {}).get(file_id)
+                if held is not None:
+                    self._release(session_id, file_id, len(held.data))
+            super().remove_file(session_id, file_id)
+
+        def remove_session_files(self, session_id) -> None:
+            with self._lock:
+                for file_id, held in self.file_storage.get(session_id, {}).items():
+                    self._release(session_id, file_id, len(held.data))
+                self.issued.pop(session_id, None)
+            super().remove_session_files(session_id)
+
+    return BoundedUploads
+
+
+def _has_uploader(session_id: str) -> bool:
+    """Whether the session's last run drew a file uploader. Streamlit internals: if they move, True
+    (the byte bounds above still hold)."""
+    try:
+        from streamlit.runtime import Runtime
+
+        info = Runtime.instance()._session_mgr.get_session_info(session_id)
+        if info is None:
+            return False
+        widgets = info.session.session_state._new_widget_state.widget_metadata
+        return any(meta.value_type == "file_uploader_state_value" for meta in list(widgets.values()))
+    except Exception:  # noqa: BLE001
+        return True
+
+
+class Guard:
+    """ASGI middleware in front of Streamlit's own: gives each browser its secret cookie, refuses
+    uploads beyond the bounds before their body is read, and does not serve /_stcore/metrics."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.in_flight: dict[str, int] = defaultdict(int)
+        self.lock = threading.Lock()
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        if path.endswith("/_stcore/metrics"):
+            return await _plain(send, 404, b"not served")
+        address = (scope.get("client") or ("", 0))[0]
+        cookies = _cookies(scope)
+        if not cookies.get(BROWSER_COOKIE):
+            send = _with_cookie(send, scope)
+        if UPLOAD_PATH in path and scope.get("method") == "PUT":
+            return await self._upload(scope, receive, send, path, address)
+        return await self.app(scope, receive, send)
+
+    async def _upload(self, scope, receive, send, path: str, address: str) -> None:
+        session_id, _, file_id = path.split(UPLOAD_PATH, 1)[1].partition("/")
+        manager = _upload_manager()
+        if manager is not None and hasattr(manager, "may_upload"):
+            size = int(dict(scope.get("headers", [])).get(b"content-length", b"0") or 0)
+            status, reason = manager.may_upload(session_id, file_id, size, address)
+            if status:
+                return await _plain(send, status, reason.encode())
+        with self.lock:
+            if (
+                self.in_flight[address] >= UPLOADS_IN_FLIGHT_PER_ADDRESS
+                or sum(self.in_flight.values()) >= UPLOADS_IN_FLIGHT_TOTAL
+            ):
+                busy = True
+            else:
+                busy = False
+                self.in_flight[address] += 1
+        if busy:
+            return await _plain(send, 429, b"too many uploads at once")
+        token = _upload_address.set(address)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _upload_address.reset(token)
+            with self.lock:
+                self.in_flight[address] -= 1
+                if not self.in_flight[address]:
+                    del self.in_flight[address]
+
+
+def _upload_manager():
+    with contextlib.suppress(Exception):
+        from streamlit.runtime import Runtime
+
+        return Runtime.instance().uploaded_file_mgr
+    return None
+
+
+def _cookies(scope) -> dict[str, str]:
+    jar = http.cookies.SimpleCookie()
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            with contextlib.suppress(http.cookies.CookieError):
+                jar.load(value.decode("latin-1"))
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+def _with_cookie(send, scope):
+    secure = "; Secure" if scope.get("scheme") == "https" else ""
+    cookie = f"{BROWSER_COOKIE}={secrets.token_urlsafe(32)}; Path=/; HttpOnly; SameSite=Strict{secure}".encode()
+
+    async def sending(message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie)]}
+        await send(message)
+
+    return sending
+
+
+async def _plain(send, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def guard_the_server() -> None:
+    """Put `Guard` in front of Streamlit's middleware and bound its upload store. Streamlit internals
+    (`create_streamlit_middleware`, the Server's MemoryUploadedFileManager): if they move, the server
+    starts unguarded, and tests/test_security_server.py fails."""
+    from starlette.middleware import Middleware
+    from streamlit.web.server import server
+    from streamlit.web.server.starlette import starlette_app
+
+    create = starlette_app.create_streamlit_middleware
+    if not getattr(create, "guarded", False):
+
+        def guarded_middleware():
+            return [Middleware(Guard), *create()]
+
+        guarded_middleware.guarded = True
+        starlette_app.create_streamlit_middleware = guarded_middleware
+    server.MemoryUploadedFileManager = _uploaded_file_manager_class()
+
+
 def main() -> None:
     """Start the warm-up thread, then hand over to `streamlit run dashboard.py ARGS`."""
     from streamlit.web import cli
 
     without_nagle()
+    guard_the_server()
     threading.Thread(target=_warm_up_quietly, name="dashboard-warm-up", daemon=True).start()
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "dashboard.py"), *sys.argv[1:]]
     sys.exit(cli.main())

@@ -8,7 +8,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from metrics import editors, updates
+from metrics import editors, importing, updates
 from metrics.build import BuildError, build
 from metrics.i18n import DEFAULT_LANGUAGE, LANGUAGES, bilingual
 from metrics.registry import DEFAULT_REGION
@@ -30,9 +30,15 @@ def _print_changes(result: updates.UpdateResult) -> None:
 
 def _update(kind: str, action: str, file: Path, editor: str) -> int:
     try:
-        data = file.read_bytes()
+        # the same limit as the browser's upload, checked before a large file is read into memory
+        too_large = importing.upload_too_large(file.stat().st_size)
+        data = b"" if too_large else file.read_bytes()
     except OSError as error:
         print(bilingual("cli.unreadable", path=file, error=error), file=sys.stderr)
+        return 1
+    if too_large:
+        print(f"{file.name}: 错误 error: {too_large.bilingual()}", file=sys.stderr)
+        print(bilingual("cli.refused", count=1), file=sys.stderr)
         return 1
     if action == "check":
         result = updates.check(kind, data)

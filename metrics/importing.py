@@ -9,15 +9,28 @@ Every problem carries the file line and column so an official can find it in Exc
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import dataclasses
 import datetime as dt
+import difflib
 import gc
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics.csvfile import DEFAULT_SIZE_LIMIT, Problem, RawTable, problem, read_csv_bytes
+from metrics.csvfile import (
+    DEFAULT_SIZE_LIMIT,
+    UPLOAD_LIMIT_MB,
+    Problem,
+    RawTable,
+    column_letter,
+    problem,
+    read_csv_bytes,
+    split_lines,
+)
 from metrics.i18n import text
 from metrics.numbers import EXACT, NumberFormatError, normalise_text, parse_qualifier, parse_quantity, unit_matches
 from metrics.registry import Registry
@@ -35,6 +48,7 @@ class Column:
     required: bool = False
     default: str = ""
     fallback_for: str = ""  # used as this other column when that one is absent (a label for an id)
+    past: bool = False  # a date something was recorded on: not after today, when a file is brought in
 
 
 # Columns both import files share (targets and progress records).
@@ -82,7 +96,10 @@ class ParsedFile:
 
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
-    encoding: str = ""
+    encoding: str = ""  # "xlsx" for a workbook
+    delimiter: str = ","  # what the file's lines were split on
+    header_line: int = 1  # the line (or sheet row) taken as the header
+    sheet: str = ""  # the worksheet read, for a workbook
 
     @property
     def errors(self) -> list[Problem]:
@@ -107,6 +124,58 @@ def parse_file(data: bytes, spec: FileSpec, registry: Registry) -> ParsedFile:
         return _parse_file(data, spec, registry)
 
 
+UPLOAD_LIMIT = UPLOAD_LIMIT_MB * 1024 * 1024
+_INCOMING: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("incoming_today", default=None)
+
+
+def today() -> dt.date:
+    """Today's date; DASHBOARD_TODAY=2021-12-31 sets it (tests, or a server whose clock is known wrong)."""
+    fixed = os.environ.get("DASHBOARD_TODAY", "").strip()
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+@contextlib.contextmanager
+def incoming(on: dt.date | None = None) -> Iterator[None]:
+    """Files parsed inside are brought in by someone (an import, an upload, an edited table), not read
+    from data/: a recorded figure may not be dated after today (`on`, or today()).
+
+    data/ itself is not judged by the clock: a file accepted once stays readable whatever the date.
+    """
+    token = _INCOMING.set(on or today())
+    try:
+        yield
+    finally:
+        _INCOMING.reset(token)
+
+
+def upload_too_large(size: int) -> Problem | None:
+    """The refusal for a file larger than officials may bring (UPLOAD_LIMIT), before reading it."""
+    if size <= UPLOAD_LIMIT:
+        return None
+    return problem("too_large", size=f"{size / 1024:,.0f}", limit=f"{UPLOAD_LIMIT / 1024:,.0f}")
+
+
+def file_rows(data: bytes, parsed: ParsedFile, wanted: set[int] | None = None) -> dict[int, list[str]]:
+    """The cells of a file's lines (or a workbook's rows) as the importer read them, by line number, to
+    show the lines a problem names: decoded and split as the importer did, never guessed again."""
+    if parsed.encoding == "xlsx":
+        from metrics import workbook
+
+        rows = workbook.sheet_rows(data, parsed.sheet)
+    else:
+        try:
+            decoded = data.decode(parsed.encoding or "utf-8-sig")
+        except (LookupError, UnicodeDecodeError):
+            return {}
+        rows = split_lines(decoded, parsed.delimiter or ",")
+    return {line: [cell.strip() for cell in cells] for line, cells in rows if wanted is None or line in wanted}
+
+
+def is_workbook(data: bytes) -> bool:
+    """An .xlsx (a zip): read as a workbook rather than as text."""
+    return data.startswith(b"PK\x03\x04")
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a file is read.
@@ -125,8 +194,32 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _parse_file(data: bytes, spec: FileSpec, registry: Registry) -> ParsedFile:
-    raw = read_csv_bytes(data, spec.recognises, spec.size_limit)
-    parsed = ParsedFile(frame=pd.DataFrame(), problems=list(raw.problems), encoding=raw.encoding)
+    parsed = _parse_raw(data, spec, registry)
+    if parsed.sheet:  # a workbook: every located problem names its sheet
+        parsed.problems = [
+            dataclasses.replace(item, sheet=parsed.sheet) if item.line is not None else item for item in parsed.problems
+        ]
+    return parsed
+
+
+def _read_raw(data: bytes, spec: FileSpec) -> RawTable:
+    if is_workbook(data):
+        from metrics import workbook  # openpyxl is loaded only when a workbook comes
+
+        return workbook.read_xlsx_bytes(data, spec.recognises, spec.size_limit)
+    return read_csv_bytes(data, spec.recognises, spec.size_limit)
+
+
+def _parse_raw(data: bytes, spec: FileSpec, registry: Registry) -> ParsedFile:
+    raw = _read_raw(data, spec)
+    parsed = ParsedFile(
+        frame=pd.DataFrame(),
+        problems=list(raw.problems),
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        header_line=raw.header_line or 1,
+        sheet=raw.sheet,
+    )
     if not raw.ok:
         return parsed
     positions, header_problems = _map_header(raw, spec)
@@ -182,6 +275,8 @@ def _read_cells(raw: RawTable, spec: FileSpec, positions: dict[str, int], regist
     problems: list[Problem] = []
     placeholders: list[int] = []
     width = len(raw.header)
+    pairs = _pairs(spec, positions)
+    on = _INCOMING.get()
     for row in raw.rows:
         if len(row.cells) > width and any(row.cells[width:]):
             problems.append(problem("ragged_row", line=row.line, count=len(row.cells), expected=width))
@@ -195,22 +290,103 @@ def _read_cells(raw: RawTable, spec: FileSpec, positions: dict[str, int], regist
             column = spec.column(name)
             cell = row.cells[position] if position < len(row.cells) else ""
             where = {"line": row.line, "column": position + 1, "column_name": raw.header[position]}
+            unreadable = raw.cell_problems.get((row.line, position + 1))
+            if unreadable is not None:
+                problems.append(dataclasses.replace(unreadable, column_name=raw.header[position]))
+                record[name] = None
+                continue
             if not cell:
-                if column.required:
+                if column.required and not _named_instead(row.cells, name, pairs, positions):
                     problems.append(problem("empty_required", **where))
-                record[name] = column.default
+                    record[name] = None  # nothing to check it against: no 'unknown' or 'duplicate' for it
+                else:
+                    record[name] = column.default
                 continue
             try:
                 record[name] = _READERS[column.kind](cell, registry)
             except _CellError as error:
                 problems.append(problem(error.code, value=cell, **where, **error.fields))
                 record[name] = None
+                continue
+            if column.past and on is not None and record[name] > on:
+                problems.append(problem("files.future_date", value=cell, today=on.isoformat(), **where))
+                record[name] = None
+        for primary, named in pairs:
+            _take_name(record, row, primary, named, positions, raw.header, registry, problems)
         metric_id = next((record.get(c.name) for c in spec.columns if c.kind == "metric"), None) or ""
         _split_number_cells(record, spec, positions, raw, row.line, metric_id, registry, problems)
         records.append(record)
     if placeholders:
         problems.append(placeholder_warning(placeholders))
     return records, problems
+
+
+def _pairs(spec: FileSpec, positions: dict[str, int]) -> list[tuple[str, str]]:
+    """(id column, name column) pairs the file has both of: 指标编号 beside 指标名称, 地区 beside 地区名称."""
+    return [
+        (column.fallback_for, column.name)
+        for column in spec.columns
+        if column.fallback_for and column.name in positions and column.fallback_for in positions
+    ]
+
+
+def _named_instead(cells: list[str], name: str, pairs: list[tuple[str, str]], positions: dict[str, int]) -> bool:
+    """Whether an empty id cell has its name filled in beside it (the id is then taken from the name)."""
+    return any(
+        primary == name and positions[named] < len(cells) and cells[positions[named]] for primary, named in pairs
+    )
+
+
+def _take_name(record, row, primary, named, positions, header, registry, problems) -> None:
+    """Fill an empty id from the name beside it; refuse an id and a name that name different things."""
+    id_cell = row.cells[positions[primary]] if positions[primary] < len(row.cells) else ""
+    name_cell = row.cells[positions[named]] if positions[named] < len(row.cells) else ""
+    kind = "metric" if primary == "metric_id" else "region"
+    known = registry.metric_ids if kind == "metric" else registry.region_ids
+    name_value = record.get(named)
+    name_where = {"line": row.line, "column": positions[named] + 1, "column_name": header[positions[named]]}
+    if not name_cell:
+        return
+    if name_value not in known:
+        # reported here, with the name's own column: the row leaves the rule checks (its id is unknown)
+        problems.append(
+            problem(f"unknown_{kind}", value=name_cell, suggestion=suggestion(kind, name_cell, registry), **name_where)
+        )
+        record[primary] = None
+        return
+    if not id_cell:
+        record[primary] = name_value
+        return
+    id_value = record.get(primary)
+    if id_value in known and id_value != name_value:
+        id_column = positions[primary] + 1
+        problems.append(
+            problem(
+                "files.id_name_conflict",
+                line=row.line,
+                column=id_column,
+                column_name=header[id_column - 1],
+                value=id_cell,
+                name_column=_column_words(name_where["column"], name_where["column_name"]),
+                label={lang: display_name(kind, id_value, lang, registry) for lang in ("zh", "en")},
+                name=name_cell,
+            )
+        )
+        record[primary] = None
+
+
+def _column_words(column: int, header: str) -> dict[str, str]:
+    """'B列（指标名称）' / 'column B (指标名称)'."""
+    letter = column_letter(column)
+    return {"zh": f"{letter}列（{header}）", "en": f"column {letter} ({header})"}
+
+
+def display_name(kind: str, item_id: str, lang: str, registry: Registry) -> str:
+    """A metric's label or a region's name in one language."""
+    frame, id_column = (registry.metrics, "metric_id") if kind == "metric" else (registry.regions, "region_id")
+    name_column = ("label_" if kind == "metric" else "name_") + lang
+    found = frame.loc[frame[id_column] == item_id, name_column]
+    return str(found.iloc[0]) if len(found) else item_id
 
 
 def _is_placeholder(cells: list[str], spec: FileSpec, positions: dict[str, int]) -> bool:
@@ -250,16 +426,19 @@ def _read_cells_fast(
     """
     width = len(raw.header)
     rows = raw.rows
-    if any(len(row.cells) != width for row in rows):
+    if raw.cell_problems or any(len(row.cells) != width for row in rows):
         return None
     columns: dict[str, list] = {LINE: [row.line for row in rows]}
+    pairs = _pairs(spec, positions)
+    paired = {primary for primary, _ in pairs}
+    on = _INCOMING.get()
     for name, position in positions.items():
         column = spec.column(name)
         cells = [row.cells[position] for row in rows]
         read: dict[str, object] = {}
         for cell in set(cells):
             if not cell:
-                if column.required:
+                if column.required and name not in paired:
                     return None
                 read[cell] = column.default
                 continue
@@ -272,8 +451,27 @@ def _read_cells_fast(
                 if quantity.unit or quantity.qualifier != EXACT:
                     return None
                 value = quantity.value
+            if column.past and on is not None and value > on:
+                return None
             read[cell] = value
         columns[name] = [read[cell] for cell in cells]
+    for primary, named in pairs:
+        known = set(registry.metric_ids if primary == "metric_id" else registry.region_ids)
+        required = spec.column(primary).required
+        id_cells = [row.cells[positions[primary]] for row in rows]
+        taken = []
+        for id_cell, id_value, name_value in zip(id_cells, columns[primary], columns[named], strict=True):
+            if name_value and name_value not in known:
+                return None
+            if not id_cell:
+                if not name_value and required:
+                    return None
+                taken.append(name_value or id_value)
+            elif name_value and id_value in known and id_value != name_value:
+                return None
+            else:
+                taken.append(id_value)
+        columns[primary] = taken
     for name in names:  # columns the file does not have (the qualifier, when the numbers carry none)
         if name not in columns:
             columns[name] = [spec.column(name).default] * len(rows)
@@ -334,18 +532,20 @@ def _read_qualifier(cell: str, registry: Registry) -> str:
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    # LibreOffice's zh-CN display of a typed date, saved as shown: 21年1月1日 is 2021
+    re.compile(r"^(\d{2})年(\d{1,2})月(\d{1,2})日(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"),
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def parse_date(cell: str) -> dt.date:
-    """2021-01-01, 2021/1/1, 2021.1.1, 2021年1月1日, 20210101, or an Excel serial day number."""
+    """2021-01-01, 2021/1/1, 2021.1.1, 2021年1月1日, 21年1月1日, 20210101, or an Excel serial day number."""
     text = normalise_text(cell)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
             year, month, day = (int(part) for part in match.groups())
-            return dt.date(year, month, day)
+            return dt.date(year + 2000 if year < 100 else year, month, day)
     if re.fullmatch(r"\d{5}", text) and 20000 < int(text) < 80000:  # Excel shows dates as day numbers
         return _EXCEL_EPOCH + dt.timedelta(days=int(text))
     raise ValueError(cell)
@@ -440,10 +640,7 @@ def _rule_problem(code, row, column_name, positions, header, registry) -> Proble
     value = row[column_name]
     fields: dict = {}
     if code in ("unknown_metric", "unknown_region"):
-        closest = (registry.closest_metric if code == "unknown_metric" else registry.closest_region)(str(value))
-        fields["suggestion"] = (
-            {lang: problem_suggestion(closest, lang) for lang in ("zh", "en")} if closest else {"zh": "", "en": ""}
-        )
+        fields["suggestion"] = suggestion(code.removeprefix("unknown_"), str(value), registry)
     if code == "period_order":
         fields["start"] = row["period_start"].isoformat()
         value = value.isoformat()
@@ -462,6 +659,55 @@ def _rule_problem(code, row, column_name, positions, header, registry) -> Proble
 def problem_suggestion(closest: str, lang: str) -> str:
     """'，是否是“diagnosis_enterprises”？' — the hint appended to an unknown-id message."""
     return text("problem.suggestion", lang, value=closest)
+
+
+# Where a metric's or a region's names are, in the order a tie is settled.
+_NAME_COLUMNS = {
+    "metric": ("label_zh", "label_en", "metric_id"),
+    "region": ("name_zh", "name_en", "region_id", "admin_code"),
+}
+
+
+def suggestion(kind: str, typed: str, registry: Registry) -> dict[str, str]:
+    """The hint for an unknown metric or region, in the words the official used: a Chinese name typed
+    gives '，是否是“大冶市”（daye）？', an English one its English name, an id typed the id with its name
+    in the message's language; empty texts when nothing is close."""
+    best = _closest_name(kind, typed, registry)
+    if best is None:
+        return {"zh": "", "en": ""}
+    item_id, column, written = best
+    hints = {}
+    for lang in ("zh", "en"):
+        if column in (f"{kind}_id", "admin_code"):
+            shown, aside = item_id, display_name(kind, item_id, lang, registry)
+        else:
+            shown, aside = written, item_id
+        hints[lang] = text("files.suggestion", lang, name=shown, id=aside)
+    return hints
+
+
+def _closest_name(kind: str, typed: str, registry: Registry) -> tuple[str, str, str] | None:
+    """(id, column, name as it stands there) of the name most like `typed`; None if none is close."""
+    frame = registry.metrics if kind == "metric" else registry.regions
+    id_column = f"{kind}_id"
+    key = _name_key(typed)
+    best, best_score = None, 0.6  # difflib's usual cut-off
+    for column in _NAME_COLUMNS[kind]:
+        for item_id, name in zip(frame[id_column], frame[column], strict=True):
+            candidates = [name]
+            if column == "name_zh" and len(name) > 2:
+                candidates.append(name.rstrip("市县区"))  # 大冶 for 大冶市
+            for candidate in candidates:
+                if not candidate:
+                    continue
+                score = difflib.SequenceMatcher(None, key, _name_key(candidate)).ratio()
+                if score > best_score:
+                    best, best_score = (item_id, column, name), score
+    return best
+
+
+def _name_key(name: str) -> str:
+    return normalise_text(name).lower().replace(" ", "")
 
 
 def _duplicates(frame: pd.DataFrame, spec: FileSpec, positions: dict[str, int], header: list[str]) -> list[Problem]:

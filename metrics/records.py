@@ -28,7 +28,9 @@ SPEC = FileSpec(
         METRIC_LABEL,
         REGION,
         REGION_NAME,
-        Column("as_of", ("截至日期", "数据日期", "日期", "截止日期", "as of", "date"), "date", required=True),
+        Column(
+            "as_of", ("截至日期", "数据日期", "日期", "截止日期", "as of", "date"), "date", required=True, past=True
+        ),
         Column("value", ("数值", "完成值", "实际值", "值", "value", "actual"), "number", required=True),
         QUALIFIER,
         SOURCE,

@@ -183,7 +183,11 @@ def test_an_editor_uploads_a_gbk_file_from_excel_and_saves(built, editor):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("zh", "第3行 A列（指标编号）：未知指标“diagnosis_enterprise”，是否是“diagnosis_enterprises”？"),
+        (
+            "zh",
+            "第3行 A列（指标编号）：未知指标“diagnosis_enterprise”，"
+            "是否是“diagnosis_enterprises”（完成智能化诊断的规上企业）？",
+        ),
         ("en", "diagnosis_enterprise"),
     ],
 )

@@ -69,11 +69,11 @@ def test_a_repeated_record_in_a_large_file_names_both_lines(registry):
 
 
 def test_splitting_without_quotes_matches_the_csv_reader():
-    from metrics.csvfile import _quoted_rows, _split, _table
+    from metrics.csvfile import _quoted_rows, _split, table_from_rows
 
     text = "\ufeffa, b ,c\n\n1,2,3\r\n,,\n４,五, 6 \n7,8\n"
     normalised = text.lstrip("\ufeff").replace("\r\n", "\n")
-    plain, quoted = _split(text), _table(_quoted_rows(normalised, ","))
+    plain, quoted = _split(text), table_from_rows(_quoted_rows(normalised, ",", []))
     assert (plain.header, plain.header_line) == (quoted.header, quoted.header_line) == (["a", "b", "c"], 1)
     assert [(r.line, r.cells) for r in plain.rows] == [(r.line, r.cells) for r in quoted.rows]
     assert [r.line for r in plain.rows] == [3, 5, 6]

@@ -111,7 +111,7 @@ REFUSED = {
     "empty.csv": (None, None, "文件是空的", "empty"),
     "header_only.csv": (1, None, "只有表头", "no data rows"),
     "binary.csv": (1, "A", "二进制", "binary"),
-    "workbook.xlsx": (None, None, "另存为", "Save As"),
+    "workbook.xlsx": (None, None, "无法读取这个 Excel 工作簿", "cannot be read"),
     "undecodable.csv": (2, "D", "0xff", "neither UTF-8 nor GBK"),
     "unit_mismatch.csv": (2, "D", "单位", "does not match the metric's unit"),
     "conflicting_qualifier.csv": (2, "D", "不一致", "disagrees with the qualifier column"),

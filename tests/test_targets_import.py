@@ -97,7 +97,7 @@ REFUSED = {
     "empty.csv": (None, None, "文件是空的", "empty"),
     "header_only.csv": (1, None, "只有表头", "no data rows"),
     "binary.csv": (1, "A", "二进制", "binary"),
-    "workbook.xlsx": (None, None, "另存为", "Save As"),
+    "workbook.xlsx": (None, None, "无法读取这个 Excel 工作簿", "cannot be read"),
     "undecodable.csv": (2, "D", "0xff", "neither UTF-8 nor GBK"),
     "unit_mismatch.csv": (2, "D", "单位", "unit"),
     "bad_date.csv": (2, "B", "不是日期", "is not a date"),
@@ -133,7 +133,7 @@ def test_every_problem_in_a_file_is_reported_at_once(built: Path, capsys):
 def test_refuses_files_over_the_size_limit(built: Path, tmp_path: Path, capsys):
     big = tmp_path / "big.csv"
     row = "diagnosis_enterprises,2021-01-01,2021-12-31,152\n"
-    big.write_text("metric_id,period_start,period_end,target\n" + row * 60_000, encoding="utf-8")
+    big.write_text("metric_id,period_start,period_end,target\n" + row * 120_000, encoding="utf-8")  # 5.9 MB
     before = (built / "targets.csv").read_bytes()
     assert run_cli("targets", "import", str(big)) == 1
     assert "文件过大" in capsys.readouterr().err

@@ -9,8 +9,6 @@ draw.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -18,8 +16,8 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from metrics import editing, editors, row_history, store, updates
-from metrics.csvfile import Problem
+from metrics import editing, editors, importing, row_history, store, updates
+from metrics.csvfile import UPLOAD_LIMIT_MB, Problem
 from metrics.editors import Editor, LoginRefused, NotAuthorised
 from metrics.i18n import text
 from metrics.numbers import ABOUT, AT_LEAST
@@ -536,7 +534,7 @@ def _save(kind: str, context: Context, state: EditState, frame: pd.DataFrame, wr
 def _upload(
     kind: str, context: Context, editor: Editor, state: EditState, registry: Registry, *, live_ok: bool
 ) -> None:
-    st.caption(context.t("editui.upload_help"))
+    st.caption(context.t("files.upload_help", limit=UPLOAD_LIMIT_MB))
     st.download_button(
         context.t("editui.template"),
         data=editing.template_bytes(kind, registry),
@@ -546,25 +544,29 @@ def _upload(
         icon=":material/download:",
     )
     uploaded = st.file_uploader(
-        context.t("editui.upload_label"),
-        type=["csv", "txt", "xlsx", "xls"],  # a workbook is refused by the importer, with what to do instead
+        context.t("files.upload_label", limit=UPLOAD_LIMIT_MB),
+        type=["csv", "txt", "xlsx", "xls"],  # an old .xls is refused by the importer, with what to do instead
         key=_upload_key(kind, state.generation),
     )
     if uploaded is None:
+        return
+    too_large = importing.upload_too_large(uploaded.size)
+    if too_large is not None:  # Streamlit's own limit is the same number (config.toml); this says it in words
+        st.error(too_large.message(context.lang), icon=":material/error:")
         return
     content = uploaded.getvalue()
     result = updates.check(kind, content, registry)
     if not result.ok:
         _file_problems(result.parsed, content, context)
         return
-    st.caption(
-        context.t(
-            "editui.upload_read",
-            name=uploaded.name,
-            encoding=_ENCODING_NAMES.get(result.parsed.encoding, result.parsed.encoding),
-            rows=len(result.parsed.frame),
+    if result.parsed.sheet:
+        read = context.t(
+            "files.upload_read_sheet", name=uploaded.name, sheet=result.parsed.sheet, rows=len(result.parsed.frame)
         )
-    )
+    else:
+        encoding = _ENCODING_NAMES.get(result.parsed.encoding, result.parsed.encoding)
+        read = context.t("editui.upload_read", name=uploaded.name, encoding=encoding, rows=len(result.parsed.frame))
+    st.caption(read)
     _notes([problem.message(context.lang) for problem in result.parsed.warnings], context)
     # A broken live file is replaced as a whole: compare with (and base the save on) what is live now.
     changes = _changes(kind, state.base_frame, result.parsed.frame) if live_ok else result.changes
@@ -597,14 +599,15 @@ def _file_problems(parsed, content: bytes, context: Context) -> None:
         }
     )
     _problem_listing(listing, context)
-    lines = _file_lines(content, parsed.encoding)
+    _notes([problem.message(context.lang) for problem in parsed.warnings], context)  # which row is the header
+    lines = _file_lines(content, parsed, {problem.line for problem in errors} | {parsed.header_line})
     cells = {(problem.line, problem.column) for problem in errors if problem.line in lines}
     if not lines or not cells:
         return
-    header = lines.get(1, [])
-    width = max(len(cells_) for cells_ in lines.values())
-    columns = [_letter(i) + (f" {header[i]}" if i < len(header) else "") for i in range(width)]
+    header = lines.get(parsed.header_line, [])
     wanted = sorted({line for line, _ in cells})
+    width = max(len(header), *(len(lines[line]) for line in wanted))
+    columns = [_letter(i) + (f" {header[i]}" if i < len(header) else "") for i in range(width)]
     shown = pd.DataFrame([lines[line] + [""] * (width - len(lines[line])) for line in wanted], index=wanted)
     shown.columns = columns
     styles = pd.DataFrame("", index=shown.index, columns=shown.columns)
@@ -633,22 +636,9 @@ def _letter(index: int) -> str:
     return letters
 
 
-def _file_lines(content: bytes, encoding: str) -> dict[int, list[str]]:
-    """The file's cells by line number as the importer counts lines; empty if it cannot be read as text."""
-    try:
-        decoded = content.decode(encoding or "utf-8-sig").removeprefix("\ufeff")
-    except (LookupError, UnicodeDecodeError):
-        return {}
-    reader = csv.reader(io.StringIO(decoded, newline=""))
-    lines = {}
-    try:
-        start = 1
-        for row in reader:
-            lines[start] = row
-            start = reader.line_num + 1
-    except csv.Error:
-        return {}
-    return lines
+def _file_lines(content: bytes, parsed, wanted: set[int]) -> dict[int, list[str]]:
+    """The cells of the wanted lines (or sheet rows), split as the importer split them."""
+    return importing.file_rows(content, parsed, wanted)
 
 
 # ---------- history ----------

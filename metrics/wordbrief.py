@@ -178,7 +178,7 @@ def build_document(
         finding = spec.finding.replace("<br>", "")
         # Said once: a finding that is a key point above, or the caption's own words, is not repeated.
         if finding != headline and not any(point in finding for point in points):
-            writer.body(finding)
+            writer.body(finding, keep_with_next=True)
         image = images.get(spec.name)
         if image is not None:
             writer.picture(image)
@@ -289,11 +289,12 @@ class _Writer:
         paragraph.paragraph_format.keep_with_next = True
         self._run(paragraph, words, "subheading", self.sizes["subheading"], bold=self.lang == "en")
 
-    def body(self, value: str) -> None:
+    def body(self, value: str, keep_with_next: bool = False) -> None:
         paragraph = self._paragraph(
             indent=True, after=0 if self.lang == "zh" else 6, exact=28 if self.lang == "zh" else 0
         )
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.keep_with_next = keep_with_next  # a finding stays with its chart
         self._run(paragraph, value, "body", self.sizes["body"])
 
     def picture(self, image: Path) -> None:

@@ -178,3 +178,10 @@ def test_pdf_of_the_same_briefing(data_folder, tmp_path, monkeypatch):
     result = wordbrief.write_briefing(tmp_path, "zh", "huangshi", pdf=True)
     assert result.pdf == tmp_path / "briefing_huangshi_zh.pdf" and result.pdf_problem == ""
     assert result.pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_dashboard_button_gets_the_same_document_as_bytes(data_folder, monkeypatch):
+    monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")  # the document's shape, without rendering
+    monkeypatch.setattr(exports, "_server", None)
+    data = wordbrief.docx_bytes("en", "huangshi")
+    assert data[:2] == b"PK" and "1. Overview" in wordbrief.read_text(data)

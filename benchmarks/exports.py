@@ -18,6 +18,7 @@ from benchmarks.common import median
 
 LATER_PNG_GOAL = 0.5  # seconds, from the exports issue
 PACK_GOAL = 10.0
+WORD_GOAL = 5.0  # seconds, warm (image browser running), from the readability issue
 
 
 @dataclass
@@ -30,6 +31,8 @@ class ExportTimes:
     pack_steps: dict[str, float] = field(default_factory=dict)
     note: str = ""
     engine: dict[str, float] = field(default_factory=dict)
+    word: float = float("nan")
+    word_steps: dict[str, float] = field(default_factory=dict)
 
 
 def _overview_figure():
@@ -96,6 +99,7 @@ def run_exports(engine: bool = True, later: int = 5) -> ExportTimes:
         result.pack = time.perf_counter() - started
     result.pack_images = len(pack.images)
     result.pack_steps = dict(pack.seconds)
+    result.word, result.word_steps = word_briefing_time()
     exports.stop_server()
     if engine:
         try:
@@ -103,3 +107,18 @@ def run_exports(engine: bool = True, later: int = 5) -> ExportTimes:
         except Exception as error:  # noqa: BLE001 - the engine is context; report why it could not run
             result.note = f"engine not timed: {type(error).__name__}: {error}"[:200]
     return result
+
+
+def word_briefing_time(rounds: int = 3) -> tuple[float, dict[str, float]]:
+    """The Word briefing as the Overview button makes it (metrics.wordbrief.write_briefing, every key chart's
+    picture and the .docx), warm: the image browser running; median seconds of `rounds` and its steps."""
+    from metrics import exports, wordbrief
+
+    exports.start_server()
+    samples, steps = [], {}
+    with tempfile.TemporaryDirectory(prefix="bench-word-") as folder:
+        for _ in range(rounds):
+            result = wordbrief.write_briefing(Path(folder), "zh")
+            samples.append(result.seconds["total"])
+            steps = result.seconds
+    return median(samples), {step: seconds for step, seconds in steps.items() if step != "total"}

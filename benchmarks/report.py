@@ -375,6 +375,8 @@ def _exports_section(run: Run) -> list[str]:
                 ["each later PNG (median)", _s(result.later_png)],
                 [f"whole briefing pack ({result.pack_images} images and the deck)", _s(result.pack)],
                 *[[f"pack: {step}", _s(seconds)] for step, seconds in result.pack_steps.items() if step != "total"],
+                ["Word briefing, warm (metrics.wordbrief.write_briefing; goal ≤ 5 s)", _s(result.word)],
+                *[[f"Word: {step}", _s(seconds)] for step, seconds in result.word_steps.items()],
             ],
         ),
     ]

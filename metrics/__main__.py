@@ -1,5 +1,5 @@
 """Command line: python -m metrics build | targets|progress check|import FILE | editors add|list|remove |
-briefing --out DIR [--lang zh|en] [--region ID]."""
+briefing --out DIR [--lang zh|en] [--region ID] [--format pptx|docx|pdf]."""
 
 from __future__ import annotations
 
@@ -109,7 +109,26 @@ def _editors(args: argparse.Namespace) -> int:
     return 0
 
 
-def _briefing(out: Path, lang: str, region_id: str) -> int:
+def _word_briefing(out: Path, lang: str, region_id: str, pdf: bool) -> int:
+    from metrics import wordbrief
+
+    result = wordbrief.write_briefing(out, lang, region_id, pdf=pdf)
+    print(result.docx)
+    if result.pdf is not None:
+        print(result.pdf)
+    written = result.pdf or result.docx
+    print(bilingual("brief.written", path=written.name, seconds=f"{result.seconds['total']:.1f}"))
+    failed = False
+    if result.images_unavailable is not None:
+        print(str(result.images_unavailable), file=sys.stderr)
+        failed = True
+    if pdf and result.pdf is None:
+        print(result.pdf_problem, file=sys.stderr)
+        failed = True
+    return 1 if failed else 0
+
+
+def _briefing(out: Path, lang: str, region_id: str, kind: str = "pptx") -> int:
     from metrics import briefing, paths
     from metrics.reader import Reader
 
@@ -120,6 +139,8 @@ def _briefing(out: Path, lang: str, region_id: str) -> int:
     if region_id not in known:
         print(bilingual("cli.unknown_region", region=region_id, known=", ".join(known)), file=sys.stderr)
         return 1
+    if kind in ("docx", "pdf"):
+        return _word_briefing(out, lang, region_id, pdf=kind == "pdf")
     pack = briefing.build_pack(out, lang, region_id)
     for path in pack.paths:
         print(path)
@@ -156,12 +177,18 @@ def main(argv: list[str] | None = None) -> int:
     briefing_command.add_argument("--out", type=Path, required=True, help="folder for the deck and the PNGs")
     briefing_command.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
     briefing_command.add_argument("--region", default=DEFAULT_REGION, help="region id, e.g. huangshi")
+    briefing_command.add_argument(
+        "--format",
+        choices=("pptx", "docx", "pdf"),
+        default="pptx",
+        help="pptx: the deck and chart images; docx: the A4 Word briefing; pdf: the Word briefing and its PDF",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "editors":
         return _editors(args)
     if args.command == "briefing":
-        return _briefing(args.out, args.lang, args.region)
+        return _briefing(args.out, args.lang, args.region, args.format)
 
     if args.command == "build":
         try:

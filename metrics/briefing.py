@@ -1,15 +1,18 @@
 """The briefing pack: a 16:9 PowerPoint deck and the chart images beside it, from the database alone.
 
-Slides: cover, key metrics against their targets, one slide per key chart with its finding, the
-consistency checks with their gaps, and the sources. Every sentence comes from the narrative templates
-and every number from the database, the same code the pages use; nothing is typed by hand and nothing
-is fetched from the network. Chinese renders on Windows (Microsoft YaHei) and Linux (Noto Sans CJK).
+Slides: cover, key points, one slide per key chart with its finding (the chart drawn at the size it is
+placed, its text at least 14 pt, the source under it and the evidence in the speaker notes), the key
+metrics that have no target yet, the consistency checks with their gaps, and the sources. Every
+sentence comes from the narrative templates and every number from the database, the same code the
+pages use; nothing is typed by hand and nothing is fetched from the network. Chinese renders on
+Windows (Microsoft YaHei) and Linux (Noto Sans CJK).
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 import tempfile
 import time
 import unicodedata
@@ -33,11 +36,43 @@ from metrics.reader import Reader
 from metrics.registry import DEFAULT_REGION
 from metrics.style import ACCENT, CHECK_COLORS, INK, MUTED, STATUS_COLORS, status_label
 
+# The charts of a deck and a Word briefing, in order. The retrofit completion bullet (66 of 100) is
+# left out: the pipeline chart shows the same two numbers beside the projects under way, and two
+# slides saying 66 of 100 is one too many. Funded projects and the ecosystem are key charts too.
+BRIEFING_CHARTS: dict[str, chart_catalog.Builder] = {
+    name: builder for name, builder in chart_catalog.KEY_CHARTS.items() if name != "retrofit_progress"
+}
+BRIEFING_CHARTS = {
+    **{name: BRIEFING_CHARTS[name] for name in ("overview_progress", "diagnosis_progress")},
+    **{name: BRIEFING_CHARTS[name] for name in ("retrofit_pipeline", "retrofit_tiers", "funding")},
+    "funding_supports": chart_catalog.funding_supports,
+    "benchmarks": BRIEFING_CHARTS["benchmarks"],
+    "ecosystem": chart_catalog.ecosystem,
+    "activities_timeline": BRIEFING_CHARTS["activities_timeline"],
+}
+# The metrics each chart draws, for the evidence in a slide's notes (None: every targeted metric).
+CHART_METRICS: dict[str, list[str] | None] = {
+    "overview_progress": None,
+    "diagnosis_enterprises_progress": ["diagnosis_enterprises"],
+    "retrofit_projects_completed_progress": ["retrofit_projects_completed"],
+    "retrofit_pipeline": ["retrofit_projects_under_way", "retrofit_projects_completed"],
+    "funding": ["funding_city_level", "funding_county_level"],
+    "funding_supports": ["funded_retrofit_projects", "funded_demonstration_projects"],
+    "benchmarks": chart_catalog.BENCHMARK_METRICS,
+    "ecosystem": chart_catalog.ECOSYSTEM_METRICS,
+}
+
 # Officials open the deck in PowerPoint on Windows, where Microsoft YaHei is installed; elsewhere the
 # GB2312 charset hint makes PowerPoint, WPS and LibreOffice pick a Chinese font (Noto Sans CJK here).
 DECK_FONT = "Microsoft YaHei"
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12_192_000), Emu(6_858_000)  # PowerPoint's 16:9 widescreen, 13.33 × 7.5 in
 MARGIN = Inches(0.5)
+# A chart's picture fills the slide's width under the finding; laid out at 96 px per inch of the slide,
+# so one layout pixel is 0.75 pt and text scaled by 1.7 is at least 14 pt (the smallest chart text is 11 px).
+PICTURE_TOP, PICTURE_HEIGHT = Inches(2.05), Inches(4.45)
+PICTURE_PIXELS = (1184, 427)  # 12.33 × 4.45 in at 96 px per inch
+PICTURE_FONT_SCALE = 1.7
+MIN_CHART_PT = 14
 _TITLE_ONLY_LAYOUT, _BLANK_LAYOUT = 5, 6
 
 
@@ -77,20 +112,11 @@ def build_pack(out_dir: Path, lang: str = "zh", region_id: str = DEFAULT_REGION,
     reader = SnapshotReader(reader or Reader())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    specs = [spec for build in chart_catalog.KEY_CHARTS.values() if (spec := build(reader, region_id, lang))]
+    specs = chart_specs(reader, region_id, lang)
     timings["charts"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    images: dict[str, Path] = {}
-    unavailable = exports.availability()
-    if unavailable is None:
-        try:
-            for spec in specs:
-                path = out_dir / image_name(spec.name, region_id, lang)
-                path.write_bytes(exports.figure_png(spec.figure))
-                images[spec.name] = path
-        except exports.ImagesUnavailable as problem:
-            unavailable = problem
+    images, unavailable = render_images(specs, out_dir, region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE)
     timings["images"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
@@ -99,6 +125,206 @@ def build_pack(out_dir: Path, lang: str = "zh", region_id: str = DEFAULT_REGION,
     timings["deck"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     return Pack(deck, list(images.values()), unavailable, timings)
+
+
+def chart_specs(reader: Reader, region_id: str, lang: str) -> list[chart_catalog.ChartSpec]:
+    """The briefing's charts that have something to draw, in order."""
+    return [spec for build in BRIEFING_CHARTS.values() if (spec := build(reader, region_id, lang))]
+
+
+def render_images(
+    specs: list[chart_catalog.ChartSpec],
+    out_dir: Path,
+    region_id: str,
+    lang: str,
+    pixels: tuple[int, int],
+    font_scale: float,
+) -> tuple[dict[str, Path], exports.ImagesUnavailable | None]:
+    """Each chart without its title and footer (the slide or page states them) as a PNG laid out at
+    `pixels` with its text scaled by `font_scale`; none, and why, where images cannot be made."""
+    images: dict[str, Path] = {}
+    unavailable = exports.availability()
+    if unavailable is not None:
+        return images, unavailable
+    try:
+        for spec in specs:
+            path = out_dir / image_name(spec.name, region_id, lang)
+            figure = bare_figure(spec.figure)
+            path.write_bytes(exports.figure_png(figure, pixels[0], pixels[1], 2, font_scale))
+            images[spec.name] = path
+    except exports.ImagesUnavailable as problem:
+        return images, problem
+    return images, None
+
+
+def bare_figure(figure):
+    """The chart without its title and its date-and-source footer, which the slide or the page states
+    beside it: the slide's headline is not said twice. What the title's subtitle explains (the markers)
+    stays, as the figure's only title line."""
+    copy = type(figure)(figure)
+    layout = copy.layout
+    subtitle = layout.title.subtitle.text or ""
+    layout.title.text = subtitle
+    layout.title.subtitle.text = None
+    if subtitle:
+        layout.title.font.size = layout.title.subtitle.font.size or layout.font.size
+        layout.title.font.color = MUTED
+        layout.title.pad.t = 6
+    layout.annotations = [note for note in layout.annotations if note.name != "footer"]
+    legend = any(trace.showlegend is not False for trace in copy.data) and len(copy.data) > 1
+    layout.margin.t = 16 + (26 if subtitle else 0) + (28 if legend else 0) + (18 if _top_note(layout) else 0)
+    layout.margin.b = 16
+    layout.height = None
+    return copy
+
+
+def _top_note(layout) -> bool:
+    return any(note.yanchor == "bottom" and note.y == 1 for note in layout.annotations)
+
+
+def figure_source(figure) -> str:
+    """The chart's date-and-source line, as its footer states it, on one line."""
+    for note in figure.layout.annotations:
+        if note.name == "footer":
+            return note.text.replace("<br>", " ").replace("  ", " ")
+    return ""
+
+
+def smallest_font(figure) -> float:
+    """The smallest text size in a figure, in layout pixels: every font it sets and inline span sizes."""
+    sizes = [figure.layout.font.size or 12]
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("font", "textfont", "tickfont", "insidetextfont", "outsidetextfont") and isinstance(
+                    item, dict
+                ):
+                    size = item.get("size")
+                    sizes.extend(size if isinstance(size, list) else [size] if size else [])
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            sizes.extend(float(found) for found in _INLINE_SIZE.findall(value))
+
+    walk(figure.to_plotly_json())
+    return min(float(size) for size in sizes)
+
+
+_INLINE_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)px")
+
+
+def evidence_lines(reader: Reader, region_id: str, chart_name: str, lang: str) -> list[str]:
+    """Where a chart's numbers come from, one line per figure: the source's words, section, date."""
+    if chart_name == "activities_timeline":
+        events = reader.fetch("all_events")
+        rows = [
+            {
+                "label": row[f"title_{lang}"],
+                "evidence": row["evidence"],
+                "section": row["section"],
+                "date": format_date(row["date"], lang, row.get("date_precision") or "day"),
+                "source": "",
+            }
+            for row in events.to_dict("records")
+            if isinstance(row.get("evidence"), str) and row["evidence"]
+        ]
+        return [text("brief.evidence_event", lang, **row) for row in rows]
+    figures = reader.figures(region_id)
+    wanted = CHART_METRICS.get(chart_name, [])
+    if chart_name == "retrofit_tiers":
+        metrics = reader.fetch("metrics")
+        wanted = [
+            "retrofit_projects_under_way",
+            *metrics[metrics["parent_id"] == "retrofit_projects_under_way"]["metric_id"],
+        ]
+    elif wanted is None:
+        progress = reader.progress(region_id)
+        wanted = list(dict.fromkeys(progress[progress["target"].notna()]["metric_id"]))
+    latest = figures[figures["metric_id"].isin(wanted)].sort_values("as_of").groupby("metric_id").tail(1)
+    latest = latest.assign(_order=latest["metric_id"].map({m: i for i, m in enumerate(wanted)})).sort_values("_order")
+    return [
+        text(
+            "brief.evidence",
+            lang,
+            label=row[f"label_{lang}"],
+            evidence=row["evidence"] if isinstance(row["evidence"], str) else "—",
+            section=row["section"] if isinstance(row["section"], str) else "—",
+            source=row[f"source_{lang}"],
+            date=format_date(row["as_of"], lang),
+        )
+        for row in latest.to_dict("records")
+    ]
+
+
+def summary_rows(progress: pd.DataFrame, lang: str) -> list[list]:
+    """The key-figures table: metric, latest figure, target, percent done, (status, word) per target."""
+    rows = []
+    for card in report.cards(progress, lang):
+        for line in card.targets or [None]:
+            if line is None:
+                rows.append([card.label, card.value, "—", "—", ("no_target", status_label("no_target", lang))])
+                continue
+            target = f"{line.horizon}{text('deck.colon', lang)}{line.target}"
+            rows.append([card.label, card.value, target, line.percent, (line.status, line.status_text)])
+    return rows
+
+
+def checks_lead(checks: pd.DataFrame, lang: str) -> str:
+    """The checks in one or two sentences, each mismatch with its gap."""
+    mismatches = checks[checks["status"] == "mismatch"]
+    if checks.empty:
+        return text("deck.checks_none", lang)
+    if mismatches.empty:
+        return text("overview.checks_all_consistent", lang, count=len(checks))
+    return (
+        text("overview.checks_mismatch", lang, count=len(checks), mismatches=len(mismatches))
+        + text("sentence.semicolon", lang).join(
+            narrative.check_sentence(check, lang) for check in mismatches.to_dict("records")
+        )
+        + text("sentence.end", lang)
+    )
+
+
+def check_rows(checks: pd.DataFrame, lang: str) -> list[list]:
+    """The checks table, mismatches first: check, parts, computed, stated, gap, (status, word)."""
+    ordered = pd.concat([checks[checks["status"] == "mismatch"], checks[checks["status"] != "mismatch"]])
+    return [
+        [
+            check[f"label_{lang}"],
+            check[f"parts_{lang}"],
+            _number(check["computed"]),
+            _number(check["expected"]),
+            _number(check["gap"], signed=True),
+            (check["status"], text(f"check.{check['status']}", lang)),
+        ]
+        for check in ordered.to_dict("records")
+    ]
+
+
+def source_lines(sources: pd.DataFrame, figures: pd.DataFrame, meta: pd.DataFrame, lang: str) -> list[str]:
+    """The source documents, then how many figures and which data version the briefing was made from."""
+    lines = [report.document_text(source, lang) for source in sources.to_dict("records")]
+    version = dict(zip(meta["key"], meta["value"], strict=True)).get("data_version", "")
+    lines.append(text("deck.sources_figures", lang, count=len(figures)))
+    lines.append(text("deck.sources_generated", lang, version=version[:12]))
+    return lines
+
+
+def slide_finding(spec: chart_catalog.ChartSpec, points: list[str]) -> str:
+    """What a chart's slide states under its title: its finding, or, where the finding says a key point
+    already on the key points slide (the overview's, the diagnosis sentence), the chart's own title."""
+    finding = spec.finding.replace("<br>", "")
+    if any(point in finding for point in points):
+        return spec.figure.layout.title.text.replace("<br>", "")
+    return finding
+
+
+def chart_title(spec: chart_catalog.ChartSpec, lang: str) -> str:
+    """A chart's short name, the slide's title and the Word section's heading."""
+    return text(f"deck.chart.{spec.name}", lang) if has(f"deck.chart.{spec.name}") else spec.name
 
 
 def pack_zip(lang: str = "zh", region_id: str = DEFAULT_REGION, reader: Reader | None = None) -> bytes:
@@ -123,20 +349,27 @@ def build_deck(
     images: dict[str, Path],
     unavailable: exports.ImagesUnavailable | None = None,
 ):
-    """The presentation: cover, summary, one slide per chart, checks, sources."""
+    """The presentation: cover, key points, one slide per chart, metrics without a target, checks, sources."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    # python-pptx's template calls its slide size screen4x3; a 13.33 × 7.5 in slide is 16:9 (no type).
+    deck.part._element.find(qn("p:sldSz")).attrib.pop("type", None)  # noqa: SLF001
     region = reader.region(region_id)
     figures = reader.figures(region_id)
     as_of = pd.to_datetime(figures["as_of"]).max() if not figures.empty else None
     context = _Deck(deck, lang, region, as_of)
 
     context.cover()
-    context.summary(reader.progress(region_id), specs)
-    for spec in specs:
-        context.chart(spec, images.get(spec.name), unavailable)
+    progress = reader.progress(region_id)
     checks = reader.fetch("all_checks")
-    context.checks(checks[checks["region_id"].isin(reader.in_view(region_id))])
+    checks = checks[checks["region_id"].isin(reader.in_view(region_id))]
+    points = report.key_points(progress, checks.iloc[0:0], region, lang)  # the checks have their own slide
+    context.key_points(points)
+    for spec in specs:
+        notes = evidence_lines(reader, region_id, spec.name, lang)
+        context.chart(spec, images.get(spec.name), unavailable, notes, slide_finding(spec, points))
+    context.untargeted(progress)
+    context.checks(checks)
     context.sources(reader.fetch("sources"), figures, reader.fetch("meta"))
     return deck
 
@@ -212,82 +445,57 @@ class _Deck:
             align=PP_ALIGN.CENTER,
         )
 
-    def summary(self, progress: pd.DataFrame, specs: list[chart_catalog.ChartSpec]) -> None:
-        slide = self._slide(self.t("deck.summary_title"))
-        overview = next((spec for spec in specs if spec.name == "overview_progress"), None)
-        top = Inches(1.2)
-        if overview is not None:
-            headline = overview.figure.layout.title.text.replace("<br>", "")
-            _textbox(slide, MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, Inches(0.5), headline, 18, color=INK)
-            top = Inches(1.8)
-        rows = []
-        for card in report.cards(progress, self.lang):
-            targets = card.targets or [None]
-            for line in targets:
-                if line is None:
-                    rows.append([card.label, card.value, "—", "—", ("no_target", status_label("no_target", self.lang))])
-                    continue
-                target = f"{line.horizon}{self.t('deck.colon')}{line.target}"
-                rows.append([card.label, card.value, target, line.percent, (line.status, line.status_text)])
-        headers = [self.t(f"deck.column.{name}") for name in ("metric", "value", "target", "percent", "status")]
-        widths = [3.6, 1.7, 4.4, 1.1, 1.53]
-        _table(slide, top, headers, rows, widths, STATUS_COLORS, font_size=13 if len(rows) <= 10 else 11)
+    def key_points(self, points: list[str]) -> None:
+        """The Overview's key points, one paragraph each: what a presenter says first."""
+        slide = self._slide(self.t("overview.summary"))
+        box = _textbox(slide, MARGIN, Inches(1.3), SLIDE_WIDTH - 2 * MARGIN, Inches(5.5), "", 18, color=INK)
+        size = 18 if sum(len(point) for point in points) < 420 else 16
+        for index, point in enumerate(points):
+            paragraph = box.text_frame.paragraphs[0] if index == 0 else box.text_frame.add_paragraph()
+            paragraph.space_before = Pt(0 if index == 0 else 12)
+            _style_run(paragraph.add_run(), f"■ {point}" if self.lang == "zh" else f"• {point}", size, color=INK)
 
-    def chart(self, spec: chart_catalog.ChartSpec, image: Path | None, unavailable) -> None:
-        slide = self._slide(self.t(f"deck.chart.{spec.name}") if has(f"deck.chart.{spec.name}") else spec.name)
-        finding = spec.finding.replace("<br>", "")
+    def untargeted(self, progress: pd.DataFrame) -> None:
+        """The key metrics with no target yet (the targeted ones are on the overview chart's slide)."""
+        rows = [row[:2] + [row[-1]] for row in summary_rows(progress, self.lang) if row[-1][0] == "no_target"]
+        if not rows:
+            return
+        slide = self._slide(self.t("brief.untargeted_title"))
+        _textbox(slide, MARGIN, Inches(1.1), SLIDE_WIDTH - 2 * MARGIN, Inches(0.6), self.t("brief.untargeted_lead"), 16)
+        headers = [self.t(f"deck.column.{name}") for name in ("metric", "value", "status")]
+        _table(
+            slide, Inches(1.8), headers, rows, [6.8, 3.0, 2.53], STATUS_COLORS, font_size=16 if len(rows) <= 9 else 14
+        )
+
+    def chart(
+        self, spec: chart_catalog.ChartSpec, image: Path | None, unavailable, notes: list[str], finding: str
+    ) -> None:
+        slide = self._slide(chart_title(spec, self.lang))
         width = SLIDE_WIDTH - 2 * MARGIN
         size = _finding_size(finding)
-        _textbox(slide, MARGIN, Inches(1.1), width, Inches(0.95), finding, size, color=INK)
-        top, bottom = Inches(2.1), Inches(7.0)
+        _textbox(slide, MARGIN, Inches(1.05), width, Inches(0.95), finding, size, color=INK)
+        source = figure_source(spec.figure)
+        _textbox(slide, MARGIN, PICTURE_TOP + PICTURE_HEIGHT + Inches(0.05), width, Inches(0.4), source, 12, MUTED)
+        # The presenter's answer to "where does this number come from": the source's own words.
+        _notes(slide, [spec.finding.replace("<br>", ""), "", self.t("brief.notes_evidence"), *notes, "", source])
         if image is None:
             message = unavailable.message(self.lang) if unavailable else self.t("deck.no_image")
-            _textbox(slide, MARGIN, top, width, Inches(1), message, 16, color=MUTED)
+            _textbox(slide, MARGIN, PICTURE_TOP, width, Inches(1), message, 16, color=MUTED)
             return
-        height = bottom - top
-        picture_width = Emu(int(height * 16 / 9))
-        slide.shapes.add_picture(str(image), Emu(int((SLIDE_WIDTH - picture_width) / 2)), top, picture_width, height)
+        slide.shapes.add_picture(str(image), MARGIN, PICTURE_TOP, width, PICTURE_HEIGHT)
 
     def checks(self, checks: pd.DataFrame) -> None:
         slide = self._slide(self.t("deck.checks_title"))
-        mismatches = checks[checks["status"] == "mismatch"]
-        if checks.empty:
-            lead = self.t("deck.checks_none")
-        elif mismatches.empty:
-            lead = self.t("overview.checks_all_consistent", count=len(checks))
-        else:
-            lead = (
-                self.t("overview.checks_mismatch", count=len(checks), mismatches=len(mismatches))
-                + self.t("sentence.semicolon").join(
-                    narrative.check_sentence(check, self.lang) for check in mismatches.to_dict("records")
-                )
-                + self.t("sentence.end")
-            )
+        lead = checks_lead(checks, self.lang)
         _textbox(slide, MARGIN, Inches(1.1), SLIDE_WIDTH - 2 * MARGIN, Inches(0.95), lead, 16, color=INK)
-        rows = []
-        ordered = pd.concat([mismatches, checks[checks["status"] != "mismatch"]])
-        for check in ordered.to_dict("records"):
-            rows.append(
-                [
-                    check[f"label_{self.lang}"],
-                    check[f"parts_{self.lang}"],
-                    _number(check["computed"]),
-                    _number(check["expected"]),
-                    _number(check["gap"], signed=True),
-                    (check["status"], self.t(f"check.{check['status']}")),
-                ]
-            )
+        rows = check_rows(checks, self.lang)
         headers = [self.t(f"deck.column.{name}") for name in ("check", "parts", "computed", "stated", "gap", "result")]
         if rows:
-            _table(slide, Inches(2.15), headers, rows, [2.9, 4.6, 1.0, 1.2, 1.0, 1.63], CHECK_COLORS, font_size=11)
+            _table(slide, Inches(2.15), headers, rows, [2.9, 4.6, 1.0, 1.2, 1.0, 1.63], CHECK_COLORS, font_size=12)
 
     def sources(self, sources: pd.DataFrame, figures: pd.DataFrame, meta: pd.DataFrame) -> None:
         slide = self._slide(self.t("page.sources"))
-        lang = self.lang
-        lines = [report.document_text(source, lang) for source in sources.to_dict("records")]
-        version = dict(zip(meta["key"], meta["value"], strict=True)).get("data_version", "")
-        lines.append(self.t("deck.sources_figures", count=len(figures)))
-        lines.append(self.t("deck.sources_generated", version=version[:12]))
+        lines = source_lines(sources, figures, meta, self.lang)
         box = _textbox(slide, MARGIN, Inches(1.3), SLIDE_WIDTH - 2 * MARGIN, Inches(5.4), lines[0], 18, color=INK)
         for line in lines[1:]:
             paragraph = box.text_frame.add_paragraph()
@@ -296,6 +504,12 @@ class _Deck:
 
 
 # --- python-pptx helpers ---------------------------------------------------------------------------
+
+
+def _notes(slide, lines: list[str]) -> None:
+    """Speaker notes, one paragraph a line."""
+    frame = slide.notes_slide.notes_text_frame
+    frame.text = "\n".join(lines)
 
 
 def _rgb(color: str) -> RGBColor:

@@ -211,6 +211,7 @@ def briefing_layout(
     # Anchored right: long category labels push the plot's left edge far right, and a footer hung
     # from there would run off the figure.
     figure.add_annotation(
+        name="footer",  # a deck or Word briefing states the source beside the picture instead
         text=footer_text,
         align="right",
         xref="paper",

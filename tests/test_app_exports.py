@@ -32,8 +32,10 @@ def test_overview_offers_the_briefing_pack_and_a_png_per_chart():
     pngs = buttons["下载图片（PNG）"]
     assert len(pngs) == len(app.get("plotly_chart")) == 1
     assert all(button.deferred_file_id for button in pngs)
+    (word,) = buttons["Word 简报"]
+    assert word.deferred_file_id and not word.url and word.help.startswith("生成 A4 Word 简报")
     english = downloads(open_page("overview", "en"))
-    assert set(english) == {"Briefing pack (PowerPoint + images)", "Download image (PNG)"}
+    assert set(english) == {"Briefing pack (PowerPoint + images)", "Word briefing", "Download image (PNG)"}
 
 
 def test_every_chart_on_every_page_has_a_png_download():

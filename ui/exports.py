@@ -43,6 +43,7 @@ class _Recent:
 
 _pngs = _Recent(64)  # ~0.3 MB each
 _packs = _Recent(4)  # ~4 MB each
+_words = _Recent(4)  # ~1.5 MB each
 
 
 def png_name(name: str, context: Context) -> str:
@@ -81,7 +82,8 @@ def pack_button(context: Context) -> None:
 
         return briefing.pack_zip(lang, region_id, Reader(database, as_of))
 
-    st.download_button(
+    row = st.container(horizontal=True)  # the deck and the Word briefing side by side; stacked on a phone
+    row.download_button(
         context.t("exports.pack_button"),
         data=lambda: _packs.get(key, make),
         file_name=f"{exports.file_stem(region_id, lang)}.zip",
@@ -92,8 +94,32 @@ def pack_button(context: Context) -> None:
         on_click="ignore",
         help=context.t("exports.pack_help"),
     )
+    word_button(context, row)
     if problem is not None:
         st.warning(
             f"{problem.message(context.lang)}\n\n{context.t('exports.pack_without_images')}",
             icon=":material/image_not_supported:",
         )
+
+
+def word_button(context: Context, where=st) -> None:
+    """The A4 Word briefing (简报), made on click from the same findings and numbers as the deck."""
+    key = (data.run_state().version, context.region_id, context.lang, context.as_of)
+    database, lang, region_id, as_of = paths.database_path(), context.lang, context.region_id, context.as_of
+
+    def make() -> bytes:
+        from metrics import wordbrief  # python-docx only once a briefing is asked for
+
+        return wordbrief.docx_bytes(lang, region_id, Reader(database, as_of))
+
+    where.download_button(
+        context.t("brief.word_button"),
+        data=lambda: _words.get(key, make),
+        file_name=f"{exports.file_stem(region_id, lang)}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon=":material/description:",
+        key="word_briefing",
+        type="secondary",
+        on_click="ignore",
+        help=context.t("brief.word_help"),
+    )

@@ -1,0 +1,102 @@
+"""Which registry metric a figure measures: the words around it against each metric's label and aliases.
+
+data/metrics.csv `aliases_zh` holds the words documents use for a metric, separated by |; parts joined
+by + must all stand in the sentence (拟支持+示范项目). A word close to the number weighs more, a word in
+the same clause more than one in the next, and the noun right after the unit (24个智能工厂) most. The unit
+must fit: 家 is not 个, 个 is not 元.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.intake.context import clause_index
+
+# Units that name the same thing in reports; everything else must be written as the metric's unit.
+_SAME_UNIT = (frozenset({"人", "名", "位"}), frozenset({"个", "项"}), frozenset({"次", "场"}))
+_COUNTS = frozenset({"家", "个", "所", "项"})
+THRESHOLD = 1.5  # a score this high picks a metric; lower ones only when no other metric is near
+ALONE = 1.0
+
+
+@dataclass(frozen=True)
+class Match:
+    """The metric chosen (or '') and how sure we are, 0–1."""
+
+    metric_id: str
+    confidence: float
+    unit: str
+
+
+def _alternatives(label: str, aliases: str) -> list[list[str]]:
+    words = [label] + [a for a in aliases.split("|") if a.strip()]
+    return [[part.strip() for part in word.split("+") if part.strip()] for word in words if word.strip()]
+
+
+class Matcher:
+    """Metric labels and aliases, ready to score a sentence."""
+
+    def __init__(self, metrics: pd.DataFrame):
+        aliases = metrics["aliases_zh"] if "aliases_zh" in metrics else pd.Series([""] * len(metrics))
+        self.metrics = [
+            (row.metric_id, row.unit, _alternatives(row.label_zh, alias))
+            for row, alias in zip(metrics.itertuples(), aliases, strict=True)
+        ]
+
+    def match(self, sentence: str, start: int, end: int, unit: str, counted: bool = False) -> Match:
+        """The best metric for a figure at [start, end) of its sentence, with a unit it fits."""
+        scored = []
+        for metric_id, metric_unit, alternatives in self.metrics:
+            if not unit_fits(unit, metric_unit, counted):
+                continue
+            score = max((self._score(parts, sentence, start, end, counted) for parts in alternatives), default=0.0)
+            if score > 0:
+                scored.append((score, metric_id, metric_unit))
+        scored.sort(reverse=True)
+        if not scored:
+            return Match("", 0.0, unit)
+        best, metric_id, metric_unit = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if best < THRESHOLD and not (best >= ALONE and best >= 3 * runner_up):
+            return Match("", 0.0, unit)
+        sure = min(1.0, best / 12) * (0.5 + 0.5 * (best - runner_up) / best)
+        return Match(metric_id, round(max(0.05, sure), 2), metric_unit)
+
+    @staticmethod
+    def _score(parts: list[str], sentence: str, start: int, end: int, counted: bool) -> float:
+        total = 0.0
+        own_clause = clause_index(sentence, start)
+        for part in parts:
+            best = 0.0
+            at = sentence.find(part)
+            while at >= 0:
+                part_end = at + len(part)
+                if counted and at < end:
+                    pass  # a counted list is named by the words after it (…等金融机构, …都成立了研究机构)
+                elif at >= end:
+                    distance = at - end
+                    same = clause_index(sentence, at) == clause_index(sentence, end - 1) or distance <= 1
+                    weight = len(part) / (1 + distance / 16) * (1.0 if same else 0.5)
+                    if distance <= 1:
+                        weight *= 3  # the noun the measure word counts: 24个智能工厂
+                    best = max(best, weight)
+                elif part_end <= start:
+                    distance = start - part_end
+                    same = clause_index(sentence, part_end) == own_clause
+                    best = max(best, len(part) / (1 + distance / 16) * (1.0 if same else 0.5))
+                at = sentence.find(part, at + 1)
+            if best == 0:
+                return 0.0
+            total += best
+        return total
+
+
+def unit_fits(written: str, metric_unit: str, counted: bool = False) -> bool:
+    """家 fits 家 only; 个 and 项, 人 and 名 are the same; a counted list with no unit fits any count."""
+    if written == metric_unit:
+        return True
+    if counted and not written:
+        return metric_unit in _COUNTS
+    return any(written in group and metric_unit in group for group in _SAME_UNIT)

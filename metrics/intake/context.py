@@ -38,10 +38,10 @@ class Span:
     end: int
 
 
-def sentence_around(line: str, start: int, end: int) -> Span:
-    """The sentence holding [start, end): from the last 。！？； before it to the next one after it."""
-    left = max((line.rfind(mark, 0, start) for mark in SENTENCE_ENDS), default=-1) + 1
-    rights = [i for i in (line.find(mark, end) for mark in SENTENCE_ENDS) if i >= 0]
+def sentence_around(line: str, start: int, end: int, ends: str = SENTENCE_ENDS) -> Span:
+    """The sentence holding [start, end): from the last 。！？； (or `ends`) before it to the next one after it."""
+    left = max((line.rfind(mark, 0, start) for mark in ends), default=-1) + 1
+    rights = [i for i in (line.find(mark, end) for mark in ends) if i >= 0]
     right = min(rights) + 1 if rights else len(line)
     return Span(left, right)
 
@@ -53,16 +53,33 @@ def clause_index(line: str, position: int) -> int:
 
 # ---------- actual or target ----------
 
+_YEAR = re.compile(r"(\d{4})\s*年")
 _TARGET = re.compile(r"计划|目标(?!的)|力争|争取|确保|预计|拟|将(?!近)|规划|到\d{4}年|要求|任务")
 _ACTUAL = re.compile(r"已|截至|截止|目前|累计|共计|实现|完成了|建成了|新增了|达到了")
+_DONE = re.compile(r"已|截至|截止|目前")  # in a plan, only these say a figure is already reached
 
 
-def kind_of(sentence: str, offset: int) -> str:
-    """'target' when the nearest marker before the figure plans (计划/目标/力争/将/拟/到…年), else 'actual'."""
+def kind_of(sentence: str, offset: int, document_date: dt.date, plan_document: bool = False) -> str:
+    """'target' when the nearest marker before the figure plans (计划/目标/力争/将/拟/到…年) or names a year
+    after the document's; in a plan (行动计划, 规划, 方案) every figure is a target unless marked as done."""
     head = to_halfwidth(sentence[:offset])
     last_target = max((m.start() for m in _TARGET.finditer(head)), default=-1)
+    for match in _YEAR.finditer(head):
+        if int(match.group(1)) > document_date.year:
+            last_target = max(last_target, match.start())
+    if plan_document:
+        return "actual" if _DONE.search(head) else "target"
     last_actual = max((m.start() for m in _ACTUAL.finditer(head)), default=-1)
     return "target" if last_target > last_actual else "actual"
+
+
+_PLAN_TITLE = re.compile(r"行动计划|规划|实施方案|工作方案|行动方案")
+
+
+def is_plan(lines: list[str]) -> bool:
+    """Whether the document is itself a plan: its title (first lines) says 行动计划, 规划 or 方案."""
+    head = [line for line in lines if line.strip()][:2]
+    return any(_PLAN_TITLE.search(line) for line in head)
 
 
 # ---------- dates ----------
@@ -92,8 +109,9 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def as_of(head: str, document_date: dt.date) -> dt.date:
-    """The date an actual figure stands at, from the words before it in its sentence."""
+def as_of(head: str, document_date: dt.date, default: dt.date | None = None) -> dt.date:
+    """The date an actual figure stands at, from the nearest date words before it (in its paragraph);
+    `default` (the period a report's title names) when there are none."""
     head = to_halfwidth(head)
     candidates: list[tuple[int, dt.date]] = []
     year_found = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(head)]
@@ -123,7 +141,7 @@ def as_of(head: str, document_date: dt.date) -> dt.date:
         if word in head:
             candidates.append((head.rfind(word), document_date))
     if not candidates:
-        return document_date
+        return default or document_date
     at, date = max(candidates, key=lambda c: c[0])
     return min(date, document_date) if date > document_date else date
 
@@ -155,7 +173,7 @@ def target_period(
     if match := _YEAR.search(text):
         year = int(match.group(1))
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if any(word in text for word in ("全年", "年度", "今年", "年内")):
+    if re.search(r"全年|年度|今年|(?<![一二两三四五六七八九十\d])年内", text):
         return dt.date(document_date.year, 1, 1), dt.date(document_date.year, 12, 31)
     if plan:
         return plan

@@ -295,6 +295,7 @@ def _chains(text: str, places: frozenset[str]):
             longest = max(len(item) for item in items[1:])
             if len(items[0]) > longest + 1:  # '…主动对接了邮政银行' → '邮政银行': as long as the other names
                 items[0] = items[0][-(longest + 1) :] if longest >= 4 else items[0][-longest:]
+                items[0] = items[0].lstrip("了的与和及对把向在将从由为是")
                 start = first - len(items[0])
         else:
             category, qualifier = "", EXACT

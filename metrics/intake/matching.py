@@ -8,11 +8,12 @@ must fit: 家 is not 个, 个 is not 元.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.intake.context import clause_index
+from metrics.intake.context import CLAUSE_ENDS, clause_index
 
 # Units that name the same thing in reports; everything else must be written as the metric's unit.
 _SAME_UNIT = (frozenset({"人", "名", "位"}), frozenset({"个", "项"}), frozenset({"次", "场"}))
@@ -30,9 +31,16 @@ class Match:
     unit: str
 
 
-def _alternatives(label: str, aliases: str) -> list[list[str]]:
-    words = [label] + [a for a in aliases.split("|") if a.strip()]
-    return [[part.strip() for part in word.split("+") if part.strip()] for word in words if word.strip()]
+_DIGIT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十][个家项所名次场届]")
+NEAR = 16  # parts of an alias joined by + stand in the figure's clause or this many characters from it
+
+
+def _alternatives(label: str, aliases: str) -> tuple[list[list[str]], list[str]]:
+    """Alias alternatives (each a list of parts) and the words that rule the metric out (!国家级)."""
+    words = [label] + [a.strip() for a in aliases.split("|") if a.strip()]
+    excluded = [word[1:] for word in words if word.startswith("!")]
+    alternatives = [[p.strip() for p in word.split("+") if p.strip()] for word in words if not word.startswith("!")]
+    return alternatives, excluded
 
 
 class Matcher:
@@ -41,15 +49,23 @@ class Matcher:
     def __init__(self, metrics: pd.DataFrame):
         aliases = metrics["aliases_zh"] if "aliases_zh" in metrics else pd.Series([""] * len(metrics))
         self.metrics = [
-            (row.metric_id, row.unit, _alternatives(row.label_zh, alias))
+            (row.metric_id, row.unit, *_alternatives(row.label_zh, alias))
             for row, alias in zip(metrics.itertuples(), aliases, strict=True)
         ]
 
-    def match(self, sentence: str, start: int, end: int, unit: str, counted: bool = False) -> Match:
-        """The best metric for a figure at [start, end) of its sentence, with a unit it fits."""
+    def match(
+        self, sentence: str, start: int, end: int, unit: str, counted: bool = False, lenient: bool = False
+    ) -> Match:
+        """The best metric for a figure at [start, end) of its sentence, with a unit it fits.
+
+        `lenient` (a whole paragraph searched when the sentence named nothing) takes a weak match that no
+        other metric competes with."""
         scored = []
-        for metric_id, metric_unit, alternatives in self.metrics:
+        own_clause = clause_index(sentence, start)
+        for metric_id, metric_unit, alternatives, excluded in self.metrics:
             if not unit_fits(unit, metric_unit, counted):
+                continue
+            if any(_near_before(sentence, word, start, own_clause) for word in excluded):
                 continue
             score = max((self._score(parts, sentence, start, end, counted) for parts in alternatives), default=0.0)
             if score > 0:
@@ -59,7 +75,8 @@ class Matcher:
             return Match("", 0.0, unit)
         best, metric_id, metric_unit = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        if best < THRESHOLD and not (best >= ALONE and best >= 3 * runner_up):
+        alone = ALONE if not lenient else 0.3
+        if best < THRESHOLD and not (best >= alone and best >= 3 * runner_up):
             return Match("", 0.0, unit)
         sure = min(1.0, best / 12) * (0.5 + 0.5 * (best - runner_up) / best)
         return Match(metric_id, round(max(0.05, sure), 2), metric_unit)
@@ -68,6 +85,7 @@ class Matcher:
     def _score(parts: list[str], sentence: str, start: int, end: int, counted: bool) -> float:
         total = 0.0
         own_clause = clause_index(sentence, start)
+        joined = len(parts) > 1
         for part in parts:
             best = 0.0
             at = sentence.find(part)
@@ -77,20 +95,38 @@ class Matcher:
                     pass  # a counted list is named by the words after it (…等金融机构, …都成立了研究机构)
                 elif at >= end:
                     distance = at - end
-                    same = clause_index(sentence, at) == clause_index(sentence, end - 1) or distance <= 1
-                    weight = len(part) / (1 + distance / 16) * (1.0 if same else 0.5)
-                    if distance <= 1:
-                        weight *= 3  # the noun the measure word counts: 24个智能工厂
-                    best = max(best, weight)
+                    same = clause_index(sentence, at) == clause_index(sentence, end - 1)
+                    # words after the figure that label the next number (…23个，在建项目1200个) are not its own
+                    if not _labels_next(sentence, end, at, part_end) and not (joined and not same and distance > NEAR):
+                        weight = len(part) / (1 + distance / 16) * (1.0 if same else 0.5)
+                        if distance == 0:
+                            weight *= 3  # the noun the measure word counts: 24个智能工厂
+                        best = max(best, weight)
                 elif part_end <= start:
                     distance = start - part_end
                     same = clause_index(sentence, part_end) == own_clause
-                    best = max(best, len(part) / (1 + distance / 16) * (1.0 if same else 0.5))
+                    if not (joined and not same and distance > NEAR):
+                        best = max(best, len(part) / (1 + distance / 16) * (1.0 if same else 0.5))
                 at = sentence.find(part, at + 1)
             if best == 0:
                 return 0.0
             total += best
         return total
+
+
+def _labels_next(sentence: str, end: int, at: int, part_end: int) -> bool:
+    """A word after the figure names the next number: one stands between, or follows it in its clause."""
+    if _DIGIT.search(sentence, end, at):
+        return True
+    tail = sentence[part_end : part_end + 10]
+    cut = min((i for i, ch in enumerate(tail) if ch in CLAUSE_ENDS), default=len(tail))
+    return _DIGIT.search(tail[:cut]) is not None
+
+
+def _near_before(sentence: str, word: str, start: int, own_clause: int) -> bool:
+    """A word that rules a metric out stands in the figure's clause or just before it."""
+    at = sentence.rfind(word, 0, start)
+    return at >= 0 and (clause_index(sentence, at) == own_clause or start - at - len(word) <= NEAR)
 
 
 def unit_fits(written: str, metric_unit: str, counted: bool = False) -> bool:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from metrics.intake import context
 from metrics.intake.finding import Found, find_figures
-from metrics.intake.matching import Matcher
+from metrics.intake.matching import Match, Matcher
 from metrics.intake.places import Gazetteer
 from metrics.intake.reading import Document, IntakeError, read_document
 from metrics.numbers import format_amount
@@ -89,10 +89,14 @@ def propose(
         if not found:
             raise IntakeError("unknown_region", region=region)
         region = found
+    region = region or _region_in_title(document, reader.places)
     gazetteer = reader.places
-    if region:
+    if region and region != gazetteer.default:
         gazetteer = Gazetteer(registry.regions, default_region=region)
     plan = context.document_span(document.text)
+    plan_document = context.is_plan(document.lines)
+    title = next((line for line in document.lines if line.strip()), "")
+    default_as_of = context.as_of(title, document_date)  # 2023年工作总结 → 2023-12-31
     section_of = context.sections(document.lines)
     rows: list[dict] = []
     seen: set[tuple] = set()
@@ -100,8 +104,9 @@ def propose(
         if not line.strip():
             continue
         for item in find_figures(line, gazetteer.county_words):
-            row = _row(item, line, index, section_of[index], document_date, plan, reader.matcher, gazetteer)
-            key = (row["metric_id"], row["value"], row["qualifier"], row["kind"], row["region_id"], row["as_of"])
+            where = (index, section_of[index], document_date, plan, plan_document, default_as_of)
+            row = _row(item, line, where, reader.matcher, gazetteer)
+            key = tuple(row[c] for c in ("metric_id", "value", "qualifier", "kind", "region_id", "as_of", "period_end"))
             if row["metric_id"] and key in seen:
                 continue  # the same figure said twice (首届 in two paragraphs): propose it once
             seen.add(key)
@@ -109,21 +114,30 @@ def propose(
     return pd.DataFrame(rows, columns=PROPOSAL_COLUMNS)
 
 
-def _row(
-    item: Found,
-    line: str,
-    index: int,
-    section: str,
-    document_date: dt.date,
-    plan: tuple[dt.date, dt.date] | None,
-    matcher: Matcher,
-    places: Gazetteer,
-) -> dict:
+def _region_in_title(document: Document, places: Gazetteer) -> str | None:
+    """A report by or about one region names it in its first lines (阳新县2024年第一季度…): its default region."""
+    head = [line for line in document.lines if line.strip()][:3]
+    for line in head:
+        for _, name in places.mentions(line):
+            if places.names[name]:
+                return places.names[name]
+    return None
+
+
+def _row(item: Found, line: str, where: tuple, matcher: Matcher, places: Gazetteer) -> dict:
+    index, section, document_date, plan, plan_document, default_as_of = where
     span = context.sentence_around(line, item.start, item.end)
     sentence = line[span.start : span.end]
     start, end = item.start - span.start, item.end - span.start
-    kind = context.kind_of(sentence, start)
+    kind = context.kind_of(sentence, start, document_date, plan_document)
     match = matcher.match(sentence, start, end, item.unit, item.counted)
+    if not match.metric_id:  # '2025年，累计完成650家': the metric is named before the ； in the same sentence
+        wide = context.sentence_around(line, item.start, item.end, ends="。！？!?")
+        text = line[wide.start : wide.end]
+        offset = item.start - wide.start
+        wider = matcher.match(text, offset, offset + len(item.quote), item.unit, item.counted, lenient=True)
+        if wider.metric_id:
+            match = Match(wider.metric_id, round(wider.confidence * 0.6, 2), wider.unit)
     unit = match.unit if match.metric_id else (item.unit or "个")
     counted_places = item.counted and unit == "个" and item.category == "" and places.county_words
     place = places.place_of(sentence, start, bool(counted_places))
@@ -149,7 +163,7 @@ def _row(
         first, last = context.target_period(sentence, document_date, plan)
         row["period_start"], row["period_end"] = first.isoformat(), last.isoformat()
     else:
-        row["as_of"] = context.as_of(sentence[:start], document_date).isoformat()
+        row["as_of"] = context.as_of(line[: item.start], document_date, default_as_of).isoformat()
     return row
 
 
@@ -167,8 +181,13 @@ def _evidence(sentence: str, start: int, end: int) -> str:
 
 
 _LEADING_WORDS = re.compile(
-    r"^(?:其中|目前|截至目前|截止目前|我市|全市|全省|本市|累计|共计|共|已经|已|新增|建成|完成|实现|达到|达|"
-    r"推动|推进|培育|打造|遴选|认定|创建|开展|计划|力争|将|拟|有|获评|入选|超过|约|近|了|的|和|及|、)+"
+    r"^(?:其中|目前|截至目前|截止目前|截至|截止|我市|全市|全省|全区|全县|本市|累计|共计|共|已经|已|新增|新认定|建成|完成|"
+    r"实现|达到|达|推动|推进|培育|打造|遴选|认定|创建|开展|计划|力争|将|拟|有|获评|入选|超过|约|近|到|了|的|和|及|、)+"
+)
+_TRAILING_WORDS = re.compile(r"(?:突破|超过|达到|达|约|近|累计|共|为|有|不少于|至少)+$")
+_PLACE_OR_DATE = re.compile(
+    r"^[\u4e00-\u9fff]{1,4}[省市县区]|\d{4}年|\d{1,2}\s*[-—–~至到]\s*\d{1,2}月|[0-9一二三四五六七八九十]+月(?:份|底|末)?|"
+    r"上半年|一季度|前三季度|今年以来|\d{1,2}日"
 )
 _NOUN_AFTER = re.compile(r"^[^，,。；;：:（）()“”、\s]{2,14}")
 
@@ -183,9 +202,9 @@ def suggest_label(sentence: str, start: int, end: int, item: Found) -> str:
         if len(noun) >= 2:
             return noun
     clause_start = max((sentence.rfind(mark, 0, start) for mark in context.CLAUSE_ENDS), default=-1) + 1
-    before = _LEADING_WORDS.sub("", sentence[clause_start:start])
-    before = re.sub(r"\d{4}年|[0-9一二三四五六七八九十]+月(份|底|末)?|上半年|一季度|前三季度", "", before)
-    return _LEADING_WORDS.sub("", before).strip()[:20]
+    before = _PLACE_OR_DATE.sub("", sentence[clause_start:start])
+    before = _TRAILING_WORDS.sub("", _LEADING_WORDS.sub("", before))
+    return before.strip()[:20]
 
 
 _DOCUMENT_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

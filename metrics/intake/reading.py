@@ -150,8 +150,9 @@ def table_rows(table) -> list[str]:
     lines = ["｜".join(header)]
     for row in rows[1:]:
         cells = []
+        row_unit = _UNIT_IN_HEADER.search(row[0]) if row else None  # 在建项目（个）｜156
         for index, cell in enumerate(row):
-            unit = units[index] if index < len(units) else ""
+            unit = row_unit.group(1) if row_unit else (units[index] if index < len(units) else "")
             if unit and _BARE_NUMBER.match(cell):
                 cell = cell + unit
             cells.append(cell)
@@ -174,13 +175,29 @@ def _read_pdf(data: bytes) -> Document:
                 lines.extend(_clean_lines(page.extract_text() or ""))
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
         raise IntakeError("encrypted") from error
-    except Exception as error:  # pdfminer's many parse errors
-        if "password" in str(error).lower() or "encrypt" in type(error).__name__.lower():
+    except Exception as error:  # pdfminer's many parse errors; pdfplumber wraps them in PdfminerException
+        inner = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+        if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError) or "password" in repr(inner).lower():
             raise IntakeError("encrypted") from error
         raise IntakeError("broken", format="PDF") from error
     if not any(line.strip() for line in lines):
         raise IntakeError("scanned", pages=pages)
-    return Document(lines, "pdf")
+    return Document(join_wrapped(lines), "pdf")
+
+
+_SENTENCE_END = tuple("。！？；：”」）)!?;:")
+
+
+def join_wrapped(lines: list[str]) -> list[str]:
+    """A PDF breaks sentences where its lines end; join a full line to the next one unless it ends a sentence."""
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        if previous and line and len(previous) >= 20 and not previous.endswith(_SENTENCE_END):
+            joined[-1] = previous + line
+        else:
+            joined.append(line)
+    return joined
 
 
 def _read_html(data: bytes) -> str:

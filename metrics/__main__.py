@@ -1,5 +1,6 @@
 """Command line: python -m metrics build | targets|progress check|import FILE | editors add|list|remove |
-briefing --out DIR [--lang zh|en] [--region ID] [--format pptx|docx|pdf]."""
+briefing --out DIR [--lang zh|en] [--region ID] [--format pptx|docx|pdf] |
+intake FILE --out PROPOSALS.csv [--date D] [--title T] [--issuer I] [--region R]."""
 
 from __future__ import annotations
 
@@ -151,6 +152,12 @@ def _briefing(out: Path, lang: str, region_id: str, kind: str = "pptx") -> int:
     return 0
 
 
+def _intake(args: argparse.Namespace) -> int:
+    from metrics import intake
+
+    return intake.cli.run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics", description="黄石工业互联网进展看板 data tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -183,12 +190,21 @@ def main(argv: list[str] | None = None) -> int:
         default="pptx",
         help="pptx: the deck and chart images; docx: the A4 Word briefing; pdf: the Word briefing and its PDF",
     )
+    intake_command = commands.add_parser("intake", help="propose the figures a report states, with evidence")
+    intake_command.add_argument("file", type=Path, help=".txt .md .docx .pdf .html")
+    intake_command.add_argument("--out", type=Path, required=True, help="proposals CSV to write (UTF-8 with BOM)")
+    intake_command.add_argument("--date", default="", help="the document's date, YYYY-MM-DD")
+    intake_command.add_argument("--title", default="", help="the document's title")
+    intake_command.add_argument("--issuer", default="", help="who issued the document")
+    intake_command.add_argument("--region", default="", help="region the document is about (default 黄石市)")
     args = parser.parse_args(argv)
 
     if args.command == "editors":
         return _editors(args)
     if args.command == "briefing":
         return _briefing(args.out, args.lang, args.region, args.format)
+    if args.command == "intake":
+        return _intake(args)
 
     if args.command == "build":
         try:

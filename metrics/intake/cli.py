@@ -1,0 +1,38 @@
+"""`python -m metrics intake FILE --out PROPOSALS.csv`: propose a report's figures into a CSV."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from metrics.i18n import bilingual
+from metrics.intake.proposals import propose_file, write_proposals
+from metrics.intake.reading import IntakeError
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the file, write the proposals; on a refusal print why (zh | en), write nothing, exit 1."""
+    try:
+        document_date = _date(args.date)
+        data = args.file.read_bytes()
+        _, frame = propose_file(data, args.file.name, document_date, args.region or None)
+    except IntakeError as error:
+        print(f"{args.file.name}: {error.bilingual()}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(bilingual("cli.unreadable", path=args.file, error=error), file=sys.stderr)
+        return 1
+    write_proposals(frame, args.out)
+    matched = int((frame["metric_id"] != "").sum())
+    print(bilingual("intake.cli_written", count=len(frame), matched=matched, path=args.out))
+    return 0
+
+
+def _date(text: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise IntakeError("bad_date", value=text) from error

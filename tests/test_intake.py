@@ -1,0 +1,136 @@
+"""Intake parts: numbers as reports write them, what is not a figure, refusals of what cannot be read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from metrics.intake import IntakeError, read_document
+from metrics.intake import reading as intake_reading
+from metrics.intake.finding import find_figures
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = Path(__file__).parent / "fixtures" / "intake" / "bad"
+
+
+def _found(text: str, places: frozenset[str] = frozenset()) -> list[tuple]:
+    return [(f.quote, f.value, f.unit, f.qualifier) for f in find_figures(text, places)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("已完成153家", ("153家", 153, "家", "=")),
+        ("标识注册量达10.56万个", ("10.56万个", 105600, "个", "=")),
+        ("总投资40亿元", ("40亿元", 4e9, "元", "=")),
+        ("安排资金超过2000万元", ("2000万元", 2e7, "元", ">=")),
+        ("覆盖500家以上规上企业", ("500家以上", 500, "家", ">=")),
+        ("完成率达到百分之六十六", ("百分之六十六", 66, "%", "=")),
+        ("培训两千人次", ("两千人次", 2000, "人次", "=")),
+        ("新增企业１５２家", ("１５２家", 152, "家", "=")),
+        ("40多家企业", ("40多家", 40, "家", ">=")),
+        ("上云企业2000余家", ("2000余家", 2000, "家", ">=")),
+        ("约420亿元", ("420亿元", 4.2e10, "元", "~")),
+        ("投资300万元左右", ("300万元左右", 3e6, "元", "~")),
+        ("新增50-60家", ("50-60家", 50, "家", ">=")),
+        ("设置3大专题论坛", ("3大专题论坛"[:2], 3, "个", "=")),
+        ("第六届中国（黄石）工业互联网创新发展大会", ("第六届", 6, "届", "=")),
+        ("连续三年成功举办大会", ("连续三年成功举办", 3, "届", "=")),
+        ("完成全部目标的66%", ("66%", 66, "%", "=")),
+        ("投资三点五亿元", ("三点五亿元", 3.5e8, "元", "=")),
+    ],
+)
+def test_numbers_as_reports_write_them(text, expected):
+    quote, value, unit, qualifier = expected
+    found = _found(text)
+    assert len(found) == 1, found
+    assert found[0][0] == quote and found[0][1] == pytest.approx(value) and found[0][2:] == (unit, qualifier)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年7月13日",
+        "委员提案〔2021〕50号",
+        "关于2021年市政协第50号提案的回复",
+        "联系电话：6288629",
+        "联系电话：0714-7326688",
+        "一、持续擦亮工业互联网大会品牌",
+        "（三）全力打造一批标杆示范",
+        "1. 项目建设",
+        "入选第一批湖北省上云标杆企业",
+        "首批标杆企业",
+        "重点培育2000万元以上的增长点",
+        "推动5000万元以上项目加快建设",
+        "这是我市第一次举办全国盛会",
+        "千家万户",
+        "三年行动计划（2021-2023年）",
+        "4月29日在开发区召开",
+        "一大批高校老师",
+    ],
+)
+def test_what_is_not_a_figure(text):
+    assert _found(text) == []
+
+
+def test_lists_of_names_are_counted_when_they_name_a_kind_of_thing():
+    assert _found("主动对接了邮政银行、汉口银行等金融机构") == [("邮政银行、汉口银行", 2, "家", ">=")]
+    places = frozenset({"大冶市", "阳新县", "开发区"})
+    assert _found("大冶市、阳新县、开发区比照市级政策已出台相关支持政策", places) == [
+        ("大冶市、阳新县、开发区", 3, "个", "=")
+    ]
+    assert _found("涵盖了我市电子、装备、钢铁、建材等7个主导产业") == [("7个", 7, "个", "=")]
+    assert _found("央广网、人民网等政经媒体") == []  # media named, not a figure of the programme
+    assert _found("规划“会、展、赛”三大版块") == [("三大", 3, "个", "=")]
+
+
+def _refused(path: Path, tmp_path: Path) -> tuple[int, str, Path]:
+    out = tmp_path / "proposals.csv"
+    command = [sys.executable, "-m", "metrics", "intake", str(path), "--out", str(out)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return result.returncode, result.stderr, out
+
+
+@pytest.mark.parametrize(
+    ("name", "zh", "en"),
+    [
+        ("scanned.pdf", "没有文字层", "no text layer"),
+        ("old_format.doc", "另存为 → Word 文档（.docx）", "Save As"),
+        ("encrypted.pdf", "设有密码或已加密", "password-protected"),
+        ("broken.docx", "已损坏或不完整", "damaged"),
+        ("empty.txt", "文件是空的", "empty"),
+        ("junk.txt", "不是文字文件", "not a text file"),
+    ],
+)
+def test_bad_input_is_refused_in_both_languages_and_nothing_is_written(name, zh, en, tmp_path):
+    code, message, out = _refused(BAD / name, tmp_path)
+    assert code == 1
+    assert zh in message and en in message, message
+    assert not out.exists()
+
+
+def test_an_oversized_file_is_refused_before_reading(tmp_path, monkeypatch):
+    big = tmp_path / "huge.txt"
+    big.write_bytes("已完成153家。".encode() * (intake_reading.SIZE_LIMIT // 18 + 1))
+    code, message, out = _refused(big, tmp_path)
+    assert code == 1 and "文件过大" in message and "too large" in message
+    assert not out.exists()
+
+
+def test_unsupported_types_and_gbk_text():
+    with pytest.raises(IntakeError) as refused:
+        read_document(b"a,b\n1,2\n", "table.xlsx")
+    assert refused.value.key == "unsupported"
+    document = read_document("阳新县完成诊断46家".encode("gbk"), "report.txt")
+    assert document.lines == ["阳新县完成诊断46家"]
+    document = read_document("\ufeff已完成153家\r\n".encode(), "report.md")
+    assert document.lines[0] == "已完成153家"
+
+
+def test_docx_tables_are_read_in_order_with_the_unit_their_header_gives():
+    document = read_document((BAD.parent / "year_end_summary.docx").read_bytes(), "summary.docx")
+    assert "在建智能化改造项目（个）｜156个" in document.lines
+    assert document.lines.index("在建智能化改造项目（个）｜156个") < document.lines.index("三、存在问题")

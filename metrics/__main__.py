@@ -9,9 +9,9 @@ import getpass
 import sys
 from pathlib import Path
 
-from metrics import editors, importing, updates
+from metrics import editors, importing, store, updates
 from metrics.build import BuildError, build
-from metrics.i18n import DEFAULT_LANGUAGE, LANGUAGES, bilingual
+from metrics.i18n import DEFAULT_LANGUAGE, LANGUAGES, bilingual, text
 from metrics.registry import DEFAULT_REGION
 
 
@@ -21,15 +21,32 @@ def _print_problems(result: updates.UpdateResult, name: str) -> None:
         print(f"{name}: {label}: {item.bilingual()}", file=sys.stderr)
 
 
-def _print_changes(result: updates.UpdateResult) -> None:
+def _print_changes(kind: str, result: updates.UpdateResult) -> None:
+    """The summary, then one line per changed row in words, in both languages as every CLI message."""
+    from metrics import editing
+
     changes = result.changes
-    counts = changes["change"].value_counts() if not changes.empty else {}
-    print(bilingual("cli.changes", **{change: counts.get(change, 0) for change in ("added", "changed", "removed")}))
-    for row in changes.to_dict("records"):
-        print("  " + " ".join(f"{key}={value}" for key, value in row.items() if value == value and value is not None))
+    print(bilingual("cli.changes", **result.counts))
+    if changes.empty:
+        return
+    described = {lang: editing.describe_changes(kind, changes, lang).to_dict("records") for lang in ("zh", "en")}
+    for zh, en in zip(described["zh"], described["en"], strict=True):
+        print(f"  {_change_line(zh, 'zh')} | {_change_line(en, 'en')}")
 
 
-def _update(kind: str, action: str, file: Path, editor: str) -> int:
+def _change_line(row: dict[str, str], lang: str) -> str:
+    """'修改 指标：完成智能化诊断的规上企业；…；目标值：152家 → 160家' / 'Changed Metric: …; Target: 152 → 160'."""
+    from metrics import editing
+
+    fields = [
+        text("audit.cli_field", lang, label=editing.label(column, lang), value=value)
+        for column, value in row.items()
+        if column != "change" and value
+    ]
+    return f"{row['change']} {text('audit.cli_separator', lang).join(fields)}"
+
+
+def _update(kind: str, action: str, file: Path, editor: str, confirm_delete: int = 0) -> int:
     try:
         # the same limit as the browser's upload, checked before a large file is read into memory
         too_large = importing.upload_too_large(file.stat().st_size)
@@ -41,16 +58,31 @@ def _update(kind: str, action: str, file: Path, editor: str) -> int:
         print(f"{file.name}: 错误 error: {too_large.bilingual()}", file=sys.stderr)
         print(bilingual("cli.refused", count=1), file=sys.stderr)
         return 1
-    if action == "check":
-        result = updates.check(kind, data)
-    else:
-        result = updates.import_file(kind, data, operator=editor, detail=file.name)
+    try:
+        if action == "check":
+            result = updates.check(kind, data)
+        else:
+            result = updates.import_file(kind, data, operator=editor, detail=file.name, confirm_removed=confirm_delete)
+    except updates.DeletionNotConfirmed as refused:
+        _print_problems(refused.result, file.name)
+        _print_changes(kind, refused.result)
+        key = "audit.cli_delete_mismatch" if refused.confirmed else "audit.cli_delete_unconfirmed"
+        print(bilingual(key, count=refused.count, confirmed=refused.confirmed, file=file), file=sys.stderr)
+        return 1
+    except store.StaleVersionError as stale:
+        entry = next((entry for entry in updates.versions(kind) if entry.version == stale.live), None)
+        who = entry.editor if entry and entry.editor else "?"
+        when = entry.saved_at_text if entry else "?"
+        print(bilingual("audit.cli_stale", who=who, when=when, live=stale.live, file=file), file=sys.stderr)
+        return 1
     _print_problems(result, file.name)
     if not result.ok:
         count = len(result.parsed.errors)
         print(bilingual("cli.refused", count=count), file=sys.stderr)
         return 1
-    _print_changes(result)
+    _print_changes(kind, result)
+    if action == "check" and result.counts["removed"]:
+        print(bilingual("audit.cli_check_deletes", count=result.counts["removed"], file=file))
     if action == "import":
         saved = result.saved
         key = "cli.saved" if saved and saved.changed else "cli.unchanged"
@@ -170,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
             command = actions.add_parser(action)
             command.add_argument("file", type=Path)
             command.add_argument("--editor", default=getpass.getuser(), help="name recorded in the history")
+            if action == "import":
+                command.add_argument(
+                    "--confirm-delete",
+                    type=int,
+                    default=0,
+                    metavar="N",
+                    help="the import deletes N rows: required, and must equal that number, when it deletes any",
+                )
     accounts = commands.add_parser("editors", help="editor accounts in .streamlit/secrets.toml (DASHBOARD_SECRETS)")
     account_actions = accounts.add_subparsers(dest="action", required=True)
     add = account_actions.add_parser("add", help="add an editor, or set a new password for one")
@@ -216,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         state = "built" if result.rebuilt else "up to date"
         print(f"{result.path} {state} (data version {result.data_version})")
         return 0
-    return _update(args.command, args.action, args.file, args.editor)
+    return _update(args.command, args.action, args.file, args.editor, getattr(args, "confirm_delete", 0))
 
 
 if __name__ == "__main__":

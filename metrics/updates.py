@@ -16,6 +16,7 @@ import pandas as pd
 from metrics import editors, importing, records, store, targets
 from metrics.build import BuildError, build
 from metrics.csvfile import Problem
+from metrics.i18n import text
 from metrics.importing import ParsedFile
 from metrics.registry import Registry
 from metrics.tablefile import diff_rows, neutralised_csv
@@ -91,6 +92,23 @@ class UpdateResult:
         return {change: int(found.get(change, 0)) for change in ("added", "changed", "removed")}
 
 
+class DeletionNotConfirmed(RuntimeError):
+    """A save would delete rows and the caller did not confirm deleting exactly that many.
+
+    A file with only the new rows, or a table with rows deleted by a slip, would otherwise delete the rest
+    with one click; saving needs the number of rows it deletes, as the preview states it."""
+
+    def __init__(self, result: UpdateResult, confirmed: int | None):
+        self.result, self.count, self.confirmed = result, result.counts["removed"], confirmed
+        super().__init__(f"deletes {self.count} row(s), confirmed {confirmed}")
+
+    def message(self, lang: str = "zh") -> str:
+        """Why nothing was saved: how many rows the save deletes, and how many were confirmed."""
+        if self.confirmed:
+            return text("audit.delete_mismatch", lang, count=self.count, confirmed=self.confirmed)
+        return text("audit.delete_unconfirmed", lang, count=self.count)
+
+
 def _empty(kind: str) -> pd.DataFrame:
     return pd.DataFrame(columns=list(KINDS[kind].columns))
 
@@ -144,14 +162,24 @@ def _save(
     action: str,
     detail: str,
     base_version: str | None,
+    confirm_removed: int,
 ) -> UpdateResult:
-    """Save a checked result: ask who is writing at the last moment, then store and rebuild."""
+    """Save a checked result: ask who is writing at the last moment, then store and rebuild.
+
+    The changes (and so the rows deleted) were computed against result.base_version, so the save is only
+    made on that version: from a stale base it raises StaleVersionError, and rows it deletes must be
+    confirmed by their number (DeletionNotConfirmed) before anything is written.
+    """
     if not result.ok:
         return result
+    if base_version is not None and base_version != result.base_version:
+        raise store.StaleVersionError(base_version, result.base_version)
     counts = result.counts
+    if counts["removed"] and confirm_removed != counts["removed"]:
+        raise DeletionNotConfirmed(result, confirm_removed)
     change = store.Change(action=action, detail=detail, **counts)
     name, account = identity()
-    result.saved = store.save(KINDS[kind].table, data, name, change, base_version, account=account)
+    result.saved = store.save(KINDS[kind].table, data, name, change, result.base_version, account=account)
     try:
         build()
     except BuildError as error:
@@ -175,17 +203,19 @@ def apply(
     base_version: str,
     detail: str = "",
     registry: Registry | None = None,
+    confirm_removed: int = 0,
 ) -> UpdateResult:
     """Import an uploaded file for a signed-in editor: validate, save as a new version, rebuild.
 
-    Raises editors.NotAuthorised unless `editor` is a genuine, current sign-in, and
-    store.StaleVersionError when `base_version` (what the editor previewed against) is no longer live.
+    Raises editors.NotAuthorised unless `editor` is a genuine, current sign-in,
+    store.StaleVersionError when `base_version` (what the editor previewed against) is no longer live, and
+    DeletionNotConfirmed when the file deletes rows and `confirm_removed` is not their number.
     """
     editors.verify(editor)  # refuse before doing any work; checked again at the moment of writing
     registry = registry or Registry.load()
     result = check(kind, data, registry)
     canonical = KINDS[kind].to_bytes(result.parsed.frame) if result.ok else b""
-    return _save(kind, result, canonical, _editor_identity(editor), "import", detail, base_version)
+    return _save(kind, result, canonical, _editor_identity(editor), "import", detail, base_version, confirm_removed)
 
 
 def apply_table(
@@ -195,13 +225,15 @@ def apply_table(
     *,
     base_version: str,
     registry: Registry | None = None,
+    confirm_removed: int = 0,
 ) -> UpdateResult:
-    """Save a table edited in the browser, validated exactly as a file import (see check_table)."""
+    """Save a table edited in the browser, validated exactly as a file import (see check_table); rows it
+    deletes must be confirmed by their number, as for apply."""
     editors.verify(editor)
     registry = registry or Registry.load()
     result = check_table(kind, frame, registry)
     canonical = KINDS[kind].to_bytes(result.parsed.frame) if result.ok else b""
-    return _save(kind, result, canonical, _editor_identity(editor), "edit", "", base_version)
+    return _save(kind, result, canonical, _editor_identity(editor), "edit", "", base_version, confirm_removed)
 
 
 def rollback(
@@ -211,18 +243,25 @@ def rollback(
     *,
     base_version: str,
     registry: Registry | None = None,
+    confirm_removed: int = 0,
 ) -> UpdateResult:
     """Make an old version live again as a new version (action 'rollback', detail = its version id).
 
     The old bytes are saved exactly as they were, after passing today's validation (a version that names
-    a metric since removed from the registry is refused with its problems).
+    a metric since removed from the registry is refused with its problems). Rows the live version has and
+    the old one lacks are deleted: confirm them by their number, as for apply (see rollback_preview).
     """
     editors.verify(editor)
     registry = registry or Registry.load()
     data = version_bytes(kind, snapshot)
     result = check(kind, data, registry)
     detail = store.content_version(data)
-    return _save(kind, result, data, _editor_identity(editor), "rollback", detail, base_version)
+    return _save(kind, result, data, _editor_identity(editor), "rollback", detail, base_version, confirm_removed)
+
+
+def rollback_preview(kind: str, snapshot: str, registry: Registry | None = None) -> UpdateResult:
+    """What restoring a version would change in the live table (its rows added, changed, deleted)."""
+    return check(kind, version_bytes(kind, snapshot), registry)
 
 
 def _inside_dashboard_server() -> bool:
@@ -232,19 +271,29 @@ def _inside_dashboard_server() -> bool:
 
 
 def import_file(
-    kind: str, data: bytes, operator: str, detail: str = "", registry: Registry | None = None
+    kind: str,
+    data: bytes,
+    operator: str,
+    detail: str = "",
+    registry: Registry | None = None,
+    confirm_removed: int = 0,
 ) -> UpdateResult:
     """Import a file from the command line, recording `operator` (the shell user) as the editor.
 
     Whoever runs the command can already write data/; the browser must use apply/apply_table, so this
     refuses to run inside the dashboard server, where a name alone must never be enough to write.
+    As in the browser, the save is made only on the version the changes were computed against (else
+    store.StaleVersionError: another import saved meanwhile), and rows it deletes must be confirmed by
+    their number (DeletionNotConfirmed).
     """
     if _inside_dashboard_server():
         raise editors.NotAuthorised()
     registry = registry or Registry.load()
     result = check(kind, data, registry)
     canonical = KINDS[kind].to_bytes(result.parsed.frame) if result.ok else b""
-    return _save(kind, result, canonical, lambda: (operator, ""), "import", detail, None)
+    return _save(
+        kind, result, canonical, lambda: (operator, ""), "import", detail, result.base_version, confirm_removed
+    )
 
 
 # ---------- history ----------

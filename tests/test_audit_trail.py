@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from metrics import updates
+from metrics import editing, updates
 from tests.apptest_support import open_page
 from ui.editing import EDITOR_KEY, table_key
 
@@ -76,3 +76,67 @@ def test_empty_cells_are_blank_not_none_on_targets_progress_and_sources(built, l
         assert not app.exception, page
         for frame in app.dataframe:
             assert blank_cells(frame.value) == [], (page, frame.value.columns.tolist())
+
+
+# ---------- deleting rows needs a confirmation naming their number ----------
+
+
+def save_button(app, key: str = "editui_targets_save"):
+    return next(button for button in app.button if button.key == key)
+
+
+def test_deleting_rows_in_the_table_is_named_and_needs_a_tick_naming_the_count(built, editor):
+    before = (built / "targets.csv").read_bytes()
+    app = open_page("targets", session={EDITOR_KEY: editor})
+    app.session_state[table_key("targets")] = {**UNCHANGED, "deleted_rows": [1, 2]}
+    app.run()
+    warning = " ".join(w.value for w in app.warning)
+    assert "此次保存将删除 2 行" in warning
+    assert "完成智能化诊断的规上企业 · 黄石市 · 2021-01-01 · 2023-12-31" in warning  # which rows
+    assert "已完成智能化改造项目 · 黄石市" in warning
+    assert save_button(app).disabled
+    (tick,) = [box for box in app.checkbox if box.label == "确认删除 2 行"]
+    tick.check().run()
+    assert not save_button(app).disabled
+
+    # the deletion changes: the earlier tick does not carry over
+    app.session_state[table_key("targets")] = {**UNCHANGED, "deleted_rows": [2]}
+    app.run()
+    assert "此次保存将删除 1 行" in " ".join(w.value for w in app.warning)
+    assert save_button(app).disabled and not app.checkbox(key="editui_targets_table_0_confirm_delete_1").value
+    assert (built / "targets.csv").read_bytes() == before
+
+    app.checkbox(key="editui_targets_table_0_confirm_delete_1").check().run()
+    save_button(app).click().run()
+    assert not app.exception and not app.error
+    assert updates.versions("targets")[0].removed == 1
+    assert len(editing.editable_frame("targets")) == 2
+
+
+def test_an_upload_with_only_the_new_rows_says_it_deletes_the_rest(built, editor):
+    before = (built / "targets.csv").read_bytes()
+    app = open_page("targets", "en", session={EDITOR_KEY: editor})
+    content = "metric_id,period_start,period_end,target\nfunding_city_level,2021-01-01,2021-12-31,2000万元\n"
+    app.file_uploader(key="editui_targets_upload_0").upload("new.csv", content.encode(), "text/csv").run()
+    assert "This save deletes 3 row(s)" in " ".join(w.value for w in app.warning)
+    assert save_button(app, "editui_targets_upload_save").disabled
+    app.checkbox(key="editui_targets_upload_0_confirm_delete_3").check().run()
+    save_button(app, "editui_targets_upload_save").click().run()
+    assert not app.exception and not app.error
+    assert (built / "targets.csv").read_bytes() != before and updates.versions("targets")[0].removed == 3
+
+
+def test_a_rollback_that_deletes_rows_says_how_many(built, editor):
+    app = open_page("targets", session={EDITOR_KEY: editor})
+    content = (built / "targets.csv").read_text(
+        encoding="utf-8-sig"
+    ) + "funding_city_level,huangshi,2021-01-01,2021-12-31,20000000,>=,,,,\n"
+    app.file_uploader(key="editui_targets_upload_0").upload("plus.csv", content.encode(), "text/csv").run()
+    save_button(app, "editui_targets_upload_save").click().run()
+    baseline = updates.versions("targets")[-1]
+    app.selectbox(key="editui_targets_version").select(baseline.snapshot).run()
+    app.button(key="editui_targets_rollback").click().run()
+    assert "恢复此版本将删除当前的 1 行" in " ".join(w.value for w in app.warning)
+    app.button(key="editui_targets_rollback_yes").click().run()
+    assert not app.exception and not app.error
+    assert updates.versions("targets")[0].action == "rollback" and updates.versions("targets")[0].removed == 1

@@ -223,7 +223,7 @@ def test_reapply_replays_my_changes_onto_the_latest_version(built: Path, editor)
 def test_reapply_keeps_their_removal_unless_i_changed_the_row(built: Path, editor):
     base = updates.live_version("targets")
     original = editing.editable_frame("targets")
-    updates.apply_table("targets", original.drop(index=[1, 2]), editor, base_version=base)
+    updates.apply_table("targets", original.drop(index=[1, 2]), editor, base_version=base, confirm_removed=2)
     mine = original.copy()
     mine.loc[2, "target"] = 120.0  # they removed this row; I changed it
     again = updates.reapply("targets", mine, base)
@@ -239,7 +239,10 @@ def test_upload_is_validated_like_the_cli_and_saved_with_its_file_name(built: Pa
     data = (Path(__file__).parent / "fixtures" / "targets" / "units.csv").read_bytes()
     preview = updates.check("targets", data)
     assert preview.ok and preview.base_version == updates.live_version("targets")
-    result = updates.apply("targets", data, editor, base_version=preview.base_version, detail="units.csv")
+    deletes = preview.counts["removed"]
+    result = updates.apply(
+        "targets", data, editor, base_version=preview.base_version, detail="units.csv", confirm_removed=deletes
+    )
     assert result.saved.changed
     assert updates.versions("targets")[0].detail == "units.csv"
     bad = (Path(__file__).parent / "fixtures" / "targets" / "negative.csv").read_bytes()

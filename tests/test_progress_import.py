@@ -148,7 +148,10 @@ def test_every_problem_in_a_file_is_reported_at_once(built: Path, capsys):
 def test_a_second_import_keeps_the_first_in_history(built: Path):
     assert main(["progress", "import", str(PROGRESS_FILES / "utf8.csv"), "--editor", "江晖"]) == 0
     first = (built / "progress.csv").read_bytes()
-    assert main(["progress", "import", str(PROGRESS_FILES / "units.csv"), "--editor", "王芳"]) == 0
+    assert (
+        main(["progress", "import", str(PROGRESS_FILES / "units.csv"), "--editor", "王芳", "--confirm-delete", "1"])
+        == 0
+    )
     history = versions("progress")
     assert [(v.action, v.editor) for v in history] == [("import", "王芳"), ("import", "江晖"), ("baseline", "")]
     assert (built / "history" / "progress" / history[1].snapshot).read_bytes() == first

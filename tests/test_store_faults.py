@@ -167,7 +167,9 @@ def test_readers_never_see_a_partial_file_or_a_lock_error_while_updates_rebuild(
         reader.start()
     try:
         for index in range(8):  # a fixed number of saves, however slow the machine
-            result = updates.import_file("targets", files[index % 2].read_bytes(), "写入者")
+            data = files[index % 2].read_bytes()
+            deletes = updates.check("targets", data).counts["removed"]  # confirmed, as every deletion must be
+            result = updates.import_file("targets", data, "写入者", confirm_removed=deletes)
             assert result.ok and not result.build_problems and result.saved.changed
     finally:
         writing.clear()

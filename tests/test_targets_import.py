@@ -20,6 +20,13 @@ def run_cli(*args: str) -> int:
     return main(list(args))
 
 
+def deletes(path: Path) -> str:
+    """What --confirm-delete must say for importing `path`: the number of live rows it deletes."""
+    from metrics import updates
+
+    return str(updates.check("targets", path.read_bytes()).counts["removed"])
+
+
 def imported_targets(data_dir: Path) -> pd.DataFrame:
     return read_reference_csv(data_dir / "targets.csv").astype({"target": float})
 
@@ -66,7 +73,8 @@ ACCEPTED = {
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
 def test_accepts_files_as_officials_save_them(built: Path, name: str):
     assert run_cli("targets", "check", str(TARGET_FILES / name)) == 0
-    assert run_cli("targets", "import", str(TARGET_FILES / name), "--editor", "测试") == 0
+    path = TARGET_FILES / name
+    assert run_cli("targets", "import", str(path), "--editor", "测试", "--confirm-delete", deletes(path)) == 0
     frame = imported_targets(built)
     for metric, start, end, expected in ACCEPTED[name]:
         assert target_of(frame, metric, start, end) == expected
@@ -149,7 +157,9 @@ def test_importing_the_current_file_changes_nothing(built: Path):
 
 def test_import_keeps_the_previous_version_in_history(built: Path):
     before = (built / "targets.csv").read_bytes()
-    assert run_cli("targets", "import", str(TARGET_FILES / "units.csv"), "--editor", "江晖") == 0
+    assert (
+        run_cli("targets", "import", str(TARGET_FILES / "units.csv"), "--editor", "江晖", "--confirm-delete", "2") == 0
+    )
     history = versions("targets")
     assert [entry.action for entry in history] == ["import", "baseline"]
     assert history[0].editor == "江晖" and history[0].detail == "units.csv"
@@ -166,7 +176,8 @@ def test_cli_exit_code_in_a_real_process(built: Path):
 
 def test_a_qualifier_written_in_the_number_is_kept_without_a_qualifier_column(built: Path):
     """fullwidth.csv has no 限定 column: '５００以上' must still be read as at least 500."""
-    assert run_cli("targets", "import", str(TARGET_FILES / "fullwidth.csv")) == 0
+    path = TARGET_FILES / "fullwidth.csv"
+    assert run_cli("targets", "import", str(path), "--confirm-delete", deletes(path)) == 0
     frame = imported_targets(built)
     row = frame[(frame.metric_id == "diagnosis_enterprises") & (frame.period_end == "2023-12-31")].iloc[0]
     assert (row["target"], row["qualifier"]) == (500, ">=")

@@ -36,6 +36,8 @@ _PROBLEM = "background-color: #fde2e1; color: #7f1d1d"
 _CHANGED = "background-color: #fff4ce"
 _ADDED = "background-color: #e3f4e8"
 T = TypeVar("T")
+PREVIEW_ROWS = 500  # changed rows drawn styled in a preview; the counts cover them all
+DELETED_LISTED = 20  # rows a deletion warning names; the rest are counted
 _REMOVED = "background-color: #f1f1f1; color: #6b7280; text-decoration: line-through"
 
 
@@ -208,7 +210,8 @@ class EditState:
     conflicts: pd.DataFrame | None = None
     base_found: bool = True
     flash: tuple[str, str] | None = None  # (success | info, message) shown once after a save or reload
-    confirm: tuple[str, str] | None = None  # (snapshot, live version) of a rollback awaiting confirmation
+    # (snapshot, live version, rows it deletes) of a rollback awaiting confirmation
+    confirm: tuple[str, str, int] | None = None
 
 
 def _state_key(kind: str) -> str:
@@ -413,9 +416,21 @@ def _table(kind: str, context: Context, editor: Editor, state: EditState, regist
     if changes.empty:
         st.caption(context.t("editui.no_changes"))
         return
-    _preview(kind, changes, context, registry)
-    if st.button(context.t("editui.save"), key=f"editui_{kind}_save", type="primary", icon=":material/save:"):
-        _save(kind, context, state, edited, lambda: updates.apply_table(kind, edited, editor, base_version=state.base))
+    deletes = _preview(kind, changes, context, registry, f"editui_{kind}_table_{state.generation}")
+    if st.button(
+        context.t("editui.save"),
+        key=f"editui_{kind}_save",
+        type="primary",
+        icon=":material/save:",
+        disabled=deletes is None,
+    ):
+        _save(
+            kind,
+            context,
+            state,
+            edited,
+            lambda: updates.apply_table(kind, edited, editor, base_version=state.base, confirm_removed=deletes or 0),
+        )
 
 
 def _changes(kind: str, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -469,13 +484,21 @@ def _notes(messages: list[str], context: Context) -> None:
         st.info(f"**{context.t('editui.notes_heading')}**\n\n" + "\n".join(f"- {m}" for m in messages))
 
 
-def _preview(kind: str, changes: pd.DataFrame, context: Context, registry: Registry) -> None:
-    """Each changed row with old → new, added rows in green, removed rows struck through."""
+def _preview(kind: str, changes: pd.DataFrame, context: Context, registry: Registry, key: str) -> int | None:
+    """Each changed row with old → new, added rows in green, removed rows struck through; the first
+    PREVIEW_ROWS of them styled (a 100,000-row file would pass Streamlit's limit of styled cells), with the
+    counts of all. Rows it deletes are listed apart and must be confirmed by their number.
+
+    Returns the number of rows the editor confirmed deleting (0 when none are deleted), or None while a
+    deletion awaits confirmation: saving stays disabled."""
     lang = context.lang
     counts = {change: int((changes["change"] == change).sum()) for change in ("added", "changed", "removed")}
     st.markdown(f"**{context.t('editui.preview_heading', summary=editing.summary(counts, lang))}**")
-    described = editing.describe_changes(kind, changes, lang, registry)
-    kinds = changes["change"].tolist()
+    shown_changes = changes.head(PREVIEW_ROWS)
+    if len(changes) > len(shown_changes):
+        st.caption(context.t("audit.preview_first", shown=len(shown_changes), total=len(changes)))
+    described = editing.describe_changes(kind, shown_changes, lang, registry)
+    kinds = shown_changes["change"].tolist()
 
     def colour(frame: pd.DataFrame) -> pd.DataFrame:
         styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -501,6 +524,27 @@ def _preview(kind: str, changes: pd.DataFrame, context: Context, registry: Regis
     described = described[["change", *spec.key, *said]]
     shown = described.rename(columns=editing.labels(described.columns, lang))
     st.dataframe(shown.style.apply(colour, axis=None), hide_index=True, width="stretch")
+    return _confirm_deletions(kind, changes, counts["removed"], context, registry, key)
+
+
+def _confirm_deletions(
+    kind: str, changes: pd.DataFrame, count: int, context: Context, registry: Registry, key: str
+) -> int | None:
+    """A save that deletes rows says so, names them, and needs a tick naming their number; a different
+    number is a different checkbox, so a changed deletion is never saved on an earlier tick."""
+    if not count:
+        return 0
+    removed = changes[changes["change"] == "removed"]
+    listed = editing.describe_changes(kind, removed.head(DELETED_LISTED), context.lang, registry)
+    lines = [
+        "- " + " · ".join(str(row[column]) for column in updates.KINDS[kind].key if row[column])
+        for row in listed.to_dict("records")
+    ]
+    if count > len(listed):
+        lines.append("- " + context.t("audit.delete_more", count=count - len(listed)))
+    st.warning(f"**{context.t('audit.delete_heading', count=count)}**\n\n" + "\n".join(lines), icon=":material/delete:")
+    confirmed = st.checkbox(context.t("audit.delete_confirm", count=count), key=f"{key}_confirm_delete_{count}")
+    return count if confirmed else None
 
 
 def _save(kind: str, context: Context, state: EditState, frame: pd.DataFrame, write) -> None:
@@ -514,6 +558,9 @@ def _save(kind: str, context: Context, state: EditState, frame: pd.DataFrame, wr
     except store.StaleVersionError as error:
         state.refused, state.refused_frame = error, frame
         st.rerun()
+    except updates.DeletionNotConfirmed as refused:
+        st.error(refused.message(lang), icon=":material/delete:")
+        return
     if not result.ok:
         st.error(context.t("editui.problems_heading", count=len(result.parsed.errors)), icon=":material/error:")
         return
@@ -574,16 +621,22 @@ def _upload(
     if changes.empty:
         st.caption(context.t("editui.no_changes"))
         return
-    _preview(kind, changes, context, registry)
+    deletes = _preview(kind, changes, context, registry, f"editui_{kind}_upload_{state.generation}")
     if st.button(
-        context.t("editui.upload_save"), key=f"editui_{kind}_upload_save", type="primary", icon=":material/save:"
+        context.t("editui.upload_save"),
+        key=f"editui_{kind}_upload_save",
+        type="primary",
+        icon=":material/save:",
+        disabled=deletes is None,
     ):
         _save(
             kind,
             context,
             state,
             result.parsed.frame,
-            lambda: updates.apply(kind, content, editor, base_version=base, detail=uploaded.name),
+            lambda: updates.apply(
+                kind, content, editor, base_version=base, detail=uploaded.name, confirm_removed=deletes or 0
+            ),
         )
 
 
@@ -706,13 +759,14 @@ def history_section(kind: str, context: Context, editor: Editor | None) -> None:
         help=context.t("editui.rollback_live") if entry["live"] else None,
         icon=":material/history:",
     ):
-        state.confirm = (snapshot, updates.live_version(kind))
+        preview = updates.rollback_preview(kind, snapshot)
+        state.confirm = (snapshot, preview.base_version, preview.counts["removed"] if preview.ok else 0)
     if state.confirm is None or state.confirm[0] != snapshot:
         return
-    st.warning(
-        context.t("editui.rollback_confirm", saved_at=entry["saved_at"], version=entry["version"]),
-        icon=":material/history:",
-    )
+    question = context.t("editui.rollback_confirm", saved_at=entry["saved_at"], version=entry["version"])
+    if state.confirm[2]:
+        question = f"**{context.t('audit.rollback_deletes', count=state.confirm[2])}**\n\n{question}"
+    st.warning(question, icon=":material/history:")
     answer = st.container(horizontal=True)
     yes = answer.button(context.t("editui.rollback_yes"), key=f"editui_{kind}_rollback_yes", type="primary")
     if answer.button(context.t("editui.cancel"), key=f"editui_{kind}_rollback_no"):
@@ -724,15 +778,19 @@ def history_section(kind: str, context: Context, editor: Editor | None) -> None:
 
 def _rollback(kind: str, context: Context, state: EditState, editor: Editor, snapshot: str, version: str) -> None:
     lang = context.lang
-    _, live_then = state.confirm
+    _, live_then, deletes = state.confirm
     state.confirm = None
     try:
-        result = updates.rollback(kind, snapshot, editor, base_version=live_then)
+        # confirming the restore confirms the deletions it names
+        result = updates.rollback(kind, snapshot, editor, base_version=live_then, confirm_removed=deletes)
     except NotAuthorised as refused:
         st.error(refused.message(lang), icon=":material/lock:")
         return
     except store.StaleVersionError as error:
         st.error(editing.stale_message(kind, error, lang), icon=":material/sync_problem:")
+        return
+    except updates.DeletionNotConfirmed as refused:
+        st.error(refused.message(lang), icon=":material/delete:")
         return
     if not result.ok:
         st.error(context.t("editui.rollback_refused"), icon=":material/error:")

@@ -421,3 +421,8 @@ def test_problem_rows_of_a_workbook_are_its_sheet_rows(registry, kind):
     rows = importing.file_rows(data, parsed, {2, 4})
     assert parsed.sheet == SHEET[kind] and rows[2][:2] == ["指标编号", "指标名称"]
     assert rows[4][ord(NUMBER_COLUMN[kind]) - ord("A")] == "待定"
+
+
+def test_an_old_xls_workbook_is_refused_saying_to_save_as_xlsx_or_csv(registry):
+    parsed = targets.parse_targets(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), registry)
+    assert ".xlsx" in parsed.errors[0].message("zh") and "(.xlsx) or CSV" in parsed.errors[0].message("en")

@@ -198,7 +198,6 @@ def test_tiers_gap_is_labelled_where_it_is_and_no_line_strikes_the_whole(reader,
     "builder",
     [
         chart_catalog.benchmarks,
-        chart_catalog.ecosystem,
         chart_catalog.retrofit_pipeline,
         chart_catalog.retrofit_tiers,
         chart_catalog.activities_timeline,

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from metrics import chart_catalog, report
+from metrics import chart_catalog, narrative, report
 from metrics.charts import chart_config, enlarged
 from metrics.i18n import format_date
 from metrics.numbers import format_value
@@ -131,7 +131,9 @@ def card_html(label: str, value: str | None, definition: str = "", notes: list[s
 
 
 def _card_notes(card: Card, context: Context) -> list[str]:
-    return [context.t("card.lower_bound")] if card.lower_bound else []
+    if not card.lower_bound:
+        return []
+    return [context.t("scr.card.counted" if card.counted else "card.lower_bound")]
 
 
 def _no_target_hint(cards: list[Card], context: Context) -> None:
@@ -301,11 +303,12 @@ def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | No
         facts = " · ".join(
             [
                 markdown_text(shown),
-                f"{context.t('column.section')} {markdown_text(row['section'])}",
+                f"{context.t('column.section')} {markdown_text(narrative.section_words(row['section'], lang))}",
                 f"{context.t('column.as_of')} {format_date(row['as_of'], lang)}",
             ]
         )
-        words = context.t("evidence.quote", words=markdown_text(row["evidence"]))
+        quote = narrative.quote_words(row["evidence"], row.get("evidence_en"), lang)
+        words = context.t("evidence.quote", words=markdown_text(quote))
         # Two spaces before the newline: a line break inside the list item.
         lines.append(f"- **{markdown_text(row[f'label_{lang}'])}**　{facts}  \n  {words}")
     separator = context.t("words.list_separator")
@@ -377,10 +380,11 @@ def _entity_lines(entities, roles: list[str], context: Context) -> list[str]:
             continue
         names = context.t("words.list_separator").join(named[f"name_{lang}"].drop_duplicates())
         sections = "、".join(named["section"].unique())
+        where = f"{context.t('column.section')} {narrative.section_words(sections, lang)}"
         lines.append(
             f"- **{context.t(f'role.{role}')}**（{sections}）：{names}"
             if lang == "zh"
-            else f"- **{context.t(f'role.{role}')}** ({sections}): {names}"
+            else f"- **{context.t(f'role.{role}')}** ({where}): {names}"
         )
     return lines
 

@@ -44,3 +44,19 @@ def test_benchmarks_page_never_puts_unlike_units_on_one_axis():
     assert tiles["对接的金融机构"] == "≥2家" and tiles["成立工业互联网研究服务机构的在黄高校"] == "3所"
     text = all_text(app)
     assert "至少" in text and "7类合作力量" not in text
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "progress", "sources"],
+)
+def test_a_county_in_the_address_is_shown_and_says_it_has_no_data_yet(page):
+    app = open_page(page, "zh", region="daye")
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.query_params.get("region") in ("daye", ["daye"])
+    text = all_text(app)
+    assert "大冶市" in text and "暂无" in text and "黄石市" in text
+    if page == "overview":
+        assert app.sidebar.selectbox[0].value == "daye"
+        english = all_text(open_page(page, "en", region="daye"))
+        assert "Daye" in english and "no figures of its own yet" in english

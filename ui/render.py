@@ -42,10 +42,28 @@ def check_chip(status: str, label: str) -> str:
     return chip(label, CHECK_COLORS.get(status, "#9ca3af"))
 
 
+def _region_without_data(context: Context) -> None:
+    """A unit chosen that has no figures or targets yet: say so plainly, and where the reply's are."""
+    with_data = data.fetch("regions_with_data")
+    if context.region_id in set(with_data["region_id"]):
+        return
+    known = data.fetch("region_by_id", region_id=context.region_id)
+    if known.empty:
+        return
+    row = known.iloc[0]
+    parent = data.fetch("region_by_id", region_id=row["parent_id"]) if isinstance(row["parent_id"], str) else None
+    parent_name = parent.iloc[0][f"name_{context.lang}"] if parent is not None and not parent.empty else ""
+    st.info(
+        context.t("scr.region.no_data", region=row[f"name_{context.lang}"], parent=parent_name),
+        icon=":material/info:",
+    )
+
+
 def page_header(context: Context, title_key: str, figures=None, metric_ids: list[str] | None = None) -> None:
     """Page title, the data date and source of what it shows (the figures of `metric_ids`, or all), and a
     banner if the data files are invalid."""
     st.title(context.t(title_key))
+    _region_without_data(context)
     if figures is not None:
         footer = page_footer(context, figures, metric_ids)
         if footer is not None:

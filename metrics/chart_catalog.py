@@ -259,37 +259,38 @@ ECOSYSTEM_METRICS = [
 ]
 
 
+# The benchmarks drawn on one axis: all counted in enterprises. Projects, industries and the ecosystem's
+# providers, universities and partnerships are other units: pages show them as tiles, one per metric.
+BENCHMARK_ENTERPRISE_METRICS = [
+    "national_benchmark_enterprises",
+    "provincial_demo_enterprises",
+    "provincial_cloud_benchmarks",
+]
+
+
 def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
-    """National, provincial and city benchmarks and demonstrations."""
-    items = _items(reader, region_id, BENCHMARK_METRICS, lang)
+    """Enterprises with national pilot, provincial demonstration and provincial cloud-benchmark status."""
+    items = _items(reader, region_id, BENCHMARK_ENTERPRISE_METRICS, lang)
     if items.empty:
         return None
-    level_colors = [CATEGORY_PALETTE[i] for i in (0, 3, 3, 1, 4)]  # national, provincial ×2, city, industries
-    items["color"] = level_colors[: len(items)]
+    level_colors = {
+        "national_benchmark_enterprises": CATEGORY_PALETTE[0],
+        "provincial_demo_enterprises": CATEGORY_PALETTE[3],
+        "provincial_cloud_benchmarks": CATEGORY_PALETTE[1],
+    }
+    items["color"] = items["metric_id"].map(level_colors)
     counts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records")}
     title = text(
-        "chart.benchmarks_title",
+        "scr.chart.benchmarks_title",
         lang,
         provincial=counts.get("provincial_demo_enterprises", "—"),
-        demos=counts.get("city_demonstration_projects", "—"),
-        industries=counts.get("demonstration_industries", "—"),
+        cloud=counts.get("provincial_cloud_benchmarks", "—"),
+        national=counts.get("national_benchmark_enterprises", "—"),
     )
     figure = charts.value_bars(
         items, title, text("chart.counted_note", lang), _footer_for_figures(reader, items, lang), lang
     )
     return ChartSpec("benchmarks", figure, title)
-
-
-def ecosystem(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
-    """Providers, platforms, universities and partners the programme works with."""
-    items = _items(reader, region_id, ECOSYSTEM_METRICS, lang)
-    if items.empty:
-        return None
-    title = text("chart.ecosystem_title", lang, count=len(items))
-    figure = charts.value_bars(
-        items, title, text("chart.counted_note", lang), _footer_for_figures(reader, items, lang), lang
-    )
-    return ChartSpec("ecosystem", figure, title)
 
 
 def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:

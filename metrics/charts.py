@@ -205,7 +205,9 @@ def briefing_layout(
         margin={"l": 16, "r": right, "t": top, "b": 78 + 16 * (footer_lines - 1)},
         # Top right, above the plot: at the foot it would collide with the source line on narrow screens.
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right", "yref": "paper"},
-        hoverlabel={"font": {"family": FONT_FAMILY}},
+        # namelength -1: plotly cuts a trace name in the hover label at 15 characters by default
+        # ("智能产线、智能单元改造项…"); every name is shown whole.
+        hoverlabel={"font": {"family": FONT_FAMILY}, "namelength": -1},
         separators=".,",
     )
     # Anchored right: long category labels push the plot's left edge far right, and a footer hung
@@ -488,8 +490,8 @@ def value_bars(
 ) -> go.Figure:
     """Plain comparison bars: items need label, value, unit, unit_en, qualifier and optionally color.
 
-    A lower-bound figure (超过 / 以上) is drawn with a dashed outline and labelled '≥', so it never
-    reads as exact.
+    A lower-bound figure (超过 / 以上) is drawn hatched with a dark solid outline and labelled '≥', so
+    it never reads as exact.
     """
     items = items.reset_index(drop=True)
     labels = [wrap(label, 14 if lang == "zh" else 16) for label in items["label"]]

@@ -240,6 +240,31 @@ def event_position(date, precision: str) -> pd.Timestamp:
     return day
 
 
+_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def section_words(section: object, lang: str) -> str:
+    """A section of the reply as readers of the language find it: '二（三）' in Chinese; '2(3) 二（三）' in
+    English (the number a reader can follow, the Chinese beside it to find it in the document)."""
+    if not (isinstance(section, str) and section):
+        return ""
+    if lang == "zh":
+        return section
+    parts = []
+    for piece in section.split("、"):
+        numbered = "".join(str(_NUMERALS[ch]) if ch in _NUMERALS else ch for ch in piece)
+        parts.append(numbered.replace("（", "(").replace("）", ")"))
+    return f"{', '.join(parts)} {section}"
+
+
+def quote_words(evidence: object, evidence_en: object, lang: str) -> str:
+    """The reply's words as written; on an English page with the English rendering beside them."""
+    words = evidence if isinstance(evidence, str) else ""
+    if lang == "en" and isinstance(evidence_en, str) and evidence_en:
+        return f'{words} ("{evidence_en}")' if words else evidence_en
+    return words
+
+
 def region_words(region: Mapping, lang: str) -> str:
     """How a sentence names the region: 全市 for the city total, else its name."""
     if region.get("level") == "city":

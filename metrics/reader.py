@@ -70,6 +70,9 @@ class Reader:
         regions = self.fetch("regions_with_data").set_index("region_id")
         if region_id in regions.index:
             return {"region_id": region_id, **regions.loc[region_id].to_dict()}
+        known = self.fetch("region_by_id", region_id=region_id)  # a unit without data yet keeps its name
+        if not known.empty:
+            return known.iloc[0].to_dict()
         return {"region_id": region_id, "name_zh": region_id, "name_en": region_id, "level": ""}
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from metrics import narrative
 from metrics.charts import Footer
 from metrics.i18n import format_date, text
-from metrics.numbers import EXACT, format_percent, format_value
+from metrics.numbers import COUNTED, EXACT, format_percent, format_value
 from metrics.style import status_label
 from metrics.tablefile import to_csv_bytes
 
@@ -40,6 +40,7 @@ class Card:
     as_of: object
     targets: list[TargetLine] = field(default_factory=list)
     delta: str = ""  # change since the previous figure, in words
+    counted: bool = False  # a lower bound counted from names the source lists followed by 等
 
 
 def metric_meta(row: dict) -> dict:
@@ -113,9 +114,18 @@ def cards(
                 as_of=latest.get("value_as_of"),
                 targets=lines,
                 delta=_change_since_previous(history.get((metric_id, first.get("region_id")), []), meta, lang),
+                counted=_counted(figures, metric_id, first.get("region_id")),
             )
         )
     return result
+
+
+def _counted(figures: pd.DataFrame | None, metric_id: str, region_id: str | None) -> bool:
+    """Whether the metric's newest figure is a count of the names the source lists (derivation)."""
+    if figures is None or figures.empty or "derivation" not in figures:
+        return False
+    rows = figures[(figures["metric_id"] == metric_id) & (figures["region_id"] == region_id)]
+    return bool(not rows.empty and rows.sort_values("as_of").iloc[-1]["derivation"] == COUNTED)
 
 
 def _newest_figure(rows: list[dict]) -> dict | None:
@@ -240,8 +250,13 @@ def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
             "region": figures[f"region_{lang}"],
             "value": value_texts(figures, lang, style="words"),
             "as_of": date_texts(figures["as_of"], lang),
-            "section": figures["section"].fillna(""),
-            "evidence": figures["evidence"].fillna(""),
+            "section": [narrative.section_words(section, lang) for section in figures["section"]],
+            "evidence": [
+                narrative.quote_words(words, english, lang)
+                for words, english in zip(
+                    figures["evidence"], figures.get("evidence_en", pd.Series([None] * len(figures))), strict=True
+                )
+            ],
             "source": figures[f"source_{lang}"].fillna(""),
             "note": figures["note"].fillna(""),
         }

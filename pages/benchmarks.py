@@ -29,12 +29,18 @@ metrics = chart_catalog.BENCHMARK_METRICS + chart_catalog.ECOSYSTEM_METRICS
 render.page_header(context, "page.benchmarks", figures, metrics)
 entities = reader.fetch("entities_by_role")
 
+progress = reader.progress(context.region_id)
+# Enterprises on one chart; projects, industries, providers, universities and partnerships are unlike
+# units, so each is a tile of its own.
+city_tiles = [m for m in chart_catalog.BENCHMARK_METRICS if m not in chart_catalog.BENCHMARK_ENTERPRISE_METRICS]
+
 st.subheader(context.t("benchmarks.heading"))
 render.catalog_chart(chart_catalog.benchmarks, reader, context, empty_key="empty.chart")
+render.card_grid(render.cached_cards(progress, figures, context, city_tiles), context)
 render.entity_table(entities, BENCHMARK_ROLES, context)
 
 st.subheader(context.t("benchmarks.ecosystem"))
-render.catalog_chart(chart_catalog.ecosystem, reader, context, empty_key="empty.chart")
+render.card_grid(render.cached_cards(progress, figures, context, chart_catalog.ECOSYSTEM_METRICS), context)
 render.entity_table(entities, ECOSYSTEM_ROLES, context)
 
 render.evidence(figures, metrics, context)

@@ -77,7 +77,9 @@ def test_evidence_quotes_the_reply_in_full_with_section_date_and_source():
     assert "原文：“目前，我市在建智能化改造项目129个”" in text
     assert text.endswith("来源：市经信局对市政协〔2021〕50号提案的答复")
     english = open_page("funding", "en").expander[-1].markdown[0].value
-    assert "≥¥20 million" in english and "In the reply's words: “" in english
+    assert "≥¥20 million" in english and "In the reply's words: \"安排市本级资金超过2000万元" in english
+    assert "arranging more than 20 million yuan of city\\-level funds" in english  # the English beside it
+    assert r"Section 3\(1\) 三（一）" in english
 
 
 def test_markdown_text_shows_itself():
@@ -100,7 +102,7 @@ def test_funding_keeps_lower_bounds():
 def test_benchmarks_page_names_enterprises_and_counts():
     app = open_page("benchmarks", "zh")
     titles = chart_titles(app)
-    assert titles[0] == "8家省级智能制造示范，12个市级示范项目覆盖7个主导产业"
+    assert titles == ["8家企业获省级智能制造示范，5家入选湖北省首批上云标杆，至少4家获国家级试点示范"]
     text = all_text(app)
     assert "华新水泥、新冶钢、劲牌、三丰智能" in text and "湖北师范大学" in text
 

@@ -26,3 +26,37 @@ def test_an_editor_is_told_once_per_page_without_a_file_path(editor):
 def test_screenshot_mode_has_no_editing_hint(editor):
     text = all_text(open_page("activities", "zh", session={EDITOR_KEY: editor}, shot="1"))
     assert "未设定目标" not in text
+
+
+def test_benchmarks_page_never_puts_unlike_units_on_one_axis():
+    import json
+
+    from tests.apptest_support import chart_titles, metric_values
+
+    app = open_page("benchmarks", "zh")
+    charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    assert len(charts) == 1  # the enterprises; the rest are tiles, one per metric with its own unit
+    labels = {label for trace in charts[0]["data"] for label in (trace.get("y") or [])}
+    assert labels and all(str(label).endswith("企业") for label in labels)  # one unit: enterprises
+    assert chart_titles(app)[0].startswith("8家企业获省级智能制造示范")
+    tiles = metric_values(app)
+    assert tiles["市级智能化改造示范项目"] == "12个" and tiles["示范项目覆盖的主导产业"] == "7个"
+    assert tiles["对接的金融机构"] == "≥2家" and tiles["成立工业互联网研究服务机构的在黄高校"] == "3所"
+    text = all_text(app)
+    assert "至少" in text and "7类合作力量" not in text
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "progress", "sources"],
+)
+def test_a_county_in_the_address_is_shown_and_says_it_has_no_data_yet(page):
+    app = open_page(page, "zh", region="daye")
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.query_params.get("region") in ("daye", ["daye"])
+    text = all_text(app)
+    assert "大冶市" in text and "暂无" in text and "黄石市" in text
+    if page == "overview":
+        assert app.sidebar.selectbox[0].value == "daye"
+        english = all_text(open_page(page, "en", region="daye"))
+        assert "Daye" in english and "no figures of its own yet" in english

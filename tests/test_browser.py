@@ -9,7 +9,7 @@ from tests.apptest_support import PAGES
 from tests.browser_support import ARTIFACTS, leaves_the_machine, require_chromium, served_copy
 from tools.browser import full_page_screenshot, wait_until_painted
 
-CHARTS_PER_PAGE = {"overview": 1, "diagnosis": 1, "retrofit": 3, "funding": 2, "benchmarks": 2, "activities": 1}
+CHARTS_PER_PAGE = {"overview": 1, "diagnosis": 1, "retrofit": 3, "funding": 2, "benchmarks": 1, "activities": 1}
 
 require_chromium()
 

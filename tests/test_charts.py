@@ -198,7 +198,6 @@ def test_tiers_gap_is_labelled_where_it_is_and_no_line_strikes_the_whole(reader,
     "builder",
     [
         chart_catalog.benchmarks,
-        chart_catalog.ecosystem,
         chart_catalog.retrofit_pipeline,
         chart_catalog.retrofit_tiers,
         chart_catalog.activities_timeline,
@@ -223,3 +222,18 @@ def test_categories_never_wear_a_status_colour(reader, builder):
             if line is not None and isinstance(line.color, str):
                 used.add(line.color.lower())
     assert not used & reserved, used & reserved
+
+
+def test_hover_names_are_never_cut(reader):
+    figure = chart_catalog.retrofit_tiers(reader, "huangshi", "zh").figure
+    assert figure.layout.hoverlabel.namelength == -1
+    assert any("智能产线、智能单元改造项目" in (trace.name or "") for trace in figure.data)
+
+
+def test_the_lower_bound_legend_says_what_is_drawn(reader):
+    from metrics.i18n import text
+
+    figure = chart_catalog.funding(reader, "huangshi", "zh").figure
+    hatched = [trace for trace in figure.data if getattr(trace.marker, "pattern", None) and trace.marker.pattern.shape]
+    assert hatched and all(getattr(trace.marker.line, "dash", None) is None for trace in hatched)
+    assert "虚" not in text("chart.lower_bound_note", "zh") and "dash" not in text("chart.lower_bound_note", "en")

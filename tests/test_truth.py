@@ -190,3 +190,18 @@ def test_an_inferred_date_is_worded_as_approximate(built):
     en = [label for trace in _timeline("en").data for label in (trace.text or []) if "WeChat" in label]
     assert zh and zh[0].startswith("约2021年5月")
     assert en and en[0].startswith("about May 2021")
+
+
+def test_english_sections_and_quotes_carry_english_with_the_chinese_beside(built):
+    from metrics import narrative
+
+    assert narrative.section_words("二（三）", "en") == "2(3) 二（三）"
+    assert narrative.section_words("二（三）、三（一）", "en") == "2(3), 3(1) 二（三）、三（一）"
+    assert narrative.section_words("二（三）", "zh") == "二（三）"
+    figures = Reader().figures("huangshi")
+    english = report.source_table(figures, "en").assign(metric_id=figures["metric_id"].to_numpy())
+    row = english[english["metric_id"] == "retrofit_investment"].iloc[0]
+    assert row["section"] == "2(2) 二（二）"
+    assert "总投资40亿元" in row["evidence"] and "total investment of 4 billion yuan" in row["evidence"]
+    chinese = report.source_table(figures, "zh").assign(metric_id=figures["metric_id"].to_numpy())
+    assert chinese[chinese["metric_id"] == "retrofit_investment"].iloc[0]["evidence"] == "总投资40亿元"

@@ -52,8 +52,14 @@ def sidebar() -> Context:
         st.rerun()
 
     names = region_names(lang)
-    region_ids = list(names) or [DEFAULT_REGION]
     wanted = _query("region", DEFAULT_REGION)
+    if wanted not in names:
+        # A known unit without figures yet (?region=daye): shown as itself, its pages saying what it has
+        # no data for, rather than silently replaced by the city.
+        known = data.fetch("region_by_id", region_id=wanted)
+        if not known.empty:
+            names = {**names, wanted: known.iloc[0][f"name_{lang}"]}
+    region_ids = list(names) or [DEFAULT_REGION]
     region_id = st.sidebar.selectbox(
         text("sidebar.region", lang),
         region_ids,

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from metrics import chart_catalog, report
+from metrics import chart_catalog, narrative, report
 from metrics.charts import chart_config, enlarged
 from metrics.i18n import format_date
 from metrics.numbers import format_value
@@ -42,10 +42,28 @@ def check_chip(status: str, label: str) -> str:
     return chip(label, CHECK_COLORS.get(status, "#9ca3af"))
 
 
+def _region_without_data(context: Context) -> None:
+    """A unit chosen that has no figures or targets yet: say so plainly, and where the reply's are."""
+    with_data = data.fetch("regions_with_data")
+    if context.region_id in set(with_data["region_id"]):
+        return
+    known = data.fetch("region_by_id", region_id=context.region_id)
+    if known.empty:
+        return
+    row = known.iloc[0]
+    parent = data.fetch("region_by_id", region_id=row["parent_id"]) if isinstance(row["parent_id"], str) else None
+    parent_name = parent.iloc[0][f"name_{context.lang}"] if parent is not None and not parent.empty else ""
+    st.info(
+        context.t("scr.region.no_data", region=row[f"name_{context.lang}"], parent=parent_name),
+        icon=":material/info:",
+    )
+
+
 def page_header(context: Context, title_key: str, figures=None, metric_ids: list[str] | None = None) -> None:
     """Page title, the data date and source of what it shows (the figures of `metric_ids`, or all), and a
     banner if the data files are invalid."""
     st.title(context.t(title_key))
+    _region_without_data(context)
     if figures is not None:
         footer = page_footer(context, figures, metric_ids)
         if footer is not None:
@@ -131,7 +149,9 @@ def card_html(label: str, value: str | None, definition: str = "", notes: list[s
 
 
 def _card_notes(card: Card, context: Context) -> list[str]:
-    return [context.t("card.lower_bound")] if card.lower_bound else []
+    if not card.lower_bound:
+        return []
+    return [context.t("scr.card.counted" if card.counted else "card.lower_bound")]
 
 
 def _no_target_hint(cards: list[Card], context: Context) -> None:
@@ -301,11 +321,12 @@ def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | No
         facts = " · ".join(
             [
                 markdown_text(shown),
-                f"{context.t('column.section')} {markdown_text(row['section'])}",
+                f"{context.t('column.section')} {markdown_text(narrative.section_words(row['section'], lang))}",
                 f"{context.t('column.as_of')} {format_date(row['as_of'], lang)}",
             ]
         )
-        words = context.t("evidence.quote", words=markdown_text(row["evidence"]))
+        quote = narrative.quote_words(row["evidence"], row.get("evidence_en"), lang)
+        words = context.t("evidence.quote", words=markdown_text(quote))
         # Two spaces before the newline: a line break inside the list item.
         lines.append(f"- **{markdown_text(row[f'label_{lang}'])}**　{facts}  \n  {words}")
     separator = context.t("words.list_separator")
@@ -377,10 +398,11 @@ def _entity_lines(entities, roles: list[str], context: Context) -> list[str]:
             continue
         names = context.t("words.list_separator").join(named[f"name_{lang}"].drop_duplicates())
         sections = "、".join(named["section"].unique())
+        where = f"{context.t('column.section')} {narrative.section_words(sections, lang)}"
         lines.append(
             f"- **{context.t(f'role.{role}')}**（{sections}）：{names}"
             if lang == "zh"
-            else f"- **{context.t(f'role.{role}')}** ({sections}): {names}"
+            else f"- **{context.t(f'role.{role}')}** ({where}): {names}"
         )
     return lines
 

@@ -77,3 +77,7 @@ SELECT DISTINCT as_of FROM (
     UNION SELECT as_of FROM progress_records
 )
 ORDER BY as_of DESC;
+
+-- name: region_by_id(region_id)
+-- One region from the full list, with data or not (a county chosen in the address before its figures).
+SELECT * FROM regions WHERE region_id = :region_id;

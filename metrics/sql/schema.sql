@@ -25,7 +25,7 @@ CREATE TABLE sources (
 CREATE TABLE reported_figures (
     figure_id VARCHAR PRIMARY KEY, metric_id VARCHAR, region_id VARCHAR, value DOUBLE, unit VARCHAR,
     qualifier VARCHAR, as_of DATE, source_id VARCHAR, section VARCHAR, as_written VARCHAR,
-    derivation VARCHAR, event_id VARCHAR, evidence VARCHAR, note VARCHAR
+    derivation VARCHAR, event_id VARCHAR, evidence VARCHAR, evidence_en VARCHAR, note VARCHAR
 );
 
 -- Figures officials record after the reply.
@@ -74,7 +74,7 @@ SELECT
     f.figure_id, f.metric_id, m.label_zh, m.label_en, m.category, f.region_id,
     r.name_zh AS region_zh, r.name_en AS region_en, f.value, f.unit, m.unit_en, f.qualifier, f.as_of,
     f.source_id, s.short_zh AS source_zh, s.short_en AS source_en, f.section, f.evidence, f.as_written,
-    f.derivation, f.event_id, f.note, 'reply' AS origin
+    f.derivation, f.event_id, f.note, 'reply' AS origin, f.evidence_en
 FROM reported_figures f
 JOIN metrics m USING (metric_id)
 JOIN regions r USING (region_id)
@@ -87,7 +87,7 @@ SELECT
     coalesce(s.source_id, p.source) AS source_id,
     coalesce(s.short_zh, p.source) AS source_zh, coalesce(s.short_en, p.source) AS source_en,
     NULL AS section, NULL AS evidence, NULL AS as_written, 'recorded' AS derivation, NULL AS event_id,
-    p.note, 'record' AS origin
+    p.note, 'record' AS origin, NULL AS evidence_en
 FROM progress_records p
 JOIN metrics m USING (metric_id)
 JOIN regions r USING (region_id)

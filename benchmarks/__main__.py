@@ -25,7 +25,7 @@ from benchmarks.common import data_dir, registered_pages
 from metrics.build import build
 from metrics.paths import PROJECT_ROOT
 
-PARTS = ("pages", "browser", "scale", "load", "exports", "regions")
+PARTS = ("pages", "browser", "scale", "load", "exports", "regions", "floods")
 
 
 @contextlib.contextmanager
@@ -104,6 +104,13 @@ def main(argv: list[str] | None = None) -> int:
 
         run.regions = check_region_selector(PROJECT_ROOT / "artifacts" / "bench" / "region_selector.png")
 
+    floods_section: list[str] = []
+
+    def floods_part() -> None:
+        from benchmarks.floods import markdown, run_floods
+
+        floods_section.append(markdown(*run_floods(uploads=40 if quick else 400, attempts=10 if quick else 40)))
+
     from benchmarks.machine import describe
 
     run.machine = describe()
@@ -114,13 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         part("load", load_part)
         part("exports", exports_part)
         part("regions", regions_part)
+        part("floods", floods_part)
     run.seconds = time.perf_counter() - started
     run.machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
 
     print()
     print(report.summary_table(run))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report.markdown(run), encoding="utf-8")
+    args.out.write_text(report.markdown(run) + "".join(floods_section), encoding="utf-8")
     print(f"\nwritten: {args.out}")
     return 1 if run.failures else 0
 

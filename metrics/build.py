@@ -1,7 +1,9 @@
 """Build data/dashboard.duckdb from the CSV files: validated, idempotent and atomic.
 
 The database is written to a temporary file beside the old one and swapped in with os.replace, so a
-reader opens either the old database or the new one, never a half-built file.
+reader opens either the old database or the new one, never a half-built file. A write that fails (a full
+disk) raises BuildFailed, a BuildError: the old database keeps serving, with the reason in the banner.
+Temporary files left by a killed build are removed by the next build.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +40,15 @@ class BuildError(RuntimeError):
     def __init__(self, problems: list[tuple[str, Problem]]):
         self.problems = problems
         super().__init__("\n".join(f"{name}: {p.bilingual()}" for name, p in problems))
+
+
+class BuildFailed(BuildError):
+    """The database could not be written (a full disk, for instance); the data itself may be fine."""
+
+    def __init__(self, database: Path, error: BaseException):
+        self.error = error
+        reason = os.strerror(error.errno) if isinstance(error, OSError) and error.errno else str(error)[:200]
+        super().__init__([(database.name, problem("build_failed", error=reason))])
 
 
 @dataclass
@@ -192,8 +204,35 @@ def _validate_figures(figures: pd.DataFrame, registry: Registry) -> list[Problem
 _FIGURE_CODES = {"unknown_metric", "unknown_region", "negative_value", "bad_qualifier", "unit_mismatch"}
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True
+
+
+def remove_stale_temporaries(database: Path) -> list[Path]:
+    """Delete `.NAME.<pid>.tmp` (and its .wal) left by builds whose process is gone; the removed paths.
+
+    Called under the build lock, so no live build of this folder is between its start and its swap;
+    a file of a process still alive is left alone all the same."""
+    pattern = re.compile(rf"^\.{re.escape(database.name)}\.(\d+)\.tmp(\.wal)?$")
+    removed = []
+    for path in database.parent.glob(f".{database.name}.*.tmp*"):
+        match = pattern.match(path.name)
+        if match and int(match.group(1)) != os.getpid() and not _pid_alive(int(match.group(1))):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
 def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: str, fingerprint: str) -> dict[str, int]:
-    """Create the database in a temporary file, fill it, then swap it in."""
+    """Create the database in a temporary file, fill it, then swap it in; BuildFailed if it cannot be written."""
+    remove_stale_temporaries(database)
     temporary = database.with_name(f".{database.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     figures_for_maths = _figures_for_maths(tables)
@@ -227,6 +266,8 @@ def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: st
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, database)
+    except (OSError, duckdb.IOException, duckdb.OutOfMemoryException) as error:
+        raise BuildFailed(database, error) from error
     finally:
         temporary.unlink(missing_ok=True)
         Path(f"{temporary}.wal").unlink(missing_ok=True)

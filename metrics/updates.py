@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metrics import editors, importing, records, store, targets
-from metrics.build import BuildError, build
-from metrics.csvfile import Problem
+from metrics.build import BuildError, BuildFailed, build
+from metrics.csvfile import Problem, problem
 from metrics.i18n import text
 from metrics.importing import ParsedFile
 from metrics.registry import Registry
@@ -182,9 +182,30 @@ def _save(
     result.saved = store.save(KINDS[kind].table, data, name, change, result.base_version, account=account)
     try:
         build()
+    except BuildFailed as error:  # the disk, not the data: put the previous file back (issue 13)
+        result.build_problems = error.problems + _restore(kind, result.saved, name, account)
+        result.saved = None
     except BuildError as error:
         result.build_problems = error.problems
     return result
+
+
+def _restore(kind: str, saved: store.SaveResult, name: str, account: str) -> list[tuple[str, Problem]]:
+    """After a rebuild that could not be written: the live file as it was before `saved`, as a new version."""
+    table = KINDS[kind].table
+    if not saved.changed:
+        return []
+    try:
+        previous = store.read_version(table, _snapshot_of(table, saved.previous))
+        change = store.Change(action="rollback", detail=saved.previous)
+        store.save(table, previous, name, change, saved.version, account=account)
+    except (OSError, LookupError, store.StaleVersionError) as error:
+        return [(f"{table}.csv", problem("import_not_restored", error=str(error)[:200]))]
+    return [(f"{table}.csv", problem("import_restored"))]
+
+
+def _snapshot_of(table: str, version: str) -> str:
+    return next(entry.snapshot for entry in store.versions(table) if entry.version == version)
 
 
 def _editor_identity(editor: editors.Editor) -> Callable[[], tuple[str, str]]:

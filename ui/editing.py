@@ -564,6 +564,9 @@ def _save(kind: str, context: Context, state: EditState, frame: pd.DataFrame, wr
     if not result.ok:
         st.error(context.t("editui.problems_heading", count=len(result.parsed.errors)), icon=":material/error:")
         return
+    if result.saved is None and result.build_problems:  # the rebuild could not be written: not saved
+        st.error("\n\n".join(item.message(lang) for _, item in result.build_problems), icon=":material/error:")
+        return
     data.begin_run()  # the rest of this view, and a rerun that skips dashboard.py, read the new version
     if result.saved is None or not result.saved.changed:
         _restart(kind, ("info", context.t("editui.saved_unchanged")))

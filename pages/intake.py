@@ -6,14 +6,15 @@ saving goes through metrics.updates like every other edit (validation, history, 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import PurePath
 
 import pandas as pd
 import streamlit as st
 
 from metrics import editors, store, updates
-from metrics.intake import IntakeError, propose_file, recording
+from metrics.i18n import format_date
+from metrics.intake import IntakeError, propose, read_document, recording
 from metrics.intake.highlight import document_html
+from metrics.intake.proposals import document_title, signed_date
 from metrics.registry import Registry
 from ui import editing as editing_ui
 from ui import render
@@ -41,9 +42,9 @@ upload = st.file_uploader(
 )
 pasted = st.text_area(t("intake.paste"), height=100, key="intake_paste")
 left, middle, right, far = st.columns(4)
-title = left.text_input(t("intake.title"), value=PurePath(upload.name).stem if upload else "", key="intake_title")
+title = left.text_input(t("intake.title"), key="intake_title", placeholder=t("intake.title_auto"))
 issuer = middle.text_input(t("intake.issuer"), key="intake_issuer")
-date = right.date_input(t("intake.date"), value=dt.date.today(), key="intake_date")
+chosen_date = right.date_input(t("intake.date"), value=None, key="intake_date", help=t("intake.date_auto"))
 automatic = t("intake.region_auto")
 region_name = far.selectbox(t("intake.region"), [automatic, *region_options], key="intake_region")
 region_id = region_options.get(region_name)  # None: the region the title names, else the city
@@ -55,16 +56,22 @@ elif pasted.strip():
 else:
     st.stop()
 
-read_key = (recording.digest(data), date.isoformat(), region_id)
+read_key = (recording.digest(data), chosen_date, region_id)
 if st.session_state.get("intake_read_key") != read_key:
     try:
-        document, proposals = propose_file(data, name, date, region_id, registry)
+        document = read_document(data, name)
+        date = chosen_date or signed_date(document) or dt.date.today()  # the 落款 date when none is chosen
+        proposals = propose(document, date, region_id, registry)
     except IntakeError as refused:
         st.error(refused.message(lang), icon=":material/error:")
         st.stop()
-    st.session_state.update(intake_read_key=read_key, intake_document=document, intake_proposals=proposals)
+    st.session_state.update(
+        intake_read_key=read_key, intake_document=document, intake_proposals=proposals, intake_doc_date=date
+    )
 document = st.session_state["intake_document"]
 proposals = st.session_state["intake_proposals"]
+date = st.session_state["intake_doc_date"]
+title = title.strip() or document_title(document)
 
 source_id = recording.source_id_for(data)
 known = recording.known_source(data)
@@ -75,6 +82,7 @@ if known:
     st.info(t("intake.known_document", title=known["title_zh"]), icon=":material/history:")
 matched = int((proposals["metric_id"] != "").sum())
 st.caption(t("intake.found", count=len(proposals), matched=matched, recorded=sum(recorded)))
+st.caption(t("intake.read_as", title=title, date=format_date(date, lang)))
 
 doc_column, table_column = st.columns([2, 3])
 with doc_column:
@@ -197,10 +205,25 @@ planned = {
 }
 bases = {kind: updates.live_version(kind) for kind in planned}
 checks = {kind: updates.check_table(kind, frame, registry) for kind, frame in planned.items()}
+inverse_metric = {m: label for label, m in metric_options.items()}
+inverse_region = {r: name for name, r in region_options.items()}
 for kind, result in checks.items():
     if result.ok and (result.counts["added"] or result.counts["changed"]):
         st.markdown(t("intake.preview", table=t(f"intake.table.{kind}"), **result.counts))
-        st.dataframe(result.changes, hide_index=True)
+        shown = result.changes[result.changes["change"].isin(["added", "changed"])]
+        value = "new_target" if kind == "targets" else "new_value"
+        dates = ["period_start", "period_end"] if kind == "targets" else ["as_of"]
+        preview = pd.DataFrame(
+            {
+                t("intake.col.status"): [t(f"intake.change.{c}") for c in shown["change"]],
+                t("intake.col.metric"): [inverse_metric.get(m, m) for m in shown["metric_id"]],
+                t("intake.col.region"): [inverse_region.get(r, r) for r in shown["region_id"]],
+                **{t(f"intake.col.{d}"): shown[d].astype(str) for d in dates},
+                t("intake.col.value"): shown[value],
+                t("intake.col.qualifier"): shown["new_qualifier"],
+            }
+        )
+        st.dataframe(preview, hide_index=True)
     elif not result.ok:
         st.error(t("intake.problems", count=len(result.table_problems)), icon=":material/error:")
         for problem in result.table_problems:

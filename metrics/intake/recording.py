@@ -152,3 +152,19 @@ def mark_recorded(proposals: pd.DataFrame, progress: pd.DataFrame, targets: pd.D
 def registry_now() -> Registry:
     """The registry as the data folder holds it now (after a document row was added)."""
     return Registry.load()
+
+
+def intake_document_text(source: dict, lang: str) -> str:
+    """A document kept by intake in one line for the Sources page: title, issuer, date and its file."""
+    from metrics.i18n import format_date, text
+
+    issuer = source.get(f"issuer_{lang}") or ""
+    issuer = "" if issuer != issuer else issuer  # NULL from the database
+    return text(
+        "intake.source_document",
+        lang,
+        title=source[f"title_{lang}"],
+        issuer=issuer or "—",
+        date=format_date(source["date"], lang),
+        file=source["file"],
+    )

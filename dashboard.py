@@ -29,6 +29,7 @@ PAGES = [
     ("pages/activities.py", "page.activities", ":material/event:", "activities"),
     ("pages/targets.py", "page.targets", ":material/flag:", "targets"),
     ("pages/progress.py", "page.progress", ":material/edit_note:", "progress"),
+    ("pages/intake.py", "page.intake", ":material/upload_file:", "intake"),
     ("pages/sources.py", "page.sources", ":material/menu_book:", "sources"),
 ]
 navigation = st.navigation(session_pages(PAGES, context))

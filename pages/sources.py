@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import report
+from metrics.intake.recording import intake_document_text
 from ui import data, render
 from ui.context import current
 
@@ -17,7 +18,13 @@ render.page_header(context, "page.sources")
 st.subheader(context.t("sources.document"))
 sources = reader.fetch("sources")
 documents = data.derived(
-    ("source_documents", lang), lambda: [report.document_text(row, lang) for row in sources.to_dict("records")]
+    ("source_documents", lang),
+    lambda: [
+        intake_document_text(row, lang)
+        if str(row["file"]).startswith("documents/")
+        else report.document_text(row, lang)
+        for row in sources.to_dict("records")
+    ],
 )
 for document in documents:
     st.markdown(document)

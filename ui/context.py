@@ -85,7 +85,20 @@ def session_pages(pages: list[tuple[str, str, str, str]], context: Context) -> l
             st.Page(path, title=context.t(key), icon=icon, url_path=url, default=index == 0)
             for index, (path, key, icon, url) in enumerate(pages)
         ]
-    return made[context.lang]
+    if _signed_in_editor(context.lang):
+        return made[context.lang]
+    # Pages only editors use (报告导入) are not in a viewer's navigation, so a viewer sees no way in.
+    return [page for page, spec in zip(made[context.lang], pages, strict=True) if spec[3] not in EDITOR_PAGES]
+
+
+EDITOR_PAGES = frozenset({"intake"})
+
+
+def _signed_in_editor(lang: str) -> bool:
+    from ui.editing import session_editor  # ui.editing builds on this module
+
+    editor, lapsed = session_editor(lang)
+    return editor is not None and lapsed is None
 
 
 def _screenshot_choice(lang: str) -> bool:

@@ -210,6 +210,17 @@ def suggest_label(sentence: str, start: int, end: int, item: Found) -> str:
 _DOCUMENT_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
+def document_title(document: Document) -> str:
+    """The document's title: its first line of text (without a Markdown #), at most 60 characters."""
+    first = next((line for line in document.lines if line.strip()), "")
+    return first.lstrip("# ").strip()[:60]
+
+
+def signed_date(document: Document) -> dt.date | None:
+    """The date the document is signed (落款), if it states one in its last lines."""
+    return _date_in(document)
+
+
 def _date_in(document: Document) -> dt.date | None:
     """The date a document is signed: the last full date in its last lines, when --date is not given."""
     for line in reversed(document.lines[-15:]):

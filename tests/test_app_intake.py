@@ -1,0 +1,100 @@
+"""报告导入 in the browser (AppTest): viewers have no way in; an editor reads a pasted report, sees every
+figure highlighted and proposed, confirms, and the records land in progress.csv and targets.csv through
+the update path with the document kept and listed; reading it again proposes nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from metrics import store
+from metrics.registry import read_reference_csv
+from tests.apptest_support import all_text, open_page
+from ui.editing import EDITOR_KEY
+
+pytestmark = pytest.mark.usefixtures("built")
+
+REPORT = (
+    "黄石市2024年上半年工业互联网工作进展\n"
+    "截至6月底，全市已完成规上企业智能化诊断服务612家，在建智能化改造项目143个，总投资45.8亿元。\n"
+    "力争全年完成智能化诊断700家以上。\n"
+    "<script>alert(1)</script>新增5G全连接工厂2个。\n"
+)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_viewers_see_no_way_in(lang):
+    app = open_page("overview", lang)
+    assert not app.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("pages/intake.py")  # not in a viewer's navigation at all
+
+
+def test_an_editor_whose_sign_in_lapsed_sees_only_the_sign_in_box(editor, secrets_file):
+    from metrics import editors
+
+    app = open_page("intake", session={EDITOR_KEY: editor})
+    editors.remove_editor("jianghui")
+    app.run()
+    assert not app.exception
+    assert not app.text_area
+    assert "editui_sign_in" in {button.key for button in app.button}
+
+
+def _read(app, text: str):
+    app.date_input(key="intake_date").set_value(dt.date(2024, 7, 10))
+    app.text_area(key="intake_paste").input(text)
+    app.text_input(key="intake_title").input("2024年上半年工业互联网工作进展")
+    app.text_input(key="intake_issuer").input("黄石市经济和信息化局")
+    return app.run()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_editor_reads_a_report_and_confirms_its_figures(editor, built, lang):
+    app = open_page("intake", lang, session={EDITOR_KEY: editor})
+    assert not app.exception
+    app = _read(app, REPORT)
+    assert not app.exception, app.exception
+    document = next(element.value for element in app.get("html") if "intake-doc" in element.value)
+    assert '<mark class="matched">612家</mark>' in document
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document and "<script>alert" not in document
+    proposals = app.dataframe[0].value
+    assert list(proposals["quote"]) == ["612家", "143个", "45.8亿元", "700家以上", "2个"]
+    assert list(proposals["accept"]) == [True, True, True, True, False]  # no metric for 5G全连接工厂
+
+    confirm = next(button for button in app.button if button.label in ("确认导入", "Confirm import"))
+    confirm.click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    saved = [e.value for e in app.success if e.value.startswith(("已保存", "Saved"))]
+    assert len(saved) == 2, saved  # progress and targets each saved as a new version
+
+    progress = read_reference_csv(built / "progress.csv")
+    assert len(progress) == 3
+    source = progress["source"].iloc[0]
+    assert source.startswith("doc_") and (progress["source"] == source).all()
+    row = progress[progress["metric_id"] == "diagnosis_enterprises"].iloc[0]
+    assert (row["value"], row["as_of"], row["region_id"]) == ("612", "2024-06-30", "huangshi")
+    assert "截至6月底，全市已完成规上企业智能化诊断服务612家" in row["note"]
+    targets = read_reference_csv(built / "targets.csv")
+    new_target = targets[targets["source"] == source].iloc[0]
+    assert (new_target["target"], new_target["qualifier"], new_target["period_end"]) == ("700", ">=", "2024-12-31")
+    sources = read_reference_csv(built / "sources.csv")
+    kept = sources[sources["source_id"] == source].iloc[0]
+    assert kept["title_zh"] == "2024年上半年工业互联网工作进展" and kept["date"] == "2024-07-10"
+    assert (built / kept["file"]).read_text(encoding="utf-8") == REPORT
+    assert store.versions("progress")[0].editor == "江晖"
+
+    # Reading the same document again proposes nothing twice: all is shown as recorded, nothing ticked.
+    again = _read(open_page("intake", lang, session={EDITOR_KEY: editor}), REPORT)
+    proposals = again.dataframe[0].value
+    recorded = "已记录" if lang == "zh" else "Recorded"
+    assert list(proposals["status"][:4]) == [recorded] * 4
+    assert not proposals["accept"].any()
+    assert not any(button.label in ("确认导入", "Confirm import") and not button.disabled for button in again.button)
+
+    overview = open_page("sources", lang, session={EDITOR_KEY: editor})
+    assert "2024年上半年工业互联网工作进展" in all_text(overview)
+    shown = pd.concat([frame.value for frame in overview.dataframe])
+    assert shown.astype(str).apply(lambda c: c.str.contains("诊断服务612家")).any().any()

@@ -30,18 +30,20 @@ def _print_changes(kind: str, result: updates.UpdateResult) -> None:
     if changes.empty:
         return
     described = {lang: editing.describe_changes(kind, changes, lang).to_dict("records") for lang in ("zh", "en")}
-    for zh, en in zip(described["zh"], described["en"], strict=True):
-        print(f"  {_change_line(zh, 'zh')} | {_change_line(en, 'en')}")
+    key = updates.KINDS[kind].key
+    for change, zh, en in zip(changes["change"], described["zh"], described["en"], strict=True):
+        print(f"  {_change_line(zh, change, key, 'zh')} | {_change_line(en, change, key, 'en')}")
 
 
-def _change_line(row: dict[str, str], lang: str) -> str:
-    """'修改 指标：完成智能化诊断的规上企业；…；目标值：152家 → 160家' / 'Changed Metric: …; Target: 152 → 160'."""
+def _change_line(row: dict[str, str], change: str, key: tuple[str, ...], lang: str) -> str:
+    """'修改 指标：完成智能化诊断的规上企业；…；目标值：152家 → 160家' / 'Changed Metric: …; Target: 152 → 160':
+    the row's key, then what changed (every value of an added or removed row)."""
     from metrics import editing
 
     fields = [
         text("audit.cli_field", lang, label=editing.label(column, lang), value=value)
         for column, value in row.items()
-        if column != "change" and value
+        if column != "change" and value and (change != "changed" or column in key or " → " in value)
     ]
     return f"{row['change']} {text('audit.cli_separator', lang).join(fields)}"
 

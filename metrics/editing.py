@@ -133,21 +133,29 @@ def summary(counts: dict[str, int], lang: str = "zh") -> str:
     )
 
 
-def show_value(column: str, value: object, unit: str, lang: str, registry: Registry) -> str:
-    """A cell as people read it: 20000000 → '2,000万元', '>=' → '以上', a region id → its name."""
+def show_value(
+    column: str, value: object, unit: str, lang: str, registry: Registry, names: dict[str, dict] | None = None
+) -> str:
+    """A cell as people read it: 20000000 → '2,000万元', '>=' → '以上', a region id → its name.
+
+    `names` (from _names) saves looking the names up again for every cell of a long preview."""
     if value is None or (isinstance(value, float) and value != value) or value == "":
         return ""
     if column in NUMBER_COLUMNS:
         return format_amount(float(value), unit, lang) if unit else plain_number(value)
     if column == "qualifier":
         return text(f"editing.qualifier.{value}", lang) if value in ("=", ">=", "~") else str(value)
-    if column == "region_id":
-        names = registry.regions.set_index("region_id")[f"name_{lang}"]
-        return names.get(value, str(value))
-    if column == "metric_id":
-        names = registry.metrics.set_index("metric_id")[f"label_{lang}"]
-        return names.get(value, str(value))
+    if column in ("region_id", "metric_id"):
+        return (names or _names(registry, lang))[column].get(value, str(value))
     return _cell(value)
+
+
+def _names(registry: Registry, lang: str) -> dict[str, dict]:
+    """Region and metric names by id, in one language."""
+    return {
+        "region_id": registry.regions.set_index("region_id")[f"name_{lang}"].to_dict(),
+        "metric_id": registry.metrics.set_index("metric_id")[f"label_{lang}"].to_dict(),
+    }
 
 
 def describe_changes(
@@ -158,16 +166,17 @@ def describe_changes(
     canonical names; rename them with `labels(frame.columns, lang)`."""
     registry = registry or Registry.load()
     spec = updates.KINDS[kind]
-    units = registry.metrics.set_index("metric_id")["unit"]
+    units = registry.metrics.set_index("metric_id")["unit"].to_dict()
+    names = _names(registry, lang)
     rows = []
     for change in changes.to_dict("records"):
         unit = units.get(change["metric_id"], "")
         row = {"change": text(f"editing.change.{change['change']}", lang)}
         for column in spec.key:
-            row[column] = show_value(column, change[column], unit, lang, registry)
+            row[column] = show_value(column, change[column], unit, lang, registry, names)
         for column in spec.values:
-            old = show_value(column, change[f"old_{column}"], unit, lang, registry)
-            new = show_value(column, change[f"new_{column}"], unit, lang, registry)
+            old = show_value(column, change[f"old_{column}"], unit, lang, registry, names)
+            new = show_value(column, change[f"new_{column}"], unit, lang, registry, names)
             if change["change"] == "added":
                 row[column] = new
             elif change["change"] == "removed" or old == new:

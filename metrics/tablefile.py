@@ -73,27 +73,20 @@ def diff_rows(old: pd.DataFrame, new: pd.DataFrame, key: list[str], values: list
     """Rows added, removed or changed between two versions of a keyed table.
 
     Returns one row per difference: change ('added' | 'removed' | 'changed'), the key columns, and
-    old_<column> / new_<column> for each value column.
+    old_<column> / new_<column> for each value column. Column by column rather than row by row: a file of
+    100,000 rows took seconds to compare row by row, on every preview.
     """
     merged = old[key + values].merge(new[key + values], on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
-    rows = []
-    for row in merged.to_dict("records"):
-        olds = {f"old_{c}": row[f"{c}_old"] for c in values}
-        news = {f"new_{c}": row[f"{c}_new"] for c in values}
-        if row["_merge"] == "right_only":
-            change = "added"
-        elif row["_merge"] == "left_only":
-            change = "removed"
-        elif any(not _same(row[f"{c}_old"], row[f"{c}_new"]) for c in values):
-            change = "changed"
-        else:
-            continue
-        rows.append({"change": change, **{k: row[k] for k in key}, **olds, **news})
-    columns = ["change", *key, *[f"old_{c}" for c in values], *[f"new_{c}" for c in values]]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _same(a: object, b: object) -> bool:
-    if pd.isna(a) and pd.isna(b):
-        return True
-    return a == b
+    differs = pd.Series(False, index=merged.index)
+    for column in values:
+        before, after = merged[f"{column}_old"], merged[f"{column}_new"]
+        same = (before.isna() & after.isna()) | (before.notna() & after.notna() & (before == after))
+        differs |= ~same
+    side = merged["_merge"].astype(str)
+    change = side.map({"right_only": "added", "left_only": "removed", "both": "changed"})
+    keep = (side != "both") | differs
+    found = merged[keep]
+    columns = {"change": change[keep], **{k: found[k] for k in key}}
+    columns |= {f"old_{c}": found[f"{c}_old"] for c in values}
+    columns |= {f"new_{c}": found[f"{c}_new"] for c in values}
+    return pd.DataFrame(columns).reset_index(drop=True)

@@ -36,6 +36,7 @@ _PROBLEM = "background-color: #fde2e1; color: #7f1d1d"
 _CHANGED = "background-color: #fff4ce"
 _ADDED = "background-color: #e3f4e8"
 T = TypeVar("T")
+PROBLEMS_LISTED = 200  # problems listed one by one (and their rows shown); the rest are counted by kind
 PREVIEW_ROWS = 500  # changed rows drawn styled in a preview; the counts cover them all
 DELETED_LISTED = 20  # rows a deletion warning names; the rest are counted
 _REMOVED = "background-color: #f1f1f1; color: #6b7280; text-decoration: line-through"
@@ -453,8 +454,9 @@ def _table_problems(kind: str, problems: list[updates.TableProblem], edited: pd.
             "problem": [problem.message(lang) for problem in errors],
         }
     )
-    _problem_listing(listing, context)
-    cells = {(problem.row, problem.column) for problem in errors if problem.row is not None}
+    _problem_listing(listing, context, errors)
+    # the rows of the problems listed (styling every row of a huge table passes Streamlit's limit)
+    cells = {(problem.row, problem.column) for problem in errors[:PROBLEMS_LISTED] if problem.row is not None}
     rows = sorted({row for row, _ in cells})
     if not rows:
         return
@@ -472,10 +474,34 @@ def _table_problems(kind: str, problems: list[updates.TableProblem], edited: pd.
     st.dataframe(styled.style.apply(lambda _: styles, axis=None), width="stretch")
 
 
-def _problem_listing(listing: pd.DataFrame, context: Context) -> None:
-    """Row, column and message; a static table, so long messages wrap instead of being cut off."""
+def _problem_listing(listing: pd.DataFrame, context: Context, problems: list | None = None) -> None:
+    """Row, column and message; a static table, so long messages wrap instead of being cut off.
+
+    A file with thousands of problems gets the count of each kind (`problems`: the Problems listed) and its
+    first PROBLEMS_LISTED problems: a page of 100,000 never finished drawing."""
+    if len(listing) > PROBLEMS_LISTED:
+        if problems:
+            st.table(_problem_kinds(problems, context), hide_index=True, border="horizontal")
+        st.caption(context.t("audit.problems_first", shown=PROBLEMS_LISTED, total=len(listing)))
+        listing = listing.head(PROBLEMS_LISTED)
     headers = {name: context.t(f"editui.column.{name}") for name in ("row", "column", "problem")}
     st.table(listing.rename(columns=headers), hide_index=True, border="horizontal")
+
+
+def _problem_kinds(problems: list, context: Context) -> pd.DataFrame:
+    """One row per kind of problem, most frequent first: how many, and the first of them as an example."""
+    counts: dict[str, int] = {}
+    examples: dict[str, str] = {}
+    for item in problems:
+        counts[item.code] = counts.get(item.code, 0) + 1
+        examples.setdefault(item.code, item.message(context.lang))
+    kinds = sorted(counts, key=lambda code: -counts[code])
+    return pd.DataFrame(
+        {
+            context.t("audit.problem_kind"): [examples[code] for code in kinds],
+            context.t("audit.problem_count"): [str(counts[code]) for code in kinds],
+        }
+    )
 
 
 def _notes(messages: list[str], context: Context) -> None:
@@ -654,10 +680,11 @@ def _file_problems(parsed, content: bytes, context: Context) -> None:
             "problem": [problem.message(context.lang) for problem in errors],
         }
     )
-    _problem_listing(listing, context)
+    _problem_listing(listing, context, errors)
     _notes([problem.message(context.lang) for problem in parsed.warnings], context)  # which row is the header
-    lines = _file_lines(content, parsed, {problem.line for problem in errors} | {parsed.header_line})
-    cells = {(problem.line, problem.column) for problem in errors if problem.line in lines}
+    listed = errors[:PROBLEMS_LISTED]
+    lines = _file_lines(content, parsed, {problem.line for problem in listed} | {parsed.header_line})
+    cells = {(problem.line, problem.column) for problem in listed if problem.line in lines}
     if not lines or not cells:
         return
     header = lines.get(parsed.header_line, [])

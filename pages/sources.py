@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import report
+from metrics import narrative, report
 from ui import data, render
 from ui.context import current
 
@@ -40,7 +40,9 @@ category = category_column.selectbox(
     [all_label, *categories],
     format_func=lambda c: c if c == all_label else context.t(f"category.{c}"),
 )
-section = section_column.selectbox(context.t("sources.section"), [all_label, *sections])
+section = section_column.selectbox(
+    context.t("sources.section"), [all_label, *sections], format_func=lambda s: narrative.section_words(s, lang) or s
+)
 
 shown = report.filter_sources(
     table, figures, query, None if category == all_label else category, None if section == all_label else section
@@ -61,7 +63,11 @@ st.download_button(
 st.subheader(context.t("sources.targets"))
 targets = reader.targets(context.region_id)
 targets = data.derived(
-    ("source_targets", context.region_id, lang), lambda: targets.assign(shown=report.target_texts(targets, lang))
+    ("source_targets", context.region_id, lang),
+    lambda: targets.assign(
+        shown=report.target_texts(targets, lang),
+        section=[narrative.section_words(section, lang) for section in targets["section"]],
+    ),
 )
 render.table(
     targets, {f"label_{lang}": "metric", "shown": "target", "section": "section", "evidence": "evidence"}, context

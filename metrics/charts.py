@@ -697,7 +697,8 @@ def timeline(
         # A year-only event is the whole year, drawn as a band behind its (mid-year) marker.
         for day in pd.to_datetime(lane[lane["date_precision"] == "year"]["date"]):
             figure.add_scatter(
-                x=[pd.Timestamp(year=day.year, month=1, day=1), pd.Timestamp(year=day.year, month=12, day=31)],
+                # inset a little so that consecutive years read as separate bands, not one span
+                x=[pd.Timestamp(year=day.year, month=1, day=20), pd.Timestamp(year=day.year, month=12, day=12)],
                 y=[lane_names[kind]] * 2,
                 mode="lines",
                 line={"color": color, "width": 10},

@@ -39,6 +39,7 @@ def event_tables(events, context: Context):
         )
         for row in events.to_dict("records")
     }
+    events = events.assign(section=[narrative.section_words(section, lang) for section in events["section"]])
     conferences = events[events["kind"] == "conference"].copy()
     conferences["when"] = conferences["event_id"].map(when)
     conferences["state"] = [context.t(f"activities.{s}") for s in conferences["status"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import report
+from metrics import narrative, report
 from metrics.intake.recording import intake_document_text
 from ui import data, render
 from ui.context import current
@@ -47,7 +47,9 @@ category = category_column.selectbox(
     [all_label, *categories],
     format_func=lambda c: c if c == all_label else context.t(f"category.{c}"),
 )
-section = section_column.selectbox(context.t("sources.section"), [all_label, *sections])
+section = section_column.selectbox(
+    context.t("sources.section"), [all_label, *sections], format_func=lambda s: narrative.section_words(s, lang) or s
+)
 
 shown = report.filter_sources(
     table, figures, query, None if category == all_label else category, None if section == all_label else section
@@ -70,8 +72,8 @@ targets = data.derived(
     ("source_targets", context.region_id, lang),
     lambda: targets.assign(
         shown=report.target_texts(targets, lang),
-        section=targets["section"].fillna(""),  # an empty cell is blank, not "None"
-        evidence=targets["evidence"].fillna(""),
+        section=[narrative.section_words(section, lang) for section in targets["section"].fillna("")],
+        evidence=targets["evidence"].fillna(""),  # an empty cell is blank, not "None"
     ),
 )
 render.table(

@@ -60,3 +60,11 @@ def test_a_county_in_the_address_is_shown_and_says_it_has_no_data_yet(page):
         assert app.sidebar.selectbox[0].value == "daye"
         english = all_text(open_page(page, "en", region="daye"))
         assert "Daye" in english and "no figures of its own yet" in english
+
+
+def test_english_tables_number_the_sections_with_the_chinese_beside():
+    activities = open_page("activities", "en")
+    conferences = activities.table[0].value
+    assert conferences.iloc[0, -1] == r"1\(2\) 一（二）"  # escaped: static tables render markdown
+    sources = open_page("sources", "en")
+    assert any("2(1) 二（一）" in str(frame.value.to_string()) for frame in sources.dataframe)

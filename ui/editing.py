@@ -25,6 +25,7 @@ from metrics.registry import DEFAULT_REGION, Registry
 from metrics.tablefile import diff_rows
 from ui import data
 from ui.context import Context
+from ui.render import markdown_text
 
 EDITOR_KEY = "editui_editor"
 # Reasons a genuine sign-in stops working; the editor keeps the table and signs in again to save.
@@ -434,7 +435,7 @@ def _table_problems(kind: str, problems: list[updates.TableProblem], edited: pd.
         {
             "row": [str(problem.row + 1) if problem.row is not None else "" for problem in errors],
             "column": [editing.label(problem.column, lang) if problem.column else "" for problem in errors],
-            "problem": [problem.message(lang) for problem in errors],
+            "problem": [markdown_text(problem.message(lang)) for problem in errors],
         }
     )
     _problem_listing(listing, context)
@@ -465,7 +466,7 @@ def _problem_listing(listing: pd.DataFrame, context: Context) -> None:
 def _notes(messages: list[str], context: Context) -> None:
     """Warnings that do not stop a save (rows skipped because they were left empty, for instance)."""
     if messages:
-        st.info(f"**{context.t('editui.notes_heading')}**\n\n" + "\n".join(f"- {m}" for m in messages))
+        st.info(f"**{context.t('editui.notes_heading')}**\n\n" + "\n".join(f"- {markdown_text(m)}" for m in messages))
 
 
 def _preview(kind: str, changes: pd.DataFrame, context: Context, registry: Registry) -> None:
@@ -560,7 +561,7 @@ def _upload(
     st.caption(
         context.t(
             "editui.upload_read",
-            name=uploaded.name,
+            name=markdown_text(uploaded.name),  # the file's name is the uploader's text, not markdown
             encoding=_ENCODING_NAMES.get(result.parsed.encoding, result.parsed.encoding),
             rows=len(result.parsed.frame),
         )
@@ -592,8 +593,8 @@ def _file_problems(parsed, content: bytes, context: Context) -> None:
     listing = pd.DataFrame(
         {
             "row": [str(problem.line) if problem.line is not None else "" for problem in errors],
-            "column": [_column_name(problem) for problem in errors],
-            "problem": [problem.message(context.lang) for problem in errors],
+            "column": [markdown_text(_column_name(problem)) for problem in errors],
+            "problem": [markdown_text(problem.message(context.lang)) for problem in errors],  # cells quoted
         }
     )
     _problem_listing(listing, context)
@@ -739,7 +740,7 @@ def _rollback(kind: str, context: Context, state: EditState, editor: Editor, sna
         return
     if not result.ok:
         st.error(context.t("editui.rollback_refused"), icon=":material/error:")
-        st.markdown("\n".join(f"- {problem.message(lang)}" for problem in result.parsed.errors))
+        st.markdown("\n".join(f"- {markdown_text(problem.message(lang))}" for problem in result.parsed.errors))
         return
     data.begin_run()
     new = result.saved.version if result.saved else version

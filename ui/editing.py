@@ -50,16 +50,16 @@ def session_editor(lang: str) -> tuple[Editor | None, NotAuthorised | None]:
     value = st.session_state.get(EDITOR_KEY)
     if value is None:
         return None, None
+    presented = editors.presented(value, _browser_secret())  # carries this connection's secret to saves
     try:
-        # presented by this connection: the Editor returned carries its browser secret to every save
-        return editors.verify(editors.presented(value, _browser_secret())), None
+        return editors.verify(presented), None
     except NotAuthorised as refused:
         if refused.key == "security.other_browser":
             # Another websocket resumed this session with its id: a viewer here. The sign-in stays for
             # the browser that made it, should that browser reconnect.
             return None, None
         if isinstance(value, Editor) and refused.key in _LAPSED:
-            return value, refused
+            return presented, refused
         del st.session_state[EDITOR_KEY]
         return None, None
 

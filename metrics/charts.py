@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from metrics.escaping import plotly_text, safe_figure_text
 from metrics.i18n import format_date, text
 from metrics.narrative import event_date_words, event_position, horizon_words
 from metrics.numbers import EXACT, format_percent, format_value
@@ -95,6 +96,9 @@ class FigureDraft:
         _merged(self.layout.setdefault("yaxis", {}), properties)
 
     def finished(self) -> go.Figure:
+        # Tags the chart code did not write (from a CSV's text) are escaped, whatever builder missed them.
+        safe_figure_text(self.data)
+        safe_figure_text(self.layout)
         return go.Figure({"data": self.data, "layout": self.layout})
 
 
@@ -148,6 +152,9 @@ def _cut_index(value: str, width: float) -> int:
     for index, ch in enumerate(value):
         total += 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55
         if total > width:
+            entity = value.rfind("&", max(0, index - 5), index)  # never cut an escaped &lt; in two
+            if entity > 0 and ";" not in value[entity:index]:
+                index = entity
             return max(index, 1)
     return len(value)
 
@@ -178,11 +185,14 @@ def briefing_layout(
     title_width: float = 40,
     right: int = 24,
 ) -> go.Figure:
-    """Apply the shared look: finding as title, metric as subtitle, date and source at the foot."""
-    wrapped = wrap(title, title_width)
+    """Apply the shared look: finding as title, metric as subtitle, date and source at the foot.
+
+    Title, subtitle and footer are plain text (they carry names and sources from CSVs): escaped here."""
+    wrapped = wrap(plotly_text(title), title_width)
+    subtitle = plotly_text(subtitle)
     title_lines = wrapped.count("<br>") + 1
     # A footer naming several sources is long; hung from the right edge it would run off the left.
-    footer_text = _footer_lines(footer.text(lang))
+    footer_text = _footer_lines(plotly_text(footer.text(lang)))
     footer_lines = footer_text.count("<br>") + 1
     top = 68 + 27 * title_lines + (26 if subtitle else 0)
     figure.update_layout(

@@ -25,6 +25,7 @@ from metrics.registry import DEFAULT_REGION, Registry
 from metrics.tablefile import diff_rows
 from ui import data
 from ui.context import Context
+from ui.render import markdown_text
 
 EDITOR_KEY = "editui_editor"
 # Reasons a genuine sign-in stops working; the editor keeps the table and signs in again to save.
@@ -53,16 +54,16 @@ def session_editor(lang: str) -> tuple[Editor | None, NotAuthorised | None]:
     value = st.session_state.get(EDITOR_KEY)
     if value is None:
         return None, None
+    presented = editors.presented(value, _browser_secret())  # carries this connection's secret to saves
     try:
-        # presented by this connection: the Editor returned carries its browser secret to every save
-        return editors.verify(editors.presented(value, _browser_secret())), None
+        return editors.verify(presented), None
     except NotAuthorised as refused:
         if refused.key == "security.other_browser":
             # Another websocket resumed this session with its id: a viewer here. The sign-in stays for
             # the browser that made it, should that browser reconnect.
             return None, None
         if isinstance(value, Editor) and refused.key in _LAPSED:
-            return value, refused
+            return presented, refused
         del st.session_state[EDITOR_KEY]
         return None, None
 
@@ -451,7 +452,7 @@ def _table_problems(kind: str, problems: list[updates.TableProblem], edited: pd.
         {
             "row": [str(problem.row + 1) if problem.row is not None else "" for problem in errors],
             "column": [editing.label(problem.column, lang) if problem.column else "" for problem in errors],
-            "problem": [problem.message(lang) for problem in errors],
+            "problem": [markdown_text(problem.message(lang)) for problem in errors],
         }
     )
     _problem_listing(listing, context, errors)
@@ -507,7 +508,7 @@ def _problem_kinds(problems: list, context: Context) -> pd.DataFrame:
 def _notes(messages: list[str], context: Context) -> None:
     """Warnings that do not stop a save (rows skipped because they were left empty, for instance)."""
     if messages:
-        st.info(f"**{context.t('editui.notes_heading')}**\n\n" + "\n".join(f"- {m}" for m in messages))
+        st.info(f"**{context.t('editui.notes_heading')}**\n\n" + "\n".join(f"- {markdown_text(m)}" for m in messages))
 
 
 def _preview(kind: str, changes: pd.DataFrame, context: Context, registry: Registry, key: str) -> int | None:
@@ -635,13 +636,17 @@ def _upload(
     if not result.ok:
         _file_problems(result.parsed, content, context)
         return
+    name = markdown_text(uploaded.name)  # the file's name is the uploader's text, not markdown
     if result.parsed.sheet:
         read = context.t(
-            "files.upload_read_sheet", name=uploaded.name, sheet=result.parsed.sheet, rows=len(result.parsed.frame)
+            "files.upload_read_sheet",
+            name=name,
+            sheet=markdown_text(result.parsed.sheet),
+            rows=len(result.parsed.frame),
         )
     else:
         encoding = _ENCODING_NAMES.get(result.parsed.encoding, result.parsed.encoding)
-        read = context.t("editui.upload_read", name=uploaded.name, encoding=encoding, rows=len(result.parsed.frame))
+        read = context.t("editui.upload_read", name=name, encoding=encoding, rows=len(result.parsed.frame))
     st.caption(read)
     _notes([problem.message(context.lang) for problem in result.parsed.warnings], context)
     # A broken live file is replaced as a whole: compare with (and base the save on) what is live now.
@@ -676,8 +681,8 @@ def _file_problems(parsed, content: bytes, context: Context) -> None:
     listing = pd.DataFrame(
         {
             "row": [str(problem.line) if problem.line is not None else "" for problem in errors],
-            "column": [_column_name(problem) for problem in errors],
-            "problem": [problem.message(context.lang) for problem in errors],
+            "column": [markdown_text(_column_name(problem)) for problem in errors],
+            "problem": [markdown_text(problem.message(context.lang)) for problem in errors],  # cells quoted
         }
     )
     _problem_listing(listing, context, errors)
@@ -824,7 +829,7 @@ def _rollback(kind: str, context: Context, state: EditState, editor: Editor, sna
         return
     if not result.ok:
         st.error(context.t("editui.rollback_refused"), icon=":material/error:")
-        st.markdown("\n".join(f"- {problem.message(lang)}" for problem in result.parsed.errors))
+        st.markdown("\n".join(f"- {markdown_text(problem.message(lang))}" for problem in result.parsed.errors))
         return
     data.begin_run()
     new = result.saved.version if result.saved else version

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -14,7 +13,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from metrics import chart_catalog, narrative, report
+from metrics import chart_catalog, escaping, narrative, report
 from metrics.charts import chart_config, enlarged
 from metrics.i18n import format_date
 from metrics.numbers import format_value
@@ -67,10 +66,12 @@ def page_header(context: Context, title_key: str, figures=None, metric_ids: list
     if figures is not None:
         footer = page_footer(context, figures, metric_ids)
         if footer is not None:
-            st.caption(footer.text(context.lang))
+            st.caption(markdown_text(footer.text(context.lang)))  # sources are free text from CSVs
     problems = data.run_state().problems
     if problems:
-        lines = "\n".join(f"- {name}：{p.message(context.lang)}" for name, p in problems[:8])
+        lines = "\n".join(
+            f"- {markdown_text(name)}：{markdown_text(p.message(context.lang))}" for name, p in problems[:8]
+        )
         st.error(f"{context.t('banner.invalid_data')}\n\n{lines}", icon=":material/error:")
 
 
@@ -353,12 +354,9 @@ def _date_span(dates, context: Context) -> str:
     return first if first == last else context.t("words.date_span", first=first, last=last)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-!|<>$~:])")
-
-
 def markdown_text(value: object) -> str:
     """Text shown as itself inside markdown: no emphasis, links, LaTeX ($) or colour directives."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    return escaping.markdown_text(value)
 
 
 def entity_names(entities, role: str, context: Context) -> str:

@@ -8,6 +8,8 @@ a page picks this variant for a phone's browser (ui.phone).
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 
 from metrics.charts import wrap
@@ -23,7 +25,7 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
     """A copy of the figure laid out for a phone's width."""
     copy = go.Figure(figure)
     layout = copy.layout
-    title = wrap((layout.title.text or "").replace("<br>", ""), TITLE_UNITS)
+    title = wrap(_unbreak(layout.title.text or ""), TITLE_UNITS)
     layout.title.text = title
     layout.title.font.size = TITLE_PX
     layout.title.x = 0
@@ -31,7 +33,7 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
     title_lines = title.count("<br>") + 1
     subtitle_lines = 0
     if layout.title.subtitle.text:
-        subtitle = wrap(layout.title.subtitle.text.replace("<br>", ""), SUBTITLE_UNITS)
+        subtitle = wrap(_unbreak(layout.title.subtitle.text), SUBTITLE_UNITS)
         layout.title.subtitle.text = subtitle
         layout.title.subtitle.font.size = SMALL_PX
         subtitle_lines = subtitle.count("<br>") + 1
@@ -42,7 +44,7 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
     top_note = 0
     row_notes = []
     for note in layout.annotations:
-        plain = (note.text or "").replace("<br>", "")
+        plain = _unbreak(note.text or "")
         if note.name == "footer":
             note.text = wrap(plain.replace(" · ", " · "), FOOTER_UNITS)
             note.font.size = SMALL_PX
@@ -122,3 +124,8 @@ def _label(category: str) -> str:
         head, _, tail = plain.partition("<span")
         return f"{wrap(head.strip(), LABEL_UNITS)} <span{tail}"
     return wrap(plain, LABEL_UNITS)
+
+
+def _unbreak(value: str) -> str:
+    """A wrapped text on one line again: a break between two Latin words was a space, else nothing."""
+    return re.sub(r"(?<=[A-Za-z0-9,.;:)])<br>(?=[A-Za-z0-9(¥])", " ", value).replace("<br>", "")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import report
-from ui import data, render
+from ui import data, exports, render
 from ui.context import current
 
 context = current()
@@ -57,6 +57,7 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+exports.figures_xlsx(context, figures)
 
 st.subheader(context.t("sources.targets"))
 targets = reader.targets(context.region_id)

@@ -18,7 +18,7 @@ PHONE_CSS = """
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem !important; padding-right: 0.75rem !important; }
   [data-testid="stMarkdownContainer"] table, [data-testid="stHtml"] table { display: block; overflow-x: auto; }
   [data-testid="stMain"] { overflow-x: hidden; }
-  .js-plotly-plot .modebar-container { display: none !important; }
+  .js-plotly-plot .modebar-container { visibility: hidden !important; }
 }
 """
 

@@ -8,17 +8,19 @@ from metrics.i18n import text
 from ui import data
 from ui.context import language, screenshot_exit, session_pages, sidebar
 from ui.editing import sidebar_status
+from ui.phone import phone_styles
 
 # A local icon: a material icon as favicon would be fetched from the internet.
 st.set_page_config(
     page_title=text("app.title", language()),
     page_icon="static/favicon.png",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # collapsed on a phone (the sidebar would cover the page), open on a desktop
 )
 
 data.begin_run()
 st.session_state["context"] = context = sidebar()
+phone_styles()
 
 PAGES = [
     ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),

@@ -24,4 +24,5 @@ st.markdown("\n\n".join(f"- {point}" for point in parts.points))  # one element:
 
 st.subheader(context.t("overview.key_metrics"))
 render.card_grid(parts.cards, context)
+exports.key_figures_xlsx(context, progress)
 render.chart_or_empty(parts.chart, context, "empty.no_target")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics import narrative, report
 from metrics.intake.recording import intake_document_text
-from ui import data, render
+from ui import data, exports, render
 from ui.context import current
 
 context = current()
@@ -65,6 +65,7 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+exports.figures_xlsx(context, figures)
 
 st.subheader(context.t("sources.targets"))
 targets = reader.targets(context.region_id)

@@ -35,7 +35,12 @@ def test_overview_offers_the_briefing_pack_and_a_png_per_chart():
     (word,) = buttons["Word 简报"]
     assert word.deferred_file_id and not word.url and word.help.startswith("生成 A4 Word 简报")
     english = downloads(open_page("overview", "en"))
-    assert set(english) == {"Briefing pack (PowerPoint + images)", "Word briefing", "Download image (PNG)"}
+    assert set(english) == {
+        "Briefing pack (PowerPoint + images)",
+        "Word briefing",
+        "Download image (PNG)",
+        "Download Excel table",
+    }
 
 
 def test_every_chart_on_every_page_has_a_png_download():
@@ -76,3 +81,13 @@ def test_screenshot_switch_is_in_the_sidebar_and_off_by_default():
     assert switch.label == "Screenshot mode" and switch.value is False
     assert not any("display: none" in element.proto.body for element in app.get("html"))
     # Flipping it is exercised in the browser test: AppTest reruns only the page after a widget change.
+
+
+def test_key_metrics_and_sources_offer_excel():
+
+    overview = downloads(open_page("overview", "zh"))
+    (key_figures,) = overview["下载 Excel 表格"]
+    assert key_figures.deferred_file_id and key_figures.help.startswith("数值为数字格式")
+    sources = downloads(open_page("sources", "en"))
+    assert len(sources["Download Excel table"]) == 1
+    assert not downloads(open_page("overview", "zh", shot="1"))  # none in screenshot mode

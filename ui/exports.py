@@ -123,3 +123,46 @@ def word_button(context: Context, where=st) -> None:
         on_click="ignore",
         help=context.t("brief.word_help"),
     )
+
+
+def xlsx_button(context: Context, make: Callable[[], bytes], file_name: str, key: str) -> None:
+    """An .xlsx download of a table: numbers as numbers, unit and qualifier columns (made on click)."""
+    if context.screenshot:
+        return
+    st.download_button(
+        context.t("brief.xlsx_button"),
+        data=make,
+        file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key=key,
+        type="tertiary",
+        on_click="ignore",
+        help=context.t("brief.xlsx_help"),
+    )
+
+
+def key_figures_xlsx(context: Context, progress) -> None:
+    """The key metrics against their targets as .xlsx."""
+    from metrics import xlsx
+
+    lang = context.lang
+    xlsx_button(
+        context,
+        lambda: xlsx.workbook(*xlsx.key_figures(progress, lang), context.t("xlsx.key_sheet")),
+        f"key_metrics_{context.region_id}_{lang}.xlsx",
+        "xlsx_key_figures",
+    )
+
+
+def figures_xlsx(context: Context, figures) -> None:
+    """Every figure of the region, as the Sources page lists them, as .xlsx."""
+    from metrics import xlsx
+
+    lang = context.lang
+    xlsx_button(
+        context,
+        lambda: xlsx.workbook(*xlsx.figures(figures, lang), context.t("xlsx.figures_sheet")),
+        f"huangshi_iiot_figures_{context.region_id}_{lang}.xlsx",
+        "xlsx_figures",
+    )

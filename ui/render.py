@@ -16,10 +16,11 @@ import streamlit as st
 from metrics import chart_catalog, escaping, narrative, report
 from metrics.charts import chart_config, enlarged
 from metrics.i18n import format_date
+from metrics.narrow import narrow_figure
 from metrics.numbers import format_value
 from metrics.report import Card
 from metrics.style import CHECK_COLORS, status_color
-from ui import data, exports
+from ui import data, exports, phone
 from ui.context import PANEL_FONT_SCALE, PANEL_HEIGHT, Context
 
 T = TypeVar("T")
@@ -235,6 +236,8 @@ def chart(figure: go.Figure, name: str, context: Context) -> None:
     """Show a figure with its PNG download; in screenshot mode, as a 16:9 panel with larger type."""
     filename = f"{name}_{context.region_id}_{context.lang}"
     shown = displayed(figure, context.screenshot)
+    if not context.screenshot and phone.is_phone():  # laid out for the width, no toolbar over the title
+        shown = kept_for(figure, "phone", lambda: _Displayed(narrow_figure(figure)))
     st.plotly_chart(shown, config=chart_config(filename), key=f"chart_{name}", theme=None)
     if not context.screenshot:
         exports.png_button(figure, name, context)

@@ -1,0 +1,44 @@
+"""The phone's variant of every key chart: same data and words, title wrapped to the width, category
+labels above their bars, bullet notes inside the plot, the value after the longest bar within it."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics import chart_catalog
+from metrics.charts import display_width
+from metrics.narrow import TITLE_UNITS, narrow_figure
+from metrics.reader import Reader
+
+pytestmark = pytest.mark.usefixtures("built")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_key_chart_has_a_narrow_layout(lang):
+    reader = Reader()
+    for build in [*chart_catalog.KEY_CHARTS.values(), chart_catalog.ecosystem, chart_catalog.funding_supports]:
+        spec = build(reader, "huangshi", lang)
+        narrow = narrow_figure(spec.figure)
+        assert [_values(trace) for trace in narrow.data] == [_values(trace) for trace in spec.figure.data]
+        title = narrow.layout.title.text
+        assert "".join(title.replace("<br>", "").split()) == "".join(
+            spec.figure.layout.title.text.replace("<br>", "").split()
+        )  # the same words, wrapped elsewhere
+        assert all(display_width(line) <= TITLE_UNITS + 1 for line in title.split("<br>")), spec.name
+        assert narrow.layout.margin.l <= 10 and narrow.layout.margin.r <= 10
+        horizontal = [trace for trace in narrow.data if trace.orientation == "h"]
+        if horizontal:
+            assert narrow.layout.yaxis.showticklabels is False
+            labels = {note.y for note in narrow.layout.annotations if note.yref == "y" and note.x == 0}
+            assert labels == {y for trace in horizontal for y in trace.y}, spec.name
+            notes = [n for n in narrow.layout.annotations if n.yref == "y" and n.x == 1]
+            assert all(note.xanchor == "right" for note in notes)  # inside the plot, not in a 230 px column
+
+
+def test_the_longest_bar_leaves_room_for_its_value():
+    narrow = narrow_figure(chart_catalog.funding(Reader(), "huangshi", "en").figure)
+    assert narrow.layout.xaxis.range[1] >= 1.45 * max(narrow.data[0].x)
+
+
+def _values(trace) -> list | None:
+    return None if trace.x is None else [str(value) for value in trace.x]

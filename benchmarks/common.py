@@ -43,9 +43,12 @@ def registered_pages(app: Path = APP) -> list[Page]:
                 entries = ast.literal_eval(node.value)
             except ValueError:
                 break
+            from ui.context import EDITOR_PAGES  # pages a viewer cannot open (报告导入) are not timed as one
+
             return [
                 Page(path=entry[0], title_key=entry[1], url=entry[3] if len(entry) > 3 else "", default=index == 0)
                 for index, entry in enumerate(entries)
+                if not (len(entry) > 3 and entry[3] in EDITOR_PAGES)
             ]
     files = sorted((app.parent / "pages").glob("*.py"))
     return [

@@ -14,6 +14,7 @@ from metrics import editors, store, updates
 from metrics.i18n import format_date
 from metrics.intake import IntakeError, propose, read_document, recording
 from metrics.intake.highlight import document_html
+from metrics.intake.new_metric import MetricRefused, NewMetric, add_metric
 from metrics.intake.proposals import document_title, signed_date
 from metrics.registry import Registry
 from ui import editing as editing_ui
@@ -75,8 +76,23 @@ title = title.strip() or document_title(document)
 
 source_id = recording.source_id_for(data)
 known = recording.known_source(data)
-live_progress = updates.current_frame("progress", registry)
-live_targets = updates.current_frame("targets", registry)
+
+
+def memo(key: tuple, build):
+    """A value this session computed for the same inputs (validating a table takes most of a rerun)."""
+    kept = st.session_state.setdefault("intake_memo", {})
+    if key not in kept:
+        if len(kept) > 16:
+            kept.clear()
+        kept[key] = build()
+    return kept[key]
+
+
+live_versions = {kind: updates.live_version(kind) for kind in ("progress", "targets")}
+live_progress = memo(
+    ("live", "progress", live_versions["progress"]), lambda: updates.current_frame("progress", registry)
+)
+live_targets = memo(("live", "targets", live_versions["targets"]), lambda: updates.current_frame("targets", registry))
 recorded = recording.mark_recorded(proposals, live_progress, live_targets)
 if known:
     st.info(t("intake.known_document", title=known["title_zh"]), icon=":material/history:")
@@ -128,7 +144,7 @@ with table_column:
     st.markdown(f"**{t('intake.proposals')}**")
     edited = st.data_editor(
         editable(proposals, recorded),
-        key=f"intake_table_{read_key[0][:16]}",
+        key=f"intake_table_{read_key[0][:16]}_{st.session_state.get('intake_generation', 0)}",
         hide_index=True,
         height=640,
         disabled=["status", "line", "quote", "unit", "suggested", "confidence", "evidence"],
@@ -151,6 +167,49 @@ with table_column:
             "evidence": st.column_config.TextColumn(column["evidence"], width="large"),
         },
     )
+
+
+unmatched = [position for position, metric in enumerate(edited["metric"]) if not metric]
+if unmatched:
+    with st.expander(t("intake.new_metric"), icon=":material/add_chart:"):
+        position = st.selectbox(
+            t("intake.new_metric_row"),
+            unmatched,
+            format_func=lambda p: f"{p + 1} · {proposals.iloc[p]['quote']} · {proposals.iloc[p]['suggested_label']}",
+            key="intake_new_row",
+        )
+        row = proposals.iloc[position]
+        first, second, third = st.columns(3)
+        metric_id = first.text_input(t("intake.new_metric_id"), key=f"intake_new_id_{position}")
+        label_zh = second.text_input(
+            t("intake.new_metric_label_zh"), value=row["suggested_label"], key=f"intake_new_zh_{position}"
+        )
+        label_en = third.text_input(t("intake.new_metric_label_en"), key=f"intake_new_en_{position}")
+        first, second, third = st.columns(3)
+        unit = first.text_input(t("intake.new_metric_unit"), value=row["unit"], key=f"intake_new_unit_{position}")
+        unit_en = second.text_input(t("intake.new_metric_unit_en"), key=f"intake_new_unit_en_{position}")
+        categories = list(dict.fromkeys(registry.metrics["category"]))
+        category = third.selectbox(
+            t("intake.new_metric_category"),
+            categories,
+            format_func=lambda c: t(f"category.{c}"),
+            key=f"intake_new_category_{position}",
+        )
+        if st.button(t("intake.new_metric_add"), icon=":material/add:", key="intake_new_add"):
+            wanted = NewMetric(metric_id.strip(), label_zh, label_en, unit, unit_en, category, row["suggested_label"])
+            try:
+                add_metric(wanted, editor)
+            except MetricRefused as refused:
+                st.error("\n".join(f"- {m}" for m in refused.messages(lang)), icon=":material/error:")
+            except editors.NotAuthorised as refused:
+                st.error(refused.message(lang), icon=":material/lock:")
+            else:
+                proposals.loc[proposals.index[position], "metric_id"] = wanted.metric_id
+                st.session_state["intake_generation"] = st.session_state.get("intake_generation", 0) + 1
+                label = wanted.label_zh if lang == "zh" else wanted.label_en
+                message = t("intake.new_metric_added", label=label, id=wanted.metric_id)
+                st.session_state["intake_flash"] = [("success", message)]
+                st.rerun()
 
 
 def accepted_rows(edited: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -203,8 +262,14 @@ planned = {
     "progress": recording.merged("progress", live_progress, recording.progress_rows(accepted, source_id)),
     "targets": recording.merged("targets", live_targets, recording.target_rows(accepted, source_id)),
 }
-bases = {kind: updates.live_version(kind) for kind in planned}
-checks = {kind: updates.check_table(kind, frame, registry) for kind, frame in planned.items()}
+bases = live_versions
+checks = {
+    kind: memo(
+        ("check", kind, bases[kind], int(pd.util.hash_pandas_object(frame, index=False).sum())),
+        lambda kind=kind, frame=frame: updates.check_table(kind, frame, registry),
+    )
+    for kind, frame in planned.items()
+}
 inverse_metric = {m: label for label, m in metric_options.items()}
 inverse_region = {r: name for name, r in region_options.items()}
 for kind, result in checks.items():
@@ -233,7 +298,8 @@ ready = all(result.ok for result in checks.values()) and not problems
 if st.button(t("intake.confirm"), type="primary", icon=":material/task_alt:", disabled=not ready):
     flash = []
     try:
-        recording.keep_document(data, name, title, issuer, date)
+        verified = editors.verify(editor)
+        recording.keep_document(data, name, title, issuer, date, (verified.display_name, verified.username))
         for kind, frame in planned.items():
             if not (checks[kind].counts["added"] or checks[kind].counts["changed"]):
                 continue

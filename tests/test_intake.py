@@ -134,3 +134,18 @@ def test_docx_tables_are_read_in_order_with_the_unit_their_header_gives():
     document = read_document((BAD.parent / "year_end_summary.docx").read_bytes(), "summary.docx")
     assert "在建智能化改造项目（个）｜156个" in document.lines
     assert document.lines.index("在建智能化改造项目（个）｜156个") < document.lines.index("三、存在问题")
+
+
+def test_a_title_given_on_the_command_line_sets_the_region_and_date(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("截至9月底，全县已完成规上企业智能化诊断服务52家。\n", encoding="utf-8")
+    out = tmp_path / "proposals.csv"
+    command = [sys.executable, "-m", "metrics", "intake", str(report), "--date", "2024-10-08"]
+    command += ["--title", "阳新县2024年前三季度工作情况", "--out", str(out)]
+    assert subprocess.run(command, cwd=ROOT, capture_output=True, timeout=60).returncode == 0
+    row = out.read_text(encoding="utf-8-sig").splitlines()[1].split(",")
+    assert row[2:8] == ["52家", "52", "家", "=", "actual", "2024-09-30"] and row[10:13] == [
+        "yangxin",
+        "阳新县",
+        "diagnosis_enterprises",
+    ]

@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         document_date = _date(args.date)
         data = args.file.read_bytes()
-        _, frame = propose_file(data, args.file.name, document_date, args.region or None)
+        _, frame = propose_file(data, args.file.name, document_date, args.region or None, title=args.title)
     except IntakeError as error:
         print(f"{args.file.name}: {error.bilingual()}", file=sys.stderr)
         return 1

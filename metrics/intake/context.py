@@ -51,6 +51,17 @@ def clause_index(line: str, position: int) -> int:
     return sum(1 for ch in line[:position] if ch in CLAUSE_ENDS)
 
 
+def clause_numbers(text: str) -> list[int]:
+    """clause_index for every position of `text` at once (one pass instead of one per question)."""
+    numbers, count = [], 0
+    for ch in text:
+        numbers.append(count)
+        if ch in CLAUSE_ENDS:
+            count += 1
+    numbers.append(count)
+    return numbers
+
+
 # ---------- actual or target ----------
 
 _YEAR = re.compile(r"(\d{4})\s*年")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.intake.context import CLAUSE_ENDS, clause_index
+from metrics.intake.context import CLAUSE_ENDS, clause_numbers
 
 # Units that name the same thing in reports; everything else must be written as the metric's unit.
 _SAME_UNIT = (frozenset({"人", "名", "位"}), frozenset({"个", "项"}), frozenset({"次", "场"}))
@@ -61,13 +61,13 @@ class Matcher:
         `lenient` (a whole paragraph searched when the sentence named nothing) takes a weak match that no
         other metric competes with."""
         scored = []
-        own_clause = clause_index(sentence, start)
+        clauses = clause_numbers(sentence)
         for metric_id, metric_unit, alternatives, excluded in self.metrics:
             if not unit_fits(unit, metric_unit, counted):
                 continue
-            if any(_near_before(sentence, word, start, own_clause) for word in excluded):
+            if any(_near_before(sentence, word, start, clauses) for word in excluded):
                 continue
-            score = max((self._score(parts, sentence, start, end, counted) for parts in alternatives), default=0.0)
+            score = max(self._score(parts, sentence, start, end, counted, clauses) for parts in alternatives)
             if score > 0:
                 scored.append((score, metric_id, metric_unit))
         scored.sort(reverse=True)
@@ -82,9 +82,9 @@ class Matcher:
         return Match(metric_id, round(max(0.05, sure), 2), metric_unit)
 
     @staticmethod
-    def _score(parts: list[str], sentence: str, start: int, end: int, counted: bool) -> float:
+    def _score(parts: list[str], sentence: str, start: int, end: int, counted: bool, clauses: list[int]) -> float:
         total = 0.0
-        own_clause = clause_index(sentence, start)
+        own_clause = clauses[start]
         joined = len(parts) > 1
         for part in parts:
             best = 0.0
@@ -95,7 +95,7 @@ class Matcher:
                     pass  # a counted list is named by the words after it (…等金融机构, …都成立了研究机构)
                 elif at >= end:
                     distance = at - end
-                    same = clause_index(sentence, at) == clause_index(sentence, end - 1)
+                    same = clauses[at] == clauses[end - 1]
                     # words after the figure that label the next number (…23个，在建项目1200个) are not its own
                     if not _labels_next(sentence, end, at, part_end) and not (joined and not same and distance > NEAR):
                         weight = len(part) / (1 + distance / 16) * (1.0 if same else 0.5)
@@ -104,7 +104,7 @@ class Matcher:
                         best = max(best, weight)
                 elif part_end <= start:
                     distance = start - part_end
-                    same = clause_index(sentence, part_end) == own_clause
+                    same = clauses[part_end] == own_clause
                     if not (joined and not same and distance > NEAR):
                         best = max(best, len(part) / (1 + distance / 16) * (1.0 if same else 0.5))
                 at = sentence.find(part, at + 1)
@@ -123,10 +123,10 @@ def _labels_next(sentence: str, end: int, at: int, part_end: int) -> bool:
     return _DIGIT.search(tail[:cut]) is not None
 
 
-def _near_before(sentence: str, word: str, start: int, own_clause: int) -> bool:
+def _near_before(sentence: str, word: str, start: int, clauses: list[int]) -> bool:
     """A word that rules a metric out stands in the figure's clause or just before it."""
     at = sentence.rfind(word, 0, start)
-    return at >= 0 and (clause_index(sentence, at) == own_clause or start - at - len(word) <= NEAR)
+    return at >= 0 and (clauses[at] == clauses[start] or start - at - len(word) <= NEAR)
 
 
 def unit_fits(written: str, metric_unit: str, counted: bool = False) -> bool:

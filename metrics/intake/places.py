@@ -8,6 +8,7 @@ news post about another city is never filed under Huangshi. A place the sentence
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -60,7 +61,7 @@ class Gazetteer:
                 self.names.setdefault(name[:-1], "")
         self._ordered = sorted(self.names, key=len, reverse=True)
 
-    @property
+    @cached_property
     def county_words(self) -> frozenset[str]:
         """Names of county-level units, the items a list of places counts (大冶市、阳新县、开发区)."""
         return frozenset(name for name, rid in self.names.items() if rid and self.level.get(rid) == "county")

@@ -68,10 +68,11 @@ def propose_file(
     document_date: dt.date | None = None,
     region: str | None = None,
     registry: Registry | None = None,
+    title: str = "",
 ) -> tuple[Document, pd.DataFrame]:
     """Read a document's bytes and propose its figures; raises IntakeError for what cannot be read."""
     document = read_document(data, name)
-    return document, propose(document, document_date, region, registry)
+    return document, propose(document, document_date, region, registry, title)
 
 
 def propose(
@@ -79,8 +80,10 @@ def propose(
     document_date: dt.date | None = None,
     region: str | None = None,
     registry: Registry | None = None,
+    title: str = "",
 ) -> pd.DataFrame:
-    """The figures of a document as a table with PROPOSAL_COLUMNS, in reading order."""
+    """The figures of a document as a table with PROPOSAL_COLUMNS, in reading order; `title` (when the
+    document's first line is not its title) sets the default region and date as the first line would."""
     registry = registry or Registry.load()
     reader = _reader(registry)
     document_date = document_date or _date_in(document) or dt.date.today()
@@ -89,13 +92,13 @@ def propose(
         if not found:
             raise IntakeError("unknown_region", region=region)
         region = found
-    region = region or _region_in_title(document, reader.places)
+    region = region or _region_in_title(document, reader.places, title)
     gazetteer = reader.places
     if region and region != gazetteer.default:
         gazetteer = Gazetteer(registry.regions, default_region=region)
     plan = context.document_span(document.text)
     plan_document = context.is_plan(document.lines)
-    title = next((line for line in document.lines if line.strip()), "")
+    title = title or next((line for line in document.lines if line.strip()), "")
     default_as_of = context.as_of(title, document_date)  # 2023年工作总结 → 2023-12-31
     section_of = context.sections(document.lines)
     rows: list[dict] = []
@@ -114,9 +117,9 @@ def propose(
     return pd.DataFrame(rows, columns=PROPOSAL_COLUMNS)
 
 
-def _region_in_title(document: Document, places: Gazetteer) -> str | None:
+def _region_in_title(document: Document, places: Gazetteer, title: str = "") -> str | None:
     """A report by or about one region names it in its first lines (阳新县2024年第一季度…): its default region."""
-    head = [line for line in document.lines if line.strip()][:3]
+    head = [title] if title else [line for line in document.lines if line.strip()][:3]
     for line in head:
         for _, name in places.mentions(line):
             if places.names[name]:

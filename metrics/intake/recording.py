@@ -45,9 +45,13 @@ def known_source(data: bytes, folder: Path | None = None) -> dict | None:
     return found.iloc[0].to_dict() if not found.empty else None
 
 
-def keep_document(data: bytes, name: str, title: str, issuer: str, date: dt.date, folder: Path | None = None) -> str:
-    """Store the document and its sources.csv row (once; reading it again changes nothing); its source id."""
-    folder = folder or paths.data_dir()
+def keep_document(
+    data: bytes, name: str, title: str, issuer: str, date: dt.date, editor: tuple[str, str] = ("", "")
+) -> str:
+    """Store the document and its sources.csv row (once; reading it again changes nothing); its source id.
+
+    sources.csv is saved as a new version with history (metrics.store), naming `editor` (name, account)."""
+    folder = paths.data_dir()
     source_id = source_id_for(data)
     relative = document_file(data, name)
     path = folder / relative
@@ -72,7 +76,8 @@ def keep_document(data: bytes, name: str, title: str, issuer: str, date: dt.date
         frame = pd.concat([sources, pd.DataFrame([row])], ignore_index=True)
         buffer = io.StringIO()
         frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        store.atomic_write(sources_path, buffer.getvalue().encode("utf-8"))
+        change = store.Change(action="import", detail=relative, added=1)
+        store.save("sources", buffer.getvalue().encode("utf-8"), editor[0], change, account=editor[1])
     return source_id
 
 

@@ -72,6 +72,7 @@ class FileSpec:
     duplicate_code: str
     negative_code: str
     size_limit: int = DEFAULT_SIZE_LIMIT
+    sheet_names: tuple[str, ...] = ()  # words naming this table's sheet in a workbook (目标, targets)
     # Frame-wide rules: (check giving True for good rows, error code, the column it blames).
     rules: tuple[tuple[Callable[[pd.DataFrame], pd.Series], str, str], ...] = ()
 
@@ -206,7 +207,7 @@ def _read_raw(data: bytes, spec: FileSpec) -> RawTable:
     if is_workbook(data):
         from metrics import workbook  # openpyxl is loaded only when a workbook comes
 
-        return workbook.read_xlsx_bytes(data, spec.recognises, spec.size_limit)
+        return workbook.read_xlsx_bytes(data, spec.recognises, spec.size_limit, spec.sheet_names)
     return read_csv_bytes(data, spec.recognises, spec.size_limit)
 
 

@@ -40,6 +40,7 @@ SPEC = FileSpec(
     duplicate_code="duplicate_record",
     negative_code="negative_value",
     size_limit=200 * 1024 * 1024,
+    sheet_names=("进展", "记录", "progress", "record"),
 )
 
 COLUMNS = [c.name for c in SPEC.columns if not c.fallback_for]

@@ -49,6 +49,7 @@ SPEC = FileSpec(
     duplicate_code="duplicate_row",
     negative_code="negative",
     rules=((lambda frame: frame["period_end"] >= frame["period_start"], "period_order", "period_end"),),
+    sheet_names=("目标", "target"),
 )
 
 COLUMNS = [c.name for c in SPEC.columns if not c.fallback_for]

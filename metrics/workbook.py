@@ -30,8 +30,12 @@ ENCODING = "xlsx"
 _UNPACKED_FACTOR = 20
 
 
-def read_xlsx_bytes(data: bytes, header_recognised: Callable[[list[str]], bool], size_limit: int) -> RawTable:
-    """The table in the workbook's first sheet whose header is recognised (else its first sheet)."""
+def read_xlsx_bytes(
+    data: bytes, header_recognised: Callable[[list[str]], bool], size_limit: int, sheet_names: tuple[str, ...] = ()
+) -> RawTable:
+    """The table in the workbook's sheet for this table: one named like it (`sheet_names`, e.g. 目标 or
+    targets) whose header is recognised, else the first whose header is, else one named like it, else
+    the first sheet."""
     import openpyxl  # a page view never needs it
 
     refusal = _refuse(data, size_limit)
@@ -43,7 +47,7 @@ def read_xlsx_bytes(data: bytes, header_recognised: Callable[[list[str]], bool],
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         return RawTable(encoding=ENCODING, problems=[problem("files.workbook_unreadable", value=type(error).__name__)])
     try:
-        return _read(values, formulas, header_recognised)
+        return _read(values, formulas, header_recognised, sheet_names)
     finally:
         values.close()
         formulas.close()
@@ -78,11 +82,11 @@ def _refuse(data: bytes, size_limit: int) -> Problem | None:
     return None
 
 
-def _read(values, formulas, header_recognised: Callable[[list[str]], bool]) -> RawTable:
+def _read(values, formulas, header_recognised: Callable[[list[str]], bool], sheet_names: tuple[str, ...]) -> RawTable:
     sheets = values.worksheets
     if not sheets:
         return RawTable(encoding=ENCODING, problems=[problem("files.workbook_no_sheet")])
-    chosen = next((sheet for sheet in sheets if _has_header(sheet, header_recognised)), sheets[0])
+    chosen = _choose(sheets, header_recognised, sheet_names)
     rows = list(_rows(chosen))
     table = table_from_rows(rows, header_recognised)
     table.encoding, table.delimiter, table.sheet = ENCODING, "", chosen.title
@@ -106,6 +110,16 @@ def _read(values, formulas, header_recognised: Callable[[list[str]], bool]) -> R
     for item in _formulas_without_result(formulas[chosen.title], after_header, table.header_line):
         table.cell_problems[(item.line, item.column)] = item
     return finish(table)
+
+
+def _choose(sheets: list, header_recognised: Callable[[list[str]], bool], sheet_names: tuple[str, ...]):
+    words = [name.lower() for name in sheet_names]
+    named = [sheet for sheet in sheets if any(word in sheet.title.lower() for word in words)]
+    recognised = [sheet for sheet in sheets if _has_header(sheet, header_recognised)]
+    for candidates in ([sheet for sheet in named if sheet in recognised], recognised, named, sheets):
+        if candidates:
+            return candidates[0]
+    return sheets[0]
 
 
 def _has_header(sheet, header_recognised: Callable[[list[str]], bool]) -> bool:

@@ -79,3 +79,19 @@ def test_a_utf16_tab_file_without_a_title_row_is_split_too(editor):
     rows = app.dataframe[-1].value
     assert list(rows.columns) == ["A 指标编号", "B 开始日期", "C 结束日期", "D 目标值"]
     assert rows.loc[2].tolist() == ["diagnosis_enterprises", "2021/1/1", "2021/12/31", "待定"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_uploaded_progress_date_after_today_is_refused(built, editor, monkeypatch, lang):
+    monkeypatch.setenv("DASHBOARD_TODAY", "2022-03-01")
+    before = (built / "progress.csv").read_bytes()
+    app = open_page("progress", lang, session={EDITOR_KEY: editor})
+    data = "指标编号,截至日期,数值\ndiagnosis_enterprises,2031/12/31,180\n".encode()
+    app.file_uploader(key="editui_progress_upload_0").upload("jindu.csv", data, "text/csv").run()
+    messages = " ".join(app.table[0].value.iloc[:, 2])
+    if lang == "zh":
+        assert "第2行 B列（截至日期）：日期 2031/12/31 晚于今天（2022-03-01）" in messages
+    else:
+        assert "line 2, column B (截至日期): the date 2031/12/31 is after today (2022-03-01)" in messages
+    assert "editui_progress_upload_save" not in {button.key for button in app.button}
+    assert (built / "progress.csv").read_bytes() == before

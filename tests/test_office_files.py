@@ -426,3 +426,22 @@ def test_problem_rows_of_a_workbook_are_its_sheet_rows(registry, kind):
 def test_an_old_xls_workbook_is_refused_saying_to_save_as_xlsx_or_csv(registry):
     parsed = targets.parse_targets(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), registry)
     assert ".xlsx" in parsed.errors[0].message("zh") and "(.xlsx) or CSV" in parsed.errors[0].message("en")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_sheet_named_like_the_table_is_reported_against_even_when_its_header_is_wrong(registry, kind):
+    """A notes sheet first, then 目标 / 进展 with a header missing a column: the problems are about the
+    table's sheet, not the notes."""
+
+    def build(book):
+        book.active.title = "说明"
+        book.active.append(["请在下一个工作表中填写"])
+        sheet = book.create_sheet(SHEET[kind])
+        sheet.append(["指标编号", "目标值" if kind == "targets" else "数值"])
+        sheet.append(["diagnosis_enterprises", 1])
+
+    parse = targets.parse_targets if kind == "targets" else records.parse_records
+    parsed = parse(_workbook_bytes(build), registry)
+    assert parsed.sheet == SHEET[kind]
+    assert parsed.errors and {p.code for p in parsed.errors} == {"missing_column"}
+    assert f"工作表“{SHEET[kind]}”第1行" in parsed.errors[0].message("zh")

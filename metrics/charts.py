@@ -624,7 +624,7 @@ def parts_and_whole(
         font={"size": BODY_SIZE},
     )
     figure.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
-    figure.update_xaxes(range=[0, max(total, whole["value"]) * 1.15], title=None)
+    figure.update_xaxes(range=[0, max(total, whole["value"]) * 1.3], title=None)  # room for "127 差2个"
     figure.update_yaxes(autorange="reversed", title=None)
     return briefing_layout(figure, title, subtitle, footer, lang, height=360, title_width=title_width)
 

@@ -274,6 +274,10 @@ TEMPLATE_HEADERS = {
     "section": "章节",
     "evidence": "原文",
     "note": "备注",
+    "plan": "计划名称",
+    "plan_en": "计划名称（英文）",
+    "assumption": "假设",
+    "assumption_en": "假设（英文）",
 }
 # Words, not symbols: Excel would read a lone "=" as the start of a formula.
 _QUALIFIER_WORDS = {AT_LEAST: "以上", ABOUT: "约"}

@@ -256,9 +256,9 @@ def test_the_upload_bounds_add_up_per_session_and_address():
     from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
     manager = serve._uploaded_file_manager_class()("/_stcore/upload_file")
-    manager.issued["s1"].update({"f1", "f2", "f3"})
-    manager.issued["s2"].update({"g1", "g2"})
-    manager.issued["s3"].update({"h1"})
+    manager.issued["s1"].update(dict.fromkeys(["f1", "f2", "f3"]))
+    manager.issued["s2"].update(dict.fromkeys(["g1", "g2"]))
+    manager.issued["s3"].update(dict.fromkeys(["h1"]))
     token = serve._upload_address.set("10.0.0.9")
     try:
         five = b"x" * (5 * 2**20)

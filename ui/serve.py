@@ -171,7 +171,7 @@ def _uploaded_file_manager_class():
 
         def __init__(self, upload_endpoint: str) -> None:
             super().__init__(upload_endpoint)
-            self.issued: dict[str, set[str]] = defaultdict(set)
+            self.issued: dict[str, dict[str, None]] = defaultdict(dict)  # per session, oldest first
             self.by_address: dict[str, int] = defaultdict(int)
             self.owner: dict[tuple[str, str], str] = {}
 
@@ -181,9 +181,9 @@ def _uploaded_file_manager_class():
             infos = super().get_upload_urls(session_id, file_names[:UPLOAD_FILES_PER_SESSION])
             with self._lock:
                 issued = self.issued[session_id]
-                issued.update(info.file_id for info in infos)
+                issued.update(dict.fromkeys(info.file_id for info in infos))
                 while len(issued) > 16:  # a page left open re-picking files: keep the recent ones
-                    issued.pop()
+                    del issued[next(iter(issued))]
             return infos
 
         def may_upload(self, session_id: str, file_id: str, size: int, address: str) -> tuple[int, str]:

@@ -196,7 +196,8 @@ def build_document(
         headers = [
             text(f"deck.column.{name}", lang) for name in ("check", "parts", "computed", "stated", "gap", "result")
         ]
-        writer.table(headers, rows, [3.4, 5.6, 1.5, 1.7, 1.4, 2.0], CHECK_COLORS)
+        widths = [3.4, 5.6, 1.5, 1.7, 1.4, 2.0] if lang == "zh" else [3.0, 4.8, 1.9, 1.6, 1.3, 3.0]  # "Consistent"
+        writer.table(headers, rows, widths, CHECK_COLORS)
 
     writer.heading(text("brief.section.sources", lang))
     for line in briefing.source_lines(reader.fetch("sources"), figures, reader.fetch("meta"), lang):

@@ -19,10 +19,13 @@ if progress.empty:
     st.stop()
 
 parts = render.overview_parts(reader, context)
+if context.screenshot:  # a capture's first screen shows the key chart, then the points and cards
+    render.chart_or_empty(parts.chart, context, "empty.no_target")
 st.subheader(context.t("overview.summary"))
 st.markdown("\n\n".join(f"- {point}" for point in parts.points))  # one element: a loose list, spaced as before
 
 st.subheader(context.t("overview.key_metrics"))
 render.card_grid(parts.cards, context)
 exports.key_figures_xlsx(context, progress)
-render.chart_or_empty(parts.chart, context, "empty.no_target")
+if not context.screenshot:
+    render.chart_or_empty(parts.chart, context, "empty.no_target")

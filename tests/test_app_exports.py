@@ -91,3 +91,12 @@ def test_key_metrics_and_sources_offer_excel():
     sources = downloads(open_page("sources", "en"))
     assert len(sources["Download Excel table"]) == 1
     assert not downloads(open_page("overview", "zh", shot="1"))  # none in screenshot mode
+
+
+def test_overview_in_screenshot_mode_shows_its_key_chart_first():
+    def kinds(app) -> list[str]:
+        return [element.type for element in app.main]
+
+    shot, plain = kinds(open_page("overview", "zh", shot="1")), kinds(open_page("overview", "zh"))
+    assert shot.index("plotly_chart") < shot.index("subheader")  # first screen: title, date, the chart
+    assert plain.index("plotly_chart") > plain.index("subheader")

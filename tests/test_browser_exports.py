@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
+from metrics import briefing, wordbrief
 from tests.browser_support import ARTIFACTS, leaves_the_machine, require_chromium, served_copy
 from tools.browser import full_page_screenshot, wait_until_painted
 
@@ -95,5 +96,11 @@ def test_png_and_briefing_pack_download_from_the_overview(server, page, tmp_path
     with zipfile.ZipFile(download.value.path()) as archive:
         names = archive.namelist()
         deck = Presentation(io.BytesIO(archive.read("briefing_huangshi_zh.pptx")))
-    assert len([name for name in names if name.endswith(".png")]) == 8
-    assert len(deck.slides) == 12
+    charts = len(briefing.BRIEFING_CHARTS)
+    assert len([name for name in names if name.endswith(".png")]) == charts
+    assert len(deck.slides) == charts + 5  # cover, key points, charts, metrics without a target, checks, sources
+
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Word 简报").click()
+    assert download.value.suggested_filename == "briefing_huangshi_zh.docx"
+    assert "一、总体情况" in wordbrief.read_text(download.value.path().read_bytes())

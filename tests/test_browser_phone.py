@@ -99,3 +99,16 @@ def test_language_and_region_stay_reachable(server, phone):
     assert sidebar.get_by_text("地区").count() >= 1 or sidebar.get_by_text("区域").count() >= 1
     sidebar.get_by_text("English").click()
     phone.wait_for_url("**lang=en**")
+
+
+def test_screenshot_mode_uses_a_1920_screen_and_opens_on_the_key_chart(server, browser):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/?lang=zh&shot=1")
+    wait_until_painted(page, expected=1)
+    chart = page.locator("[data-testid='stPlotlyChart']").first.bounding_box()
+    assert chart["width"] >= 1800  # not the 1120 px column that left 40% of the screen empty
+    assert chart["y"] + chart["height"] <= 1080  # the Overview's first screen shows its key chart whole
+    cards = page.locator(".hs-card").all()[:4]
+    assert len({round(card.bounding_box()["y"]) for card in cards}) == 1  # four cards to a row
+    full_page_screenshot(page, ARTIFACTS / "shot_1920_overview_zh.png", 1920)
+    page.close()

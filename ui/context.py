@@ -128,7 +128,13 @@ SCREENSHOT_CSS = """
 [data-testid="stMainBlockContainer"] {
   max-width: PANEL_PLUS_PADDINGpx; padding: 24px 24px 48px 24px !important;
 }
+@media (min-width: 1700px) {
+  [data-testid="stMainBlockContainer"] { max-width: 1872px !important; }
+  .hs-cards { grid-template-columns: repeat(4, minmax(0, 1fr)) !important; }
+}
 """.replace("PANEL_PLUS_PADDING", str(PANEL_WIDTH + 48))
+# On a 1920 px screen the 1120 px column left 40% of the screen empty: there the column takes the
+# width (panels 1824×630, as wide as a widescreen slide's picture band) and the cards go four to a row.
 
 
 def leave_screenshot_mode() -> None:

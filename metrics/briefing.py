@@ -38,7 +38,8 @@ from metrics.style import ACCENT, CHECK_COLORS, INK, MUTED, STATUS_COLORS, statu
 
 # The charts of a deck and a Word briefing, in order. The retrofit completion bullet (66 of 100) is
 # left out: the pipeline chart shows the same two numbers beside the projects under way, and two
-# slides saying 66 of 100 is one too many. Funded projects and the ecosystem are key charts too.
+# slides saying 66 of 100 is one too many. Funded projects are a key chart too. The ecosystem has no
+# chart: its providers, universities and partnerships are different units (issue 12), shown as tiles.
 BRIEFING_CHARTS: dict[str, chart_catalog.Builder] = {
     name: builder for name, builder in chart_catalog.KEY_CHARTS.items() if name != "retrofit_progress"
 }
@@ -47,7 +48,6 @@ BRIEFING_CHARTS = {
     **{name: BRIEFING_CHARTS[name] for name in ("retrofit_pipeline", "retrofit_tiers", "funding")},
     "funding_supports": chart_catalog.funding_supports,
     "benchmarks": BRIEFING_CHARTS["benchmarks"],
-    "ecosystem": chart_catalog.ecosystem,
     "activities_timeline": BRIEFING_CHARTS["activities_timeline"],
 }
 # The metrics each chart draws, for the evidence in a slide's notes (None: every targeted metric).
@@ -58,8 +58,7 @@ CHART_METRICS: dict[str, list[str] | None] = {
     "retrofit_pipeline": ["retrofit_projects_under_way", "retrofit_projects_completed"],
     "funding": ["funding_city_level", "funding_county_level"],
     "funding_supports": ["funded_retrofit_projects", "funded_demonstration_projects"],
-    "benchmarks": chart_catalog.BENCHMARK_METRICS,
-    "ecosystem": chart_catalog.ECOSYSTEM_METRICS,
+    "benchmarks": chart_catalog.BENCHMARK_ENTERPRISE_METRICS,
 }
 
 # Officials open the deck in PowerPoint on Windows, where Microsoft YaHei is installed; elsewhere the

@@ -80,7 +80,11 @@ def test_the_command_writes_a_deck_and_every_chart_image(zh_pack):
     expected = sorted(["briefing_huangshi_zh.pptx", *(f"{name}_huangshi_zh.png" for name in names)])
     assert files == expected and len(names) == CHARTS
     # every key chart has a slide: the catalogue's, less the completion bullet the pipeline repeats
-    assert {"ecosystem", "funding_supports"} <= set(names) and "retrofit_projects_completed_progress" not in names
+    assert (
+        "funding_supports" in set(names)
+        and "ecosystem" not in names
+        and "retrofit_projects_completed_progress" not in names
+    )
 
 
 @images
@@ -156,7 +160,6 @@ def test_english_deck_keeps_lower_bounds_in_words(data_folder, tmp_path):
     slides = list(Presentation(pack.deck).slides)
     assert len(slides) == SLIDES
     text = "\n".join(t for slide in slides for t in slide_texts(slide))
-    assert "Providers, platforms and partners" in text
     assert "more than ¥20 million" in text and "Huangshi Bureau of Economy and Information Technology" in text
     assert "add up to 127, 2 fewer than the 129 the reply states" in text
     # Chinese only where a document's own number is quoted: 委员提案〔2021〕50号

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("built")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_key_chart_has_a_narrow_layout(lang):
     reader = Reader()
-    for build in [*chart_catalog.KEY_CHARTS.values(), chart_catalog.ecosystem, chart_catalog.funding_supports]:
+    for build in [*chart_catalog.KEY_CHARTS.values(), chart_catalog.funding_supports]:
         spec = build(reader, "huangshi", lang)
         narrow = narrow_figure(spec.figure)
         assert [_values(trace) for trace in narrow.data] == [_values(trace) for trace in spec.figure.data]

@@ -72,7 +72,9 @@ EXPECTED = {
 @pytest.mark.parametrize("name", ["{kind}.xlsx", "{kind}_libreoffice_utf8.csv"])
 def test_a_filled_in_office_file_imports_with_its_title_row_and_name_only_rows(built, capsys, kind, name):
     path = OFFICE / name.format(kind=kind)
-    code, output = cli(capsys, kind, "import", str(path), "--editor", "测试")
+    # the office file holds only the new rows: the rows live before are deleted, and that is confirmed
+    live_rows = str(len(pd.read_csv(built / f"{kind}.csv", dtype=str)))
+    code, output = cli(capsys, kind, "import", str(path), "--editor", "测试", "--confirm-delete", live_rows)
     assert code == 0, output
     assert rows_of(stored(built, kind), kind) >= EXPECTED[kind]
     # the note says which row was taken as the header, in both languages
@@ -233,7 +235,8 @@ def test_a_target_period_may_lie_in_the_future(built, capsys, tmp_path, today_is
     path.write_text(
         "指标编号,开始日期,结束日期,目标值\ndiagnosis_enterprises,2024/1/1,2026/12/31,800\n", encoding="utf-8"
     )
-    assert cli(capsys, "targets", "import", str(path))[0] == 0
+    live_rows = str(len(pd.read_csv(built / "targets.csv", dtype=str)))
+    assert cli(capsys, "targets", "import", str(path), "--confirm-delete", live_rows)[0] == 0
 
 
 def test_a_future_date_typed_into_the_table_is_refused_at_its_cell(built, today_is):

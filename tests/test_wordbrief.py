@@ -112,7 +112,7 @@ def test_each_key_chart_is_a_picture_with_caption_and_source(zh_doc):
     # each finding said once: the overview's and the diagnosis sentences are the key points above
     text = "\n".join(lines)
     assert text.count("截至2021年7月13日，全市已完成153家规上企业智能化诊断") == 1
-    assert "合计超过7,000万元" in text and "合计 127，比答复所述 129 少 2" in text
+    assert "合计超过7,000万元" in text and "合计127个，比答复所述129个少2个" in text
 
 
 def test_every_run_and_style_names_its_east_asian_font(zh_doc):

@@ -53,5 +53,5 @@ def test_a_regions_figures_with_unit_and_qualifier_columns():
     frame, headers = xlsx.figures(Reader().figures("huangshi"), "zh")
     table = rows(xlsx.workbook(frame, headers, "figures"))
     assert table[0][:5] == ("指标", "地区", "数值", "数值限定（超过/约）", "单位")
-    investment = next(row for row in table if row[0] == "智能化改造项目总投资")
+    investment = next(row for row in table if row[0] == "在建项目总投资")
     assert investment[2:5] == (400000, None, "万元") and investment[5] == "40亿元"

@@ -43,3 +43,19 @@ def served_copy(folder: Path, env: dict[str, str] | None = None) -> Iterator[tup
 def leaves_the_machine(url: str) -> bool:
     host = urlparse(url).hostname or ""
     return url.startswith("http") and host not in ("127.0.0.1", "localhost")
+
+
+@contextmanager
+def served_copy_with_editor(folder: Path) -> Iterator[tuple[str, Path]]:
+    """served_copy with one editor account, jianghui / correct horse (江晖), in the server's secrets."""
+    from metrics import editors
+
+    secrets = folder / "secrets.toml"
+    original_cost = editors.SCRYPT_N
+    editors.SCRYPT_N = 2**12  # the hash records its cost; the server checks it with the same cost
+    try:
+        editors.add_editor("jianghui", "correct horse", "江晖", path=secrets)
+    finally:
+        editors.SCRYPT_N = original_cost
+    with served_copy(folder, env={"DASHBOARD_SECRETS": str(secrets)}) as site:
+        yield site

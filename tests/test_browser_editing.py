@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, require_chromium, served_copy
+from tests.browser_support import ARTIFACTS, require_chromium, served_copy_with_editor
 from tools.browser import full_page_screenshot, wait_until_painted
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,17 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A server on a private data copy, with one editor account (jianghui / correct horse)."""
-    from metrics import editors
-
-    folder = tmp_path_factory.mktemp("editing")
-    secrets = folder / "secrets.toml"
-    original_cost = editors.SCRYPT_N
-    editors.SCRYPT_N = 2**12  # the hash records its cost; the server checks it with the same cost
-    try:
-        editors.add_editor("jianghui", "correct horse", "江晖", path=secrets)
-    finally:
-        editors.SCRYPT_N = original_cost
-    with served_copy(folder, env={"DASHBOARD_SECRETS": str(secrets)}) as (base_url, data):
+    with served_copy_with_editor(tmp_path_factory.mktemp("editing")) as (base_url, data):
         yield base_url, data
 
 

@@ -44,7 +44,7 @@ def _string_literals(path: Path) -> list[tuple[int, str]]:
 
 def test_pages_and_ui_have_no_chinese_literals():
     for folder in ("pages", "ui"):
-        for path in (ROOT / folder).glob("*.py"):
+        for path in (ROOT / folder).rglob("*.py"):
             literals = [(line, value) for line, value in _string_literals(path) if CJK.search(value)]
             # The only Chinese allowed is punctuation joining Chinese text from the table.
             assert all(set(value) <= set("、（）：；，。") for _, value in literals), (path.name, literals)

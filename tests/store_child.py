@@ -1,7 +1,8 @@
 """A writer process for tests/test_store_faults.py, to be killed at chosen points of a save.
 
     python tests/store_child.py pause N FILE      save FILE's bytes; stop before the N-th durable step
-    python tests/store_child.py loop SEED          save different contents in a loop until killed
+    python tests/store_child.py loop SEED          save different contents in a loop until killed; says
+                                                   "saving" once its first save is done
     python tests/store_child.py base VERSION FILE  save FILE's bytes from base VERSION; print saved or stale
     python tests/store_child.py read STOPFILE      read targets.csv and the database until STOPFILE exists
 
@@ -62,6 +63,8 @@ def main() -> None:
         seed = int(sys.argv[2])
         for index in range(10**6):
             store.save("targets", contents(seed, index), "子进程", store.Change("edit"))
+            if index == 0:  # the parent kills from here on, however long starting up took
+                print("saving", flush=True)
     elif mode == "base":
         try:
             store.save("targets", Path(sys.argv[3]).read_bytes(), "子进程", store.Change("edit"), sys.argv[2])

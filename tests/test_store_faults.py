@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -111,18 +112,30 @@ def test_a_save_killed_before_any_of_its_steps_leaves_a_complete_version(data_di
     assert store.versions("targets")[0].editor == "甲"
 
 
+def wait_for_line(child: subprocess.Popen, timeout: float = 60) -> str:
+    """The child's next line of output; fails (and kills the child) if none comes within `timeout`."""
+    ready, _, _ = select.select([child.stdout], [], [], timeout)
+    if not ready:
+        child.kill()
+        pytest.fail(f"the writer said nothing for {timeout} s")
+    return child.stdout.readline().strip()
+
+
 def test_a_writer_killed_at_random_moments_of_a_save_loop(data_dir: Path):
     store.save("targets", contents(9, 9), "甲", store.Change("edit"))
     rng = random.Random(42)
-    known = {contents(9, 9)}
     for run in range(12):
-        known |= {contents(run, index) for index in range(200)}
+        # this run has saved at least once before its kill, so the live file is one of its versions
+        known = {contents(run, index) for index in range(200)}
         child = start("loop", str(run))
-        time.sleep(0.15 + rng.random() * 0.35)  # the child needs ~0.1 s to start
+        # Kill inside the loop whatever the machine's load: the clock starts once the writer has saved once
+        # (starting Python can take seconds on a busy machine, and a kill then would test nothing).
+        assert wait_for_line(child) == "saving"
+        time.sleep(rng.random() * 0.3)  # a few saves' time: the kill lands at any step of one of them
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
         assert_consistent(data_dir, known)
-    assert len(store.versions("targets")) > 12  # the loops did save between kills
+    assert len(store.versions("targets")) > 12 + 1  # every loop saved at least once, plus baseline and 甲
 
 
 def test_a_log_line_torn_by_a_power_cut_does_not_swallow_the_next(data_dir: Path):

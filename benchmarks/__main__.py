@@ -25,7 +25,7 @@ from benchmarks.common import data_dir, registered_pages
 from metrics.build import build
 from metrics.paths import PROJECT_ROOT
 
-PARTS = ("pages", "browser", "scale", "load", "exports", "regions", "floods")
+PARTS = ("pages", "browser", "scale", "load", "exports", "regions", "floods", "uploads")
 
 
 @contextlib.contextmanager
@@ -111,6 +111,14 @@ def main(argv: list[str] | None = None) -> int:
 
         floods_section.append(markdown(*run_floods(uploads=40 if quick else 400, attempts=10 if quick else 40)))
 
+    uploads_section: list[str] = []
+
+    def uploads_part() -> None:
+        from benchmarks.uploads import ROWS, markdown, run_uploads
+
+        rows = 2_000 if quick else ROWS
+        uploads_section.append(markdown(run_uploads(rows), rows))
+
     from benchmarks.machine import describe
 
     run.machine = describe()
@@ -122,13 +130,14 @@ def main(argv: list[str] | None = None) -> int:
         part("exports", exports_part)
         part("regions", regions_part)
         part("floods", floods_part)
+        part("uploads", uploads_part)
     run.seconds = time.perf_counter() - started
     run.machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
 
     print()
     print(report.summary_table(run))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report.markdown(run) + "".join(floods_section), encoding="utf-8")
+    args.out.write_text(report.markdown(run) + "".join(floods_section + uploads_section), encoding="utf-8")
     print(f"\nwritten: {args.out}")
     return 1 if run.failures else 0
 

@@ -29,14 +29,18 @@ def require_chromium() -> None:
 
 
 @contextmanager
-def served_copy(folder: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
-    """The dashboard on a free loopback port, serving a built copy of data/ in `folder`: (url, data)."""
+def served_copy(
+    folder: Path, env: dict[str, str] | None = None, start: list[str] | None = None
+) -> Iterator[tuple[str, Path]]:
+    """The dashboard on a free loopback port, serving a built copy of data/ in `folder`: (url, data).
+
+    `start`: how the server is started (tools.browser.serve), `streamlit run dashboard.py` by default."""
     from metrics.build import build
 
     data = folder / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "history", ".*"))
     build(data)
-    with serve(env={"DASHBOARD_DATA_DIR": str(data), **(env or {})}) as base_url:
+    with serve(env={"DASHBOARD_DATA_DIR": str(data), **(env or {})}, start=start) as base_url:
         yield base_url, data
 
 
@@ -46,7 +50,7 @@ def leaves_the_machine(url: str) -> bool:
 
 
 @contextmanager
-def served_copy_with_editor(folder: Path) -> Iterator[tuple[str, Path]]:
+def served_copy_with_editor(folder: Path, start: list[str] | None = None) -> Iterator[tuple[str, Path]]:
     """served_copy with one editor account, jianghui / correct horse (江晖), in the server's secrets."""
     from metrics import editors
 
@@ -57,5 +61,5 @@ def served_copy_with_editor(folder: Path) -> Iterator[tuple[str, Path]]:
         editors.add_editor("jianghui", "correct horse", "江晖", path=secrets)
     finally:
         editors.SCRYPT_N = original_cost
-    with served_copy(folder, env={"DASHBOARD_SECRETS": str(secrets)}) as site:
+    with served_copy(folder, env={"DASHBOARD_SECRETS": str(secrets)}, start=start) as site:
         yield site

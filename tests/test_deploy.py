@@ -5,7 +5,6 @@ in front of the launcher, with a self-signed certificate made the way the file s
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ import pytest
 import requests
 import urllib3
 
-from tools.browser import free_port, streamlit_command, wait_healthy
+from tools.browser import free_port, serve, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = [ROOT / "deploy" / "nginx.conf", ROOT / "deploy" / "nginx-tls.conf"]
@@ -77,14 +76,6 @@ def test_the_tls_example_in_front_of_the_launcher(tmp_path: Path, built: Path):
     )  # fmt: skip
     upstream, http_port, https_port = free_port(), free_port(), free_port()
     config = _site_for_test(tmp_path, http_port, https_port, upstream)
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(built)}
-    launcher = subprocess.Popen(
-        streamlit_command(["-m", "ui.serve"], upstream),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     proxy = subprocess.Popen(
         [nginx, "-p", str(tmp_path), "-c", str(config), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
@@ -93,28 +84,23 @@ def test_the_tls_example_in_front_of_the_launcher(tmp_path: Path, built: Path):
     urllib3.disable_warnings()
     base = f"https://127.0.0.1:{https_port}"
     try:
-        wait_healthy(f"http://127.0.0.1:{upstream}")
-        for _ in range(100):
-            if (tmp_path / "nginx.pid").exists():
-                break
-            time.sleep(0.1)
-        plain = requests.get(f"http://127.0.0.1:{http_port}/?lang=zh", allow_redirects=False, timeout=30)
-        assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
-        page = requests.get(f"{base}/", verify=str(certificate), timeout=30)
-        assert page.status_code == 200
-        cookie = next(c for c in page.headers.get("Set-Cookie", "").split(", ") if c.startswith("hs_browser="))
-        assert "Secure" in cookie and "HttpOnly" in cookie  # the launcher knows it is behind https
-        assert requests.get(f"{base}/_stcore/metrics", verify=False, timeout=30).status_code == 404
-        session_id = "3f1c2a9e-6b7d-4e21-9c55-0123456789ab"
-        requests.put(f"{base}/_stcore/upload_file/{session_id}/file-id?x=secret-query", verify=False, timeout=30)
-        time.sleep(0.5)
-        log = (tmp_path / "dashboard.access.log").read_text(encoding="utf-8")
-        assert "/_stcore/upload_file/..." in log and "/_stcore/metrics" in log
-        assert session_id not in log and "secret-query" not in log and "lang=zh" not in log
+        with serve(start=["-m", "ui.serve"], port=upstream, env={"DASHBOARD_DATA_DIR": str(built)}):
+            for _ in range(100):
+                if (tmp_path / "nginx.pid").exists():
+                    break
+                time.sleep(0.1)
+            plain = requests.get(f"http://127.0.0.1:{http_port}/?lang=zh", allow_redirects=False, timeout=30)
+            assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
+            page = requests.get(f"{base}/", verify=str(certificate), timeout=30)
+            assert page.status_code == 200
+            cookie = next(c for c in page.headers.get("Set-Cookie", "").split(", ") if c.startswith("hs_browser="))
+            assert "Secure" in cookie and "HttpOnly" in cookie  # the launcher knows it is behind https
+            assert requests.get(f"{base}/_stcore/metrics", verify=False, timeout=30).status_code == 404
+            session_id = "3f1c2a9e-6b7d-4e21-9c55-0123456789ab"
+            requests.put(f"{base}/_stcore/upload_file/{session_id}/file-id?x=secret-query", verify=False, timeout=30)
+            time.sleep(0.5)
+            log = (tmp_path / "dashboard.access.log").read_text(encoding="utf-8")
+            assert "/_stcore/upload_file/..." in log and "/_stcore/metrics" in log
+            assert session_id not in log and "secret-query" not in log and "lang=zh" not in log
     finally:
-        for process in (proxy, launcher):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(proxy)

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +18,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-from metrics import editors
-from tools.browser import free_port, streamlit_command, wait_healthy
+from tests.browser_support import served_copy_with_editor
 from ui import serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,35 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     """The dashboard through its launcher, on a private built copy of data/ with one editor account."""
-    from metrics.build import build
-
-    folder = tmp_path_factory.mktemp("security")
-    data = folder / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "history", ".*"))
-    build(data)
-    secrets = folder / "secrets.toml"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(editors, "SCRYPT_N", 2**12)  # cheap to check; the scheme is the production one
-        editors.add_editor("jianghui", "correct horse", "江晖", path=secrets)
-    port = free_port()
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_SECRETS": str(secrets)}
-    process = subprocess.Popen(
-        streamlit_command(["-m", "ui.serve"], port),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base_url)
-        yield base_url, data
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with served_copy_with_editor(tmp_path_factory.mktemp("security"), start=["-m", "ui.serve"]) as site:
+        yield site
 
 
 class Client:

@@ -69,10 +69,13 @@ def streamlit_command(start: list[str], port: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def serve(script: str = "dashboard.py", port: int | None = None, env: dict | None = None) -> Iterator[str]:
-    """Run `streamlit run script` on 127.0.0.1 and yield its base URL; stop it afterwards."""
+def serve(
+    script: str = "dashboard.py", port: int | None = None, env: dict | None = None, start: list[str] | None = None
+) -> Iterator[str]:
+    """Run `streamlit run script` (or `start`, e.g. ["-m", "ui.serve"], the launcher) on 127.0.0.1 and yield
+    its base URL once healthy; stop it afterwards."""
     port = port or free_port()
-    command = streamlit_command(["-m", "streamlit", "run", script], port)
+    command = streamlit_command(start or ["-m", "streamlit", "run", script], port)
     process = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -81,11 +84,16 @@ def serve(script: str = "dashboard.py", port: int | None = None, env: dict | Non
         wait_healthy(base_url)
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate a process, and kill it if it has not ended within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 @contextlib.contextmanager

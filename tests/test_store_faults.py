@@ -92,7 +92,7 @@ def test_a_save_killed_before_any_of_its_steps_leaves_a_complete_version(data_di
     known.add(contents(0, 0))
     assert steps >= 8  # snapshot, intent, live file, log line, intent removal, each with its fsyncs
     rng = random.Random(20240501)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a guard against a hang, not a speed goal: 42 s seen at load 15 on 2 cores
     points = list(range(1, steps + 1)) + [rng.randrange(1, steps + 1) for _ in range(25)]
     for iteration, step in enumerate(points):
         assert time.monotonic() < deadline, "fault test is too slow"

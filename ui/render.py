@@ -425,9 +425,12 @@ def static_table(frame, columns: dict[str, str], context: Context) -> None:
     the grid's 1.6 MB of scripts for a handful of rows). Columns as for `table`; cells are shown as
     themselves, never as markdown."""
 
-    def shown_form():
-        return _headed(frame, columns, context).fillna("").map(markdown_text)
+    def shown_form() -> pa.Table:
+        shown = _headed(frame, columns, context).fillna("").map(markdown_text)
+        return pa.Table.from_pandas(shown, preserve_index=False)
 
+    # Kept in Arrow form, as `table` does: st.table converted the frame again on every view (the
+    # activities page's two tables, a quarter of its warm view).
     shown = kept_for(frame, ("static_table", tuple(columns.items()), context.lang), shown_form)
     st.table(shown, hide_index=True, border="horizontal")
 

@@ -122,9 +122,7 @@ def fetch(
         return _run(fresh, sql, parameters)
 
 
-def _run(
-    connection: Database | duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object]
-) -> pd.DataFrame:
+def _run(connection: Database | duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object]) -> pd.DataFrame:
     with connection.cursor() as cursor:
         return as_frame(cursor.sql(sql, params=parameters))
 

@@ -120,4 +120,3 @@ def test_a_static_table_is_given_to_streamlit_in_arrow_form_kept_between_views(b
     assert len(shown) == 4 and all(isinstance(table, pa.Table) for table in shown)
     assert shown[0] is shown[2] and shown[1] is shown[3]  # built once, kept for the next view
     assert list(app.table[0].value.columns[:3]) == ["时间", "活动", "形式"]
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
 
 import duckdb
@@ -120,3 +121,40 @@ def test_a_static_table_is_given_to_streamlit_in_arrow_form_kept_between_views(b
     assert len(shown) == 4 and all(isinstance(table, pa.Table) for table in shown)
     assert shown[0] is shown[2] and shown[1] is shown[3]  # built once, kept for the next view
     assert list(app.table[0].value.columns[:3]) == ["时间", "活动", "形式"]
+
+
+def test_the_check_for_edited_files_on_each_view_takes_one_system_call_a_file(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from metrics import build as build_module
+
+    before = build_module.input_fingerprint()
+    calls: list[str] = []
+    real_stat, real_exists = os.stat, Path.exists
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: calls.append(str(path)) or real_stat(path, *a, **k))
+    monkeypatch.setattr(Path, "exists", lambda self: calls.append(str(self)) or real_exists(self))
+    assert build_module.input_fingerprint() == before
+    assert len(calls) == len(build_module.INPUT_FILES)
+    (built / "sources.csv").unlink()  # a missing file is part of the fingerprint too
+    assert build_module.input_fingerprint() != before
+
+
+def test_a_figure_shown_is_not_copied_and_validated_again(monkeypatch: pytest.MonkeyPatch):
+    """st.plotly_chart reads only `to_dict` of what it is given; copying the figure in re-validated it all."""
+    import plotly.graph_objects as go
+    from plotly import validator_cache
+    from plotly.basedatatypes import BaseFigure
+
+    from ui import render
+
+    layout = {"title": {"text": "标题"}, "height": 400, "annotations": [{"text": str(n)} for n in range(20)]}
+    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout=layout)
+    looked_up: list[object] = []
+    real = validator_cache.ValidatorCache.get_validator
+    monkeypatch.setattr(
+        validator_cache.ValidatorCache, "get_validator", staticmethod(lambda *a: looked_up.append(a) or real(*a))
+    )
+    shown = render.displayed(figure)
+    assert len(looked_up) <= 5  # an empty figure's own; a copy of this one looks up 183 validators
+    assert shown.to_dict() == figure.to_dict()
+    assert isinstance(shown, BaseFigure)  # what Streamlit takes as a figure, not a dict to validate on every view

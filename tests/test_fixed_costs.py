@@ -158,3 +158,15 @@ def test_a_figure_shown_is_not_copied_and_validated_again(monkeypatch: pytest.Mo
     assert len(looked_up) <= 5  # an empty figure's own; a copy of this one looks up 183 validators
     assert shown.to_dict() == figure.to_dict()
     assert isinstance(shown, BaseFigure)  # what Streamlit takes as a figure, not a dict to validate on every view
+
+
+def test_the_data_paths_follow_the_environment_and_are_made_once_per_value(tmp_path: Path, monkeypatch):
+    from metrics import paths
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "a"))
+    assert paths.data_dir() == tmp_path / "a" and paths.database_path() == tmp_path / "a" / "dashboard.duckdb"
+    assert paths.database_path() is paths.database_path()  # not a new Path on each of a view's two dozen calls
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "b"))
+    assert paths.database_path() == tmp_path / "b" / "dashboard.duckdb"
+    monkeypatch.delenv("DASHBOARD_DATA_DIR")
+    assert paths.data_dir() == paths.PROJECT_ROOT / "data"

@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.i18n import text
-from ui import data
+from ui import data, favicon
 from ui.context import language, screenshot_exit, session_pages, sidebar
 from ui.editing import sidebar_status
 from ui.phone import phone_styles
 
-# A local icon: a material icon as favicon would be fetched from the internet.
+# A local icon (ui/favicon.py): a material icon as favicon would be fetched from the internet.
 st.set_page_config(
     page_title=text("app.title", language()),
-    page_icon="static/favicon.png",
+    page_icon=favicon.data_url(),
     layout="wide",
     initial_sidebar_state="auto",  # collapsed on a phone (the sidebar would cover the page), open on a desktop
 )

@@ -75,17 +75,17 @@ def main(argv: list[str] | None = None) -> int:
     def pages_part() -> None:
         from benchmarks.pages import time_pages
 
-        run.page_times = time_pages(repeats=3 if quick else 15, first_view_repeats=1 if quick else 5)
+        run.page_times = time_pages(repeats=1 if quick else 5, first_view_repeats=3 if quick else 5)
 
     def browser_part() -> None:
         from benchmarks.browser import measure
 
-        run.cold = measure(rounds=1 if quick else 5)
+        run.cold = measure(rounds=3 if quick else 5)
 
     def scale_part() -> None:
         from benchmarks.scale import SIZES, run_scale
 
-        run.scale = run_scale(sizes or SIZES, page_repeats=3 if quick else 7)
+        run.scale = run_scale(sizes or SIZES, page_repeats=1 if quick else 3, first_view_rounds=3 if quick else 5)
 
     def load_part() -> None:
         from benchmarks.load import run_load
@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report.summary_table(run))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report.markdown(run) + "".join(floods_section + uploads_section), encoding="utf-8")
+    previous = args.out.read_text(encoding="utf-8") if args.out.exists() else None
+    written = report.with_kept_sections(report.markdown(run) + "".join(floods_section + uploads_section), previous)
+    args.out.write_text(written, encoding="utf-8")
     print(f"\nwritten: {args.out}")
     return 1 if run.failures else 0
 

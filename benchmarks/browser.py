@@ -54,6 +54,9 @@ class ColdStart:
     rounds: int = 0
     plain_healthy: float = float("nan")  # plain `streamlit run dashboard.py`, without the launcher
     plain_first_paint: float = float("nan")
+    # One value per round (dashboard and toy app measured in the same round):
+    start_ratio_rounds: list[float] = field(default_factory=list)  # start → first page painted, vs the toy's
+    paint_ratio_rounds: list[float] = field(default_factory=list)  # slowest page painted, vs the toy's
 
     @property
     def slowest_page(self) -> tuple[str, float]:
@@ -134,7 +137,9 @@ def page_url(base_url: str, page: Page, lang: str = "zh") -> str:
 
 
 def measure(rounds: int = 3, data_dir: Path | None = None, pages: list[Page] | None = None) -> ColdStart:
-    """Alternate dashboard and toy app rounds; medians of each measure."""
+    """Alternate dashboard and toy app rounds (at least three); medians of each measure, and each round's
+    ratios."""
+    rounds = max(rounds, 3)
     pages = pages or registered_pages()
     env = {"DASHBOARD_DATA_DIR": str(data_dir)} if data_dir else {}
     samples: dict[str, list[float]] = {}
@@ -179,4 +184,14 @@ def measure(rounds: int = 3, data_dir: Path | None = None, pages: list[Page] | N
         rounds=rounds,
         plain_healthy=median(samples["plain_healthy"]),
         plain_first_paint=median(samples["plain_first"]),
+        start_ratio_rounds=[
+            (healthy + first) / (toy_healthy + toy_first)
+            for healthy, first, toy_healthy, toy_first in zip(
+                samples["healthy"], samples["first"], samples["toy_healthy"], samples["toy_first"], strict=True
+            )
+        ],
+        paint_ratio_rounds=[
+            max(samples[f"page:{page.name}"][index] for page in pages) / samples["toy_warm"][index]
+            for index in range(rounds)
+        ],
     )

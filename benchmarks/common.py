@@ -61,6 +61,13 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def spread(values: list[float], show: Callable[[float], str]) -> str:
+    """min–median–max of a measure's rounds, each shown by `show` ("2.1×–2.3×–2.6×")."""
+    if not values:
+        return "—"
+    return "–".join(show(value) for value in (min(values), median(values), max(values)))
+
+
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile (share in 0..1)."""
     if not values:

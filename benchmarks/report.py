@@ -5,9 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.common import Page, ms
+from benchmarks.common import Page, ms, spread
 
 FIXES = Path(__file__).parent / "FIXES.md"
+# Everything from this line to the end of BENCHMARKS.md was written by hand (numbers measured outside
+# `make bench`, by other scripts or tests, on a quiet machine) and is kept as it is when the report is rewritten.
+KEEP_MARKER = "<!-- make bench keeps everything below this line as it is: sections written by hand -->"
+
+
+def with_kept_sections(generated: str, previous: str | None) -> str:
+    """The new report, followed by the previous report's hand-written part (from KEEP_MARKER on), verbatim."""
+    if not previous or KEEP_MARKER not in previous:
+        return generated
+    kept = previous[previous.index(KEEP_MARKER) :]
+    return generated.rstrip("\n") + "\n\n" + kept
 
 
 @dataclass
@@ -41,39 +52,58 @@ def _s(seconds: float) -> str:
     return "—" if seconds != seconds else f"{seconds:.2f} s"
 
 
+WARM_RATIO_GOAL = 2.5
+FIRST_VIEW_GOAL = 0.150
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.2f}×"
+
+
+def _rounds(values: list[float], show) -> str:
+    """'min–median–max over N rounds' (the goal is judged on the worst)."""
+    if not values:
+        return "no rounds"
+    return f"{spread(values, show)} (min–median–max of {len(values)} rounds)"
+
+
+def _worst_meets(values: list[float], goal: float) -> bool | None:
+    """Met only when the worst round meets the goal; None without rounds."""
+    return None if not values else max(values) <= goal
+
+
 def goals(run: Run) -> list[tuple[str, str, str, str]]:
     """(measure, goal, result, met) rows."""
     rows = []
     if run.page_times:
         name, slowest = run.page_times.slowest
-        ratio = slowest / run.page_times.one_line
+        rounds = run.page_times.warm_ratio_rounds
         rows.append(
             (
                 "Page speed (warm, AppTest)",
-                "slowest page ≤ 3× one-line page",
-                f"{name} {ms(slowest)} vs {ms(run.page_times.one_line)} = {ratio:.1f}×",
-                _met(ratio <= 3),
+                f"slowest page ≤ {WARM_RATIO_GOAL}× one-line page in every round (the 3× line, with margin)",
+                f"{name} {ms(slowest)} vs {ms(run.page_times.one_line)}; {_rounds(rounds, _times)}",
+                _met(_worst_meets(rounds, WARM_RATIO_GOAL)),
             )
         )
     if run.cold:
         cold = run.cold
-        start_ratio = (cold.healthy + cold.first_paint) / (cold.toy_healthy + cold.toy_first_paint)
         name, slowest = cold.slowest_page
         rows.append(
             (
                 "Cold start to first paint",
-                "≤ 1.2× one-chart toy app",
-                f"{_s(cold.healthy + cold.first_paint)} vs {_s(cold.toy_healthy + cold.toy_first_paint)}"
-                f" = {start_ratio:.2f}×",
-                _met(start_ratio <= 1.2),
+                "≤ 1.2× one-chart toy app in every round",
+                f"{_s(cold.healthy + cold.first_paint)} vs {_s(cold.toy_healthy + cold.toy_first_paint)}; "
+                f"{_rounds(cold.start_ratio_rounds, _times)}",
+                _met(_worst_meets(cold.start_ratio_rounds, 1.2)),
             )
         )
         rows.append(
             (
                 "Each page painted (warm server)",
-                "≤ 1.2× toy app",
-                f"slowest {name} {_s(slowest)} vs {_s(cold.toy_paint)} = {_ratio(slowest, cold.toy_paint)}",
-                _met(slowest / cold.toy_paint <= 1.2),
+                "≤ 1.2× toy app in every round",
+                f"slowest {name} {_s(slowest)} vs {_s(cold.toy_paint)}; {_rounds(cold.paint_ratio_rounds, _times)}",
+                _met(_worst_meets(cold.paint_ratio_rounds, 1.2)),
             )
         )
     if run.scale:
@@ -81,15 +111,17 @@ def goals(run: Run) -> list[tuple[str, str, str, str]]:
         first = run.scale[0]
         if largest.pages:
             name, warm = largest.pages.slowest
+            rounds = largest.pages.first_view_rounds
             first_view = max(largest.pages.first_view.values())
             growth = first_view / max(first.pages.first_view.values()) if first.pages else float("nan")
             rows.append(
                 (
                     f"Page at {largest.records:,} records",
-                    "≤ 200 ms per page, sub-linear growth",
-                    f"warm {ms(warm)}, first view {ms(first_view)} "
-                    f"(×{growth:.1f} for ×{largest.records // first.records:,} records)",
-                    _met(first_view <= 0.2 and warm <= 0.2),
+                    f"first view ≤ {ms(FIRST_VIEW_GOAL)} in every round (the 200 ms line, with margin), "
+                    "warm ≤ 200 ms, sub-linear growth",
+                    f"first view {_rounds(rounds, ms)}; warm {ms(warm)} ({name}); median first view "
+                    f"×{growth:.1f} for ×{largest.records // first.records:,} records",
+                    _met(_worst_meets(rounds, FIRST_VIEW_GOAL) and warm <= 0.2),
                 )
             )
     if run.load:
@@ -161,7 +193,8 @@ def markdown(run: Run) -> str:
         f"Written by `make bench` (`python -m benchmarks{' --quick' if run.quick else ''}`) on "
         f"{run.machine.get('date', '')}, in {run.seconds / 60:.0f} minutes. Real numbers from that run on the machine "
         "below; nothing here is asserted by `make test`. Timings are medians; goals are ratios within this one run "
-        "because the machine is shared (other work ran beside it; see the load average).",
+        "because the machine is shared (other work ran beside it; see the load average). The sections after the "
+        "marker line at the end (an HTML comment) were written by hand and are kept as they are by each run.",
         "",
         _table(["machine", ""], [[key, value] for key, value in run.machine.items()]),
         "",
@@ -203,10 +236,14 @@ def _pages_section(run: Run) -> list[str]:
         "Each page's script run in one process with `streamlit.testing.v1.AppTest`, interleaved with a one-line page "
         f"(`st.write`) run the same way: one-line page median **{ms(result.one_line)}**; for scale, the one-chart "
         f"toy app of section 2 (a title and one plotly chart) takes {ms(result.one_chart)}. Warm: rerun in the same "
-        "session, caches full. First view: every cache, the data state and the DuckDB connection cleared (a new data "
+        "session, caches full. First view: every cache, the data state and the attached database cleared (a new data "
         "version or a fresh process with modules imported), then the page run in an open session. Scripts are compiled "
         "once, and what the process holds is frozen out of garbage collection after the first views, as the launcher "
-        "does.",
+        "does. Times in the table are medians of all runs.",
+        "",
+        f"Spread: the warm runs come in {len(result.warm_ratio_rounds)} interleaved rounds; the slowest page over the "
+        f"one-line page, round by round: {_rounds(result.warm_ratio_rounds, _times)}. The slowest first view of each "
+        f"round: {_rounds(result.first_view_rounds, ms)}. A goal is met only when its worst round meets it.",
         "",
         _table(["page", "warm", "× one-line", "first view", "errors"], rows),
     ]
@@ -280,6 +317,7 @@ def _scale_section(run: Run) -> list[str]:
                 f"{size.build_peak_mb:,.0f} MB",
                 f"{ms(warm)} ({name})",
                 ms(first),
+                spread(size.pages.first_view_rounds, ms) if size.pages else "—",
                 ms(size.pages.one_line) if size.pages else "—",
             ]
         )
@@ -306,13 +344,14 @@ def _scale_section(run: Run) -> list[str]:
                 "database",
                 "build peak RSS",
                 "page warm (slowest)",
-                "page first view",
+                "page first view (slowest page's median)",
+                "slowest first view per round (min–median–max)",
                 "one-line page",
             ],
             rows,
         ),
         "",
-        "Every named query on a fresh connection (time / rows), region 黄石市 where it takes one:",
+        "Every named query with the database file attached afresh (time / rows), region 黄石市 where it takes one:",
         "",
         _table(["query", *[f"{s.records:,}" for s in run.scale]], query_rows),
     ]

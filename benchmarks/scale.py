@@ -65,7 +65,7 @@ def _build_in_process(folder: Path) -> tuple[float, float]:
 
 
 def time_queries(folder: Path, repeats: int = 3) -> tuple[dict[str, float], dict[str, int]]:
-    """Median time (fresh connection each, as on a first view) and rows of every named query."""
+    """Median time (the file attached afresh for each, as on a first view) and rows of every named query."""
     times: dict[str, float] = {}
     rows: dict[str, int] = {}
     database = folder / "dashboard.duckdb"
@@ -87,8 +87,12 @@ def time_queries(folder: Path, repeats: int = 3) -> tuple[dict[str, float], dict
     return times, rows
 
 
-def run_scale(sizes: tuple[int, ...] = SIZES, page_repeats: int = 5, keep: Path | None = None) -> list[SizeResult]:
-    """Generate, build and time each size in turn; each folder is removed after its size is measured."""
+def run_scale(
+    sizes: tuple[int, ...] = SIZES, page_repeats: int = 3, keep: Path | None = None, first_view_rounds: int = 5
+) -> list[SizeResult]:
+    """Generate, build and time each size in turn; each folder is removed after its size is measured.
+
+    Pages: three rounds of `page_repeats` warm runs each, and `first_view_rounds` first views."""
     results = []
     root = Path(tempfile.mkdtemp(prefix="dashboard_scale_"))
     try:
@@ -109,7 +113,7 @@ def run_scale(sizes: tuple[int, ...] = SIZES, page_repeats: int = 5, keep: Path 
             )
             result.query_ms, result.query_rows = time_queries(folder)
             with data_dir(folder):
-                result.pages = page_bench.time_pages(repeats=page_repeats, first_view_repeats=page_repeats)
+                result.pages = page_bench.time_pages(repeats=page_repeats, first_view_repeats=first_view_rounds)
             results.append(result)
             if keep is None:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -105,7 +105,7 @@ def test_a_shown_form_is_built_once_per_object_and_forgotten_with_it():
     shown = render.displayed(figure)
     assert shown.to_dict() == figure.to_dict() and render.displayed(figure) is shown
     panel = render.displayed(figure, screenshot=True)
-    assert panel.layout.height == render.PANEL_HEIGHT
+    assert panel.to_dict()["layout"]["height"] == render.PANEL_HEIGHT
 
     key = id(figure)
     assert key in render._kept

@@ -23,8 +23,19 @@ PHONE_CSS = """
 """
 
 
+_PHONE_KEY = "_browser_is_a_phone"
+
+
 def is_phone() -> bool:
-    """Whether the viewer's browser says it is a phone's."""
+    """Whether the viewer's browser says it is a phone's: read from the request once per session (a
+    session is one browser tab), not for every chart of every view."""
+    known = st.session_state.get(_PHONE_KEY)
+    if known is None:
+        known = st.session_state[_PHONE_KEY] = _says_phone()
+    return known
+
+
+def _says_phone() -> bool:
     try:
         agent = st.context.headers.get("User-Agent", "") or ""
     except Exception:  # noqa: BLE001 - no request (AppTest, a script run outside a server)

@@ -1,0 +1,73 @@
+"""What `make bench` writes: the spread of every ratio over its rounds, and the hand-written sections kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import report
+from benchmarks.__main__ import main
+from benchmarks.common import Page
+from benchmarks.pages import PageTimes
+from benchmarks.scale import SizeResult
+
+ROOT = Path(__file__).resolve().parent.parent
+HAND_WRITTEN = (
+    "## Word briefing (issue 14), measured by hand\n\n| when | time |\n|---|---|\n| 22:35 UTC, quiet | 5.3 s |\n\n"
+    "## Report intake (issue 15)\n\nNot written by `make bench`.\n"
+)
+
+
+def test_a_rewritten_report_keeps_what_follows_the_marker_verbatim():
+    previous = f"# Benchmarks\n\nold numbers: 12 ms\n\n{report.KEEP_MARKER}\n\n{HAND_WRITTEN}"
+    written = report.with_kept_sections("# Benchmarks\n\nnew numbers: 4 ms\n", previous)
+    assert written.startswith("# Benchmarks\n\nnew numbers: 4 ms\n")
+    assert "old numbers" not in written
+    assert written.endswith(f"{report.KEEP_MARKER}\n\n{HAND_WRITTEN}")
+    assert report.with_kept_sections("# Benchmarks\n\nnew numbers: 4 ms\n", written) == written  # run after run
+    assert report.with_kept_sections("new\n", "old, no marker\n") == "new\n"
+    assert report.with_kept_sections("new\n", None) == "new\n"
+
+
+def test_the_committed_report_marks_its_hand_written_sections():
+    text = (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8")
+    kept = text[text.index(report.KEEP_MARKER) :]
+    for heading in ("Floods again on a quiet machine", "Word briefing (issue 14)", "Report intake (issue 15)"):
+        assert heading in kept
+
+
+def test_make_bench_rewrites_the_report_and_keeps_the_hand_written_sections(tmp_path: Path, data_dir: Path):
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text(f"# Benchmarks\n\nold generated table\n\n{report.KEEP_MARKER}\n\n{HAND_WRITTEN}", encoding="utf-8")
+    code = main(["--quick", "--skip", "browser,scale,load,exports,regions,floods", "--out", str(out)])
+    written = out.read_text(encoding="utf-8")
+    assert code == 0
+    assert "old generated table" not in written and "## 1. Page speed" in written
+    assert written.endswith(f"{report.KEEP_MARKER}\n\n{HAND_WRITTEN}")
+    assert "min–median–max of 3 rounds" in written
+
+
+def _run(warm_rounds: list[float], first_view_rounds: list[float]) -> report.Run:
+    times = PageTimes(
+        one_line=0.002,
+        warm={"overview": 0.004, "activities": 0.0045},
+        first_view={"overview": 0.1, "activities": 0.12},
+        warm_ratio_rounds=warm_rounds,
+        first_view_rounds=first_view_rounds,
+    )
+    size = SizeResult(1_000_000, "", 64, 1, 9, 11, 1100, pages=times)
+    small = SizeResult(1_000, "", 0.1, 1, 1, 5, 300, pages=times)
+    return report.Run(
+        pages=[Page("pages/overview.py", "page.overview", "overview", True)], page_times=times, scale=[small, size]
+    )
+
+
+def test_a_goal_is_met_only_when_its_worst_round_meets_it():
+    rows = {row[0]: row for row in report.goals(_run([2.1, 2.3, 2.4], [0.120, 0.130, 0.140]))}
+    speed, scale = rows["Page speed (warm, AppTest)"], rows["Page at 1,000,000 records"]
+    assert speed[3] == "yes" and "2.10×–2.30×–2.40× (min–median–max of 3 rounds)" in speed[2]
+    assert scale[3] == "yes" and "120 ms–130 ms–140 ms" in scale[2]
+
+    rows = {row[0]: row for row in report.goals(_run([2.1, 2.2, 2.6], [0.120, 0.130, 0.160]))}
+    assert rows["Page speed (warm, AppTest)"][3] == "**no**"  # the median meets 2.5×, the worst round does not
+    assert rows["Page at 1,000,000 records"][3] == "**no**"
+    assert "≤ 2.5×" in rows["Page speed (warm, AppTest)"][1] and "≤ 150 ms" in rows["Page at 1,000,000 records"][1]

@@ -1,0 +1,172 @@
+"""What every page view or query paid whatever the data's size (issue 16): each is now paid once."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from metrics import queries
+from metrics.build import build
+from tests.apptest_support import ROOT, open_page
+
+
+def _attached(name: str) -> bool:
+    with queries._host_connection().cursor() as cursor:
+        return bool(cursor.execute("SELECT 1 FROM duckdb_databases() WHERE database_name = ?", [name]).fetchall())
+
+
+def test_a_query_on_a_file_sets_up_no_new_duckdb(built: Path, monkeypatch: pytest.MonkeyPatch):
+    """Opening a database file was 15-30 ms of DuckDB setting up an instance, for 3 rows as for a million."""
+    database = built / "dashboard.duckdb"
+    queries.fetch("meta", database=database)  # the process's DuckDB exists from here on
+    opened: list[str] = []
+    real_connect = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *args, **kwargs: opened.append(args) or real_connect(*args, **kwargs))
+    assert set(queries.fetch("meta", database=database)["key"]) >= {"data_version"}
+    with queries.connect(database) as connection:
+        assert len(queries.fetch("sources", connection=connection)) > 0
+        assert queries.data_version(connection=connection)
+    assert opened == []
+
+
+def test_a_database_is_detached_when_closed_or_forgotten(built: Path):
+    database = built / "dashboard.duckdb"
+    with queries.connect(database) as connection:
+        name = connection.name
+        assert _attached(name)
+    assert not _attached(name)
+    with pytest.raises(duckdb.ConnectionException, match="closed"):
+        connection.cursor()
+    forgotten = queries.connect(database)
+    name = forgotten.name
+    del forgotten
+    assert not _attached(name)
+
+
+def test_a_replaced_file_is_read_new_while_the_old_is_still_attached(built: Path):
+    """One builder replaces the file (os.replace) while readers have the old one open."""
+    database = built / "dashboard.duckdb"
+    old = queries.connect(database)
+    before = queries.data_version(connection=old)
+    path = built / "targets.csv"
+    path.write_bytes(path.read_bytes().replace(b",152,", b",160,"))
+    build(built)
+    with queries.connect(database) as new:
+        assert queries.data_version(connection=new) != before
+        targets = queries.fetch("all_targets", connection=new)
+        assert 160 in set(targets["target"])
+    assert queries.data_version(connection=old) == before  # the old reader still sees what it opened
+    old.close()
+
+
+def test_a_missing_or_broken_file_is_a_duckdb_error(tmp_path: Path):
+    with pytest.raises(duckdb.Error, match="does not exist"):
+        queries.connect(tmp_path / "none.duckdb")
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"not a database")
+    with pytest.raises(duckdb.Error):
+        queries.connect(broken)
+
+
+def test_a_path_with_a_quote_is_attached(built: Path, tmp_path: Path):
+    folder = tmp_path / "o'neil"
+    folder.mkdir()
+    copy = folder / "dashboard.duckdb"
+    copy.write_bytes((built / "dashboard.duckdb").read_bytes())
+    assert queries.data_version(copy)
+
+
+def test_the_icon_is_given_as_a_data_url_not_a_file_to_read_each_view(built: Path, monkeypatch: pytest.MonkeyPatch):
+    """Given the file's path, Streamlit read, stored and hashed the icon on every page view."""
+    from streamlit.commands import page_config
+
+    given: list[object] = []
+    real = page_config._get_favicon_string
+    monkeypatch.setattr(page_config, "_get_favicon_string", lambda icon: given.append(icon) or real(icon))
+    app = open_page("overview", "zh")
+    app.run()
+    assert given and all(isinstance(icon, str) and icon.startswith("data:image/png;base64,") for icon in given)
+    payload = given[0].removeprefix("data:image/png;base64,")
+    assert base64.b64decode(payload) == (ROOT / "static" / "favicon.png").read_bytes()
+
+
+def test_the_browser_is_asked_whether_it_is_a_phone_once_per_session(built: Path, monkeypatch: pytest.MonkeyPatch):
+    from ui import phone
+
+    asked: list[bool] = []
+    real = phone._says_phone
+    monkeypatch.setattr(phone, "_says_phone", lambda: asked.append(True) or real())
+    app = open_page("retrofit", "zh")  # three charts
+    app.run()
+    app.run()
+    assert not app.exception
+    assert len(asked) == 1
+
+
+def test_a_static_table_is_given_to_streamlit_in_arrow_form_kept_between_views(built: Path, monkeypatch):
+    """st.table converted the same pandas frame to Arrow on every view (the activities page's two tables)."""
+    import streamlit as st
+
+    shown: list[object] = []
+    real = st.table
+    monkeypatch.setattr(st, "table", lambda data, **kwargs: shown.append(data) or real(data, **kwargs))
+    app = open_page("activities", "zh")
+    app.run()
+    assert not app.exception
+    assert len(shown) == 4 and all(isinstance(table, pa.Table) for table in shown)
+    assert shown[0] is shown[2] and shown[1] is shown[3]  # built once, kept for the next view
+    assert list(app.table[0].value.columns[:3]) == ["时间", "活动", "形式"]
+
+
+def test_the_check_for_edited_files_on_each_view_takes_one_system_call_a_file(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from metrics import build as build_module
+
+    before = build_module.input_fingerprint()
+    calls: list[str] = []
+    real_stat, real_exists = os.stat, Path.exists
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: calls.append(str(path)) or real_stat(path, *a, **k))
+    monkeypatch.setattr(Path, "exists", lambda self: calls.append(str(self)) or real_exists(self))
+    assert build_module.input_fingerprint() == before
+    assert len(calls) == len(build_module.INPUT_FILES)
+    (built / "sources.csv").unlink()  # a missing file is part of the fingerprint too
+    assert build_module.input_fingerprint() != before
+
+
+def test_a_figure_shown_is_not_copied_and_validated_again(monkeypatch: pytest.MonkeyPatch):
+    """st.plotly_chart reads only `to_dict` of what it is given; copying the figure in re-validated it all."""
+    import plotly.graph_objects as go
+    from plotly import validator_cache
+    from plotly.basedatatypes import BaseFigure
+
+    from ui import render
+
+    layout = {"title": {"text": "标题"}, "height": 400, "annotations": [{"text": str(n)} for n in range(20)]}
+    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout=layout)
+    looked_up: list[object] = []
+    real = validator_cache.ValidatorCache.get_validator
+    monkeypatch.setattr(
+        validator_cache.ValidatorCache, "get_validator", staticmethod(lambda *a: looked_up.append(a) or real(*a))
+    )
+    shown = render.displayed(figure)
+    assert len(looked_up) <= 5  # an empty figure's own; a copy of this one looks up 183 validators
+    assert shown.to_dict() == figure.to_dict()
+    assert isinstance(shown, BaseFigure)  # what Streamlit takes as a figure, not a dict to validate on every view
+
+
+def test_the_data_paths_follow_the_environment_and_are_made_once_per_value(tmp_path: Path, monkeypatch):
+    from metrics import paths
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "a"))
+    assert paths.data_dir() == tmp_path / "a" and paths.database_path() == tmp_path / "a" / "dashboard.duckdb"
+    assert paths.database_path() is paths.database_path()  # not a new Path on each of a view's two dozen calls
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "b"))
+    assert paths.database_path() == tmp_path / "b" / "dashboard.duckdb"
+    monkeypatch.delenv("DASHBOARD_DATA_DIR")
+    assert paths.data_dir() == paths.PROJECT_ROOT / "data"

@@ -283,6 +283,17 @@ def section_words(section: object, lang: str) -> str:
     return f"{', '.join(parts)} {section}"
 
 
+def in_language(chinese: pd.Series, english: pd.Series | None, lang: str) -> list[str]:
+    """A text column as an English page shows it: the English beside it where the data gives one, else the
+    Chinese as written; '' for an empty cell."""
+    if lang != "en" or english is None:
+        return chinese.fillna("").tolist()
+    return [
+        en if isinstance(en, str) and en else (zh if isinstance(zh, str) else "")
+        for zh, en in zip(chinese, english, strict=True)
+    ]
+
+
 def quote_words(evidence: object, evidence_en: object, lang: str) -> str:
     """The reply's words as written; on an English page with the English rendering beside them."""
     words = evidence if isinstance(evidence, str) else ""

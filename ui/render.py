@@ -54,7 +54,9 @@ def _region_without_data(context: Context) -> None:
     parent = data.fetch("region_by_id", region_id=row["parent_id"]) if isinstance(row["parent_id"], str) else None
     parent_name = parent.iloc[0][f"name_{context.lang}"] if parent is not None and not parent.empty else ""
     st.info(
-        context.t("scr.region.no_data", region=row[f"name_{context.lang}"], parent=parent_name),
+        context.t(
+            "scr.region.no_data", region=markdown_text(row[f"name_{context.lang}"]), parent=markdown_text(parent_name)
+        ),
         icon=":material/info:",
     )
 
@@ -397,9 +399,10 @@ def _entity_lines(entities, roles: list[str], context: Context) -> list[str]:
         named = entities[entities["role"] == role]
         if named.empty:
             continue
-        names = context.t("words.list_separator").join(named[f"name_{lang}"].drop_duplicates())
+        names = markdown_text(context.t("words.list_separator").join(named[f"name_{lang}"].drop_duplicates()))
         sections = "、".join(named["section"].unique())
-        where = f"{context.t('column.section')} {narrative.section_words(sections, lang)}"
+        where = markdown_text(f"{context.t('column.section')} {narrative.section_words(sections, lang)}")
+        sections = markdown_text(sections)
         lines.append(
             f"- **{context.t(f'role.{role}')}**（{sections}）：{names}"
             if lang == "zh"

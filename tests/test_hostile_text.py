@@ -113,8 +113,9 @@ def hostile_everywhere(tmp_path_factory):
     for name, columns in FREE_TEXT.items():
         frame = read_reference_csv(folder / name)
         for column in columns:
+            # a blank line as well: it would end our own HTML (the cards) and let markdown in after it
             frame[column] = [
-                f"{value} {index}{EVERYWHERE}" if value else value for index, value in enumerate(frame[column])
+                f"{value} {index}\n\n{EVERYWHERE}" if value else value for index, value in enumerate(frame[column])
             ]
         frame.to_csv(folder / name, index=False, encoding="utf-8-sig" if name == "targets.csv" else "utf-8")
     record = pd.DataFrame(

@@ -48,3 +48,15 @@ def test_the_sources_page_in_english_gives_figure_notes_and_target_quotes_in_eng
     assert not any("答复" in note or "下限" in note for note in notes)
     target_quotes = [frame.value for frame in app.dataframe if "Target" in frame.value.columns][0]["Words of the reply"]
     assert all("(\"" in quote for quote in target_quotes)
+
+
+def test_the_figures_workbook_in_english_gives_notes_and_quotes_in_english(built):
+    from metrics import xlsx
+    from metrics.reader import Reader
+
+    table, _ = xlsx.figures(Reader().figures("huangshi"), "en")
+    assert 'The reply gives no total: it names 4 followed by "etc.", so at least 4' in list(table["note"])
+    assert not any("答复" in note for note in table["note"])
+    assert any(quote.startswith('截止目前已完成153家，超额完成全年计划 ("153 have been') for quote in table["evidence"])
+    chinese, _ = xlsx.figures(Reader().figures("huangshi"), "zh")
+    assert "答复未给出总数：列名4家，“等”：至少4家" in list(chinese["note"])

@@ -48,7 +48,9 @@ category = category_column.selectbox(
     format_func=lambda c: c if c == all_label else context.t(f"category.{c}"),
 )
 section = section_column.selectbox(
-    context.t("sources.section"), [all_label, *sections], format_func=lambda s: narrative.section_words(s, lang) or s
+    context.t("sources.section"),
+    [all_label, *sections],
+    format_func=lambda s: s if s == all_label else narrative.section_words(s, lang) or s,
 )
 
 shown = report.filter_sources(

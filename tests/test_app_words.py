@@ -60,3 +60,10 @@ def test_the_figures_workbook_in_english_gives_notes_and_quotes_in_english(built
     assert any(quote.startswith('截止目前已完成153家，超额完成全年计划 ("153 have been') for quote in table["evidence"])
     chinese, _ = xlsx.figures(Reader().figures("huangshi"), "zh")
     assert "答复未给出总数：列名4家，“等”：至少4家" in list(chinese["note"])
+
+
+@pytest.mark.usefixtures("built")
+def test_the_sources_section_filter_names_all_once():
+    app = open_page("sources", "en")
+    options = next(box.options for box in app.selectbox if box.label == "Section")
+    assert options[0] == "All" and "2(1) 二（一）" in options

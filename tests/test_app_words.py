@@ -33,10 +33,10 @@ def test_the_targets_table_in_english_gives_notes_and_quotes_in_english():
     assert "The 2021 annual plan" in notes and "Three-year action plan (2021–2023) target: 500 or more" in notes
     assert not any("计划" in note for note in notes)
     quotes = list(table["Words of the reply"])
-    assert "2021年计划完成152家规上企业诊断服务 (\"the 2021 plan is to complete diagnosis services" in quotes[0]
-    assert all("(\"" in quote for quote in quotes)
+    assert '2021年计划完成152家规上企业诊断服务 ("the 2021 plan is to complete diagnosis services' in quotes[0]
+    assert all('("' in quote for quote in quotes)
     chinese = _table(open_page("targets", "zh"), "备注")
-    assert "2021年度计划" in list(chinese["备注"]) and not any("(\"" in q for q in chinese["原文"])
+    assert "2021年度计划" in list(chinese["备注"]) and not any('("' in q for q in chinese["原文"])
 
 
 @pytest.mark.usefixtures("built")
@@ -47,7 +47,7 @@ def test_the_sources_page_in_english_gives_figure_notes_and_target_quotes_in_eng
     assert 'The reply gives no total: it names 4 followed by "etc.", so at least 4' in notes
     assert not any("答复" in note or "下限" in note for note in notes)
     target_quotes = [frame.value for frame in app.dataframe if "Target" in frame.value.columns][0]["Words of the reply"]
-    assert all("(\"" in quote for quote in target_quotes)
+    assert all('("' in quote for quote in target_quotes)
 
 
 def test_the_figures_workbook_in_english_gives_notes_and_quotes_in_english(built):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics.i18n import text
 from ui import data, favicon
-from ui.context import language, screenshot_exit, session_pages, sidebar
+from ui.context import language, open_bookmarked_alias, screenshot_exit, session_pages, sidebar
 from ui.editing import sidebar_status
 from ui.phone import phone_styles
 
@@ -34,7 +34,9 @@ PAGES = [
     ("pages/intake.py", "page.intake", ":material/upload_file:", "intake"),
     ("pages/sources.py", "page.sources", ":material/menu_book:", "sources"),
 ]
-navigation = st.navigation(session_pages(PAGES, context))
+pages = session_pages(PAGES, context)
+navigation = st.navigation(pages)
+open_bookmarked_alias(navigation, pages)
 sidebar_status(context)
 st.sidebar.caption(context.t("app.department"))
 navigation.run()

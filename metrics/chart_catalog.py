@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics import charts, narrative, report
-from metrics.i18n import text
+from metrics.i18n import format_date, text
 from metrics.numbers import AT_LEAST, EXACT
 from metrics.reader import Reader
 from metrics.report import metric_meta
@@ -173,38 +173,87 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
 
 
 def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
-    """The three tiers (factory / workshop / line) against the projects under way they should add up to."""
+    """The three tiers (factory / workshop / line) against the projects under way they should add up to,
+    all as one document states them on one date: the bars and the title's sum are the same figures, so a
+    later record of one tier never sits under a title about the reply's own figures."""
     metrics = reader.fetch("metrics")
     tier_ids = metrics[metrics["parent_id"] == "retrofit_projects_under_way"]["metric_id"].tolist()
-    latest = reader.latest(region_id)
-    present = [m for m in tier_ids if m in latest.index]
-    if not present or "retrofit_projects_under_way" not in latest.index:
+    stated = _tiers_document(reader.figures(region_id), tier_ids, region_id)
+    if stated is None:
         return None
+    whole_row, part_rows = stated
     labels = metrics.set_index("metric_id")[f"label_{lang}"]
-    parts = pd.DataFrame({"label": [labels[m] for m in present], "value": [latest.at[m, "value"] for m in present]})
-    whole = {"label": labels["retrofit_projects_under_way"], "value": latest.at["retrofit_projects_under_way", "value"]}
+    parts = pd.DataFrame({"label": [labels[m] for m in part_rows["metric_id"]], "value": list(part_rows["value"])})
+    whole = {"label": labels["retrofit_projects_under_way"], "value": whole_row["value"]}
     checks = reader.fetch("all_checks")
     check_rows = checks[
         (checks["check_id"] == "retrofit_projects_under_way_parts") & (checks["region_id"] == region_id)
     ]
     check = check_rows.iloc[0].to_dict() if not check_rows.empty else None
+    # The stored check compares the newest statement of the whole with its own document's parts; it
+    # speaks for this chart only when that is the document drawn here, with every tier in it.
+    drawn_date = pd.Timestamp(whole_row["as_of"]).date()
+    if check is not None and (
+        len(part_rows) != len(tier_ids) or pd.isna(check["as_of"]) or pd.Timestamp(check["as_of"]).date() != drawn_date
+    ):
+        check = None
     if check is not None and check["status"] != "incomplete":
         title = narrative.check_sentence(check, lang)
     else:
         title = labels["retrofit_projects_under_way"]
-    footer = _footer_for_figures(reader, latest.loc[present + ["retrofit_projects_under_way"]].reset_index(), lang)
+    drawn = pd.concat([part_rows, whole_row.to_frame().T], ignore_index=True)
+    footer = _footer_for_figures(reader, drawn, lang)
+    document_key = "chart.tiers_document_reply" if whole_row["origin"] == "reply" else "chart.tiers_document_record"
+    document = text(document_key, lang)
     figure = charts.parts_and_whole(
-        parts, whole, check, _tiers_title(check, lang), text("chart.tiers_subtitle", lang), footer, lang
+        parts,
+        whole,
+        check,
+        _tiers_title(check, document, format_date(drawn_date, lang), lang),
+        text("chart.tiers_subtitle", lang),
+        footer,
+        lang,
     )
     return ChartSpec("retrofit_tiers", figure, title)
 
 
-def _tiers_title(check: dict | None, lang: str) -> str:
+def _tiers_document(figures: pd.DataFrame, tier_ids: list[str], region_id: str):
+    """(the whole's figure, its tiers' figures) as the newest document stating the whole and at least one
+    tier on the same date gives them (the region's own figures first); None when no document does."""
+    own = figures[figures["region_id"] == region_id]
+    for rows in (own, figures) if not own.empty else (figures,):
+        wholes = rows[rows["metric_id"] == "retrofit_projects_under_way"].sort_values("as_of", ascending=False)
+        for whole in wholes.to_dict("records"):
+            same = rows[
+                rows["metric_id"].isin(tier_ids)
+                & (rows["source_id"] == whole["source_id"])
+                & (pd.to_datetime(rows["as_of"]) == pd.Timestamp(whole["as_of"]))
+                & (rows["region_id"] == whole["region_id"])
+            ]
+            if not same.empty:
+                order = {metric: index for index, metric in enumerate(tier_ids)}
+                same = same.drop_duplicates("metric_id", keep="last").sort_values(
+                    "metric_id", key=lambda m: m.map(order)
+                )
+                return pd.Series(whole), same
+    return None
+
+
+def _tiers_title(check: dict | None, document: str, date: str, lang: str) -> str:
     if check is None or check["status"] == "incomplete":
-        return text("chart.tiers_title_plain", lang)
-    key = "chart.tiers_title_consistent" if check["status"] == "consistent" else "chart.tiers_title_gap"
+        return text("chart.tiers_title_plain_of", lang, date=date)
+    if check["status"] == "consistent":
+        key = "chart.tiers_title_consistent_of"
+    else:  # the tiers may add up to more than the whole as well as to less
+        key = "chart.tiers_title_gap_of" if check["gap"] < 0 else "chart.tiers_title_over_of"
     return text(
-        key, lang, computed=f"{check['computed']:g}", expected=f"{check['expected']:g}", gap=f"{abs(check['gap']):g}"
+        key,
+        lang,
+        computed=f"{check['computed']:g}",
+        expected=f"{check['expected']:g}",
+        gap=f"{abs(check['gap']):g}",
+        document=document,
+        date=date,
     )
 
 

@@ -278,6 +278,8 @@ TEMPLATE_HEADERS = {
     "plan_en": "计划名称（英文）",
     "assumption": "假设",
     "assumption_en": "假设（英文）",
+    "evidence_en": "原文（英文）",
+    "note_en": "备注（英文）",
 }
 # Words, not symbols: Excel would read a lone "=" as the start of a formula.
 _QUALIFIER_WORDS = {AT_LEAST: "以上", ABOUT: "约"}

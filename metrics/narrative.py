@@ -58,7 +58,23 @@ def assumption_note(row: Mapping, lang: str) -> str:
     note = row.get("assumption_en" if lang == "en" else "assumption")
     if lang == "en" and not (isinstance(note, str) and note):
         note = row.get("assumption")  # an assumption not yet translated is still shown
-    return note if isinstance(note, str) and note else ""
+    if not (isinstance(note, str) and note):
+        return ""
+    note = note.strip().rstrip("。.")
+    return _after_colon(note) if lang == "en" else note
+
+
+# Every place shows the note after a colon ("Assumption: …", "assumption: …"), where an English sentence
+# goes on in lower case. Only an ordinary first word is lowered: a name ("Huangshi", "CPPCC") stays as written.
+_ORDINARY_FIRST_WORDS = frozenset(
+    "the a an this that these those it its read taken counted assumed no not only as if when where since "
+    "because both each every all some one".split()
+)
+
+
+def _after_colon(note: str) -> str:
+    first = note.split(" ", 1)[0]
+    return note[0].lower() + note[1:] if first.lower() in _ORDINARY_FIRST_WORDS else note
 
 
 def stated(metric: Mapping, value: float, qualifier: str, lang: str) -> str:
@@ -93,18 +109,28 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False)
         if metric["unit"] not in ("元", "%"):  # 88.6家 is not a number of enterprises: round counts
             expected = round(expected)
         fields["expected"] = format_value(expected, metric["unit"], EXACT, lang, metric.get("unit_en", ""))
-    note = (
-        ""
-        if brief or not assumption_note(row, lang)
-        else text("scr.assumption_note", lang, note=assumption_note(row, lang))
-    )
     if status == "achieved":
         exceeded = _present(row.get("value")) and row["value"] > row["target"]
         if exceeded:
             gap = format_value(row["value"] - row["target"], metric["unit"], EXACT, lang, metric.get("unit_en", ""))
-            return text(f"{prefix}.exceeded", lang, gap=gap, **fields) + note
-        return text(f"{prefix}.met", lang, **fields) + note
-    return text(f"{prefix}.{status}", lang, **fields) + note
+            clause = text(f"{prefix}.exceeded", lang, gap=gap, **fields)
+        else:
+            clause = text(f"{prefix}.met", lang, **fields)
+    else:
+        clause = text(f"{prefix}.{status}", lang, **fields)
+    # "2021年计划（假设）（152家）": brackets side by side read as one, "2021年计划（假设，152家）".
+    clause = clause.replace("）（", "，") if lang == "zh" else clause.replace(") (", ", ")
+    note = "" if brief else assumption_note(row, lang)
+    return _with_assumption(clause, note, lang) if note else clause
+
+
+def _with_assumption(clause: str, note: str, lang: str) -> str:
+    """The clause with its assumed reading: inside the clause's closing bracket when it ends with one
+    ("（按进度应达53个；假设：…）", one bracket, not two side by side), else in a bracket of its own."""
+    close = "）" if lang == "zh" else ")"
+    if clause.endswith(close):
+        return clause[: -len(close)] + text("scr.assumption_inline", lang, note=note) + close
+    return clause + text("scr.assumption_note", lang, note=note)
 
 
 def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang: str) -> str:
@@ -255,6 +281,17 @@ def section_words(section: object, lang: str) -> str:
         numbered = "".join(str(_NUMERALS[ch]) if ch in _NUMERALS else ch for ch in piece)
         parts.append(numbered.replace("（", "(").replace("）", ")"))
     return f"{', '.join(parts)} {section}"
+
+
+def in_language(chinese: pd.Series, english: pd.Series | None, lang: str) -> list[str]:
+    """A text column as an English page shows it: the English beside it where the data gives one, else the
+    Chinese as written; '' for an empty cell."""
+    if lang != "en" or english is None:
+        return chinese.fillna("").tolist()
+    return [
+        en if isinstance(en, str) and en else (zh if isinstance(zh, str) else "")
+        for zh, en in zip(chinese, english, strict=True)
+    ]
 
 
 def quote_words(evidence: object, evidence_en: object, lang: str) -> str:

@@ -258,7 +258,7 @@ def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
                 )
             ],
             "source": figures[f"source_{lang}"].fillna(""),
-            "note": figures["note"].fillna(""),
+            "note": narrative.in_language(figures["note"], figures.get("note_en"), lang),
         }
     ).reset_index(drop=True)
 

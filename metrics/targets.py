@@ -44,6 +44,9 @@ SPEC = FileSpec(
         # A reading the source does not state (a year it leaves out): shown wherever the target is.
         Column("assumption", ("假设", "理解假设", "assumption"), "text"),
         Column("assumption_en", ("假设（英文）", "assumption_en", "assumption (english)"), "text"),
+        # The source's words and the note in English, shown beside the Chinese on English pages.
+        Column("evidence_en", ("原文（英文）", "原文英文", "evidence_en", "evidence (english)"), "text"),
+        Column("note_en", ("备注（英文）", "备注英文", "note_en", "note (english)"), "text"),
     ),
     key=("metric_id", "region_id", "period_start", "period_end"),
     duplicate_code="duplicate_row",

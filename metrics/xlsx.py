@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from metrics.i18n import format_date, text
-from metrics.narrative import horizon_words
+from metrics.narrative import horizon_words, in_language, quote_words
 from metrics.numbers import ABOUT, AT_LEAST
 from metrics.style import status_label
 
@@ -142,9 +142,13 @@ def figures(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str
             "as_written": frame["as_written"].fillna("").to_numpy(),
             "as_of": [format_date(date, lang) for date in frame["as_of"]],
             "section": frame["section"].fillna("").to_numpy(),
-            "evidence": frame["evidence"].fillna("").to_numpy(),
+            # as the Sources page shows them: the reply's words with the English beside them, the note in English
+            "evidence": [
+                quote_words(words, english, lang)
+                for words, english in zip(frame["evidence"], frame.get("evidence_en", [None] * len(frame)), strict=True)
+            ],
             "source": frame[f"source_{lang}"].fillna("").to_numpy(),
-            "note": frame["note"].fillna("").to_numpy(),
+            "note": in_language(frame["note"], frame.get("note_en"), lang),
         }
     )
     return table, {column: text(key, lang) for column, key in FIGURE_COLUMNS.items()}

@@ -34,8 +34,8 @@ if "diagnosis_providers" in latest.index:
     st.markdown(
         context.t(
             "diagnosis.providers_text",
-            count=render.figure_text(providers, context),
-            names=render.entity_names(entities, "diagnosis_provider", context),
+            count=render.markdown_text(render.figure_text(providers, context)),
+            names=render.markdown_text(render.entity_names(entities, "diagnosis_provider", context)),
         )
     )
 render.evidence(figures, METRICS, context)

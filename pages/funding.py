@@ -24,6 +24,7 @@ render.catalog_chart(chart_catalog.funding, reader, context, empty_key="empty.ch
 render.catalog_chart(chart_catalog.funding_supports, reader, context, empty_key="empty.chart")
 
 entities = reader.fetch("entities_by_role")
-st.markdown(context.t("funding.county_units", names=render.entity_names(entities, "county_policy", context)))
+names = render.markdown_text(render.entity_names(entities, "county_policy", context))
+st.markdown(context.t("funding.county_units", names=names))
 st.caption(context.t("funding.other"))
 render.evidence(figures, METRICS, context)

@@ -22,7 +22,9 @@ parts = render.overview_parts(reader, context)
 if context.screenshot:  # a capture's first screen shows the key chart, then the points and cards
     render.chart_or_empty(parts.chart, context, "empty.no_target")
 st.subheader(context.t("overview.summary"))
-st.markdown("\n\n".join(f"- {point}" for point in parts.points))  # one element: a loose list, spaced as before
+# One element, a loose list spaced as before; each point is built from the data (names, labels, sources),
+# so it is shown as text, not markdown.
+st.markdown("\n\n".join(f"- {render.markdown_text(point)}" for point in parts.points))
 
 st.subheader(context.t("overview.key_metrics"))
 render.card_grid(parts.cards, context)

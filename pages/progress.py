@@ -41,7 +41,7 @@ def records_table(context: Context):
 
 
 context = current()
-region_name = data.reader(context.as_of).region(context.region_id)[f"name_{context.lang}"]
+region_name = render.markdown_text(data.reader(context.as_of).region(context.region_id)[f"name_{context.lang}"])
 render.page_header(context, "page.progress")
 st.caption(context.t("editui.progress_intro"))
 

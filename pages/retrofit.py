@@ -27,7 +27,7 @@ def check_lines(checks, context: Context) -> list[tuple[str, str]]:
     shown = checks[(checks["region_id"] == context.region_id) & checks["check_id"].isin(PAGE_CHECKS)]
     lines = []
     for check in shown.to_dict("records"):
-        sentence = narrative.check_sentence(check, context.lang)
+        sentence = render.markdown_text(narrative.check_sentence(check, context.lang))
         lines.append((check["status"], f"**{context.t('check.' + check['status'])}** · {sentence}"))
     return lines
 

@@ -27,7 +27,7 @@ documents = data.derived(
     ],
 )
 for document in documents:
-    st.markdown(document)
+    st.markdown(render.markdown_text(document))  # titles, issuers, file names: text from the CSVs
 
 st.subheader(context.t("sources.figures"))
 # The figures of the selected region (and the county groups it shows), as every other page: at
@@ -48,13 +48,15 @@ category = category_column.selectbox(
     format_func=lambda c: c if c == all_label else context.t(f"category.{c}"),
 )
 section = section_column.selectbox(
-    context.t("sources.section"), [all_label, *sections], format_func=lambda s: narrative.section_words(s, lang) or s
+    context.t("sources.section"),
+    [all_label, *sections],
+    format_func=lambda s: s if s == all_label else narrative.section_words(s, lang) or s,
 )
 
 shown = report.filter_sources(
     table, figures, query, None if category == all_label else category, None if section == all_label else section
 )
-region_name = reader.region(context.region_id)[f"name_{lang}"]
+region_name = render.markdown_text(reader.region(context.region_id)[f"name_{lang}"])
 st.caption(context.t("sources.shown", shown=len(shown), total=len(table), region=region_name))
 render.table(shown, {name: name for name in report.SOURCE_COLUMNS}, context)
 st.download_button(
@@ -74,7 +76,10 @@ targets = data.derived(
     lambda: targets.assign(
         shown=report.target_texts(targets, lang),
         section=[narrative.section_words(section, lang) for section in targets["section"].fillna("")],
-        evidence=targets["evidence"].fillna(""),  # an empty cell is blank, not "None"
+        evidence=[  # the source's words as written, the English beside them on an English page
+            narrative.quote_words(words, english, lang)
+            for words, english in zip(targets["evidence"], targets["evidence_en"], strict=True)
+        ],
     ),
 )
 render.table(

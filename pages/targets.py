@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import report, store, updates
+from metrics import narrative, report, store, updates
 from metrics.i18n import format_date
 from ui import data, render
 from ui import editing as editing_ui
@@ -23,9 +23,13 @@ def targets_table(targets, context: Context):
         where=targets[f"source_{lang}"].fillna(targets["source"]).fillna(""),
         changed=editing_ui.last_changed_texts("targets", targets, context),
         # an empty cell is blank, not "None"
-        section=targets["section"].fillna(""),
-        evidence=targets["evidence"].fillna(""),
-        note=targets["note"].fillna(""),
+        section=[narrative.section_words(section, lang) for section in targets["section"].fillna("")],
+        # the source's words as written, with the English beside them on an English page
+        evidence=[
+            narrative.quote_words(words, english, lang)
+            for words, english in zip(targets["evidence"], targets["evidence_en"], strict=True)
+        ],
+        note=narrative.in_language(targets["note"], targets["note_en"], lang),
     )
 
 
@@ -33,8 +37,8 @@ def untargeted_lines(progress, context: Context) -> list[str]:
     """One list line per category: the metrics that have figures but no target."""
     untargeted = progress[progress["status"] == "no_target"]
     return [
-        f"- **{context.t(f'category.{category}')}**："
-        + context.t("words.list_separator").join(rows[f"label_{context.lang}"])
+        f"- **{context.t(f'category.{category}')}**{'：' if context.lang == 'zh' else ': '}"
+        + render.markdown_text(context.t("words.list_separator").join(rows[f"label_{context.lang}"]))
         for category, rows in untargeted.groupby("category", sort=False)
     ]
 
@@ -48,7 +52,7 @@ render.page_header(context, "page.targets")
 # The selected region's targets (and its county groups'), as every page follows the sidebar's region:
 # a province's file holds thousands, and the download below gives the whole file.
 targets = reader.targets(context.region_id)
-region_name = reader.region(context.region_id)[f"name_{lang}"]
+region_name = render.markdown_text(reader.region(context.region_id)[f"name_{lang}"])
 changed = store.last_changed("targets")
 changed_text = changed.strftime("%Y-%m-%d %H:%M") if changed else "—"
 st.subheader(context.t("targets.heading"))

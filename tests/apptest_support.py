@@ -41,13 +41,17 @@ def metric_values(app: AppTest) -> dict[str, str]:
 
 
 def all_text(app: AppTest) -> str:
-    """Every markdown, caption, info and title text on the page, joined."""
+    """Every markdown, caption, info and title text on the page, joined, as a reader sees it: text from the
+    data is escaped for markdown (metrics.escaping), and the backslashes do not show."""
     parts = [
         element.value
         for kind in ("markdown", "caption", "title", "subheader", "info", "warning", "success")
         for element in app.get(kind)
     ]
-    return "\n".join(str(part) for part in parts)
+    return MARKDOWN_ESCAPE.sub(r"\1", "\n".join(str(part) for part in parts))
+
+
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_\[\]{}()#+\-!|<>$~:])")
 
 
 def chart_titles(app: AppTest) -> list[str]:

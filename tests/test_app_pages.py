@@ -65,7 +65,7 @@ def test_retrofit_page_states_the_tier_gap():
     assert values["智能工厂"] == "24个" and values["智能车间"] == "31个" and values["智能产线/单元"] == "72个"
     warnings = " ".join(w.value for w in app.warning)
     assert "不一致" in warnings and "合计127个，比答复所述129个少2个" in warnings
-    assert "三类项目合计127个，比答复所述在建项目129个少2个" in chart_titles(app)
+    assert "三类项目合计127个，比答复所述在建项目129个少2个（2021年7月13日）" in chart_titles(app)
     assert "大冶特钢、东贝电器、振华化学、劲牌、华新水泥" in all_text(app)
 
 

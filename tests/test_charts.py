@@ -77,9 +77,59 @@ def test_tiers_chart_shows_parts_whole_and_gap(reader):
     spec = chart_catalog.retrofit_tiers(reader, "huangshi", "zh")
     parts = [trace for trace in spec.figure.data if trace.orientation == "h"][:3]
     assert [trace.x[0] for trace in parts] == [24, 31, 72]
-    assert spec.figure.layout.title.text.startswith("三类项目合计127个，比答复所述在建项目129个少2个")
+    assert spec.figure.layout.title.text.startswith("三类项目合计127个，比答复所述在建项目129个少2个（2021年7月13日）")
     gap_boxes = [shape for shape in spec.figure.layout.shapes if shape.type == "rect"]
     assert (gap_boxes[0].x0, gap_boxes[0].x1) == (127, 129)
+
+
+def _tier_bars(spec) -> list[float]:
+    return [trace.x[0] for trace in spec.figure.data if trace.orientation == "h"][:3]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_later_tier_record_leaves_title_and_bars_on_the_same_figures(data_dir, lang):
+    """A year-end record of one tier: the bars stayed newest (80) under a title about the reply's 72."""
+    from metrics.build import build
+
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "smart_line_projects,huangshi,2021-12-31,80,=,年末统计,\n",
+        encoding="utf-8",
+    )
+    build(data_dir)
+    spec = chart_catalog.retrofit_tiers(Reader(), "huangshi", lang)
+    assert _tier_bars(spec) == [24, 31, 72]  # the reply's tiers, as the title's sum
+    title = spec.figure.layout.title.text.replace("<br>", " ")
+    assert {
+        "zh": "三类项目合计127个，比答复所述在建项目129个少2个（2021年7月13日）",
+        "en": "The three tiers add up to 127, 2 fewer than the 129 projects under way the reply states (13 July 2021)",
+    }[lang] in title
+    footer = " ".join(a.text for a in spec.figure.layout.annotations)
+    assert "年末统计" not in footer and "2021-12-31" not in footer
+
+
+def test_a_later_document_stating_whole_and_tiers_is_drawn_with_its_own_sum(data_dir):
+    from metrics.build import build
+
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        + "".join(
+            f"{metric},huangshi,2021-12-31,{value},=,年末统计,\n"
+            for metric, value in [
+                ("retrofit_projects_under_way", 130),
+                ("smart_factory_projects", 26),
+                ("smart_workshop_projects", 31),
+                ("smart_line_projects", 80),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    build(data_dir)
+    spec = chart_catalog.retrofit_tiers(Reader(), "huangshi", "zh")
+    assert _tier_bars(spec) == [26, 31, 80]
+    title = spec.figure.layout.title.text.replace("<br>", "")
+    assert "三类项目合计137个，比进展记录所述在建项目130个多7个（2021年12月31日）" in title
+    assert "答复" not in title
 
 
 def test_timeline_separates_held_and_planned(reader):

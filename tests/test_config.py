@@ -14,6 +14,7 @@ def test_streamlit_config_is_fit_for_an_intranet():
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["toolbarMode"] == "viewer"
     assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["disableDataExport"] is True  # tables hand out no un-neutralised CSV
     assert config["server"]["maxUploadSize"] <= 10
     assert config["theme"]["font"].startswith("'Noto Sans CJK SC'")
 

@@ -130,3 +130,36 @@ def test_parts_total_sentence_words_exact_parts_plainly():
     assert narrative.parts_total_sentence(parts, "55个", "2021-07-13", "zh") == (
         "截至2021年7月13日，智能工厂24个，智能车间31个，合计55个。"
     )
+
+
+def test_an_assumed_reading_sits_in_the_clauses_one_bracket_and_reads_on_in_lower_case(progress):
+    zh = sentence(progress, "retrofit_projects_completed", "zh")
+    assert "快于进度（按进度应达53个；假设：答复写“计划完成100个”，未写明年份，按2021年计划理解）" in zh
+    assert "）（" not in zh
+    en = sentence(progress, "retrofit_projects_completed", "en")
+    assert "(53 projects expected by now; assumption: the reply says" in en
+    assert ") (" not in en and ": The" not in en
+    (card,) = report.cards(progress, "en", ["retrofit_projects_completed"])
+    assert card.targets[0].assumption.startswith("the reply says")
+
+
+def test_only_an_ordinary_first_word_of_an_assumption_is_lowered():
+    row = {"assumption": "按年度计划理解", "assumption_en": "Huangshi's plan is read as annual."}
+    assert narrative.assumption_note(row, "en") == "Huangshi's plan is read as annual"
+    assert narrative.assumption_note({**row, "assumption_en": "Read as annual."}, "en") == "read as annual"
+    assert narrative.assumption_note(row, "zh") == "按年度计划理解"
+    # a clause without a closing bracket gets the note in a bracket of its own
+    achieved = {
+        "status": "achieved",
+        "value": 160,
+        "target": 152,
+        "plan": "2021年计划",
+        "plan_en": "2021 plan",
+        "period_start": "2021-01-01",
+        "period_end": "2021-12-31",
+        "assumption": "按年度计划理解",
+    }
+    metric = {"unit": "家", "unit_en": "enterprises", "label_zh": "诊断", "label_en": "Diagnosed"}
+    clause = narrative.status_clause(achieved, metric, "zh")
+    assert clause == "超额完成2021年计划（假设，152家），超出8家（假设：按年度计划理解）"
+    assert "(assumed, 152 enterprises)" in narrative.status_clause(achieved, metric, "en")

@@ -4,11 +4,13 @@ a shared link keeps them, and the translation shortcut pages use."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from metrics.escaping import markdown_text
 from metrics.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, text
 from metrics.registry import DEFAULT_REGION
 from ui import data
@@ -67,11 +69,38 @@ def sidebar() -> Context:
         format_func=lambda r: names.get(r, r),
         key=f"region_{lang}",  # one widget per language: a relabelled widget can return a label, not an id
     )
+    st.html(f"<style>{REGION_CSS}</style>")
+    if not fits_selectbox(names.get(region_id, region_id)):
+        # The closed box is a one-line text field that cuts a long name: the whole name is written under it.
+        st.sidebar.caption(markdown_text(names.get(region_id, region_id)))
     _remember("region", region_id, DEFAULT_REGION)
 
     as_of = _as_of_choice(lang)
     screenshot = _screenshot_choice(lang)
     return Context(lang=lang, region_id=region_id, as_of=as_of, screenshot=screenshot)
+
+
+# The region list opened: a long name wraps onto a second line in a list as wide as the window allows,
+# instead of being cut at the width of the box ("大冶市、阳新县、开发区（合…").
+REGION_CSS = """
+[data-testid="stSelectboxVirtualDropdown"] {
+  width: max-content !important; min-width: var(--trigger-width); max-width: calc(100vw - 24px) !important;
+}
+[data-testid="stSelectboxVirtualDropdown"] [role="option"] { height: auto !important; min-height: 2.5rem; }
+[data-testid="stSelectboxVirtualDropdown"] [role="option"] > div {
+  height: auto !important; min-height: 1.75rem; padding-top: 0.25rem; padding-bottom: 0.25rem;
+  white-space: normal !important; overflow: visible !important;
+}
+"""
+
+# What the closed selector shows whole in the sidebar (about 240 px at 1440 and on a phone): counted in
+# half-width characters, a Chinese character counting two.
+SELECTBOX_WIDTH = 22
+
+
+def fits_selectbox(label: str) -> bool:
+    """Whether a label shows whole in the closed sidebar selector."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in label) <= SELECTBOX_WIDTH
 
 
 def session_pages(pages: list[tuple[str, str, str, str]], context: Context) -> list:
@@ -82,13 +111,30 @@ def session_pages(pages: list[tuple[str, str, str, str]], context: Context) -> l
     made = st.session_state.setdefault("_navigation_pages", {})
     if context.lang not in made:
         made[context.lang] = [
-            st.Page(path, title=context.t(key), icon=icon, url_path=url, default=index == 0)
+            # The first page is served at the root address; its own name (/overview) stays a hidden
+            # alias, so a bookmark of it opens the page instead of "Page not found".
+            st.Page(path, title=context.t(key), icon=icon, url_path=url if index else HOME_PATH, default=not index)
             for index, (path, key, icon, url) in enumerate(pages)
         ]
+        path, key, icon, url = pages[0]
+        made[context.lang].append(st.Page(path, title=context.t(key), icon=icon, url_path=url, visibility="hidden"))
+    pages = [*pages, pages[0]]
     if _signed_in_editor(context.lang):
         return made[context.lang]
     # Pages only editors use (报告导入) are not in a viewer's navigation, so a viewer sees no way in.
     return [page for page, spec in zip(made[context.lang], pages, strict=True) if spec[3] not in EDITOR_PAGES]
+
+
+# The root page's internal name: Streamlit serves the default page at "/" and matches a page's address
+# only against the other pages' names, so the first page's own name is given to a hidden alias.
+HOME_PATH = "home"
+
+
+def open_bookmarked_alias(page, pages: list) -> None:
+    """A bookmark of the first page's own address (/overview) arrived: show the page at its root address,
+    with the sidebar's choices (language, region, date) kept, so the navigation marks it as chosen."""
+    if page is pages[-1]:
+        st.switch_page(pages[0], query_params=st.query_params.to_dict())
 
 
 EDITOR_PAGES = frozenset({"intake"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -26,11 +27,17 @@ from ui.context import PANEL_FONT_SCALE, PANEL_HEIGHT, Context
 T = TypeVar("T")
 
 
+def _html_text(value: object) -> str:
+    """Data inside our own HTML (one markdown element): escaped, and on one line, since a blank line would
+    end the HTML block and let the rest be read as markdown (an image fetched, a link)."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", html.escape(str(value)))
+
+
 def chip(label: str, color: str) -> str:
     """A coloured label with its word: status is never colour alone."""
     return (
         f'<span style="background:{color};color:white;border-radius:4px;padding:1px 8px;'
-        f'font-size:0.85rem;white-space:nowrap">{html.escape(label)}</span>'
+        f'font-size:0.85rem;white-space:nowrap">{_html_text(label)}</span>'
     )
 
 
@@ -54,7 +61,9 @@ def _region_without_data(context: Context) -> None:
     parent = data.fetch("region_by_id", region_id=row["parent_id"]) if isinstance(row["parent_id"], str) else None
     parent_name = parent.iloc[0][f"name_{context.lang}"] if parent is not None and not parent.empty else ""
     st.info(
-        context.t("scr.region.no_data", region=row[f"name_{context.lang}"], parent=parent_name),
+        context.t(
+            "scr.region.no_data", region=markdown_text(row[f"name_{context.lang}"]), parent=markdown_text(parent_name)
+        ),
         icon=":material/info:",
     )
 
@@ -135,16 +144,16 @@ def card_html(label: str, value: str | None, definition: str = "", notes: list[s
     """A card: its label in full (st.metric cut long Chinese labels short), the value large, then
     notes in caption type and lines (already HTML) below. Text is escaped here."""
     help_mark = (
-        f'<span class="hs-card-help" title="{html.escape(definition)}" role="img" '
-        f'aria-label="{html.escape(definition)}">{HELP_ICON}</span>'
+        f'<span class="hs-card-help" title="{_html_text(definition)}" role="img" '
+        f'aria-label="{_html_text(definition)}">{HELP_ICON}</span>'
         if definition
         else ""
     )
     # The help mark at the label's right edge, as Streamlit places its own, never wrapped under it.
-    parts = [f'<div class="hs-card"><div class="hs-card-label"><span>{html.escape(label)}</span>{help_mark}</div>']
+    parts = [f'<div class="hs-card"><div class="hs-card-label"><span>{_html_text(label)}</span>{help_mark}</div>']
     if value is not None:
-        parts.append(f'<div class="hs-card-value">{html.escape(value)}</div>')
-    parts += [f'<div class="hs-card-note">{html.escape(note)}</div>' for note in notes if note]
+        parts.append(f'<div class="hs-card-value">{_html_text(value)}</div>')
+    parts += [f'<div class="hs-card-note">{_html_text(note)}</div>' for note in notes if note]
     parts += [f'<div class="hs-card-line">{line}</div>' for line in lines]
     parts.append("</div>")
     return "".join(parts)
@@ -177,11 +186,11 @@ def _target_line(line, context: Context) -> str:
     ]
     if line.status in ("ahead", "on_track", "behind"):
         details.append(context.t("card.expected", expected=line.expected))
-    assumed = html.escape(context.t("scr.card.assumption", note=line.assumption)) if line.assumption else ""
+    assumed = _html_text(context.t("scr.card.assumption", note=line.assumption)) if line.assumption else ""
     assumption = f'<div class="hs-card-note hs-assumption">{assumed}</div>' if assumed else ""
     return (
-        f"{status_chip(line.status, line.status_text)} <strong>{html.escape(line.horizon)}</strong>"
-        f'<div class="hs-card-note" style="margin-top:0.35rem">{html.escape(" · ".join(details))}</div>'
+        f"{status_chip(line.status, line.status_text)} <strong>{_html_text(line.horizon)}</strong>"
+        f'<div class="hs-card-note" style="margin-top:0.35rem">{_html_text(" · ".join(details))}</div>'
         f"{assumption}"
     )
 
@@ -399,9 +408,10 @@ def _entity_lines(entities, roles: list[str], context: Context) -> list[str]:
         named = entities[entities["role"] == role]
         if named.empty:
             continue
-        names = context.t("words.list_separator").join(named[f"name_{lang}"].drop_duplicates())
+        names = markdown_text(context.t("words.list_separator").join(named[f"name_{lang}"].drop_duplicates()))
         sections = "、".join(named["section"].unique())
-        where = f"{context.t('column.section')} {narrative.section_words(sections, lang)}"
+        where = markdown_text(f"{context.t('column.section')} {narrative.section_words(sections, lang)}")
+        sections = markdown_text(sections)
         lines.append(
             f"- **{context.t(f'role.{role}')}**（{sections}）：{names}"
             if lang == "zh"

@@ -25,7 +25,7 @@ CREATE TABLE sources (
 CREATE TABLE reported_figures (
     figure_id VARCHAR PRIMARY KEY, metric_id VARCHAR, region_id VARCHAR, value DOUBLE, unit VARCHAR,
     qualifier VARCHAR, as_of DATE, source_id VARCHAR, section VARCHAR, as_written VARCHAR,
-    derivation VARCHAR, event_id VARCHAR, evidence VARCHAR, evidence_en VARCHAR, note VARCHAR
+    derivation VARCHAR, event_id VARCHAR, evidence VARCHAR, evidence_en VARCHAR, note VARCHAR, note_en VARCHAR
 );
 
 -- Figures officials record after the reply.
@@ -37,7 +37,8 @@ CREATE TABLE progress_records (
 CREATE TABLE targets (
     metric_id VARCHAR, region_id VARCHAR, period_start DATE, period_end DATE, target DOUBLE,
     qualifier VARCHAR, source VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR,
-    plan VARCHAR, plan_en VARCHAR, assumption VARCHAR, assumption_en VARCHAR
+    plan VARCHAR, plan_en VARCHAR, assumption VARCHAR, assumption_en VARCHAR,
+    evidence_en VARCHAR, note_en VARCHAR  -- the source's words and the note in English, for English pages
 );
 
 CREATE TABLE entities (
@@ -74,7 +75,7 @@ SELECT
     f.figure_id, f.metric_id, m.label_zh, m.label_en, m.category, f.region_id,
     r.name_zh AS region_zh, r.name_en AS region_en, f.value, f.unit, m.unit_en, f.qualifier, f.as_of,
     f.source_id, s.short_zh AS source_zh, s.short_en AS source_en, f.section, f.evidence, f.as_written,
-    f.derivation, f.event_id, f.note, 'reply' AS origin, f.evidence_en
+    f.derivation, f.event_id, f.note, 'reply' AS origin, f.evidence_en, f.note_en
 FROM reported_figures f
 JOIN metrics m USING (metric_id)
 JOIN regions r USING (region_id)
@@ -87,7 +88,8 @@ SELECT
     coalesce(s.source_id, p.source) AS source_id,
     coalesce(s.short_zh, p.source) AS source_zh, coalesce(s.short_en, p.source) AS source_en,
     NULL AS section, NULL AS evidence, NULL AS as_written, 'recorded' AS derivation, NULL AS event_id,
-    p.note, 'record' AS origin, NULL AS evidence_en
+    p.note, 'record' AS origin, NULL AS evidence_en,
+    NULL AS note_en  -- a record's note is the official's own words, shown as written in both languages
 FROM progress_records p
 JOIN metrics m USING (metric_id)
 JOIN regions r USING (region_id)

@@ -159,7 +159,7 @@ class Pictures:
         if self.unavailable is not None:
             return
         try:
-            figure = bare_figure(spec.figure)
+            figure = bare_figure(spec.picture_figure())
             width, height = self.pixels
             self._pending[spec.name] = exports.figure_png_later(figure, width, height, 2, self.font_scale)
             self._order.append(spec.name)

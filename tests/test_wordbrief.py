@@ -137,7 +137,7 @@ def test_every_run_and_style_names_its_east_asian_font(zh_doc):
 def test_picture_text_is_legible_on_paper(data_folder):
     points_per_pixel = wordbrief.TEXT_WIDTH / 12700 / wordbrief.PICTURE_PIXELS[0]
     for spec in briefing.chart_specs(briefing.Reader(), "huangshi", "zh"):
-        smallest = briefing.smallest_font(briefing.bare_figure(spec.figure)) * wordbrief.PICTURE_FONT_SCALE
+        smallest = briefing.smallest_font(briefing.bare_figure(spec.picture_figure())) * wordbrief.PICTURE_FONT_SCALE
         assert smallest * points_per_pixel >= wordbrief.MIN_CHART_PT, spec.name
 
 

@@ -71,6 +71,11 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
         for trace in horizontal:
             trace.cliponaxis = False
             trace.width = BAR_WIDTH
+        for trace in copy.data:
+            # A target's words centred on its marker near the axis' end ran past the chart's edge at 360 px:
+            # they end at the marker instead.
+            if isinstance(trace, go.Scatter) and trace.text and trace.textposition == "top center":
+                trace.textposition = "top left"
         labels = [
             {
                 "x": 0,

@@ -42,3 +42,11 @@ def test_the_longest_bar_leaves_room_for_its_value():
 
 def _values(trace) -> list | None:
     return None if trace.x is None else [str(value) for value in trace.x]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_targets_words_end_at_its_marker_on_a_phone(lang):
+    """At 360 px '目标 ≥500家', centred on its marker near the axis' end, ran past the chart's right edge."""
+    spec = chart_catalog.metric_progress(Reader(), "huangshi", "diagnosis_enterprises", lang)
+    marked = [trace for trace in narrow_figure(spec.figure).data if getattr(trace, "mode", "") == "markers+text"]
+    assert marked and all(trace.textposition == "top left" for trace in marked)

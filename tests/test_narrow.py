@@ -51,8 +51,8 @@ def test_a_targets_words_end_at_its_marker_on_a_phone(lang):
     narrow = narrow_figure(spec.figure)
     (marked,) = [trace for trace in narrow.data if getattr(trace, "mode", "") == "markers+text"]
     end = narrow.layout.xaxis.range[1]
-    # near the axis' end: ending at the marker; near its start (152 of 540): centred, off the row's label
+    # near the axis' end: ending at the marker; near its start (152 of 540): starting there, off the row's label
     assert [(x > end / 2, position) for x, position in zip(marked.x, marked.textposition, strict=True)] == [
-        (False, "top center"),
+        (False, "top right"),
         (True, "top left"),
     ]

@@ -111,24 +111,85 @@ def build_pack(out_dir: Path, lang: str = "zh", region_id: str = DEFAULT_REGION,
     reader = SnapshotReader(reader or Reader())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    specs = chart_specs(reader, region_id, lang)
+    pictures = Pictures(out_dir, region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE)
+    specs = chart_specs(reader, region_id, lang, pictures)
     timings["charts"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    images, unavailable = render_images(specs, out_dir, region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE)
-    timings["images"] = time.perf_counter() - mark
-
-    mark = time.perf_counter()
     deck = out_dir / f"{file_stem(region_id, lang)}.pptx"
-    build_deck(reader, region_id, lang, specs, images, unavailable).save(deck)
+    build_deck(reader, region_id, lang, specs, pictures, pictures.unavailable).save(deck)
+    images = pictures.wait_all()
     timings["deck"] = time.perf_counter() - mark
+    timings["waiting for pictures"] = pictures.waited
     timings["total"] = time.perf_counter() - started
-    return Pack(deck, list(images.values()), unavailable, timings)
+    return Pack(deck, list(images.values()), pictures.unavailable, timings)
 
 
-def chart_specs(reader: Reader, region_id: str, lang: str) -> list[chart_catalog.ChartSpec]:
-    """The briefing's charts that have something to draw, in order."""
-    return [spec for build in BRIEFING_CHARTS.values() if (spec := build(reader, region_id, lang))]
+def chart_specs(
+    reader: Reader, region_id: str, lang: str, pictures: Pictures | None = None
+) -> list[chart_catalog.ChartSpec]:
+    """The briefing's charts that have something to draw, in order; each one's picture is queued with
+    `pictures` as soon as it is built, so the browser draws it while the next chart is built."""
+    specs = []
+    for build in BRIEFING_CHARTS.values():
+        spec = build(reader, region_id, lang)
+        if spec:
+            specs.append(spec)
+            if pictures is not None:
+                pictures.add(spec)
+    return specs
+
+
+class Pictures:
+    """A briefing's chart pictures: each is queued with the image browser as soon as its chart is built
+    (`add`) and waited for only where the deck or the document places it (`get`), so building the other
+    charts and the document overlaps the drawing. Where images cannot be made, `unavailable` says why."""
+
+    def __init__(self, out_dir: Path, region_id: str, lang: str, pixels: tuple[int, int], font_scale: float) -> None:
+        self.out_dir, self.region_id, self.lang = Path(out_dir), region_id, lang
+        self.pixels, self.font_scale = pixels, font_scale
+        self.unavailable: exports.ImagesUnavailable | None = exports.availability()
+        self.waited = 0.0  # seconds spent waiting for the browser
+        self._order: list[str] = []
+        self._pending: dict[str, exports.PendingPng] = {}
+        self._done: dict[str, Path] = {}
+
+    def add(self, spec: chart_catalog.ChartSpec) -> None:
+        """Queue the chart's picture (without its title and footer: the slide or page states them)."""
+        if self.unavailable is not None:
+            return
+        try:
+            figure = bare_figure(spec.picture_figure())
+            width, height = self.pixels
+            self._pending[spec.name] = exports.figure_png_later(figure, width, height, 2, self.font_scale)
+            self._order.append(spec.name)
+        except exports.ImagesUnavailable as problem:
+            self.unavailable = problem
+
+    def get(self, name: str) -> Path | None:
+        """The chart's PNG file once the browser has drawn it; None when it has none."""
+        if name in self._done:
+            return self._done[name]
+        pending = self._pending.pop(name, None)
+        if pending is None:
+            return None
+        started = time.perf_counter()
+        try:
+            data = pending.result()
+        except exports.ImagesUnavailable as problem:
+            self.unavailable = problem
+            return None
+        finally:
+            self.waited += time.perf_counter() - started
+        path = self.out_dir / image_name(name, self.region_id, self.lang)
+        path.write_bytes(data)
+        self._done[name] = path
+        return path
+
+    def wait_all(self) -> dict[str, Path]:
+        """Every picture, in the charts' order, once drawn."""
+        found = {name: self.get(name) for name in self._order}
+        return {name: path for name, path in found.items() if path is not None}
 
 
 def render_images(
@@ -141,19 +202,10 @@ def render_images(
 ) -> tuple[dict[str, Path], exports.ImagesUnavailable | None]:
     """Each chart without its title and footer (the slide or page states them) as a PNG laid out at
     `pixels` with its text scaled by `font_scale`; none, and why, where images cannot be made."""
-    images: dict[str, Path] = {}
-    unavailable = exports.availability()
-    if unavailable is not None:
-        return images, unavailable
-    try:
-        for spec in specs:
-            path = out_dir / image_name(spec.name, region_id, lang)
-            figure = bare_figure(spec.figure)
-            path.write_bytes(exports.figure_png(figure, pixels[0], pixels[1], 2, font_scale))
-            images[spec.name] = path
-    except exports.ImagesUnavailable as problem:
-        return images, problem
-    return images, None
+    pictures = Pictures(out_dir, region_id, lang, pixels, font_scale)
+    for spec in specs:
+        pictures.add(spec)
+    return pictures.wait_all(), pictures.unavailable
 
 
 def bare_figure(figure):
@@ -345,7 +397,7 @@ def build_deck(
     region_id: str,
     lang: str,
     specs: list[chart_catalog.ChartSpec],
-    images: dict[str, Path],
+    images,
     unavailable: exports.ImagesUnavailable | None = None,
 ):
     """The presentation: cover, key points, one slide per chart, metrics without a target, checks, sources."""
@@ -366,7 +418,9 @@ def build_deck(
     context.key_points(points)
     for spec in specs:
         notes = evidence_lines(reader, region_id, spec.name, lang)
-        context.chart(spec, images.get(spec.name), unavailable, notes, slide_finding(spec, points))
+        image = images.get(spec.name)  # Pictures waits here for the browser to finish this one
+        unavailable = getattr(images, "unavailable", None) or unavailable
+        context.chart(spec, image, unavailable, notes, slide_finding(spec, points))
     context.untargeted(progress)
     context.checks(checks)
     context.sources(reader.fetch("sources"), figures, reader.fetch("meta"))

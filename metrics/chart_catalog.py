@@ -7,6 +7,7 @@ which case the page shows its empty state instead of a blank chart.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -33,6 +34,13 @@ class ChartSpec:
     name: str
     figure: go.Figure
     finding_words: str | Callable[[], str]
+    # The chart as a picture for a slide or a Word page, where it is laid out otherwise than on the page
+    # (None: the page's figure). Built only when a briefing asks for it.
+    picture: Callable[[], go.Figure] | None = None
+
+    def picture_figure(self) -> go.Figure:
+        """The figure a briefing's picture is drawn from."""
+        return self.picture() if self.picture is not None else self.figure
 
     @cached_property
     def finding(self) -> str:
@@ -353,8 +361,10 @@ def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec 
     title = text("chart.timeline_title", lang, conferences=len(conferences), events=len(held) - len(conferences))
     sources = reader.fetch("sources")
     footer = charts.Footer(as_of=pd.Timestamp(sources["date"].max()).date(), source=sources.iloc[0][f"short_{lang}"])
-    figure = charts.timeline(shown, title, text("chart.timeline_subtitle", lang), footer, lang)
-    return ChartSpec("activities_timeline", figure, title)
+    subtitle = text("chart.timeline_subtitle", lang)
+    figure = charts.timeline(shown, title, subtitle, footer, lang)
+    picture = functools.partial(charts.timeline, shown, title, subtitle, footer, lang, row_each=True)
+    return ChartSpec("activities_timeline", figure, title, picture=picture)
 
 
 def _count(row, lang: str) -> str:

@@ -71,6 +71,12 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
         for trace in horizontal:
             trace.cliponaxis = False
             trace.width = BAR_WIDTH
+        for trace in copy.data:
+            # A target's words centred on its marker near the axis' end ran past the chart's edge at 360 px:
+            # in the axis' right half they end at the marker, in its left half they start there (off the row's label).
+            if isinstance(trace, go.Scatter) and trace.text and trace.textposition == "top center":
+                end = (layout.xaxis.range or [0, max(trace.x or [0])])[1] or 1
+                trace.textposition = ["top left" if x > end / 2 else "top right" for x in trace.x]
         labels = [
             {
                 "x": 0,

@@ -284,6 +284,17 @@ def filter_sources(
     return table[keep]
 
 
+def shown_figures(shown: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures behind the rows of the Sources table as shown (`shown`: rows of source_table, filtered)."""
+    return figures.reset_index(drop=True).loc[shown.index]
+
+
+def progress_records(figures: pd.DataFrame) -> pd.DataFrame:
+    """The progress records among the figures, as the Progress page lists them: newest first."""
+    records = figures[figures["origin"] == "record"]
+    return records.sort_values(["as_of", "metric_id"], ascending=[False, True])
+
+
 def source_csv(table: pd.DataFrame) -> bytes:
     """The table for Excel: UTF-8 with BOM, and cells starting = + - @ escaped so they cannot run."""
     return to_csv_bytes(table, escape_formulas=True)
@@ -296,7 +307,7 @@ def source_download(shown: pd.DataFrame, figures: pd.DataFrame, lang: str) -> by
     """The Sources table as shown (`shown`: rows of source_table, filtered) for Excel: headed in `lang`, and
     beside the value as written its number in base units (yuan, plain counts, 66 for 66%), unit and
     qualifier, so the figures can be summed. Formula-safe, as every CSV handed out."""
-    rows = figures.reset_index(drop=True).loc[shown.index]
+    rows = shown_figures(shown, figures)
     unit = rows["unit"] if lang == "zh" else rows["unit_en"].fillna(rows["unit"])
     numbers = {
         "base_value": rows["value"].to_numpy(),

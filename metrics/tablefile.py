@@ -8,7 +8,12 @@ import io
 import pandas as pd
 
 BOM = "\ufeff"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
+
+
+def looks_like_formula(value: object) -> bool:
+    """Whether a spreadsheet would take the text for a formula (CSV injection): = + - @, tab, return."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def plain_number(value: object) -> str:
@@ -39,7 +44,7 @@ def to_csv_bytes(frame: pd.DataFrame, number_columns: tuple[str, ...] = (), esca
 
 
 def _escape_formula(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if looks_like_formula(value):
         return "'" + value
     return value
 

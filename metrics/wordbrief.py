@@ -85,19 +85,18 @@ def write_briefing(
     reader = briefing.SnapshotReader(reader or Reader())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    specs = briefing.chart_specs(reader, region_id, lang)
-    timings["charts"] = time.perf_counter() - started
-    mark = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="wordbrief-") as folder:
-        images, unavailable = briefing.render_images(
-            specs, Path(folder), region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE
-        )
-        timings["images"] = time.perf_counter() - mark
+        pictures = briefing.Pictures(Path(folder), region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE)
+        specs = briefing.chart_specs(reader, region_id, lang, pictures)
+        timings["charts"] = time.perf_counter() - started
         mark = time.perf_counter()
         path = out_dir / docx_name(region_id, lang)
-        build_document(reader, region_id, lang, specs, images, unavailable).save(path)
+        # The document is written while the browser draws: each picture is waited for where it goes.
+        build_document(reader, region_id, lang, specs, pictures, pictures.unavailable).save(path)
         timings["document"] = time.perf_counter() - mark
-    result = WordBriefing(path, images=len(images), images_unavailable=unavailable)
+        timings["waiting for pictures"] = pictures.waited
+        images = pictures.wait_all()
+    result = WordBriefing(path, images=len(images), images_unavailable=pictures.unavailable)
     if pdf:
         mark = time.perf_counter()
         result.pdf, result.pdf_problem = to_pdf(path, lang)
@@ -146,10 +145,11 @@ def build_document(
     region_id: str,
     lang: str,
     specs: list,
-    images: dict[str, Path],
+    images,
     unavailable: exports.ImagesUnavailable | None = None,
 ):
-    """The briefing as a python-docx Document."""
+    """The briefing as a python-docx Document; `images` maps a chart's name to its PNG (a dict, or
+    briefing.Pictures, which waits for each picture here)."""
     region = reader.region(region_id)
     figures = reader.figures(region_id)
     as_of = pd.to_datetime(figures["as_of"]).max() if not figures.empty else None
@@ -183,6 +183,7 @@ def build_document(
         if image is not None:
             writer.picture(image)
         else:
+            unavailable = getattr(images, "unavailable", None) or unavailable
             reason = unavailable.message(lang) if unavailable else text("deck.no_image", lang)
             writer.caption(text("brief.no_image", lang, reason=reason))
         writer.caption(text("brief.figure_caption", lang, number=number, title=headline))

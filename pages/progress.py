@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import report
-from ui import data, render
+from ui import data, exports, render
 from ui import editing as editing_ui
 from ui.context import Context, current
 
@@ -28,7 +28,7 @@ def records_table(context: Context):
     """
     lang = context.lang
     figures = data.reader(context.as_of).figures(context.region_id)
-    records = figures[figures["origin"] == "record"].sort_values(["as_of", "metric_id"], ascending=[False, True])
+    records = report.progress_records(figures)
     return records.assign(
         label=records[f"label_{lang}"],
         region=records[f"region_{lang}"],
@@ -56,6 +56,7 @@ if table.empty:
 else:
     st.caption(context.t("editui.records_count", count=len(table), region=region_name))
     render.table(table, COLUMNS, context)
+    exports.records_xlsx(context, data.reader(context.as_of).figures(context.region_id))
 
 st.subheader(context.t("editui.edit_heading_progress"))
 editor = editing_ui.account_box(context, "progress", context.t("editui.viewer_hint_progress"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics import narrative, report, store, updates
 from metrics.i18n import format_date
-from ui import data, render
+from ui import data, exports, render
 from ui import editing as editing_ui
 from ui.context import Context, current
 
@@ -83,6 +83,7 @@ else:
         mime="text/csv",
         icon=":material/download:",
     )
+    exports.targets_xlsx(context, targets)
 
 st.subheader(context.t("targets.untargeted"))
 progress = reader.progress(context.region_id)

@@ -221,7 +221,7 @@ def test_chart_text_is_at_least_14_pt_where_the_picture_is_placed(data_folder, l
     """Laid out at PICTURE_PIXELS and shown 12.33 in wide, every text of every chart is >= 14 pt."""
     points_per_pixel = (briefing.SLIDE_WIDTH - 2 * briefing.MARGIN) / 12700 / briefing.PICTURE_PIXELS[0]
     for spec in briefing.chart_specs(briefing.Reader(), "huangshi", lang):
-        bare = briefing.bare_figure(spec.figure)
+        bare = briefing.bare_figure(spec.picture_figure())
         assert bare.layout.title.text != spec.figure.layout.title.text  # the slide states the headline
         assert not [note for note in bare.layout.annotations if note.name == "footer"]  # and the source
         smallest = briefing.smallest_font(bare) * briefing.PICTURE_FONT_SCALE * points_per_pixel

@@ -1,6 +1,7 @@
-"""Every page on a phone (390×844, a chat app's browser) in both languages: the sidebar starts collapsed
-and opens to the language and region, nothing is wider than the screen (tables scroll inside
-themselves), and no chart text runs outside its chart. Screenshots land in artifacts/screens/phone_*."""
+"""Every page on a phone (390×844 and the narrower 360×800, a chat app's browser) in both languages:
+the sidebar starts collapsed and opens to the language and region, nothing is wider than the screen
+(tables scroll inside themselves), and no chart text runs outside its chart. Screenshots land in
+artifacts/screens/phone_{page}_{lang}_{width}.png."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ PHONE_AGENT = (
     "Mobile/15E148 MicroMessenger/8.0.47"
 )
 WIDTH, HEIGHT = 390, 844
+PHONES = [(390, 844), (360, 800)]  # an iPhone; the narrowest common Android screen
 
 # Elements wider than the screen, unless a parent scrolls or clips them (a data grid's canvas).
 TOO_WIDE = """() => {
@@ -63,18 +65,32 @@ def server(tmp_path_factory):
         yield base_url
 
 
+def phone_page(browser, width: int = WIDTH, height: int = HEIGHT):
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, user_agent=PHONE_AGENT, is_mobile=True, has_touch=True
+    )
+    return context, context.new_page()
+
+
 @pytest.fixture(scope="module")
 def phone(browser):
-    context = browser.new_context(
-        viewport={"width": WIDTH, "height": HEIGHT}, user_agent=PHONE_AGENT, is_mobile=True, has_touch=True
-    )
-    yield context.new_page()
+    context, page = phone_page(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module", params=PHONES, ids=[f"{w}px" for w, _ in PHONES])
+def any_phone(browser, request):
+    context, page = phone_page(browser, *request.param)
+    yield page
     context.close()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_reads_top_to_bottom_on_a_phone(server, phone, lang):
+def test_every_page_reads_top_to_bottom_on_a_phone(server, any_phone, lang):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone = any_phone
+    width = phone.viewport_size["width"]
     for name in PAGES:
         path = "" if name == PAGES[0] else name
         phone.goto(f"{server}/{path}?lang={lang}")
@@ -82,11 +98,12 @@ def test_every_page_reads_top_to_bottom_on_a_phone(server, phone, lang):
         sidebar = phone.locator("[data-testid='stSidebar']")
         assert sidebar.get_attribute("data-collapsed") == "true", f"{name} {lang}: sidebar open on load"
         assert sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0  # off the screen
-        assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH, f"{name} {lang}: page scrolls sideways"
-        assert phone.evaluate(TOO_WIDE) == [], f"{name} {lang}"
-        assert phone.evaluate(CLIPPED_TEXT) == [], f"{name} {lang}"
+        where = f"{name} {lang} {width}px"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= width, f"{where}: page scrolls sideways"
+        assert phone.evaluate(TOO_WIDE) == [], where
+        assert phone.evaluate(CLIPPED_TEXT) == [], where
         assert phone.locator("[data-testid='stPlotlyChart'] .modebar-container:visible").count() == 0
-        full_page_screenshot(phone, ARTIFACTS / f"phone_{name}_{lang}.png", WIDTH)
+        full_page_screenshot(phone, ARTIFACTS / f"phone_{name}_{lang}_{width}.png", width)
 
 
 def test_language_and_region_stay_reachable(server, phone):
@@ -101,14 +118,26 @@ def test_language_and_region_stay_reachable(server, phone):
     phone.wait_for_url("**lang=en**")
 
 
-def test_screenshot_mode_uses_a_1920_screen_and_opens_on_the_key_chart(server, browser):
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(f"{server}/?lang=zh&shot=1")
-    wait_until_painted(page, expected=1)
-    chart = page.locator("[data-testid='stPlotlyChart']").first.bounding_box()
-    assert chart["width"] >= 1800  # not the 1120 px column that left 40% of the screen empty
-    assert chart["y"] + chart["height"] <= 1080  # the Overview's first screen shows its key chart whole
-    cards = page.locator(".hs-card").all()[:4]
-    assert len({round(card.bounding_box()["y"]) for card in cards}) == 1  # four cards to a row
-    full_page_screenshot(page, ARTIFACTS / "shot_1920_overview_zh.png", 1920)
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1440, 900), (1920, 1080)])
+def test_screenshot_mode_panels_are_16_9_and_the_overview_opens_on_its_key_chart(server, browser, width, height):
+    """Issue 14: at 1920 the panels were 1824×630, and nothing changed between 1280 and 1700 px."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    for path in ("", "retrofit"):
+        page.goto(f"{server}/{path}?lang=zh&shot=1")
+        wait_until_painted(page)
+        charts = page.locator("[data-testid='stPlotlyChart']")
+        for index in range(charts.count()):
+            box = charts.nth(index).bounding_box()
+            assert box["width"] / box["height"] == pytest.approx(16 / 9, rel=0.01), (path, index, box)
+            svg = charts.nth(index).locator(".main-svg").first.bounding_box()
+            assert svg["height"] == pytest.approx(box["height"], abs=2)  # the chart fills its panel
+            # as large as the window allows: the column's width, or a whole panel under the title
+            assert box["width"] >= min(width - 48, (height - 176) * 16 / 9) - 4
+        if path == "":
+            chart = charts.first.bounding_box()
+            assert chart["y"] + chart["height"] <= height  # the Overview's first screen shows its key chart
+            if width >= 1700:
+                cards = page.locator(".hs-card").all()[:4]
+                assert len({round(card.bounding_box()["y"]) for card in cards}) == 1  # four cards to a row
+        full_page_screenshot(page, ARTIFACTS / f"shot_{width}_{path or 'overview'}_zh.png", width)
     page.close()

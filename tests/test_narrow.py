@@ -42,3 +42,17 @@ def test_the_longest_bar_leaves_room_for_its_value():
 
 def _values(trace) -> list | None:
     return None if trace.x is None else [str(value) for value in trace.x]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_targets_words_end_at_its_marker_on_a_phone(lang):
+    """At 360 px '目标 ≥500家', centred on its marker near the axis' end, ran past the chart's right edge."""
+    spec = chart_catalog.metric_progress(Reader(), "huangshi", "diagnosis_enterprises", lang)
+    narrow = narrow_figure(spec.figure)
+    (marked,) = [trace for trace in narrow.data if getattr(trace, "mode", "") == "markers+text"]
+    end = narrow.layout.xaxis.range[1]
+    # near the axis' end: ending at the marker; near its start (152 of 540): starting there, off the row's label
+    assert [(x > end / 2, position) for x, position in zip(marked.x, marked.textposition, strict=True)] == [
+        (False, "top right"),
+        (True, "top left"),
+    ]

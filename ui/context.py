@@ -161,9 +161,12 @@ def _screenshot_choice(lang: str) -> bool:
     return on
 
 
-# Screenshot mode: no sidebar, header, toolbar, menus or chart toolbars; one centred column as wide as a
-# chart panel, so each chart is a 16:9 block a screen capture can take whole (1120×630 fits a 1366×768
-# laptop's window as well as a 1920×1080 screen).
+# Screenshot mode: no sidebar, header, toolbar, menus or chart toolbars; the column takes the screen's
+# width and each chart is a 16:9 panel as large as the window allows: the column's width, or less where
+# the window is too low for a panel under the page's title (176 px), so the Overview's first screen shows
+# its key chart whole and a screen capture takes any panel whole (960×544 in a 1280×720 window, 1287×724
+# at 1440×900, 1607×904 at 1920×1080). Cards and lists grow with the column: four cards to a row from
+# 1700 px. PANEL_HEIGHT is the height the panel's margins are laid out for.
 PANEL_WIDTH, PANEL_HEIGHT, PANEL_FONT_SCALE = 1120, 630, 1.3
 SCREENSHOT_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
@@ -171,16 +174,16 @@ SCREENSHOT_CSS = """
 [data-testid="stStatusWidget"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"],
 [data-testid="stHeaderActionElements"], header, footer, .modebar-container { display: none !important; }
 [data-testid="stMain"] { margin-left: 0 !important; }
-[data-testid="stMainBlockContainer"] {
-  max-width: PANEL_PLUS_PADDINGpx; padding: 24px 24px 48px 24px !important;
+[data-testid="stMainBlockContainer"] { max-width: none !important; padding: 24px 24px 48px 24px !important; }
+[class*="st-key-panel_"] {
+  width: min(100%, calc((100vh - 176px) * 16 / 9)) !important; aspect-ratio: 16 / 9; height: auto !important;
+  margin: 0 auto;
 }
+[class*="st-key-panel_"] > div, [class*="st-key-panel_"] [data-testid="stPlotlyChart"] { height: 100% !important; }
 @media (min-width: 1700px) {
-  [data-testid="stMainBlockContainer"] { max-width: 1872px !important; }
   .hs-cards { grid-template-columns: repeat(4, minmax(0, 1fr)) !important; }
 }
-""".replace("PANEL_PLUS_PADDING", str(PANEL_WIDTH + 48))
-# On a 1920 px screen the 1120 px column left 40% of the screen empty: there the column takes the
-# width (panels 1824×630, as wide as a widescreen slide's picture band) and the cards go four to a row.
+"""
 
 
 def leave_screenshot_mode() -> None:

@@ -156,7 +156,7 @@ def key_figures_xlsx(context: Context, progress) -> None:
 
 
 def figures_xlsx(context: Context, figures) -> None:
-    """Every figure of the region, as the Sources page lists them, as .xlsx."""
+    """The figures the Sources page shows (its search and filters applied) as .xlsx."""
     from metrics import xlsx
 
     lang = context.lang
@@ -165,4 +165,30 @@ def figures_xlsx(context: Context, figures) -> None:
         lambda: xlsx.workbook(*xlsx.figures(figures, lang), context.t("xlsx.figures_sheet")),
         f"huangshi_iiot_figures_{context.region_id}_{lang}.xlsx",
         "xlsx_figures",
+    )
+
+
+def records_xlsx(context: Context, figures) -> None:
+    """The Progress page's records among the region's figures as .xlsx (picked out when clicked)."""
+    from metrics import report, xlsx
+
+    lang = context.lang
+    xlsx_button(
+        context,
+        lambda: xlsx.workbook(*xlsx.records(report.progress_records(figures), lang), context.t("xlsx.records_sheet")),
+        f"progress_{context.region_id}_{lang}.xlsx",
+        "xlsx_records",
+    )
+
+
+def targets_xlsx(context: Context, targets) -> None:
+    """The Targets page's targets of the region as .xlsx."""
+    from metrics import xlsx
+
+    lang = context.lang
+    xlsx_button(
+        context,
+        lambda: xlsx.workbook(*xlsx.targets(targets, lang), context.t("xlsx.targets_sheet")),
+        f"targets_{context.region_id}_{lang}.xlsx",
+        "xlsx_targets",
     )

@@ -239,8 +239,16 @@ def kept_for(source: object, variant: Hashable, build: Callable[[], T]) -> T:
 def displayed(figure: go.Figure, screenshot: bool = False) -> go.Figure:
     """What st.plotly_chart is given for a figure: its plain form kept; in screenshot mode the panel."""
     if screenshot:
-        return kept_for(figure, "panel", lambda: _Displayed(enlarged(figure, PANEL_FONT_SCALE, height=PANEL_HEIGHT)))
+        return kept_for(figure, "panel", lambda: _Displayed(_panel(figure)))
     return kept_for(figure, "plain", lambda: _Displayed(figure))
+
+
+def _panel(figure: go.Figure) -> go.Figure:
+    """The screenshot panel: type ×1.3, margins laid out for PANEL_HEIGHT, and no height of its own: the
+    chart fills its 16:9 box (SCREENSHOT_CSS), whatever the window's width."""
+    panel = enlarged(figure, PANEL_FONT_SCALE, height=PANEL_HEIGHT)
+    panel.layout.height = None
+    return panel
 
 
 def chart(figure: go.Figure, name: str, context: Context) -> None:
@@ -249,6 +257,11 @@ def chart(figure: go.Figure, name: str, context: Context) -> None:
     shown = displayed(figure, context.screenshot)
     if not context.screenshot and phone.is_phone():  # laid out for the width, no toolbar over the title
         shown = kept_for(figure, "phone", lambda: _Displayed(narrow_figure(figure)))
+    if context.screenshot:
+        # A 16:9 panel as wide as the screen allows (ui.context.SCREENSHOT_CSS sizes the box; the chart fills it).
+        with st.container(key=f"panel_{name}"):
+            st.plotly_chart(shown, config=chart_config(filename), key=f"chart_{name}", theme=None, height="stretch")
+        return
     st.plotly_chart(shown, config=chart_config(filename), key=f"chart_{name}", theme=None)
     if not context.screenshot:
         exports.png_button(figure, name, context)

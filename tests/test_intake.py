@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,23 @@ def test_a_title_given_on_the_command_line_sets_the_region_and_date(tmp_path):
         "阳新县",
         "diagnosis_enterprises",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "kind"),
+    [
+        ("拟建设5个工业互联网平台", "5个", "target"),
+        ("拟投入资金2亿元支持企业上云", "2亿元", "target"),
+        ("合计安排资金拟超过5000万元", "5000万元", "target"),
+        ("今年已完成诊断153家，拟再支持25个项目", "25个", "target"),
+        ("拟定于年底前建成5个平台", "5个", "target"),
+        # 拟 inside another word is no plan: 虚拟/模拟 (virtual, simulated), 已拟定 (has drawn up)
+        ("已建成虚拟工厂3个", "3个", "actual"),
+        ("建成数字孪生模拟平台2个", "2个", "actual"),
+        ("已拟定支持政策5项", "5项", "actual"),
+    ],
+)
+def test_ni_reads_as_a_target_but_not_inside_other_words(sentence, quote, kind):
+    from metrics.intake.context import kind_of
+
+    assert kind_of(sentence, sentence.index(quote), dt.date(2024, 3, 1)) == kind

@@ -71,12 +71,12 @@ elif pasted.strip():
 else:
     st.stop()
 
-read_key = (recording.digest(data), chosen_date, region_id)
+read_key = (recording.digest(data), chosen_date, region_id, issuer.strip())
 if st.session_state.get("intake_read_key") != read_key:
     try:
         document = read_document(data, name)
         date = chosen_date or signed_date(document) or dt.date.today()  # the 落款 date when none is chosen
-        proposals = propose(document, date, region_id, registry)
+        proposals = propose(document, date, region_id, registry, issuer=issuer.strip())  # 阳新县经信局 → 阳新县
     except IntakeError as refused:
         st.error(refused.message(lang), icon=":material/error:")
         st.stop()

@@ -92,6 +92,7 @@ def test_an_editor_reads_a_report_and_confirms_its_figures(editor, built, lang):
     sources = read_reference_csv(built / "sources.csv")
     kept = sources[sources["source_id"] == source].iloc[0]
     assert kept["title_zh"] == "2024年上半年工业互联网工作进展" and kept["date"] == "2024-07-10"
+    assert kept["issuer_zh"] == "黄石市经济和信息化局"
     assert (built / kept["file"]).read_text(encoding="utf-8") == REPORT
     assert store.versions("progress")[0].editor == "江晖"
 

@@ -170,3 +170,47 @@ def test_ni_reads_as_a_target_but_not_inside_other_words(sentence, quote, kind):
     from metrics.intake.context import kind_of
 
     assert kind_of(sentence, sentence.index(quote), dt.date(2024, 3, 1)) == kind
+
+
+def _intake(tmp_path: Path, text: str, *options: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    report = tmp_path / "report.txt"
+    report.write_text(text, encoding="utf-8")
+    out = tmp_path / "proposals.csv"
+    command = [sys.executable, "-m", "metrics", "intake", str(report), "--out", str(out), *options]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return done, out.read_text(encoding="utf-8-sig").splitlines() if out.exists() else []
+
+
+def test_the_issuer_sets_the_default_region_when_the_title_names_none(tmp_path, data_dir):
+    text = "2024年一季度工业互联网工作情况\n截至3月底，已完成规上企业智能化诊断服务46家。\n"
+    done, rows = _intake(tmp_path, text, "--date", "2024-04-08", "--issuer", "阳新县经济和信息化局")
+    assert done.returncode == 0, done.stderr
+    assert rows[1].split(",")[10:13] == ["yangxin", "阳新县", "diagnosis_enterprises"]
+    done, rows = _intake(tmp_path, text, "--date", "2024-04-08", "--issuer", "市经信局")  # no place: the city
+    assert rows[1].split(",")[10:12] == ["huangshi", "黄石市"]
+    done, rows = _intake(tmp_path, "大冶市" + text, "--date", "2024-04-08", "--issuer", "阳新县经济和信息化局")
+    assert rows[1].split(",")[10:12] == ["daye", "大冶市"]  # the title's place comes first
+
+
+def test_keep_records_the_issuer_in_sources_csv_and_without_it_nothing_changes(tmp_path, data_dir):
+    from metrics import store
+    from metrics.registry import Registry
+
+    text = "阳新县2024年一季度工业互联网工作情况\n已完成规上企业智能化诊断服务46家。\n"
+    sources_before = (data_dir / "sources.csv").read_bytes()
+    done, _ = _intake(tmp_path, text, "--date", "2024-04-08", "--issuer", "阳新县经济和信息化局")
+    assert done.returncode == 0 and (data_dir / "sources.csv").read_bytes() == sources_before
+    assert not (data_dir / "documents").exists()
+
+    options = ["--date", "2024-04-08", "--issuer", "阳新县经济和信息化局", "--keep", "--editor", "江晖"]
+    done, rows = _intake(tmp_path, text, *options)
+    assert done.returncode == 0, done.stderr
+    assert "发文单位：阳新县经济和信息化局" in done.stdout and "issued by 阳新县经济和信息化局" in done.stdout
+    sources = Registry.load(data_dir).sources.set_index("source_id")
+    kept = sources.loc[sources.index.str.startswith("doc_")].iloc[0]
+    assert (kept["issuer_zh"], kept["date"]) == ("阳新县经济和信息化局", "2024-04-08")
+    assert kept["title_zh"] == "阳新县2024年一季度工业互联网工作情况"
+    assert (data_dir / kept["file"]).read_text(encoding="utf-8") == text
+    assert store.versions("sources")[0].editor == "江晖"
+    done, _ = _intake(tmp_path, text, *options)  # the same document again: one row, not two
+    assert len(Registry.load(data_dir).sources) == len(sources)

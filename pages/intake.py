@@ -193,15 +193,19 @@ with table_column:
     )
 
 
+def chosen_row(label: str, positions: list[int], detail: str, key: str) -> int:
+    """The proposal an editor picks among `positions`, each shown as its row, figure and `detail` column."""
+
+    def described(p: int) -> str:
+        return f"{p + 1} · {proposals.iloc[p]['quote']} · {proposals.iloc[p][detail] or '—'}"
+
+    return st.selectbox(label, positions, format_func=described, key=key)
+
+
 unmatched = [position for position, metric in enumerate(edited["metric"]) if not metric_options.get(metric or "")]
 if unmatched:
     with st.expander(t("intake.new_metric"), icon=":material/add_chart:"):
-        position = st.selectbox(
-            t("intake.new_metric_row"),
-            unmatched,
-            format_func=lambda p: f"{p + 1} · {proposals.iloc[p]['quote']} · {proposals.iloc[p]['suggested_label']}",
-            key="intake_new_row",
-        )
+        position = chosen_row(t("intake.new_metric_row"), unmatched, "suggested_label", "intake_new_row")
         row = proposals.iloc[position]
         first, second, third = st.columns(3)
         metric_id = first.text_input(t("intake.new_metric_id"), key=f"intake_new_id_{position}")
@@ -244,12 +248,7 @@ def guessed_level(name: str) -> str:
 elsewhere = [position for position, region in enumerate(edited["region"]) if not region_options.get(region or "")]
 if elsewhere:
     with st.expander(t("intake.new_region"), icon=":material/add_location_alt:"):
-        position = st.selectbox(
-            t("intake.new_region_row"),
-            elsewhere,
-            format_func=lambda p: f"{p + 1} · {proposals.iloc[p]['quote']} · {proposals.iloc[p]['region_name'] or '—'}",
-            key="intake_region_row",
-        )
+        position = chosen_row(t("intake.new_region_row"), elsewhere, "region_name", "intake_region_row")
         place = proposals.iloc[position]["region_name"]
         first, second, third = st.columns(3)
         new_id = first.text_input(t("intake.new_region_id"), key=f"intake_region_id_{position}")

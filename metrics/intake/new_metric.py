@@ -3,16 +3,13 @@ saved with history and the editor's name (metrics.store), then the database is r
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from metrics import editors, paths, store
 from metrics.build import build
-from metrics.intake.reference import Refused, build_problems, csv_with_rows
+from metrics.intake.reference import Refused, build_problems, csv_with_rows, id_problems, name_problems
 from metrics.registry import Registry
-
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{2,59}$")
 
 
 class MetricRefused(Refused):
@@ -36,16 +33,13 @@ class NewMetric:
 def check_metric(metric: NewMetric, registry: Registry) -> list[tuple[str, dict]]:
     """The rules of data/metrics.csv for one new row: a new snake_case id, labels nobody uses, a unit, a
     known category."""
-    problems = []
-    if not IDENTIFIER.match(metric.metric_id):
-        problems.append(("intake.metric.bad_id", {"value": metric.metric_id}))
-    elif metric.metric_id in registry.metric_ids:
-        problems.append(("intake.metric.id_taken", {"value": metric.metric_id}))
-    for label in (metric.label_zh, metric.label_en):
-        if not label.strip():
-            problems.append(("intake.metric.label_missing", {}))
-        elif registry.resolve_metric(label):
-            problems.append(("intake.metric.label_taken", {"value": label}))
+    problems = id_problems(metric.metric_id, registry.metric_ids, "metric")
+    problems += name_problems(
+        [metric.label_zh, metric.label_en],
+        registry.resolve_metric,
+        "intake.metric.label_missing",
+        "intake.metric.label_taken",
+    )
     if not metric.unit.strip() or len(metric.unit.strip()) > 6:
         problems.append(("intake.metric.bad_unit", {"value": metric.unit}))
     if metric.category not in set(registry.metrics["category"]):

@@ -11,8 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import store
-from metrics.intake.new_metric import IDENTIFIER
-from metrics.intake.reference import Refused, build_problems, csv_with_rows
+from metrics.intake.reference import Refused, build_problems, csv_with_rows, id_problems, name_problems
 from metrics.registry import Registry
 
 # What each level of region may sit under (regions.csv: the city under the province, counties under a city).
@@ -51,16 +50,13 @@ def parents_for(level: str, regions: pd.DataFrame) -> list[str]:
 def check_region(region: NewRegion, registry: Registry) -> list[tuple[str, dict]]:
     """The rules of data/regions.csv for one new row: a new snake_case id, names no region uses, a known
     level, a parent of the level above, a six-digit administrative code when one is given."""
-    problems = []
-    if not IDENTIFIER.match(region.region_id):
-        problems.append(("intake.region.bad_id", {"value": region.region_id}))
-    elif region.region_id in registry.region_ids:
-        problems.append(("intake.region.id_taken", {"value": region.region_id}))
-    for name in (region.name_zh, region.name_en):
-        if not name:
-            problems.append(("intake.region.name_missing", {}))
-        elif registry.resolve_region(name):
-            problems.append(("intake.region.name_taken", {"value": name}))
+    problems = id_problems(region.region_id, registry.region_ids, "region")
+    problems += name_problems(
+        [region.name_zh, region.name_en],
+        registry.resolve_region,
+        "intake.region.name_missing",
+        "intake.region.name_taken",
+    )
     if region.level not in PARENT_LEVELS:
         problems.append(("intake.region.bad_level", {"value": region.level}))
     elif region.parent_id not in parents_for(region.level, registry.regions):

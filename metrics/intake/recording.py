@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 import pandas as pd
@@ -79,43 +81,34 @@ def evidence_note(row: dict) -> str:
     return f"原文（第{row['line']}行）：{row['evidence']}"
 
 
-# Each table's column from a proposal's column, or a function of the proposals and the document's source id.
-_COLUMNS = {
-    "progress": {
-        "metric_id": "metric_id",
-        "region_id": "region_id",
-        "as_of": "as_of",
-        "value": lambda rows, _: rows["value"].astype(float),
-        "qualifier": "qualifier",
-        "source": lambda _, source_id: source_id,
-        "note": lambda rows, _: [evidence_note(row) for row in rows.to_dict("records")],
-    },
-    "targets": {
-        "metric_id": "metric_id",
-        "region_id": "region_id",
-        "period_start": "period_start",
-        "period_end": "period_end",
-        "target": lambda rows, _: rows["value"].astype(float),
-        "qualifier": "qualifier",
-        "source": lambda _, source_id: source_id,
-        "section": "section",
-        "evidence": "evidence",
-        "note": lambda rows, _: [f"第{line}行" for line in rows["line"]],
-    },
+@dataclass(frozen=True)
+class _Rows:
+    """How accepted proposals of one kind become one table's rows."""
+
+    kind: str  # the proposals' kind: actual or target
+    value: str  # the table's column for the proposal's value
+    copied: tuple[str, ...]  # columns taken from the proposal as they are
+    note: Callable[[dict], str]
+
+
+_TABLES = {
+    "progress": _Rows("actual", "value", ("as_of",), evidence_note),
+    "targets": _Rows(
+        "target", "target", ("period_start", "period_end", "section", "evidence"), lambda r: f"第{r['line']}行"
+    ),
 }
-_KIND_OF_TABLE = {"progress": "actual", "targets": "target"}
 
 
 def table_rows(table: str, accepted: pd.DataFrame, source_id: str) -> pd.DataFrame:
-    """Accepted proposals of the table's kind (actuals → progress, targets → targets) as that table's rows."""
-    rows = accepted[accepted["kind"] == _KIND_OF_TABLE[table]]
-    return pd.DataFrame(
-        {
-            column: rows[made] if isinstance(made, str) else made(rows, source_id)
-            for column, made in _COLUMNS[table].items()
-        },
-        index=rows.index,
-    )
+    """Accepted proposals of the table's kind (actuals → progress, targets → targets) as that table's rows:
+    the document as their source, the sentence (or its line) as their note."""
+    how = _TABLES[table]
+    rows = accepted[accepted["kind"] == how.kind]
+    frame = rows[["metric_id", "region_id", "qualifier", *how.copied]].copy()
+    frame[how.value] = rows["value"].astype(float)
+    frame["source"] = source_id
+    frame["note"] = [how.note(row) for row in rows.to_dict("records")]
+    return frame[[column for column in updates.KINDS[table].columns if column in frame]]
 
 
 def merged(kind: str, current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

@@ -5,12 +5,34 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import tempfile
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from metrics.build import BuildError, load_tables
 from metrics.registry import read_reference_csv
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{2,59}$")  # an id in the data files: snake_case, starting with a letter
+
+
+def id_problems(value: str, taken: Collection[str], what: str) -> list[tuple[str, dict]]:
+    """A new id's problems: not snake_case (intake.<what>.bad_id), or already used (intake.<what>.id_taken)."""
+    if not IDENTIFIER.match(value):
+        return [(f"intake.{what}.bad_id", {"value": value})]
+    return [(f"intake.{what}.id_taken", {"value": value})] if value in taken else []
+
+
+def name_problems(names: list[str], known: Callable[[str], object], missing: str, taken: str) -> list[tuple[str, dict]]:
+    """New names' problems: empty (`missing`), or already naming something `known` resolves (`taken`)."""
+    problems = []
+    for name in names:
+        if not name.strip():
+            problems.append((missing, {}))
+        elif known(name):
+            problems.append((taken, {"value": name}))
+    return problems
 
 
 class Refused(ValueError):

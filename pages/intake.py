@@ -19,6 +19,7 @@ from metrics.intake.new_region import (
     PARENT_LEVELS,
     NewRegion,
     RegionRefused,
+    guessed_level,
     parents_for,
     propose_region,
     restore_regions,
@@ -240,11 +241,6 @@ if unmatched:
                 st.rerun()
 
 
-def guessed_level(name: str) -> str:
-    """The level a place's name says: 湖南省 a province, 鄂州市 a city, else a county or district."""
-    return "province" if name.endswith("省") else "city" if name.endswith("市") else "county"
-
-
 elsewhere = [position for position, region in enumerate(edited["region"]) if not region_options.get(region or "")]
 if elsewhere:
     with st.expander(t("intake.new_region"), icon=":material/add_location_alt:"):
@@ -368,7 +364,9 @@ def as_read(metric_id: str, value: float, qualifier: str) -> str:
 
 
 if new_regions:
-    names = "、".join(f"{r.name_zh if lang == 'zh' else r.name_en}（{r.region_id}）" for r in new_regions)
+    names = ("、" if lang == "zh" else ", ").join(
+        f"{r.name_zh}（{r.region_id}）" if lang == "zh" else f"{r.name_en} ({r.region_id})" for r in new_regions
+    )
     st.markdown(t("intake.preview_regions", count=len(new_regions), names=names))
 for kind, result in checks.items():
     if result.ok and (result.counts["added"] or result.counts["changed"]):
@@ -421,7 +419,7 @@ if st.button(t("intake.confirm"), type="primary", icon=":material/task_alt:", di
     if saved_regions is not None and not saved_rows:  # no row that uses the new regions was saved: undo them
         restore_regions(saved_regions, identity)
     elif saved_regions is not None and saved_regions.changed:
-        names = "、".join(region.region_id for region in new_regions)
+        names = ("、" if lang == "zh" else ", ").join(region.region_id for region in new_regions)
         flash.insert(0, ("success", t("intake.saved_regions", version=saved_regions.version, names=names)))
     st.session_state["intake_flash"] = flash
     st.session_state.pop("intake_read_key", None)  # read again: what was saved now shows as recorded

@@ -144,3 +144,12 @@ def test_a_document_keeps_its_issuer_in_sources_csv(data_dir):
     assert (row["issuer_zh"], row["title_zh"], row["date"]) == ("阳新县经济和信息化局", "q1", "2024-04-08")
     assert (data_dir / row["file"]).read_bytes() == data
     assert source_id == "doc_" + store.content_version(data)
+
+
+@pytest.mark.parametrize(
+    ("name", "level"), [("湖南省", "province"), ("鄂州市", "city"), ("华容区", "county"), ("嘉鱼县", "county")]
+)
+def test_the_form_starts_from_the_level_the_name_says(name, level):
+    from metrics.intake.new_region import guessed_level
+
+    assert guessed_level(name) == level

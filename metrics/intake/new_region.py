@@ -39,6 +39,11 @@ class NewRegion:
         return NewRegion(**{key: value.strip() for key, value in asdict(self).items()})
 
 
+def guessed_level(name: str) -> str:
+    """The level a place's name says: 湖南省 a province, 鄂州市 a city, else a county or district."""
+    return "province" if name.endswith("省") else "city" if name.endswith("市") else "county"
+
+
 def parents_for(level: str, regions: pd.DataFrame) -> list[str]:
     """The region ids a region of `level` may sit under ('' for a province, which has none)."""
     allowed = PARENT_LEVELS.get(level, ())

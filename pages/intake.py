@@ -26,7 +26,7 @@ from metrics.intake.new_region import (
     save_regions,
     with_regions,
 )
-from metrics.intake.proposals import document_title, signed_date
+from metrics.intake.proposals import document_title, signed_date, signed_issuer
 from metrics.numbers import format_value
 from metrics.registry import Registry
 from ui import editing as editing_ui
@@ -89,6 +89,8 @@ document = st.session_state["intake_document"]
 proposals = st.session_state["intake_proposals"]
 date = st.session_state["intake_doc_date"]
 title = title.strip() or document_title(document)
+signed_by = "" if issuer.strip() else signed_issuer(document)  # the 落款 office when none is typed
+issuer = issuer.strip() or signed_by
 
 source_id = recording.source_id_for(data)
 known = recording.known_source(data)
@@ -115,6 +117,8 @@ if known:
 matched = int((proposals["metric_id"] != "").sum())
 st.caption(t("intake.found", count=len(proposals), matched=matched, recorded=sum(recorded)))
 st.caption(t("intake.read_as", title=title, date=format_date(date, lang)))
+if signed_by:
+    st.caption(t("intake.issuer_signed", issuer=signed_by))
 
 doc_column, table_column = st.columns([2, 3])
 with doc_column:

@@ -82,7 +82,8 @@ def test_an_editor_uploads_a_report_confirms_and_sees_it_on_overview_and_sources
     nav.get_by_text("数据来源").click()
     page.locator("[data-testid='stMain'] h1").filter(has_text="数据来源").wait_for()
     wait_until_painted(page)
-    assert "《黄石市经济和信息化局2023年工业互联网工作总结》（—，2024年1月15日）" in main_text(page)
+    signed = "《黄石市经济和信息化局2023年工业互联网工作总结》（黄石市经济和信息化局，2024年1月15日）"
+    assert signed in main_text(page)  # the issuer, left empty, is the office that signs the document (落款)
     full_page_screenshot(page, ARTIFACTS / "intake_sources_zh.png", 1440)
 
 

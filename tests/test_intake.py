@@ -214,3 +214,39 @@ def test_keep_records_the_issuer_in_sources_csv_and_without_it_nothing_changes(t
     assert store.versions("sources")[0].editor == "江晖"
     done, _ = _intake(tmp_path, text, *options)  # the same document again: one row, not two
     assert len(Registry.load(data_dir).sources) == len(sources)
+
+
+@pytest.mark.parametrize(
+    ("name", "issuer"),
+    [
+        ("county_quarterly.txt", "阳新县经济和信息化局"),  # GBK, its phone line above the signature
+        ("year_end_summary.docx", "黄石市经济和信息化局"),
+        ("provincial_roundup.txt", ""),  # not signed
+        ("news_post.html", ""),
+    ],
+)
+def test_the_signing_office_is_read_from_the_last_lines(name, issuer):
+    from metrics.intake.proposals import signed_issuer
+
+    document = read_document((BAD.parent / name).read_bytes(), name)
+    assert signed_issuer(document) == issuer
+
+
+def test_a_date_under_a_sentence_is_no_signature():
+    from metrics.intake.proposals import signed_issuer
+
+    document = read_document("全市已完成诊断153家，下一步将继续推进。\n2021年7月13日\n".encode(), "a.txt")
+    assert signed_issuer(document) == ""
+    document = read_document("已完成诊断153家。\n\n黄石市经济和信息化局\n\n2021年7月13日\n".encode(), "a.txt")
+    assert signed_issuer(document) == "黄石市经济和信息化局"
+
+
+def test_keep_without_issuer_records_the_signing_office(tmp_path, data_dir):
+    from metrics.registry import Registry
+
+    text = "阳新县2024年一季度工作情况\n已完成规上企业智能化诊断服务46家。\n阳新县经济和信息化局\n2024年4月10日\n"
+    done, _ = _intake(tmp_path, text, "--keep")
+    assert done.returncode == 0, done.stderr
+    sources = Registry.load(data_dir).sources
+    kept = sources[sources["source_id"].str.startswith("doc_")].iloc[0]
+    assert (kept["issuer_zh"], kept["date"]) == ("阳新县经济和信息化局", "2024-04-10")

@@ -9,7 +9,7 @@ import sys
 
 from metrics.i18n import bilingual
 from metrics.intake import recording
-from metrics.intake.proposals import document_title, propose_file, signed_date, write_proposals
+from metrics.intake.proposals import document_title, propose_file, signed_date, signed_issuer, write_proposals
 from metrics.intake.reading import IntakeError
 
 
@@ -36,9 +36,10 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "keep", False):
         date = document_date or signed_date(document) or dt.date.today()
         title = args.title or document_title(document)
+        issuer = args.issuer or signed_issuer(document)  # the 落款 office when --issuer is not given
         editor = getattr(args, "editor", "") or getpass.getuser()
-        source_id = recording.keep_document(data, args.file.name, title, args.issuer, date, (editor, ""))
-        print(bilingual("intake.cli_kept", source=source_id, title=title, issuer=args.issuer or "—"))
+        source_id = recording.keep_document(data, args.file.name, title, issuer, date, (editor, ""))
+        print(bilingual("intake.cli_kept", source=source_id, title=title, issuer=issuer or "—"))
     return 0
 
 

@@ -235,6 +235,18 @@ def signed_date(document: Document) -> dt.date | None:
     return _date_in(document)
 
 
+_OFFICE = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}(?:局|厅|委|办|办公室|政府|委员会|中心|研究院|院|协会|公司)$")
+
+
+def signed_issuer(document: Document) -> str:
+    """Who signs the document (落款): the office named on the line above its date, or '' when none is."""
+    lines = [line.strip() for line in document.lines[-15:] if line.strip()]
+    for above, line in zip(lines[-2::-1], lines[::-1], strict=False):
+        if _DOCUMENT_DATE.search(line):
+            return above if _OFFICE.match(above) else ""
+    return ""
+
+
 def _date_in(document: Document) -> dt.date | None:
     """The date a document is signed: the last full date in its last lines, when --date is not given."""
     for line in reversed(document.lines[-15:]):

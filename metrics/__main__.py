@@ -1,6 +1,6 @@
 """Command line: python -m metrics build | targets|progress check|import FILE | editors add|list|remove |
 briefing --out DIR [--lang zh|en] [--region ID] [--format pptx|docx|pdf] |
-intake FILE --out PROPOSALS.csv [--date D] [--title T] [--issuer I] [--region R]."""
+intake FILE --out PROPOSALS.csv [--date D] [--title T] [--issuer I] [--region R] [--keep [--editor NAME]]."""
 
 from __future__ import annotations
 
@@ -239,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     intake_command.add_argument("--title", default="", help="the document's title")
     intake_command.add_argument("--issuer", default="", help="who issued the document")
     intake_command.add_argument("--region", default="", help="region the document is about (default 黄石市)")
+    intake_command.add_argument(
+        "--keep",
+        action="store_true",
+        help="also keep the document in data/documents/ with its sources.csv row (title, issuer, date)",
+    )
+    intake_command.add_argument("--editor", default=getpass.getuser(), help="name recorded in the history (--keep)")
     args = parser.parse_args(argv)
 
     if args.command == "editors":

@@ -10,12 +10,24 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics import editors, store, updates
+from metrics import editors, paths, store, updates
 from metrics.i18n import format_date
 from metrics.intake import IntakeError, propose, read_document, recording
 from metrics.intake.highlight import document_html
 from metrics.intake.new_metric import MetricRefused, NewMetric, add_metric
-from metrics.intake.proposals import document_title, signed_date
+from metrics.intake.new_region import (
+    PARENT_LEVELS,
+    NewRegion,
+    RegionRefused,
+    guessed_level,
+    parents_for,
+    propose_region,
+    restore_regions,
+    save_regions,
+    with_regions,
+)
+from metrics.intake.proposals import document_title, signed_date, signed_issuer
+from metrics.numbers import format_value
 from metrics.registry import Registry
 from ui import editing as editing_ui
 from ui import render
@@ -33,8 +45,11 @@ st.caption(t("intake.intro"))
 registry = Registry.load()
 labels = dict(zip(registry.metrics["metric_id"], registry.metrics[f"label_{lang}"], strict=True))
 units = dict(zip(registry.metrics["metric_id"], registry.metrics["unit"], strict=True))
-metric_options = {f"{labels[m]}（{units[m]}）": m for m in labels}
-region_options = dict(zip(registry.regions[f"name_{lang}"], registry.regions["region_id"], strict=True))
+unmatched_label = t("intake.unmatched")
+metric_options = {unmatched_label: "", **{f"{labels[m]}（{units[m]}）": m for m in labels}}
+pending_regions: list[NewRegion] = st.session_state.setdefault("intake_new_regions", [])
+known_regions = with_regions(registry, pending_regions).regions  # with the new ones waiting to be saved
+region_options = dict(zip(known_regions[f"name_{lang}"], known_regions["region_id"], strict=True))
 kinds = {t("intake.kind.actual"): "actual", t("intake.kind.target"): "target"}
 
 # ---------- the document ----------
@@ -57,15 +72,16 @@ elif pasted.strip():
 else:
     st.stop()
 
-read_key = (recording.digest(data), chosen_date, region_id)
+read_key = (recording.digest(data), chosen_date, region_id, issuer.strip())
 if st.session_state.get("intake_read_key") != read_key:
     try:
         document = read_document(data, name)
         date = chosen_date or signed_date(document) or dt.date.today()  # the 落款 date when none is chosen
-        proposals = propose(document, date, region_id, registry)
+        proposals = propose(document, date, region_id, registry, issuer=issuer.strip())  # 阳新县经信局 → 阳新县
     except IntakeError as refused:
         st.error(refused.message(lang), icon=":material/error:")
         st.stop()
+    pending_regions.clear()  # new regions were made for the rows of the document as it was read before
     st.session_state.update(
         intake_read_key=read_key, intake_document=document, intake_proposals=proposals, intake_doc_date=date
     )
@@ -73,6 +89,8 @@ document = st.session_state["intake_document"]
 proposals = st.session_state["intake_proposals"]
 date = st.session_state["intake_doc_date"]
 title = title.strip() or document_title(document)
+signed_by = "" if issuer.strip() else signed_issuer(document)  # the 落款 office when none is typed
+issuer = issuer.strip() or signed_by
 
 source_id = recording.source_id_for(data)
 known = recording.known_source(data)
@@ -99,6 +117,8 @@ if known:
 matched = int((proposals["metric_id"] != "").sum())
 st.caption(t("intake.found", count=len(proposals), matched=matched, recorded=sum(recorded)))
 st.caption(t("intake.read_as", title=title, date=format_date(date, lang)))
+if signed_by:
+    st.caption(t("intake.issuer_signed", issuer=signed_by))
 
 doc_column, table_column = st.columns([2, 3])
 with doc_column:
@@ -113,18 +133,25 @@ def editable(frame: pd.DataFrame, recorded: list[bool]) -> pd.DataFrame:
     inverse_metric = {m: label for label, m in metric_options.items()}
     inverse_region = {r: name for name, r in region_options.items()}
     inverse_kind = {k: label for label, k in kinds.items()}
+    regions = [
+        inverse_region.get(r) or (t("intake.no_region_yet", name=name) if name else None)
+        for r, name in zip(frame["region_id"], frame["region_name"], strict=True)
+    ]
 
     def day(text: str):
         return dt.date.fromisoformat(text) if text else None
 
     return pd.DataFrame(
         {
-            "accept": [bool(m) and not done for m, done in zip(frame["metric_id"], recorded, strict=True)],
+            "accept": [  # ticked when it can be saved as it is: a metric, a region, not yet recorded
+                bool(m) and bool(r) and not done
+                for m, r, done in zip(frame["metric_id"], frame["region_id"], recorded, strict=True)
+            ],
             "status": [t("intake.status.recorded") if done else t("intake.status.new") for done in recorded],
             "line": frame["line"].astype(int),
             "quote": frame["quote"],
-            "metric": [inverse_metric.get(m) for m in frame["metric_id"]],
-            "region": [inverse_region.get(r) for r in frame["region_id"]],
+            "metric": [inverse_metric.get(m, unmatched_label) for m in frame["metric_id"]],
+            "region": regions,
             "kind": [inverse_kind[k] for k in frame["kind"]],
             "value": frame["value"].astype(float),
             "unit": frame["unit"],
@@ -140,10 +167,12 @@ def editable(frame: pd.DataFrame, recorded: list[bool]) -> pd.DataFrame:
 
 
 column = {name: t(f"intake.col.{name}") for name in editable(proposals.head(0), []).columns}
+shown_proposals = editable(proposals, recorded)
+outside = [name for name in dict.fromkeys(shown_proposals["region"]) if name and name not in region_options]
 with table_column:
     st.markdown(f"**{t('intake.proposals')}**")
     edited = st.data_editor(
-        editable(proposals, recorded),
+        shown_proposals,
         key=f"intake_table_{read_key[0][:16]}_{st.session_state.get('intake_generation', 0)}",
         hide_index=True,
         height=640,
@@ -154,9 +183,9 @@ with table_column:
             "line": st.column_config.NumberColumn(column["line"], width="small"),
             "quote": st.column_config.TextColumn(column["quote"], width="small"),
             "metric": st.column_config.SelectboxColumn(column["metric"], options=list(metric_options), width="large"),
-            "region": st.column_config.SelectboxColumn(column["region"], options=list(region_options)),
+            "region": st.column_config.SelectboxColumn(column["region"], options=[*region_options, *outside]),
             "kind": st.column_config.SelectboxColumn(column["kind"], options=list(kinds), required=True),
-            "value": st.column_config.NumberColumn(column["value"], min_value=0.0, format="%g"),
+            "value": st.column_config.NumberColumn(column["value"], min_value=0.0, format="plain"),  # exact
             "unit": st.column_config.TextColumn(column["unit"], width="small"),
             "qualifier": st.column_config.SelectboxColumn(column["qualifier"], options=["=", ">=", "~"]),
             "as_of": st.column_config.DateColumn(column["as_of"], format="YYYY-MM-DD"),
@@ -169,15 +198,19 @@ with table_column:
     )
 
 
-unmatched = [position for position, metric in enumerate(edited["metric"]) if not metric]
+def chosen_row(label: str, positions: list[int], detail: str, key: str) -> int:
+    """The proposal an editor picks among `positions`, each shown as its row, figure and `detail` column."""
+
+    def described(p: int) -> str:
+        return f"{p + 1} · {proposals.iloc[p]['quote']} · {proposals.iloc[p][detail] or '—'}"
+
+    return st.selectbox(label, positions, format_func=described, key=key)
+
+
+unmatched = [position for position, metric in enumerate(edited["metric"]) if not metric_options.get(metric or "")]
 if unmatched:
     with st.expander(t("intake.new_metric"), icon=":material/add_chart:"):
-        position = st.selectbox(
-            t("intake.new_metric_row"),
-            unmatched,
-            format_func=lambda p: f"{p + 1} · {proposals.iloc[p]['quote']} · {proposals.iloc[p]['suggested_label']}",
-            key="intake_new_row",
-        )
+        position = chosen_row(t("intake.new_metric_row"), unmatched, "suggested_label", "intake_new_row")
         row = proposals.iloc[position]
         first, second, third = st.columns(3)
         metric_id = first.text_input(t("intake.new_metric_id"), key=f"intake_new_id_{position}")
@@ -208,6 +241,50 @@ if unmatched:
                 st.session_state["intake_generation"] = st.session_state.get("intake_generation", 0) + 1
                 label = wanted.label_zh if lang == "zh" else wanted.label_en
                 message = t("intake.new_metric_added", label=label, id=wanted.metric_id)
+                st.session_state["intake_flash"] = [("success", message)]
+                st.rerun()
+
+
+elsewhere = [position for position, region in enumerate(edited["region"]) if not region_options.get(region or "")]
+if elsewhere:
+    with st.expander(t("intake.new_region"), icon=":material/add_location_alt:"):
+        position = chosen_row(t("intake.new_region_row"), elsewhere, "region_name", "intake_region_row")
+        place = proposals.iloc[position]["region_name"]
+        first, second, third = st.columns(3)
+        new_id = first.text_input(t("intake.new_region_id"), key=f"intake_region_id_{position}")
+        name_zh = second.text_input(t("intake.new_region_name_zh"), value=place, key=f"intake_region_zh_{position}")
+        name_en = third.text_input(t("intake.new_region_name_en"), key=f"intake_region_en_{position}")
+        first, second, third = st.columns(3)
+        levels = list(PARENT_LEVELS)
+        level = first.selectbox(
+            t("intake.new_region_level"),
+            levels,
+            index=levels.index(guessed_level(place)),
+            format_func=lambda lv: t(f"intake.level.{lv}"),
+            key=f"intake_region_level_{position}",
+        )
+        region_names = dict(zip(known_regions["region_id"], known_regions[f"name_{lang}"], strict=True))
+        parent = second.selectbox(
+            t("intake.new_region_parent"),
+            parents_for(level, known_regions),
+            format_func=lambda r: region_names.get(r) or t("intake.new_region_no_parent"),
+            key=f"intake_region_parent_{position}_{level}",
+        )
+        code = third.text_input(t("intake.new_region_code"), key=f"intake_region_code_{position}")
+        if st.button(t("intake.new_region_add"), icon=":material/add_location:", key="intake_region_add"):
+            wanted = NewRegion(new_id, name_zh, name_en, level, parent or "", code)
+            try:
+                made = propose_region(wanted, pending_regions, paths.data_dir())
+            except RegionRefused as refused:
+                st.error("\n".join(f"- {m}" for m in refused.messages(lang)), icon=":material/error:")
+            else:
+                pending_regions.append(made)
+                same_place = [p for p in elsewhere if proposals.iloc[p]["region_name"] == place] if place else []
+                rows = proposals.index[sorted({position, *same_place})]
+                proposals.loc[rows, "region_id"] = made.region_id
+                st.session_state["intake_generation"] = st.session_state.get("intake_generation", 0) + 1
+                shown_name = made.name_zh if lang == "zh" else made.name_en
+                message = t("intake.new_region_added", name=shown_name, id=made.region_id, count=len(rows))
                 st.session_state["intake_flash"] = [("success", message)]
                 st.rerun()
 
@@ -259,19 +336,42 @@ if accepted.empty:
     st.stop()
 
 planned = {
-    "progress": recording.merged("progress", live_progress, recording.progress_rows(accepted, source_id)),
-    "targets": recording.merged("targets", live_targets, recording.target_rows(accepted, source_id)),
+    "progress": recording.merged("progress", live_progress, recording.table_rows("progress", accepted, source_id)),
+    "targets": recording.merged("targets", live_targets, recording.table_rows("targets", accepted, source_id)),
 }
 bases = live_versions
+new_regions = [region for region in pending_regions if region.region_id in set(accepted["region_id"])]
+registry_after = with_regions(registry, new_regions)  # the rows are checked against the regions they will have
 checks = {
     kind: memo(
-        ("check", kind, bases[kind], int(pd.util.hash_pandas_object(frame, index=False).sum())),
-        lambda kind=kind, frame=frame: updates.check_table(kind, frame, registry),
+        (
+            "check",
+            kind,
+            bases[kind],
+            tuple(region.region_id for region in new_regions),
+            int(pd.util.hash_pandas_object(frame, index=False).sum()),
+        ),
+        lambda kind=kind, frame=frame: updates.check_table(kind, frame, registry_after),
     )
     for kind, frame in planned.items()
 }
 inverse_metric = {m: label for label, m in metric_options.items()}
 inverse_region = {r: name for name, r in region_options.items()}
+metric_rows = registry.metrics.set_index("metric_id")
+
+
+def as_read(metric_id: str, value: float, qualifier: str) -> str:
+    """A value as officials read it (58.6亿元, 10.56万个, ≥66%); the table above keeps the exact number."""
+    unit_en = metric_rows.at[metric_id, "unit_en"] if metric_id in metric_rows.index else ""
+    unit = metric_rows.at[metric_id, "unit"] if metric_id in metric_rows.index else ""
+    return format_value(float(value), unit, qualifier, lang, unit_en=unit_en)
+
+
+if new_regions:
+    names = ("、" if lang == "zh" else ", ").join(
+        f"{r.name_zh}（{r.region_id}）" if lang == "zh" else f"{r.name_en} ({r.region_id})" for r in new_regions
+    )
+    st.markdown(t("intake.preview_regions", count=len(new_regions), names=names))
 for kind, result in checks.items():
     if result.ok and (result.counts["added"] or result.counts["changed"]):
         st.markdown(t("intake.preview", table=t(f"intake.table.{kind}"), **result.counts))
@@ -284,8 +384,10 @@ for kind, result in checks.items():
                 t("intake.col.metric"): [inverse_metric.get(m, m) for m in shown["metric_id"]],
                 t("intake.col.region"): [inverse_region.get(r, r) for r in shown["region_id"]],
                 **{t(f"intake.col.{d}"): shown[d].astype(str) for d in dates},
-                t("intake.col.value"): shown[value],
-                t("intake.col.qualifier"): shown["new_qualifier"],
+                t("intake.col.value"): [
+                    as_read(m, v, q)
+                    for m, v, q in zip(shown["metric_id"], shown[value], shown["new_qualifier"], strict=True)
+                ],
             }
         )
         st.dataframe(preview, hide_index=True)
@@ -296,23 +398,33 @@ for kind, result in checks.items():
 
 ready = all(result.ok for result in checks.values()) and not problems
 if st.button(t("intake.confirm"), type="primary", icon=":material/task_alt:", disabled=not ready):
-    flash = []
+    flash, saved_regions, saved_rows = [], None, 0
     try:
         verified = editors.verify(editor)
-        recording.keep_document(data, name, title, issuer, date, (verified.display_name, verified.username))
+        identity = (verified.display_name, verified.username)
+        saved_regions = save_regions(new_regions, paths.data_dir(), identity)  # first: the rows' check needs them
+        recording.keep_document(data, name, title, issuer, date, identity)
         for kind, frame in planned.items():
             if not (checks[kind].counts["added"] or checks[kind].counts["changed"]):
                 continue
             result = updates.apply_table(kind, frame, editor, base_version=bases[kind], registry=Registry.load())
             if result.saved:
+                saved_rows += 1
                 flash.append(
                     ("success", t("intake.saved", table=t(f"intake.table.{kind}"), version=result.saved.version))
                 )
             flash += [("error", problem.message(lang)) for problem in result.table_problems]
+    except RegionRefused as refused:
+        flash += [("error", t("intake.regions_refused"))] + [("error", m) for m in refused.messages(lang)]
     except editors.NotAuthorised as refused:
         flash.append(("error", refused.message(lang)))
     except store.StaleVersionError:
         flash.append(("error", t("intake.stale")))
+    if saved_regions is not None and not saved_rows:  # no row that uses the new regions was saved: undo them
+        restore_regions(saved_regions, identity)
+    elif saved_regions is not None and saved_regions.changed:
+        names = ("、" if lang == "zh" else ", ").join(region.region_id for region in new_regions)
+        flash.insert(0, ("success", t("intake.saved_regions", version=saved_regions.version, names=names)))
     st.session_state["intake_flash"] = flash
     st.session_state.pop("intake_read_key", None)  # read again: what was saved now shows as recorded
     st.rerun()

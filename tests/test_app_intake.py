@@ -11,7 +11,7 @@ import pytest
 
 from metrics import store
 from metrics.registry import read_reference_csv
-from tests.apptest_support import all_text, open_page
+from tests.apptest_support import all_text, metric_values, open_page
 from ui.editing import EDITOR_KEY
 
 pytestmark = pytest.mark.usefixtures("built")
@@ -63,6 +63,15 @@ def test_an_editor_reads_a_report_and_confirms_its_figures(editor, built, lang):
     proposals = app.dataframe[0].value
     assert list(proposals["quote"]) == ["612家", "143个", "45.8亿元", "700家以上", "2个"]
     assert list(proposals["accept"]) == [True, True, True, True, False]  # no metric for 5G全连接工厂
+    assert proposals["metric"].iloc[4] == ("（未匹配）" if lang == "zh" else "(no metric)")  # not "None"
+    assert proposals["value"].iloc[2] == 4_580_000_000  # the editable value stays exact
+
+    preview = pd.concat([frame.value for frame in app.dataframe[1:]])
+    value_column = "数值" if lang == "zh" else "Value"
+    shown_values = list(preview[value_column])
+    assert ("45.8亿元" if lang == "zh" else "¥4.58 billion") in shown_values, shown_values
+    assert ("612家" if lang == "zh" else "612 enterprises") in shown_values, shown_values
+    assert ("≥700家" if lang == "zh" else "≥700 enterprises") in shown_values, shown_values
 
     confirm = next(button for button in app.button if button.label in ("确认导入", "Confirm import"))
     confirm.click().run()
@@ -83,6 +92,7 @@ def test_an_editor_reads_a_report_and_confirms_its_figures(editor, built, lang):
     sources = read_reference_csv(built / "sources.csv")
     kept = sources[sources["source_id"] == source].iloc[0]
     assert kept["title_zh"] == "2024年上半年工业互联网工作进展" and kept["date"] == "2024-07-10"
+    assert kept["issuer_zh"] == "黄石市经济和信息化局"
     assert (built / kept["file"]).read_text(encoding="utf-8") == REPORT
     assert store.versions("progress")[0].editor == "江晖"
 
@@ -113,3 +123,68 @@ def test_the_review_page_reopens_within_a_second_warm(editor):
     assert not app.exception
     print(f"review page warm rerun: {min(timings):.3f} s (best of 3)")
     assert min(timings) <= 1.0, timings
+
+
+ELSEWHERE = (
+    "湖北省2024年上半年工业互联网工作简报\n"
+    "截至6月底，鄂州市已完成规上企业智能化诊断服务300家。\n"
+    "截至6月底，黄石市已完成规上企业智能化诊断服务612家。\n"
+)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_place_outside_the_dashboard_becomes_a_new_region_saved_with_its_figure(editor, built, lang):
+    app = _read(open_page("intake", lang, session={EDITOR_KEY: editor}), ELSEWHERE)
+    assert not app.exception, app.exception
+    proposals = app.dataframe[0].value
+    outside = "（未在看板中：鄂州市）" if lang == "zh" else "(not in the dashboard: 鄂州市)"
+    assert list(proposals["region"]) == [outside, "黄石市" if lang == "zh" else "Huangshi"]
+    assert list(proposals["accept"]) == [False, True]  # not ticked until it has a region
+    assert "None" not in proposals.astype(str).to_numpy().ravel().tolist()
+
+    # A refused region names what is wrong and changes nothing.
+    regions_before = (built / "regions.csv").read_bytes()
+    app.text_input(key="intake_region_id_0").input("Ezhou City")
+    app.button(key="intake_region_add").click().run()
+    errors = " ".join(e.value for e in app.error)
+    assert ("地区编号“Ezhou City”不合规" if lang == "zh" else "Region id “Ezhou City” is not valid") in errors
+    assert ("请填写地区的中文和英文名称" if lang == "zh" else "Fill in both the Chinese and the English name") in errors
+    assert (built / "regions.csv").read_bytes() == regions_before
+
+    app.text_input(key="intake_region_id_0").input("ezhou")
+    app.text_input(key="intake_region_en_0").input("Ezhou")
+    assert app.text_input(key="intake_region_zh_0").value == "鄂州市"
+    assert app.selectbox(key="intake_region_level_0").value == "city"
+    assert app.selectbox(key="intake_region_parent_0_city").value == "hubei"
+    app.button(key="intake_region_add").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert (built / "regions.csv").read_bytes() == regions_before  # pending until the import is confirmed
+    proposals = app.dataframe[0].value
+    assert list(proposals["region"])[0] == ("鄂州市" if lang == "zh" else "Ezhou")
+    assert list(proposals["accept"]) == [True, True]
+    preview = all_text(app)
+    assert ("将新增 1 个地区" if lang == "zh" else "1 region(s) added") in preview
+
+    confirm = next(button for button in app.button if button.label in ("确认导入", "Confirm import"))
+    confirm.click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    saved = [e.value for e in app.success]
+    assert any(("地区表新版本" if lang == "zh" else "regions table version") in message for message in saved), saved
+
+    regions = read_reference_csv(built / "regions.csv")
+    ezhou = regions[regions["region_id"] == "ezhou"].iloc[0]
+    assert list(ezhou[["name_zh", "name_en", "level", "parent_id"]]) == ["鄂州市", "Ezhou", "city", "hubei"]
+    latest = store.versions("regions")[0]
+    assert (latest.editor, latest.account, latest.action, latest.detail) == ("江晖", "jianghui", "add_region", "ezhou")
+    progress = read_reference_csv(built / "progress.csv")
+    row = progress[progress["region_id"] == "ezhou"].iloc[0]
+    assert (row["metric_id"], row["value"], row["as_of"]) == ("diagnosis_enterprises", "300", "2024-06-30")
+    assert "鄂州市已完成规上企业智能化诊断服务300家" in row["note"]
+
+    # A fresh session: the new region is in the sidebar's selector and its figure on its Overview.
+    fresh = open_page("overview", lang)
+    selector = fresh.selectbox(key=f"region_{lang}")
+    assert "ezhou" in selector.options or ("鄂州市" if lang == "zh" else "Ezhou") in selector.options
+    overview = open_page("overview", lang, region="ezhou")
+    assert not overview.exception
+    assert "300" in " ".join(metric_values(overview).values()), metric_values(overview)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,103 @@ def test_a_title_given_on_the_command_line_sets_the_region_and_date(tmp_path):
         "阳新县",
         "diagnosis_enterprises",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "kind"),
+    [
+        ("拟建设5个工业互联网平台", "5个", "target"),
+        ("拟投入资金2亿元支持企业上云", "2亿元", "target"),
+        ("合计安排资金拟超过5000万元", "5000万元", "target"),
+        ("今年已完成诊断153家，拟再支持25个项目", "25个", "target"),
+        ("拟定于年底前建成5个平台", "5个", "target"),
+        # 拟 inside another word is no plan: 虚拟/模拟 (virtual, simulated), 已拟定 (has drawn up)
+        ("已建成虚拟工厂3个", "3个", "actual"),
+        ("建成数字孪生模拟平台2个", "2个", "actual"),
+        ("已拟定支持政策5项", "5项", "actual"),
+    ],
+)
+def test_ni_reads_as_a_target_but_not_inside_other_words(sentence, quote, kind):
+    from metrics.intake.context import kind_of
+
+    assert kind_of(sentence, sentence.index(quote), dt.date(2024, 3, 1)) == kind
+
+
+def _intake(tmp_path: Path, text: str, *options: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    report = tmp_path / "report.txt"
+    report.write_text(text, encoding="utf-8")
+    out = tmp_path / "proposals.csv"
+    command = [sys.executable, "-m", "metrics", "intake", str(report), "--out", str(out), *options]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return done, out.read_text(encoding="utf-8-sig").splitlines() if out.exists() else []
+
+
+def test_the_issuer_sets_the_default_region_when_the_title_names_none(tmp_path, data_dir):
+    text = "2024年一季度工业互联网工作情况\n截至3月底，已完成规上企业智能化诊断服务46家。\n"
+    done, rows = _intake(tmp_path, text, "--date", "2024-04-08", "--issuer", "阳新县经济和信息化局")
+    assert done.returncode == 0, done.stderr
+    assert rows[1].split(",")[10:13] == ["yangxin", "阳新县", "diagnosis_enterprises"]
+    done, rows = _intake(tmp_path, text, "--date", "2024-04-08", "--issuer", "市经信局")  # no place: the city
+    assert rows[1].split(",")[10:12] == ["huangshi", "黄石市"]
+    done, rows = _intake(tmp_path, "大冶市" + text, "--date", "2024-04-08", "--issuer", "阳新县经济和信息化局")
+    assert rows[1].split(",")[10:12] == ["daye", "大冶市"]  # the title's place comes first
+
+
+def test_keep_records_the_issuer_in_sources_csv_and_without_it_nothing_changes(tmp_path, data_dir):
+    from metrics import store
+    from metrics.registry import Registry
+
+    text = "阳新县2024年一季度工业互联网工作情况\n已完成规上企业智能化诊断服务46家。\n"
+    sources_before = (data_dir / "sources.csv").read_bytes()
+    done, _ = _intake(tmp_path, text, "--date", "2024-04-08", "--issuer", "阳新县经济和信息化局")
+    assert done.returncode == 0 and (data_dir / "sources.csv").read_bytes() == sources_before
+    assert not (data_dir / "documents").exists()
+
+    options = ["--date", "2024-04-08", "--issuer", "阳新县经济和信息化局", "--keep", "--editor", "江晖"]
+    done, rows = _intake(tmp_path, text, *options)
+    assert done.returncode == 0, done.stderr
+    assert "发文单位：阳新县经济和信息化局" in done.stdout and "issued by 阳新县经济和信息化局" in done.stdout
+    sources = Registry.load(data_dir).sources.set_index("source_id")
+    kept = sources.loc[sources.index.str.startswith("doc_")].iloc[0]
+    assert (kept["issuer_zh"], kept["date"]) == ("阳新县经济和信息化局", "2024-04-08")
+    assert kept["title_zh"] == "阳新县2024年一季度工业互联网工作情况"
+    assert (data_dir / kept["file"]).read_text(encoding="utf-8") == text
+    assert store.versions("sources")[0].editor == "江晖"
+    done, _ = _intake(tmp_path, text, *options)  # the same document again: one row, not two
+    assert len(Registry.load(data_dir).sources) == len(sources)
+
+
+@pytest.mark.parametrize(
+    ("name", "issuer"),
+    [
+        ("county_quarterly.txt", "阳新县经济和信息化局"),  # GBK, its phone line above the signature
+        ("year_end_summary.docx", "黄石市经济和信息化局"),
+        ("provincial_roundup.txt", ""),  # not signed
+        ("news_post.html", ""),
+    ],
+)
+def test_the_signing_office_is_read_from_the_last_lines(name, issuer):
+    from metrics.intake.proposals import signed_issuer
+
+    document = read_document((BAD.parent / name).read_bytes(), name)
+    assert signed_issuer(document) == issuer
+
+
+def test_a_date_under_a_sentence_is_no_signature():
+    from metrics.intake.proposals import signed_issuer
+
+    document = read_document("全市已完成诊断153家，下一步将继续推进。\n2021年7月13日\n".encode(), "a.txt")
+    assert signed_issuer(document) == ""
+    document = read_document("已完成诊断153家。\n\n黄石市经济和信息化局\n\n2021年7月13日\n".encode(), "a.txt")
+    assert signed_issuer(document) == "黄石市经济和信息化局"
+
+
+def test_keep_without_issuer_records_the_signing_office(tmp_path, data_dir):
+    from metrics.registry import Registry
+
+    text = "阳新县2024年一季度工作情况\n已完成规上企业智能化诊断服务46家。\n阳新县经济和信息化局\n2024年4月10日\n"
+    done, _ = _intake(tmp_path, text, "--keep")
+    assert done.returncode == 0, done.stderr
+    sources = Registry.load(data_dir).sources
+    kept = sources[sources["source_id"].str.startswith("doc_")].iloc[0]
+    assert (kept["issuer_zh"], kept["date"]) == ("阳新县经济和信息化局", "2024-04-10")

@@ -65,7 +65,10 @@ def clause_numbers(text: str) -> list[int]:
 # ---------- actual or target ----------
 
 _YEAR = re.compile(r"(\d{4})\s*年")
-_TARGET = re.compile(r"计划|目标(?!的)|力争|争取|确保|预计|拟|将(?!近)|规划|到\d{4}年|要求|任务")
+# 拟 plans, but not inside 虚拟/模拟/比拟 (virtual, simulated) nor in 拟定 (drawn up), unless 拟定于 (planned for)
+_TARGET = re.compile(
+    r"计划|目标(?!的)|力争|争取|确保|预计|(?<![虚模比])拟(?!定(?!于))|将(?!近)|规划|到\d{4}年|要求|任务"
+)
 _ACTUAL = re.compile(r"已|截至|截止|目前|累计|共计|实现|完成了|建成了|新增了|达到了")
 _DONE = re.compile(r"已|截至|截止|目前")  # in a plan, only these say a figure is already reached
 

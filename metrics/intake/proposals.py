@@ -69,10 +69,11 @@ def propose_file(
     region: str | None = None,
     registry: Registry | None = None,
     title: str = "",
+    issuer: str = "",
 ) -> tuple[Document, pd.DataFrame]:
     """Read a document's bytes and propose its figures; raises IntakeError for what cannot be read."""
     document = read_document(data, name)
-    return document, propose(document, document_date, region, registry, title)
+    return document, propose(document, document_date, region, registry, title, issuer)
 
 
 def propose(
@@ -81,9 +82,11 @@ def propose(
     region: str | None = None,
     registry: Registry | None = None,
     title: str = "",
+    issuer: str = "",
 ) -> pd.DataFrame:
     """The figures of a document as a table with PROPOSAL_COLUMNS, in reading order; `title` (when the
-    document's first line is not its title) sets the default region and date as the first line would."""
+    document's first line is not its title) sets the default region and date as the first line would; an
+    `issuer` that is a region's office (阳新县经济和信息化局) sets the default region when the title names none."""
     registry = registry or Registry.load()
     reader = _reader(registry)
     document_date = document_date or _date_in(document) or dt.date.today()
@@ -92,7 +95,7 @@ def propose(
         if not found:
             raise IntakeError("unknown_region", region=region)
         region = found
-    region = region or _region_in_title(document, reader.places, title)
+    region = region or _region_in_title(document, reader.places, title) or _region_of_issuer(issuer, reader.places)
     gazetteer = reader.places
     if region and region != gazetteer.default:
         gazetteer = Gazetteer(registry.regions, default_region=region)
@@ -124,6 +127,14 @@ def _region_in_title(document: Document, places: Gazetteer, title: str = "") -> 
         for _, name in places.mentions(line):
             if places.names[name]:
                 return places.names[name]
+    return None
+
+
+def _region_of_issuer(issuer: str, places: Gazetteer) -> str | None:
+    """The region whose office issued the document: the place its name starts with (阳新县经信局 → 阳新县)."""
+    for position, name in places.mentions(issuer):
+        if position == 0 and places.names[name]:
+            return places.names[name]
     return None
 
 
@@ -222,6 +233,18 @@ def document_title(document: Document) -> str:
 def signed_date(document: Document) -> dt.date | None:
     """The date the document is signed (落款), if it states one in its last lines."""
     return _date_in(document)
+
+
+_OFFICE = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}(?:局|厅|委|办|办公室|政府|委员会|中心|研究院|院|协会|公司)$")
+
+
+def signed_issuer(document: Document) -> str:
+    """Who signs the document (落款): the office named on the line above its date, or '' when none is."""
+    lines = [line.strip() for line in document.lines[-15:] if line.strip()]
+    for above, line in zip(lines[-2::-1], lines[::-1], strict=False):
+        if _DOCUMENT_DATE.search(line):
+            return above if _OFFICE.match(above) else ""
+    return ""
 
 
 def _date_in(document: Document) -> dt.date | None:

@@ -7,15 +7,16 @@ rollback, the editor recorded), never written here.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 import pandas as pd
 
-from metrics import paths, store
+from metrics import paths, store, updates
+from metrics.intake.reference import csv_with_rows
 from metrics.registry import Registry, read_reference_csv
 
 DOCUMENTS = "documents"
@@ -28,7 +29,7 @@ def digest(data: bytes) -> str:
 
 def source_id_for(data: bytes) -> str:
     """The sources.csv id of a document: doc_ and the start of its hash (the same bytes, the same id)."""
-    return f"doc_{digest(data)[:12]}"
+    return f"doc_{store.content_version(data)}"  # the start of the same SHA-256 that names its file
 
 
 def document_file(data: bytes, name: str) -> str:
@@ -58,11 +59,8 @@ def keep_document(
     if not path.exists():
         store.atomic_write(path, data)
     if known_source(data, folder) is None:
-        sources_path = folder / "sources.csv"
-        sources = read_reference_csv(sources_path)
         title = title.strip() or PurePath(name).stem
-        row = {column: "" for column in sources.columns}
-        row.update(
+        row = dict(
             source_id=source_id,
             issuer_zh=issuer.strip(),
             issuer_en=issuer.strip(),
@@ -73,11 +71,8 @@ def keep_document(
             short_en=title,
             file=relative,
         )
-        frame = pd.concat([sources, pd.DataFrame([row])], ignore_index=True)
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         change = store.Change(action="import", detail=relative, added=1)
-        store.save("sources", buffer.getvalue().encode("utf-8"), editor[0], change, account=editor[1])
+        store.save("sources", csv_with_rows(folder / "sources.csv", [row]), editor[0], change, account=editor[1])
     return source_id
 
 
@@ -86,53 +81,43 @@ def evidence_note(row: dict) -> str:
     return f"原文（第{row['line']}行）：{row['evidence']}"
 
 
-def progress_rows(accepted: pd.DataFrame, source_id: str) -> pd.DataFrame:
-    """Accepted actual figures as data/progress.csv rows."""
-    rows = accepted[accepted["kind"] == "actual"]
-    return pd.DataFrame(
-        {
-            "metric_id": rows["metric_id"],
-            "region_id": rows["region_id"],
-            "as_of": rows["as_of"],
-            "value": rows["value"].astype(float),
-            "qualifier": rows["qualifier"],
-            "source": source_id,
-            "note": [evidence_note(row) for row in rows.to_dict("records")],
-        }
-    )
+@dataclass(frozen=True)
+class _Rows:
+    """How accepted proposals of one kind become one table's rows."""
+
+    kind: str  # the proposals' kind: actual or target
+    value: str  # the table's column for the proposal's value
+    copied: tuple[str, ...]  # columns taken from the proposal as they are
+    note: Callable[[dict], str]
 
 
-def target_rows(accepted: pd.DataFrame, source_id: str) -> pd.DataFrame:
-    """Accepted targets as data/targets.csv rows, with section and evidence."""
-    rows = accepted[accepted["kind"] == "target"]
-    return pd.DataFrame(
-        {
-            "metric_id": rows["metric_id"],
-            "region_id": rows["region_id"],
-            "period_start": rows["period_start"],
-            "period_end": rows["period_end"],
-            "target": rows["value"].astype(float),
-            "qualifier": rows["qualifier"],
-            "source": source_id,
-            "section": rows["section"],
-            "evidence": rows["evidence"],
-            "note": [f"第{line}行" for line in rows["line"]],
-        }
-    )
-
-
-KEYS = {
-    "progress": ["metric_id", "region_id", "as_of"],
-    "targets": ["metric_id", "region_id", "period_start", "period_end"],
+_TABLES = {
+    "progress": _Rows("actual", "value", ("as_of",), evidence_note),
+    "targets": _Rows(
+        "target", "target", ("period_start", "period_end", "section", "evidence"), lambda r: f"第{r['line']}行"
+    ),
 }
+
+
+def table_rows(table: str, accepted: pd.DataFrame, source_id: str) -> pd.DataFrame:
+    """Accepted proposals of the table's kind (actuals → progress, targets → targets) as that table's rows:
+    the document as their source, the sentence (or its line) as their note."""
+    how = _TABLES[table]
+    rows = accepted[accepted["kind"] == how.kind]
+    frame = rows[["metric_id", "region_id", "qualifier", *how.copied]].copy()
+    frame[how.value] = rows["value"].astype(float)
+    frame["source"] = source_id
+    frame["note"] = [how.note(row) for row in rows.to_dict("records")]
+    return frame[[column for column in updates.KINDS[table].columns if column in frame]]
 
 
 def merged(kind: str, current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """The live table with the new rows: a new row replaces the live one with the same key."""
-    current = current.astype({c: str for c in KEYS[kind] if c in current}).copy()
-    new = new.astype({c: str for c in KEYS[kind]})
+    key = list(updates.KINDS[kind].key)
+    current = current.astype({c: str for c in key if c in current}).copy()
+    new = new.astype({c: str for c in key})
     both = pd.concat([current, new], ignore_index=True)
-    return both.drop_duplicates(KEYS[kind], keep="last").reset_index(drop=True)
+    return both.drop_duplicates(key, keep="last").reset_index(drop=True)
 
 
 def mark_recorded(proposals: pd.DataFrame, progress: pd.DataFrame, targets: pd.DataFrame) -> list[bool]:

@@ -8,6 +8,7 @@ from metrics.i18n import text
 from ui import data
 from ui.context import language, screenshot_exit, session_pages, sidebar
 from ui.editing import sidebar_status
+from ui.gate import stop_if_busy
 from ui.phone import phone_styles
 
 # A local icon: a material icon as favicon would be fetched from the internet.
@@ -17,6 +18,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",  # collapsed on a phone (the sidebar would cover the page), open on a desktop
 )
+stop_if_busy(language())  # a run the launcher's gate shed (ui/gate.py): a notice, no page work
 
 data.begin_run()
 st.session_state["context"] = context = sidebar()

@@ -1,0 +1,120 @@
+"""ui/gate.py: how much of the server's page-run time one client address may take (issue 13), on a
+clock the test moves by hand. The same gate in a running server: tests/test_security_server.py."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from ui import gate
+from ui.gate import RunGate, SocketRuns
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+def test_an_address_gets_its_concurrent_runs_at_once_and_a_third_waits_for_one_to_end():
+    async def scenario() -> None:
+        clock = Clock()
+        runs = RunGate(clock=clock)
+        assert await runs.admit("10.0.0.5") and await runs.admit("10.0.0.5")
+        third = asyncio.create_task(runs.admit("10.0.0.5"))
+        await asyncio.sleep(3 * gate.POLL_SECONDS)
+        assert not third.done()  # waiting, not refused
+        runs.finished("10.0.0.5", 0.05)
+        assert await asyncio.wait_for(third, 1) is True
+        assert runs.counts == {"admitted": 3, "queued": 1}
+
+    asyncio.run(scenario())
+
+
+def test_a_burst_from_one_address_is_queued_up_to_its_limit_and_only_the_rest_is_shed():
+    async def scenario() -> None:
+        runs = RunGate(clock=Clock())
+        burst = [asyncio.create_task(runs.admit("10.0.0.66")) for _ in range(30)]
+        await _settle()
+        shed = [task for task in burst if task.done() and task.result() is False]
+        assert len(shed) == 30 - gate.CONCURRENT - gate.WAITING
+        assert runs.counts["shed"] == len(shed) and runs.counts["queued"] == gate.WAITING
+        # another address is not affected by that address's queue
+        assert await asyncio.wait_for(runs.admit("10.0.0.7"), 0.01) is True
+        for task in burst:
+            task.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_while_others_use_the_server_an_address_over_its_allowance_waits_for_its_share():
+    async def scenario() -> None:
+        clock = Clock()
+        runs = RunGate(clock=clock)
+        flood, viewer = "10.0.0.66", "10.0.0.7"
+        assert await runs.admit(viewer)
+        runs.finished(viewer, 0.02)
+        assert await runs.admit(flood)
+        runs.finished(flood, gate.ALLOWANCE + 1.0)  # one heavy run: one second over the allowance
+        assert not runs.may_start(flood)
+        clock.now += 1.0 / gate.SHARE - 0.1  # not yet paid off at SHARE per second
+        runs.addresses[viewer].active_at = clock.now  # the viewer is still around
+        assert not runs.may_start(flood)
+        clock.now += 0.2
+        assert runs.may_start(flood)
+        assert runs.may_start(viewer)  # the viewer never waited
+
+    asyncio.run(scenario())
+
+
+def test_an_address_alone_on_the_server_is_never_held_back_by_its_share():
+    clock = Clock()
+    runs = RunGate(clock=clock)
+    runs._start(runs._address("10.0.0.8"))
+    runs.finished("10.0.0.8", 30.0)  # a very heavy page
+    assert runs.may_start("10.0.0.8")
+    runs.finished("10.0.0.9", 0.01)  # someone else opens a page: now the share applies
+    assert not runs.may_start("10.0.0.8")
+    clock.now += gate.CONTENTION_SECONDS + 0.1  # … until they have been gone a while
+    assert runs.may_start("10.0.0.8")
+
+
+def test_one_person_with_tabs_up_to_the_limit_is_never_shed():
+    async def scenario() -> None:
+        runs = RunGate(clock=Clock())
+        tabs = [SocketRuns(runs, "10.0.0.10", clock=runs.clock) for _ in range(gate.CONCURRENT + gate.WAITING)]
+        for _ in range(3):  # every tab asks at once, three times over, each run ending in turn
+            asked = [asyncio.create_task(tab.begin()) for tab in tabs]
+            await _settle()
+            while not all(task.done() for task in asked):
+                for tab in tabs:
+                    tab.end()
+                await asyncio.sleep(2 * gate.POLL_SECONDS)
+            assert all(task.result() for task in asked)
+        assert runs.counts["shed"] == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_new_request_on_a_socket_replaces_its_run_and_a_closed_socket_releases_its_slot():
+    async def scenario() -> None:
+        clock = Clock()
+        runs = RunGate(clock=clock)
+        tab = SocketRuns(runs, "10.0.0.11", clock=clock)
+        assert await tab.begin()
+        clock.now += 0.3
+        assert await tab.begin()  # a click while the page was still running: still one run
+        assert runs.addresses["10.0.0.11"].running == 1
+        assert runs.addresses["10.0.0.11"].debt == pytest.approx(0.3)
+        tab.end()  # the socket closed
+        assert runs.addresses["10.0.0.11"].running == 0
+
+    asyncio.run(scenario())

@@ -1,0 +1,174 @@
+"""How much of the server's time one client address may take with page runs (issue 13).
+
+A page run (any rerun the browser asks for on its websocket: opening a page, a click, a sign-in) is
+Python under one interpreter lock, so 40 runs at once from one address slow every other viewer's page
+in proportion (BENCHMARKS.md: the viewer's Overview 21 → 634 ms during 40 sign-in attempts, 19 → 413 ms
+during 40 plain page views at once). The launcher's middleware (ui/serve.py) therefore asks this gate
+before it hands a rerun request to Streamlit, i.e. before any page code runs:
+
+- at most CONCURRENT runs of one address at a time;
+- while other addresses are using the server, one address's runs take at most SHARE of the wall clock
+  beyond an ALLOWANCE (a debt in run-seconds that pays itself off at SHARE per second). An address alone
+  on the server is never held back, however heavy its pages: the bound is against crowding others out;
+- a request that may not run yet waits (queued: no thread, no page code; the socket's next message
+  waits behind it), up to WAITING requests per address; one beyond that is shed: Streamlit gets the
+  request marked busy (BUSY_PARAM) and the page shows a short "busy, try again" notice and stops.
+
+Why per address, by time and not by count: the attacker in issue 13 is one address (or a few), the
+viewer another; counting run-seconds rather than runs bounds an address that picks the heaviest page as
+well as one that repeats a light one. A person with a few tabs stays far inside it: a tab's socket has at
+most one request waiting (the socket is read in order), so up to CONCURRENT + WAITING tabs are never
+shed, and a click a second on a 50 ms page uses 5% of the clock against a share of 25%.
+
+The address is the one the server sees (uvicorn takes X-Forwarded-For only from a trusted proxy, by
+default 127.0.0.1, as deploy/nginx.conf sets it). Offices behind one NAT address without that proxy share
+one budget; README's deployment puts nginx in front, which passes each browser's own address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+CONCURRENT = 2
+SHARE = 0.25
+ALLOWANCE = 1.0  # run-seconds an address may take at once before SHARE applies
+WAITING = 8
+CONTENTION_SECONDS = 5.0  # another address counts as using the server this long after its last run
+POLL_SECONDS = 0.02
+BUSY_PARAM = "hs_busy"
+
+
+@dataclass
+class _Address:
+    debt: float = 0.0  # run-seconds above what SHARE has paid off
+    paid_at: float = 0.0
+    running: int = 0
+    waiting: int = 0
+    active_at: float = float("-inf")  # last time a run of it started or ended
+
+
+class RunGate:
+    """Admits, queues or sheds page runs per client address. Used from one event loop only."""
+
+    def __init__(
+        self,
+        concurrent: int = CONCURRENT,
+        share: float = SHARE,
+        allowance: float = ALLOWANCE,
+        waiting: int = WAITING,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.concurrent, self.share, self.allowance, self.waiting = concurrent, share, allowance, waiting
+        self.clock = clock
+        self.addresses: dict[str, _Address] = {}
+        self.counts: Counter[str] = Counter()  # admitted, queued (waited first), shed
+
+    def _address(self, address: str) -> _Address:
+        state = self.addresses.get(address)
+        if state is None:
+            state = self.addresses[address] = _Address(paid_at=self.clock())
+        return state
+
+    def _pay_off(self, state: _Address, now: float) -> None:
+        state.debt = max(0.0, state.debt - self.share * (now - state.paid_at))
+        state.paid_at = now
+
+    def _others_active(self, address: str, now: float) -> bool:
+        return any(
+            other != address and (state.running or now - state.active_at < CONTENTION_SECONDS)
+            for other, state in self.addresses.items()
+        )
+
+    def may_start(self, address: str) -> bool:
+        """Whether a run of `address` may start now."""
+        now = self.clock()
+        state = self._address(address)
+        self._pay_off(state, now)
+        if state.running >= self.concurrent:
+            return False
+        return state.debt <= self.allowance or not self._others_active(address, now)
+
+    async def admit(self, address: str) -> bool:
+        """Wait until a run of `address` may start and count it as running (True), or shed it (False)."""
+        state = self._address(address)
+        if self.may_start(address):
+            self._start(state)
+            return True
+        if state.waiting >= self.waiting:
+            self.counts["shed"] += 1
+            self._forget_idle()
+            return False
+        state.waiting += 1
+        self.counts["queued"] += 1
+        try:
+            while not self.may_start(address):
+                await asyncio.sleep(POLL_SECONDS)
+        finally:
+            state.waiting -= 1
+        self._start(state)
+        return True
+
+    def _start(self, state: _Address) -> None:
+        state.running += 1
+        state.active_at = self.clock()
+        self.counts["admitted"] += 1
+
+    def finished(self, address: str, seconds: float) -> None:
+        """A run of `address` that took `seconds` has ended (or was replaced, or its socket closed)."""
+        state = self._address(address)
+        now = self.clock()
+        self._pay_off(state, now)
+        state.running = max(0, state.running - 1)
+        state.debt += max(0.0, seconds)
+        state.active_at = now
+
+    def _forget_idle(self) -> None:
+        """Drop addresses with nothing running, waiting or owed, so the table stays small."""
+        now = self.clock()
+        for address, state in list(self.addresses.items()):
+            self._pay_off(state, now)
+            if not (state.running or state.waiting or state.debt) and now - state.active_at > CONTENTION_SECONDS:
+                del self.addresses[address]
+
+
+class SocketRuns:
+    """The one run a websocket has going, charged to its address when it ends."""
+
+    def __init__(self, gate: RunGate, address: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.gate, self.address, self.clock = gate, address, clock
+        self.started: float | None = None
+
+    def end(self) -> None:
+        """The run ended (finished, replaced by a new request, or the socket closed)."""
+        if self.started is not None:
+            self.gate.finished(self.address, self.clock() - self.started)
+            self.started = None
+
+    async def begin(self) -> bool:
+        """A new rerun request on this socket: True to hand it on as asked, False to hand it on as busy.
+        A request replaces the socket's run in progress (Streamlit stops that one), so that run ends here."""
+        self.end()
+        if await self.gate.admit(self.address):
+            self.started = self.clock()
+            if len(self.gate.addresses) > 256:
+                self.gate._forget_idle()
+            return True
+        return False
+
+
+def stop_if_busy(lang: str) -> None:
+    """On a run the gate shed: a short notice with a retry button instead of the page, at once."""
+    import streamlit as st
+
+    from metrics.i18n import text
+
+    if BUSY_PARAM not in st.query_params:
+        return
+    del st.query_params[BUSY_PARAM]  # the browser's address stays as it was
+    st.warning(text("gate.busy", lang), icon=":material/hourglass_top:")
+    st.button(text("gate.retry", lang), key="gate_retry", icon=":material/refresh:")
+    st.stop()

@@ -118,3 +118,17 @@ def test_a_new_request_on_a_socket_replaces_its_run_and_a_closed_socket_releases
         assert runs.addresses["10.0.0.11"].running == 0
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_shed_run_shows_the_busy_notice_and_a_retry_button_instead_of_the_page(built, lang):
+    from metrics.i18n import text
+    from tests.apptest_support import open_page
+
+    app = open_page("overview", lang, **{gate.BUSY_PARAM: "1"})
+    assert [warning.value for warning in app.warning] == [text("gate.busy", lang)]
+    assert [button.label for button in app.button] == [text("gate.retry", lang)]
+    assert not app.get("plotly_chart") and not app.sidebar.selectbox  # no page work, no sidebar
+    assert gate.BUSY_PARAM not in app.query_params  # the browser's address stays as it was
+    app.button[0].click().run()  # 重试: the page itself
+    assert not app.warning and app.get("plotly_chart")

@@ -18,12 +18,6 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",  # collapsed on a phone (the sidebar would cover the page), open on a desktop
 )
-stop_if_busy(language())  # a run the launcher's gate shed (ui/gate.py): a notice, no page work
-
-data.begin_run()
-st.session_state["context"] = context = sidebar()
-phone_styles()
-
 PAGES = [
     ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
     ("pages/diagnosis.py", "page.diagnosis", ":material/troubleshoot:", "diagnosis"),
@@ -36,6 +30,11 @@ PAGES = [
     ("pages/intake.py", "page.intake", ":material/upload_file:", "intake"),
     ("pages/sources.py", "page.sources", ":material/menu_book:", "sources"),
 ]
+stop_if_busy(language(), PAGES)  # a run the launcher's gate shed (ui/gate.py): a notice, no page work
+
+data.begin_run()
+st.session_state["context"] = context = sidebar()
+phone_styles()
 navigation = st.navigation(session_pages(PAGES, context))
 sidebar_status(context)
 st.sidebar.caption(context.t("app.department"))

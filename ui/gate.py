@@ -160,15 +160,20 @@ class SocketRuns:
         return False
 
 
-def stop_if_busy(lang: str) -> None:
-    """On a run the gate shed: a short notice with a retry button instead of the page, at once."""
+def stop_if_busy(lang: str, pages: list[tuple[str, str, str, str]]) -> None:
+    """On a run the gate shed: a short notice with a retry button instead of the page, at once. The
+    navigation is set (hidden) without running the page, so the address stays on the page asked for
+    and the retry opens it."""
     import streamlit as st
 
     from metrics.i18n import text
+    from metrics.registry import DEFAULT_REGION
+    from ui.context import Context, session_pages
 
     if BUSY_PARAM not in st.query_params:
         return
     del st.query_params[BUSY_PARAM]  # the browser's address stays as it was
+    st.navigation(session_pages(pages, Context(lang=lang, region_id=DEFAULT_REGION, as_of=None)), position="hidden")
     st.warning(text("gate.busy", lang), icon=":material/hourglass_top:")
     st.button(text("gate.retry", lang), key="gate_retry", icon=":material/refresh:")
     st.stop()

@@ -87,6 +87,20 @@ def test_an_address_alone_on_the_server_is_never_held_back_by_its_share():
     assert runs.may_start("10.0.0.8")
 
 
+def test_a_heavy_viewer_over_its_allowance_is_not_held_back_by_a_flood_that_owes_more():
+    clock = Clock()
+    runs = RunGate(clock=clock)
+    flood, viewer = "10.0.0.66", "10.0.0.7"
+    runs._start(runs._address(flood))
+    runs.finished(flood, gate.ALLOWANCE + 3.0)
+    runs._start(runs._address(viewer))
+    runs.finished(viewer, gate.ALLOWANCE + 0.5)  # slow pages on a loaded machine: over its allowance too
+    assert runs.may_start(viewer) and not runs.may_start(flood)
+    clock.now += 2.0 / gate.SHARE  # both paid off 2 run-seconds: the viewer owes nothing, the flood 2 s
+    runs.addresses[viewer].active_at = clock.now  # the viewer is still around
+    assert runs.may_start(viewer) and not runs.may_start(flood)
+
+
 def test_one_person_with_tabs_up_to_the_limit_is_never_shed():
     async def scenario() -> None:
         runs = RunGate(clock=Clock())

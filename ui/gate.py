@@ -7,9 +7,10 @@ during 40 plain page views at once). The launcher's middleware (ui/serve.py) the
 before it hands a rerun request to Streamlit, i.e. before any page code runs:
 
 - at most CONCURRENT runs of one address at a time;
-- while other addresses are using the server, one address's runs take at most SHARE of the wall clock
-  beyond an ALLOWANCE (a debt in run-seconds that pays itself off at SHARE per second). An address alone
-  on the server is never held back, however heavy its pages: the bound is against crowding others out;
+- an address's runs cost it debt in run-seconds, paid off at SHARE per second; past an ALLOWANCE, its
+  runs wait while another address using the server owes less. So a flood gets at most SHARE of the wall
+  clock while a viewer is around, the viewer is not held back by the flood, and an address alone on the
+  server is never held back, however heavy its pages: the bound is against crowding others out;
 - a request that may not run yet waits (queued: no thread, no page code; the socket's next message
   waits behind it), up to WAITING requests per address; one beyond that is shed: Streamlit gets the
   request marked busy (BUSY_PARAM) and the page shows a short "busy, try again" notice and stops.
@@ -77,20 +78,26 @@ class RunGate:
         state.debt = max(0.0, state.debt - self.share * (now - state.paid_at))
         state.paid_at = now
 
-    def _others_active(self, address: str, now: float) -> bool:
-        return any(
-            other != address and (state.running or now - state.active_at < CONTENTION_SECONDS)
-            for other, state in self.addresses.items()
-        )
+    def _owes_less(self, address: str, debt: float, now: float) -> bool:
+        """Whether another address that is using the server (a run now or lately) owes less than `debt`."""
+        for other, state in self.addresses.items():
+            if other == address or not (state.running or now - state.active_at < CONTENTION_SECONDS):
+                continue
+            if max(0.0, state.debt - self.share * (now - state.paid_at)) < debt:
+                return True
+        return False
 
     def may_start(self, address: str) -> bool:
-        """Whether a run of `address` may start now."""
+        """Whether a run of `address` may start now: fewer than `concurrent` of its runs going, and within
+        its allowance or owing no more than every other address using the server. The second part keeps a
+        heavy but ordinary user (whose pages run slowly on a loaded machine) from being held back by a
+        flood: the address that owes most waits, the others do not."""
         now = self.clock()
         state = self._address(address)
         self._pay_off(state, now)
         if state.running >= self.concurrent:
             return False
-        return state.debt <= self.allowance or not self._others_active(address, now)
+        return state.debt <= self.allowance or not self._owes_less(address, state.debt, now)
 
     async def admit(self, address: str) -> bool:
         """Wait until a run of `address` may start and count it as running (True), or shed it (False)."""

@@ -246,14 +246,15 @@ def page_burst(base_url: str, source: str, sessions: int) -> dict[str, int]:
         return _count(list(pool.map(view, opened)))
 
 
-def editor_signs_in(base_url: str) -> bool:
-    """The right password, from the editor's own browser (127.0.0.1), signs in."""
+def editor_signs_in(base_url: str) -> tuple[bool, str]:
+    """Whether the right password, from the editor's own browser (127.0.0.1), signs in; if not, what the
+    page said."""
     editor = Session(base_url)
     try:
         if not _open_form(editor):
-            return False
+            return False, "the sign-in form never opened: " + " / ".join(editor.alerts)
         editor.sign_in("jianghui", "correct horse battery")
-        return "editui_sign_out_targets" in editor.widgets
+        return "editui_sign_out_targets" in editor.widgets, " / ".join(editor.alerts)
     finally:
         editor.close()
 
@@ -287,7 +288,10 @@ def run_floods(
                 viewer.stop.set()
                 viewer.join(timeout=60)
                 viewer.session.close()
-            notes = {"editor signs in after the floods": int(editor_signs_in(base_url))}
+            signed_in, said = editor_signs_in(base_url)
+            notes = {"editor signs in after the floods": int(signed_in)}
+            if not signed_in:
+                print(f"The editor did not sign in after the floods; the page said: {said}")
     return results, notes
 
 

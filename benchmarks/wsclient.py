@@ -61,6 +61,7 @@ class Session:
         self.session_id = ""
         self.widgets: dict[str, str] = {}  # widget key → id
         self.busy = False  # the last run showed the server's "busy, try again" notice instead of the page
+        self.alerts: list[str] = []  # the texts of the last run's alerts (errors, warnings, notices)
         self._busy_text = text("gate.busy", lang)
 
     def run(self, page: str = "", widgets: list[WidgetState] | None = None) -> float:
@@ -81,6 +82,7 @@ class Session:
     def answer(self) -> None:
         """Read what the server draws until the end of the run asked for."""
         self.busy = False
+        self.alerts = []
         while True:
             forward = ForwardMsg.FromString(self.socket.recv(timeout=120))
             kind = forward.WhichOneof("type")
@@ -89,8 +91,9 @@ class Session:
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 element = forward.delta.new_element
                 element_type = element.WhichOneof("type")
-                if element_type == "alert" and element.alert.body == self._busy_text:
-                    self.busy = True
+                if element_type == "alert":
+                    self.alerts.append(element.alert.body)
+                    self.busy = self.busy or element.alert.body == self._busy_text
                 widget_id = getattr(getattr(element, element_type), "id", "")
                 if widget_id.startswith("$$ID"):
                     self.widgets[widget_id.rsplit("-", 1)[-1]] = widget_id

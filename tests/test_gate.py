@@ -24,17 +24,18 @@ async def _settle() -> None:
         await asyncio.sleep(0)
 
 
-def test_an_address_gets_its_concurrent_runs_at_once_and_a_third_waits_for_one_to_end():
+def test_an_address_gets_its_concurrent_runs_at_once_and_the_next_waits_for_one_to_end():
     async def scenario() -> None:
         clock = Clock()
         runs = RunGate(clock=clock)
-        assert await runs.admit("10.0.0.5") and await runs.admit("10.0.0.5")
-        third = asyncio.create_task(runs.admit("10.0.0.5"))
+        for _ in range(gate.CONCURRENT):
+            assert await asyncio.wait_for(runs.admit("10.0.0.5"), 0.01)
+        following = asyncio.create_task(runs.admit("10.0.0.5"))
         await asyncio.sleep(3 * gate.POLL_SECONDS)
-        assert not third.done()  # waiting, not refused
+        assert not following.done()  # waiting, not refused
         runs.finished("10.0.0.5", 0.05)
-        assert await asyncio.wait_for(third, 1) is True
-        assert runs.counts == {"admitted": 3, "queued": 1}
+        assert await asyncio.wait_for(following, 1) is True
+        assert runs.counts == {"admitted": gate.CONCURRENT + 1, "queued": 1}
 
     asyncio.run(scenario())
 

@@ -34,9 +34,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-CONCURRENT = 2
+CONCURRENT = 1
 SHARE = 0.25
-ALLOWANCE = 1.0  # run-seconds an address may take at once before SHARE applies
+ALLOWANCE = 0.5  # run-seconds an address may take at once before SHARE applies
 WAITING = 8
 CONTENTION_SECONDS = 5.0  # another address counts as using the server this long after its last run
 POLL_SECONDS = 0.02

@@ -147,3 +147,28 @@ def test_a_shed_run_shows_the_busy_notice_and_a_retry_button_instead_of_the_page
     assert gate.BUSY_PARAM not in app.query_params  # the browser's address stays as it was
     app.button[0].click().run()  # 重试
     assert not app.warning and [title.value for title in app.title] == [text("page.overview", lang)]
+
+
+def test_many_addresses_queueing_at_once_cost_one_scan_per_poll_not_one_per_waiting_request():
+    class Counting(RunGate):
+        scans = 0
+
+        def _least_owing(self, now):
+            before = self._least
+            least = super()._least_owing(now)
+            self.scans += self._least is not before
+            return least
+
+    async def scenario() -> None:
+        runs = Counting()
+        runs.finished("10.2.0.1", 0.01)  # a viewer, owing nothing
+        for number in range(50):  # 50 addresses just active, each owing more than its allowance
+            runs.finished(f"10.1.0.{number}", gate.ALLOWANCE + 5)
+        waiting = [asyncio.create_task(runs.admit(f"10.1.0.{n % 50}")) for n in range(50 * gate.WAITING)]
+        await asyncio.sleep(0.3)  # 400 requests polling every POLL_SECONDS
+        assert not any(task.done() for task in waiting)  # all wait behind the viewer
+        for task in waiting:
+            task.cancel()
+        assert runs.scans <= 0.3 / gate.POLL_SECONDS + 5, runs.scans
+
+    asyncio.run(scenario())

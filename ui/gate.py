@@ -67,6 +67,8 @@ class RunGate:
         self.clock = clock
         self.addresses: dict[str, _Address] = {}
         self.counts: Counter[str] = Counter()  # admitted, queued (waited first), shed
+        self._version = 0  # bumped whenever a run starts or ends
+        self._least: tuple[float, int, list[tuple[str, float]]] = (float("-inf"), -1, [])
 
     def _address(self, address: str) -> _Address:
         state = self.addresses.get(address)
@@ -80,12 +82,25 @@ class RunGate:
 
     def _owes_less(self, address: str, debt: float, now: float) -> bool:
         """Whether another address that is using the server (a run now or lately) owes less than `debt`."""
-        for other, state in self.addresses.items():
-            if other == address or not (state.running or now - state.active_at < CONTENTION_SECONDS):
-                continue
-            if max(0.0, state.debt - self.share * (now - state.paid_at)) < debt:
-                return True
-        return False
+        least = self._least_owing(now)
+        others = [owed for other, owed in least if other != address]
+        return bool(others) and others[0] < debt
+
+    def _least_owing(self, now: float) -> list[tuple[str, float]]:
+        """The two addresses using the server that owe least, with what they owe. Worked out once per
+        POLL_SECONDS (or change), not once per waiting request: with many addresses each queueing, a
+        scan per check would cost the event loop more than the runs it guards."""
+        at, version, least = self._least
+        if version == self._version and now - at < POLL_SECONDS:
+            return least
+        owing = [
+            (max(0.0, state.debt - self.share * (now - state.paid_at)), other)
+            for other, state in self.addresses.items()
+            if state.running or now - state.active_at < CONTENTION_SECONDS
+        ]
+        least = [(other, owed) for owed, other in sorted(owing)[:2]]
+        self._least = (now, self._version, least)
+        return least
 
     def may_start(self, address: str) -> bool:
         """Whether a run of `address` may start now: fewer than `concurrent` of its runs going, and within
@@ -120,6 +135,7 @@ class RunGate:
         return True
 
     def _start(self, state: _Address) -> None:
+        self._version += 1
         state.running += 1
         state.active_at = self.clock()
         self.counts["admitted"] += 1
@@ -128,6 +144,7 @@ class RunGate:
         """A run of `address` that took `seconds` has ended (or was replaced, or its socket closed)."""
         state = self._address(address)
         now = self.clock()
+        self._version += 1
         self._pay_off(state, now)
         state.running = max(0, state.running - 1)
         state.debt += max(0.0, seconds)

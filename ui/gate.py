@@ -8,9 +8,10 @@ before it hands a rerun request to Streamlit, i.e. before any page code runs:
 
 - at most CONCURRENT runs of one address at a time;
 - an address's runs cost it debt in run-seconds, paid off at SHARE per second; past an ALLOWANCE, its
-  runs wait while another address using the server owes less. So a flood gets at most SHARE of the wall
-  clock while a viewer is around, the viewer is not held back by the flood, and an address alone on the
-  server is never held back, however heavy its pages: the bound is against crowding others out;
+  runs wait while another address using the server owes less. So a flood gets about SHARE of the wall
+  clock while a viewer is around (plus its allowance and the length of its last run), the viewer is not
+  held back by the flood, and an address alone on the server is never held back, however heavy its
+  pages: the bound is against crowding others out;
 - a request that may not run yet waits (queued: no thread, no page code; the socket's next message
   waits behind it), up to WAITING requests per address; one beyond that is shed: Streamlit gets the
   request marked busy (BUSY_PARAM) and the page shows a short "busy, try again" notice and stops.
@@ -22,8 +23,9 @@ most one request waiting (the socket is read in order), so up to CONCURRENT + WA
 shed, and a click a second on a 50 ms page uses 5% of the clock against a share of 25%.
 
 The address is the one the server sees (uvicorn takes X-Forwarded-For only from a trusted proxy, by
-default 127.0.0.1, as deploy/nginx.conf sets it). Offices behind one NAT address without that proxy share
-one budget; README's deployment puts nginx in front, which passes each browser's own address.
+default 127.0.0.1, as deploy/nginx.conf sets it). An office behind one NAT address shares one budget,
+proxy or not (README says so). A request still waiting when its browser goes away runs once admitted,
+within the budget like any other (the socket is not read while its request waits).
 """
 
 from __future__ import annotations

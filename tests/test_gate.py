@@ -4,6 +4,7 @@ clock the test moves by hand. The same gate in a running server: tests/test_secu
 from __future__ import annotations
 
 import asyncio
+import math
 
 import pytest
 
@@ -56,7 +57,7 @@ def test_a_burst_from_one_address_is_queued_up_to_its_limit_and_only_the_rest_is
     asyncio.run(scenario())
 
 
-def test_while_others_use_the_server_an_address_over_its_allowance_waits_for_its_share():
+def test_while_others_use_the_server_an_address_over_its_allowance_waits_until_its_use_fades():
     async def scenario() -> None:
         clock = Clock()
         runs = RunGate(clock=clock)
@@ -66,7 +67,8 @@ def test_while_others_use_the_server_an_address_over_its_allowance_waits_for_its
         assert await runs.admit(flood)
         runs.finished(flood, gate.ALLOWANCE + 1.0)  # one heavy run: one second over the allowance
         assert not runs.may_start(flood)
-        clock.now += 1.0 / gate.SHARE - 0.1  # not yet paid off at SHARE per second
+        fades_to_allowance = gate.MEMORY_SECONDS * math.log((gate.ALLOWANCE + 1.0) / gate.ALLOWANCE)
+        clock.now += fades_to_allowance - 0.1
         runs.addresses[viewer].active_at = clock.now  # the viewer is still around
         assert not runs.may_start(flood)
         clock.now += 0.2
@@ -88,7 +90,7 @@ def test_an_address_alone_on_the_server_is_never_held_back_by_its_share():
     assert runs.may_start("10.0.0.8")
 
 
-def test_a_heavy_viewer_over_its_allowance_is_not_held_back_by_a_flood_that_owes_more():
+def test_a_heavy_viewer_over_its_allowance_is_not_held_back_by_a_flood_that_used_more():
     clock = Clock()
     runs = RunGate(clock=clock)
     flood, viewer = "10.0.0.66", "10.0.0.7"
@@ -97,8 +99,31 @@ def test_a_heavy_viewer_over_its_allowance_is_not_held_back_by_a_flood_that_owes
     runs._start(runs._address(viewer))
     runs.finished(viewer, gate.ALLOWANCE + 0.5)  # slow pages on a loaded machine: over its allowance too
     assert runs.may_start(viewer) and not runs.may_start(flood)
-    clock.now += 2.0 / gate.SHARE  # both paid off 2 run-seconds: the viewer owes nothing, the flood 2 s
+    clock.now += 1.0  # both fade alike: the flood has still used more
     runs.addresses[viewer].active_at = clock.now  # the viewer is still around
+    assert runs.may_start(viewer) and not runs.may_start(flood)
+
+
+def test_a_viewer_slow_for_a_minute_is_not_held_behind_a_fresh_flood_address_once_that_has_used_more():
+    """Use fades, so a viewer whose pages took 40% of the clock for a minute (a loaded machine) has used
+    about 0.4 × MEMORY_SECONDS, not a minute's excess over the share (a fresh flood address went first
+    for as long as that excess)."""
+    clock = Clock()
+    runs = RunGate(clock=clock)
+    viewer, flood = "10.0.0.7", "10.0.0.99"
+    for _ in range(150):  # 60 s: a 0.16 s page every 0.4 s
+        runs._start(runs._address(viewer))
+        clock.now += 0.16
+        runs.finished(viewer, 0.16)
+        clock.now += 0.24
+    flooded = 0
+    while runs.may_start(flood) and flooded < 30:  # then a fresh address floods: 0.1 s runs back to back
+        runs._start(runs._address(flood))
+        clock.now += 0.1
+        runs.finished(flood, 0.1)
+        flooded += 1
+    assert 5 <= flooded <= 12  # its allowance, then until it has used more than the viewer
+    runs.addresses[viewer].active_at = clock.now
     assert runs.may_start(viewer) and not runs.may_start(flood)
 
 
@@ -128,7 +153,7 @@ def test_a_new_request_on_a_socket_replaces_its_run_and_a_closed_socket_releases
         clock.now += 0.3
         assert await tab.begin()  # a click while the page was still running: still one run
         assert runs.addresses["10.0.0.11"].running == 1
-        assert runs.addresses["10.0.0.11"].debt == pytest.approx(0.3)
+        assert runs.addresses["10.0.0.11"].used == pytest.approx(0.3)
         tab.end()  # the socket closed
         assert runs.addresses["10.0.0.11"].running == 0
 
@@ -153,9 +178,9 @@ def test_many_addresses_queueing_at_once_cost_one_scan_per_poll_not_one_per_wait
     class Counting(RunGate):
         scans = 0
 
-        def _least_owing(self, now):
+        def _least_used(self, now):
             before = self._least
-            least = super()._least_owing(now)
+            least = super()._least_used(now)
             self.scans += self._least is not before
             return least
 

@@ -7,11 +7,14 @@ during 40 plain page views at once). The launcher's middleware (ui/serve.py) the
 before it hands a rerun request to Streamlit, i.e. before any page code runs:
 
 - at most CONCURRENT runs of one address at a time;
-- an address's runs cost it debt in run-seconds, paid off at SHARE per second; past an ALLOWANCE, its
-  runs wait while another address using the server owes less. So a flood gets about SHARE of the wall
-  clock while a viewer is around (plus its allowance and the length of its last run), the viewer is not
-  held back by the flood, and an address alone on the server is never held back, however heavy its
-  pages: the bound is against crowding others out;
+- an address's use is its run-seconds of late, each fading with a time constant of MEMORY_SECONDS (so
+  runs taking a fraction d of the clock keep it near d × MEMORY_SECONDS). Up to ALLOWANCE (SHARE ×
+  MEMORY_SECONDS) an address runs freely; beyond, its runs wait while another address using the server
+  has used less. So a flood gets about SHARE of the clock while a viewer is around (more only while the
+  viewer uses more than that itself: then they share alike), the viewer is not held back by the flood,
+  and an address alone on the server is never held back, however heavy its pages: the bound is against
+  crowding others out. A fading use, not a debt paid off at a fixed rate: a debt grew without end for
+  a viewer whose pages ran slowly on a loaded machine, and a fresh flood address then went first;
 - a request that may not run yet waits (queued: no thread, no page code; the socket's next message
   waits behind it), up to WAITING requests per address; one beyond that is shed: Streamlit gets the
   request marked busy (BUSY_PARAM) and the page shows a short "busy, try again" notice and stops.
@@ -31,6 +34,7 @@ within the budget like any other (the socket is not read while its request waits
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -38,7 +42,8 @@ from dataclasses import dataclass
 
 CONCURRENT = 1
 SHARE = 0.25
-ALLOWANCE = 0.5  # run-seconds an address may take at once before SHARE applies
+MEMORY_SECONDS = 2.0
+ALLOWANCE = SHARE * MEMORY_SECONDS  # run-seconds of late an address may have used and still run freely
 WAITING = 8
 CONTENTION_SECONDS = 5.0  # another address counts as using the server this long after its last run
 POLL_SECONDS = 0.02
@@ -47,8 +52,8 @@ BUSY_PARAM = "hs_busy"
 
 @dataclass
 class _Address:
-    debt: float = 0.0  # run-seconds above what SHARE has paid off
-    paid_at: float = 0.0
+    used: float = 0.0  # run-seconds of late, as of `faded_at`
+    faded_at: float = 0.0
     running: int = 0
     waiting: int = 0
     active_at: float = float("-inf")  # last time a run of it started or ended
@@ -60,12 +65,12 @@ class RunGate:
     def __init__(
         self,
         concurrent: int = CONCURRENT,
-        share: float = SHARE,
         allowance: float = ALLOWANCE,
+        memory: float = MEMORY_SECONDS,
         waiting: int = WAITING,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.concurrent, self.share, self.allowance, self.waiting = concurrent, share, allowance, waiting
+        self.concurrent, self.allowance, self.memory, self.waiting = concurrent, allowance, memory, waiting
         self.clock = clock
         self.addresses: dict[str, _Address] = {}
         self.counts: Counter[str] = Counter()  # admitted, queued (waited first), shed
@@ -75,46 +80,48 @@ class RunGate:
     def _address(self, address: str) -> _Address:
         state = self.addresses.get(address)
         if state is None:
-            state = self.addresses[address] = _Address(paid_at=self.clock())
+            state = self.addresses[address] = _Address(faded_at=self.clock())
         return state
 
-    def _pay_off(self, state: _Address, now: float) -> None:
-        state.debt = max(0.0, state.debt - self.share * (now - state.paid_at))
-        state.paid_at = now
+    def _used(self, state: _Address, now: float) -> float:
+        return state.used * math.exp(-(now - state.faded_at) / self.memory)
 
-    def _owes_less(self, address: str, debt: float, now: float) -> bool:
-        """Whether another address that is using the server (a run now or lately) owes less than `debt`."""
-        least = self._least_owing(now)
-        others = [owed for other, owed in least if other != address]
-        return bool(others) and others[0] < debt
+    def _fade(self, state: _Address, now: float) -> None:
+        state.used, state.faded_at = self._used(state, now), now
 
-    def _least_owing(self, now: float) -> list[tuple[str, float]]:
-        """The two addresses using the server that owe least, with what they owe. Worked out once per
+    def _another_used_less(self, address: str, used: float, now: float) -> bool:
+        """Whether another address that is using the server (a run now or lately) has used less than `used`."""
+        least = self._least_used(now)
+        others = [theirs for other, theirs in least if other != address]
+        return bool(others) and others[0] < used
+
+    def _least_used(self, now: float) -> list[tuple[str, float]]:
+        """The two addresses using the server that have used least, and how much. Worked out once per
         POLL_SECONDS (or change), not once per waiting request: with many addresses each queueing, a
         scan per check would cost the event loop more than the runs it guards."""
         at, version, least = self._least
         if version == self._version and now - at < POLL_SECONDS:
             return least
-        owing = [
-            (max(0.0, state.debt - self.share * (now - state.paid_at)), other)
+        using = [
+            (self._used(state, now), other)
             for other, state in self.addresses.items()
             if state.running or now - state.active_at < CONTENTION_SECONDS
         ]
-        least = [(other, owed) for owed, other in sorted(owing)[:2]]
+        least = [(other, used) for used, other in sorted(using)[:2]]
         self._least = (now, self._version, least)
         return least
 
     def may_start(self, address: str) -> bool:
         """Whether a run of `address` may start now: fewer than `concurrent` of its runs going, and within
-        its allowance or owing no more than every other address using the server. The second part keeps a
-        heavy but ordinary user (whose pages run slowly on a loaded machine) from being held back by a
-        flood: the address that owes most waits, the others do not."""
+        its allowance or having used no more than every other address using the server. The second part
+        keeps a heavy but ordinary user (whose pages run slowly on a loaded machine) from being held back
+        by a flood: the address that has used most waits, the others do not."""
         now = self.clock()
         state = self._address(address)
-        self._pay_off(state, now)
+        self._fade(state, now)
         if state.running >= self.concurrent:
             return False
-        return state.debt <= self.allowance or not self._owes_less(address, state.debt, now)
+        return state.used <= self.allowance or not self._another_used_less(address, state.used, now)
 
     async def admit(self, address: str) -> bool:
         """Wait until a run of `address` may start and count it as running (True), or shed it (False)."""
@@ -147,17 +154,18 @@ class RunGate:
         state = self._address(address)
         now = self.clock()
         self._version += 1
-        self._pay_off(state, now)
+        self._fade(state, now)
         state.running = max(0, state.running - 1)
-        state.debt += max(0.0, seconds)
+        state.used += max(0.0, seconds)
         state.active_at = now
 
     def _forget_idle(self) -> None:
-        """Drop addresses with nothing running, waiting or owed, so the table stays small."""
+        """Drop addresses with nothing running or waiting and little used lately, so the table stays small."""
         now = self.clock()
         for address, state in list(self.addresses.items()):
-            self._pay_off(state, now)
-            if not (state.running or state.waiting or state.debt) and now - state.active_at > CONTENTION_SECONDS:
+            self._fade(state, now)
+            idle = not (state.running or state.waiting) and state.used < 0.01
+            if idle and now - state.active_at > CONTENTION_SECONDS:
                 del self.addresses[address]
 
 

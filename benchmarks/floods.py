@@ -189,6 +189,8 @@ def upload_flood(base_url: str, source: str, files: int, size: int = 4_900_000) 
 
 
 def _outcome(session: Session) -> str:
+    if session.closed:
+        return "socket closed as busy" if session.busy else "socket closed"
     return "busy notice" if session.busy else "page ran"
 
 
@@ -198,6 +200,8 @@ def _open_form(session: Session, tries: int = 20) -> bool:
         session.run("targets")
         if "editui_username" in session.widgets:
             return True
+        if session.closed:
+            return False
         time.sleep(0.1)
     return False
 
@@ -214,7 +218,7 @@ def password_flood(base_url: str, source: str, attempts: int, account: str = "ji
         barrier.wait()
         try:
             if not ready[number]:
-                return "no form: busy on every try"
+                return "no form: " + ("socket closed as busy" if session.closed else "busy on every try")
             session.sign_in(account, f"guess number {number}")
             return "sign-in: " + _outcome(session)
         except Exception as error:  # noqa: BLE001 - a figure, not a test
@@ -327,7 +331,8 @@ def markdown(results: list[FloodResult], notes: dict[str, int]) -> str:
         *(f"- {k}: {'yes' if v else 'NO'}" for k, v in notes.items()),
         "- The control row is not a flood: as many viewers opening the targets page at once as there were",
         "  sign-in attempts. A busy notice is a page run the server's per-address gate (ui/gate.py) shed:",
-        '  the page showed "busy, try again" instead of running.',
+        '  the page showed "busy, try again" instead of running; beyond one such notice at a time per',
+        "  address the gate closes the socket instead (code 1013, try again later).",
         "",
     ]
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from requests.adapters import HTTPAdapter
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from metrics.i18n import text
@@ -60,8 +61,9 @@ class Session:
         self.socket = self._connection.__enter__()
         self.session_id = ""
         self.widgets: dict[str, str] = {}  # widget key → id
-        self.busy = False  # the last run showed the server's "busy, try again" notice instead of the page
+        self.busy = False  # the last run: the server's "busy, try again" notice (or a close as busy), no page
         self.alerts: list[str] = []  # the texts of the last run's alerts (errors, warnings, notices)
+        self.closed = False  # the server closed the socket instead of answering (busy: code 1013)
         self._busy_text = text("gate.busy", lang)
 
     def run(self, page: str = "", widgets: list[WidgetState] | None = None) -> float:
@@ -84,7 +86,13 @@ class Session:
         self.busy = False
         self.alerts = []
         while True:
-            forward = ForwardMsg.FromString(self.socket.recv(timeout=120))
+            try:
+                received = self.socket.recv(timeout=120)
+            except ConnectionClosed as closing:
+                self.closed = True
+                self.busy = closing.rcvd is not None and closing.rcvd.code == 1013
+                return
+            forward = ForwardMsg.FromString(received)
             kind = forward.WhichOneof("type")
             if kind == "new_session" and forward.new_session.initialize.session_id:
                 self.session_id = forward.new_session.initialize.session_id

@@ -127,6 +127,27 @@ def test_a_viewer_slow_for_a_minute_is_not_held_behind_a_fresh_flood_address_onc
     assert runs.may_start(viewer) and not runs.may_start(flood)
 
 
+def test_of_a_shed_burst_one_request_at_a_time_gets_the_busy_notice_and_the_rest_close_their_socket():
+    async def scenario() -> None:
+        runs = RunGate(clock=Clock())
+        sockets = [SocketRuns(runs, "10.0.0.66", clock=runs.clock) for _ in range(20)]
+        asked = [asyncio.create_task(socket.begin()) for socket in sockets]
+        await _settle()
+        answers = [task.result() for task in asked if task.done()]
+        assert answers.count("run") == gate.CONCURRENT
+        assert answers.count("notice") == gate.NOTICES
+        assert answers.count("close") == 20 - gate.CONCURRENT - gate.WAITING - gate.NOTICES
+        assert runs.counts["closed"] == answers.count("close")
+        done = [(socket, task.result()) for socket, task in zip(sockets, asked, strict=True) if task.done()]
+        noticed = next(socket for socket, answer in done if answer == "notice")
+        noticed.end()  # the notice was drawn: the next shed request gets one again
+        assert await SocketRuns(runs, "10.0.0.66", clock=runs.clock).begin() == "notice"
+        for task in asked:
+            task.cancel()
+
+    asyncio.run(scenario())
+
+
 def test_one_person_with_tabs_up_to_the_limit_is_never_shed():
     async def scenario() -> None:
         runs = RunGate(clock=Clock())

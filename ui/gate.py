@@ -17,7 +17,10 @@ before it hands a rerun request to Streamlit, i.e. before any page code runs:
   a viewer whose pages ran slowly on a loaded machine, and a fresh flood address then went first;
 - a request that may not run yet waits (queued: no thread, no page code; the socket's next message
   waits behind it), up to WAITING requests per address; one beyond that is shed: Streamlit gets the
-  request marked busy (BUSY_PARAM) and the page shows a short "busy, try again" notice and stops.
+  request marked busy (BUSY_PARAM) and the page shows a short "busy, try again" notice and stops. Even
+  that is a Streamlit run (a thread, ~10 ms): 30 of them at once slowed a viewer 8×. So one address has
+  at most NOTICES of them drawn at a time; a request beyond that closes its websocket with code 1013
+  ("try again later"), the cheapest answer there is; a browser reconnects by itself.
 
 Why per address, by time and not by count: the attacker in issue 13 is one address (or a few), the
 viewer another; counting run-seconds rather than runs bounds an address that picks the heaviest page as
@@ -45,6 +48,7 @@ SHARE = 0.25
 MEMORY_SECONDS = 2.0
 ALLOWANCE = SHARE * MEMORY_SECONDS  # run-seconds of late an address may have used and still run freely
 WAITING = 8
+NOTICES = 1  # busy notices of one address drawn at once; a request beyond that closes its socket (1013)
 CONTENTION_SECONDS = 5.0  # another address counts as using the server this long after its last run
 POLL_SECONDS = 0.02
 BUSY_PARAM = "hs_busy"
@@ -56,6 +60,7 @@ class _Address:
     faded_at: float = 0.0
     running: int = 0
     waiting: int = 0
+    noticing: int = 0
     active_at: float = float("-inf")  # last time a run of it started or ended
 
 
@@ -143,6 +148,20 @@ class RunGate:
         self._start(state)
         return True
 
+    def shed(self, address: str) -> bool:
+        """For a request `admit` shed: True to draw the busy notice (counted until `notice_drawn`), False
+        to close the socket instead."""
+        state = self._address(address)
+        if state.noticing < NOTICES:
+            state.noticing += 1
+            return True
+        self.counts["closed"] += 1
+        return False
+
+    def notice_drawn(self, address: str) -> None:
+        state = self._address(address)
+        state.noticing = max(0, state.noticing - 1)
+
     def _start(self, state: _Address) -> None:
         self._version += 1
         state.running += 1
@@ -164,34 +183,46 @@ class RunGate:
         now = self.clock()
         for address, state in list(self.addresses.items()):
             self._fade(state, now)
-            idle = not (state.running or state.waiting) and state.used < 0.01
+            idle = not (state.running or state.waiting or state.noticing) and state.used < 0.01
             if idle and now - state.active_at > CONTENTION_SECONDS:
                 del self.addresses[address]
 
 
 class SocketRuns:
-    """The one run a websocket has going, charged to its address when it ends."""
+    """The one run (or busy notice) a websocket has going, charged to its address when it ends."""
 
     def __init__(self, gate: RunGate, address: str, clock: Callable[[], float] = time.monotonic) -> None:
         self.gate, self.address, self.clock = gate, address, clock
         self.started: float | None = None
+        self.noticing = False
+
+    @property
+    def going(self) -> bool:
+        return self.started is not None or self.noticing
 
     def end(self) -> None:
         """The run ended (finished, replaced by a new request, or the socket closed)."""
         if self.started is not None:
             self.gate.finished(self.address, self.clock() - self.started)
             self.started = None
+        if self.noticing:
+            self.gate.notice_drawn(self.address)
+            self.noticing = False
 
-    async def begin(self) -> bool:
-        """A new rerun request on this socket: True to hand it on as asked, False to hand it on as busy.
-        A request replaces the socket's run in progress (Streamlit stops that one), so that run ends here."""
+    async def begin(self) -> str:
+        """A new rerun request on this socket: "run" to hand it on as asked, "notice" to hand it on marked
+        busy, "close" to close the socket. A request replaces the socket's run in progress (Streamlit
+        stops that one), so that run ends here."""
         self.end()
         if await self.gate.admit(self.address):
             self.started = self.clock()
             if len(self.gate.addresses) > 256:
                 self.gate._forget_idle()
-            return True
-        return False
+            return "run"
+        if self.gate.shed(self.address):
+            self.noticing = True
+            return "notice"
+        return "close"
 
 
 def stop_if_busy(lang: str, pages: list[tuple[str, str, str, str]]) -> None:

@@ -286,20 +286,29 @@ class Guard:
 
     async def _websocket(self, scope, receive, send) -> None:
         """Streamlit's websocket, with every rerun request admitted by the gate first (it may wait
-        there, or go on marked busy) and the run's end (its script_finished) reported back."""
+        there, go on marked busy, or close the socket) and the run's end (its script_finished)
+        reported back."""
         runs = SocketRuns(self.gate, (scope.get("client") or ("", 0))[0])
+        closed = False
 
         async def receiving():
+            nonlocal closed
             message = await receive()
             data = message.get("bytes") if message.get("type") == "websocket.receive" else None
             if data:
                 gated = await _gated_request(data, runs)
+                if gated is None:  # shed beyond the notices: "try again later", and Streamlit sees the client go
+                    closed = True
+                    await send({"type": "websocket.close", "code": 1013, "reason": "busy"})
+                    return {"type": "websocket.disconnect", "code": 1013}
                 if gated is not data:
                     message = {**message, "bytes": gated}
             return message
 
         async def sending(message) -> None:
-            if runs.started is not None and message.get("type") == "websocket.send":
+            if closed:
+                return  # what Streamlit still had queued for a socket closed as busy
+            if runs.going and message.get("type") == "websocket.send":
                 data = message.get("bytes") or b""
                 if len(data) <= 256 and _ends_a_run(data):  # a script_finished is a few bytes
                     runs.end()
@@ -340,17 +349,23 @@ class Guard:
                     del self.in_flight[address]
 
 
-async def _gated_request(data: bytes, runs: SocketRuns) -> bytes:
+async def _gated_request(data: bytes, runs: SocketRuns) -> bytes | None:
     """The websocket message to hand Streamlit: `data` itself, or for a rerun request the gate sheds,
-    the same request marked busy (the page then shows a notice instead of running)."""
+    the same request marked busy (the page then shows a notice instead of running), or None when the
+    socket is to be closed instead."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
     try:
         request = BackMsg.FromString(data)
     except Exception:  # noqa: BLE001 - not ours to judge: Streamlit refuses it and closes the socket
         return data
-    if request.WhichOneof("type") != "rerun_script" or await runs.begin():
+    if request.WhichOneof("type") != "rerun_script":
         return data
+    answer = await runs.begin()
+    if answer == "run":
+        return data
+    if answer == "close":
+        return None
     query = request.rerun_script.query_string
     request.rerun_script.query_string = f"{query}&{BUSY_PARAM}=1" if query else f"{BUSY_PARAM}=1"
     return request.SerializeToString()

@@ -8,6 +8,7 @@ from metrics.i18n import text
 from ui import data, favicon
 from ui.context import language, open_bookmarked_alias, screenshot_exit, session_pages, sidebar
 from ui.editing import sidebar_status
+from ui.gate import stop_if_busy
 from ui.phone import phone_styles
 
 # A local icon (ui/favicon.py): a material icon as favicon would be fetched from the internet.
@@ -17,11 +18,6 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",  # collapsed on a phone (the sidebar would cover the page), open on a desktop
 )
-
-data.begin_run()
-st.session_state["context"] = context = sidebar()
-phone_styles()
-
 PAGES = [
     ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
     ("pages/diagnosis.py", "page.diagnosis", ":material/troubleshoot:", "diagnosis"),
@@ -34,6 +30,11 @@ PAGES = [
     ("pages/intake.py", "page.intake", ":material/upload_file:", "intake"),
     ("pages/sources.py", "page.sources", ":material/menu_book:", "sources"),
 ]
+stop_if_busy(language(), PAGES)  # a run the launcher's gate shed (ui/gate.py): a notice, no page work
+
+data.begin_run()
+st.session_state["context"] = context = sidebar()
+phone_styles()
 pages = session_pages(PAGES, context)
 navigation = st.navigation(pages)
 open_bookmarked_alias(navigation, pages)

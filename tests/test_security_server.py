@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
 from tests.browser_support import served_copy_with_editor
-from ui import serve
+from ui import gate, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -246,3 +247,64 @@ def test_the_upload_bounds_add_up_per_session_and_address():
         assert manager.may_upload("s3", "h1", 5 * 2**20, "10.0.0.9")[0] == 0
     finally:
         serve._upload_address.reset(token)
+
+
+def _open_sign_in_form(session) -> None:
+    for _ in range(100):  # the server may say busy to an address that has just used its share: retry
+        session.run("targets")
+        if "editui_username" in session.widgets:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the sign-in form never opened")
+
+
+def test_a_flood_of_sign_ins_from_one_address_is_shed_and_the_editor_signs_in_after_it(server):
+    """Issue 13: 40 sign-ins at once were 40 page runs, and a viewer's page took 30× its time. The gate
+    (ui/gate.py) lets one address run CONCURRENT pages and queue WAITING more; the rest of a burst is
+    answered at once, before any page code (and any password check) runs: NOTICES of them with the busy
+    notice, the others by closing their socket (1013). Counted
+    here, not timed: how many of the burst ran is what bounds the delay to other addresses."""
+    from benchmarks.wsclient import FLOOD_SOURCE, Session
+
+    base_url, _ = server
+    burst = 24
+    attackers = [Session(base_url, FLOOD_SOURCE) for _ in range(burst)]
+    try:
+        for attacker in attackers:
+            _open_sign_in_form(attacker)
+        viewer = Session(base_url)  # 127.0.0.1, another address
+        for number, attacker in enumerate(attackers):  # all asked within a few milliseconds
+            attacker.ask("targets", attacker.sign_in_states("jianghui", f"guess {number}"))
+        viewer.ask("")
+        for attacker in attackers:
+            attacker.answer()
+        viewer.answer()
+    finally:
+        for attacker in attackers:
+            attacker.close()
+    notices = sum(attacker.busy and not attacker.closed for attacker in attackers)
+    closed = sum(attacker.busy and attacker.closed for attacker in attackers)
+    assert 1 <= notices <= gate.NOTICES + 2, notices  # the rest of the shed ones cost the server no page run
+    assert notices + closed >= burst - gate.CONCURRENT - gate.WAITING - 2, f"only {notices} + {closed} shed"
+    assert not viewer.busy and "language" in viewer.widgets  # the viewer's page (its sidebar), drawn
+    viewer.close()
+    editor = Client(base_url)
+    with editor.connected():
+        sign_in(editor)
+
+
+def test_one_person_with_three_tabs_is_never_answered_busy(server):
+    from benchmarks.wsclient import Session
+
+    base_url, _ = server
+    tabs = [Session(base_url, "127.0.0.6") for _ in range(3)]
+    try:
+        for page in ("", "targets", "funding", "", "progress", "targets"):
+            for tab in tabs:  # a click in each tab at the same moment (or all three reconnecting)
+                tab.ask(page)
+            for tab in tabs:
+                tab.answer()
+                assert not tab.busy
+    finally:
+        for tab in tabs:
+            tab.close()

@@ -25,6 +25,7 @@ import time
 from collections import defaultdict
 
 from metrics.paths import PROJECT_ROOT
+from ui.gate import BUSY_PARAM, RunGate, SocketRuns
 
 SERVER_WAIT_SECONDS = 30
 
@@ -258,14 +259,18 @@ def _has_uploader(session_id: str) -> bool:
 
 class Guard:
     """ASGI middleware in front of Streamlit's own: gives each browser its secret cookie, refuses
-    uploads beyond the bounds before their body is read, and does not serve /_stcore/metrics."""
+    uploads beyond the bounds before their body is read, does not serve /_stcore/metrics, and lets
+    each client address's page runs through `RunGate` (ui/gate.py) before Streamlit sees them."""
 
     def __init__(self, app) -> None:
         self.app = app
         self.in_flight: dict[str, int] = defaultdict(int)
         self.lock = threading.Lock()
+        self.gate = RunGate()
 
     async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "websocket":
+            return await self._websocket(scope, receive, send)
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         path = scope.get("path", "")
@@ -278,6 +283,41 @@ class Guard:
         if UPLOAD_PATH in path and scope.get("method") == "PUT":
             return await self._upload(scope, receive, send, path, address)
         return await self.app(scope, receive, send)
+
+    async def _websocket(self, scope, receive, send) -> None:
+        """Streamlit's websocket, with every rerun request admitted by the gate first (it may wait
+        there, go on marked busy, or close the socket) and the run's end (its script_finished)
+        reported back."""
+        runs = SocketRuns(self.gate, (scope.get("client") or ("", 0))[0])
+        closed = False
+
+        async def receiving():
+            nonlocal closed
+            message = await receive()
+            data = message.get("bytes") if message.get("type") == "websocket.receive" else None
+            if data:
+                gated = await _gated_request(data, runs)
+                if gated is None:  # shed beyond the notices: "try again later", and Streamlit sees the client go
+                    closed = True
+                    await send({"type": "websocket.close", "code": 1013, "reason": "busy"})
+                    return {"type": "websocket.disconnect", "code": 1013}
+                if gated is not data:
+                    message = {**message, "bytes": gated}
+            return message
+
+        async def sending(message) -> None:
+            if closed:
+                return  # what Streamlit still had queued for a socket closed as busy
+            if runs.going and message.get("type") == "websocket.send":
+                data = message.get("bytes") or b""
+                if len(data) <= 256 and _ends_a_run(data):  # a script_finished is a few bytes
+                    runs.end()
+            await send(message)
+
+        try:
+            await self.app(scope, receiving, sending)
+        finally:
+            runs.end()
 
     async def _upload(self, scope, receive, send, path: str, address: str) -> None:
         session_id, _, file_id = path.split(UPLOAD_PATH, 1)[1].partition("/")
@@ -307,6 +347,43 @@ class Guard:
                 self.in_flight[address] -= 1
                 if not self.in_flight[address]:
                     del self.in_flight[address]
+
+
+async def _gated_request(data: bytes, runs: SocketRuns) -> bytes | None:
+    """The websocket message to hand Streamlit: `data` itself, or for a rerun request the gate sheds,
+    the same request marked busy (the page then shows a notice instead of running), or None when the
+    socket is to be closed instead."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    try:
+        request = BackMsg.FromString(data)
+    except Exception:  # noqa: BLE001 - not ours to judge: Streamlit refuses it and closes the socket
+        return data
+    if request.WhichOneof("type") != "rerun_script":
+        return data
+    answer = await runs.begin()
+    if answer == "run":
+        return data
+    if answer == "close":
+        return None
+    query = request.rerun_script.query_string
+    request.rerun_script.query_string = f"{query}&{BUSY_PARAM}=1" if query else f"{BUSY_PARAM}=1"
+    return request.SerializeToString()
+
+
+def _ends_a_run(data: bytes) -> bool:
+    """Whether a message to the browser ends a run (not one stopped early for a rerun: the rerun
+    that replaced it goes on in the same socket's slot)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    try:
+        message = ForwardMsg.FromString(data)
+    except Exception:  # noqa: BLE001
+        return False
+    return (
+        message.WhichOneof("type") == "script_finished"
+        and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+    )
 
 
 def _upload_manager():

@@ -69,10 +69,11 @@ def test_screenshot_mode_hides_the_chrome_until_left():
     assert any("display: none" in element.proto.body for element in app.get("html"))
     assert not downloads(app)
 
-    # AppTest reruns only the page after a click (not dashboard.py's sidebar): check what the button
-    # changes here, and the page coming back with its chrome in the browser test.
+    # What the button changes here; the page coming back with its chrome is checked in the browser test.
     app.button(key="shot_exit").click().run()
-    assert "shot" not in app.query_params and "screenshot" not in app.session_state
+    assert "shot" not in app.query_params
+    assert not app.session_state["context"].screenshot
+    assert "screenshot" not in app.session_state or app.session_state["screenshot"] is False
 
 
 def test_screenshot_switch_is_in_the_sidebar_and_off_by_default():

@@ -110,7 +110,7 @@ def test_problems_in_an_edited_table_name_its_rows_and_columns(built: Path, edit
         "",
         "",
         "",
-        *[""] * 4,
+        *[""] * (len(frame.columns) - 10),
     ]
     frame.loc[4] = [
         *frame.loc[0, ["metric_id", "region_id", "period_start", "period_end"]],
@@ -120,7 +120,7 @@ def test_problems_in_an_edited_table_name_its_rows_and_columns(built: Path, edit
         "",
         "",
         "",
-        *[""] * 4,
+        *[""] * (len(frame.columns) - 10),
     ]
     result = updates.check_table("targets", frame)
     assert not result.ok
@@ -168,7 +168,7 @@ def test_data_editor_types_are_accepted(built: Path):
 
 def test_an_empty_row_added_in_the_editor_is_skipped_with_a_warning(built: Path):
     frame = edited_targets()
-    frame.loc[3] = ["funding_city_level", "huangshi", None, None, None, "", "", "", "", "", *[""] * 4]
+    frame.loc[3] = ["funding_city_level", "huangshi", None, None, None, "", "", "", "", "", *[""] * (len(frame.columns) - 10)]
     result = updates.check_table("targets", frame)
     assert result.ok and result.counts["added"] == 0
     (warning,) = result.table_problems
@@ -192,7 +192,7 @@ def test_preview_shows_old_and_new_values_per_row(built: Path):
         "",
         "",
         "",
-        *[""] * 4,
+        *[""] * (len(frame.columns) - 10),
     ]
     result = updates.check_table("targets", frame)
     assert editing.summary(result.counts, "zh") == "新增1行，修改1行，删除1行"
@@ -237,7 +237,7 @@ def test_reapply_replays_my_changes_onto_the_latest_version(built: Path, editor)
     mine = original.copy()
     mine.loc[0, "target"] = 155.0  # I change the same cell differently
     mine.loc[2, "target"] = 120.0  # and another one
-    mine.loc[3] = ["funding_city_level", "huangshi", "2021-01-01", "2021-12-31", 20_000_000.0, *[""] * 9]
+    mine.loc[3] = ["funding_city_level", "huangshi", "2021-01-01", "2021-12-31", 20_000_000.0, *[""] * (len(mine.columns) - 5)]
     again = updates.reapply("targets", mine, base)
     assert again.base_version == updates.live_version("targets") and again.base_found
     merged = again.frame.set_index(["metric_id", "period_end"])
@@ -331,11 +331,11 @@ def test_targets_template_has_chinese_headers_every_target_and_a_row_per_other_m
     assert data.startswith("\ufeff".encode())
     lines = data.decode("utf-8-sig").splitlines()
     header = "指标编号,指标名称,地区,开始日期,结束日期,目标值,限定,来源,章节,原文,备注"
-    assert lines[0] == header + ",计划名称,计划名称（英文）,假设,假设（英文）"
+    assert lines[0] == header + ",计划名称,计划名称（英文）,假设,假设（英文）,原文（英文）,备注（英文）"
     metrics = read_reference_csv(built / "metrics.csv")
     assert len(lines) == 1 + 3 + (len(metrics) - 2)  # 3 targets of 2 metrics, one row for each other metric
     assert lines[2].startswith("diagnosis_enterprises,完成智能化诊断的规上企业,黄石市,2021-01-01,2023-12-31,500,以上")
-    assert "diagnosis_providers,智能化改造诊断服务机构,黄石市,,,,,,,,,,,," in lines
+    assert "diagnosis_providers,智能化改造诊断服务机构,黄石市,,,,,,,,,,,,,," in lines
 
 
 def test_untouched_templates_import_without_changes(built: Path):

@@ -163,7 +163,7 @@ def test_a_place_outside_the_dashboard_becomes_a_new_region_saved_with_its_figur
     assert list(proposals["region"])[0] == ("鄂州市" if lang == "zh" else "Ezhou")
     assert list(proposals["accept"]) == [True, True]
     preview = all_text(app)
-    assert ("将新增 1 个地区" if lang == "zh" else "1 region(s) added") in preview
+    assert ("将新增1个地区" if lang == "zh" else "1 region(s) added") in preview
 
     confirm = next(button for button in app.button if button.label in ("确认导入", "Confirm import"))
     confirm.click().run()

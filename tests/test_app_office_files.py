@@ -58,13 +58,13 @@ def test_a_workbook_with_a_bad_cell_is_named_by_sheet_row_and_column(editor, lan
 def test_a_good_workbook_is_read_from_its_sheet_and_previewed(editor, kind):
     app = upload(kind, editor, "zh", f"{kind}.xlsx")
     text = all_text(app)
-    assert f"已读取 {kind}.xlsx（工作表“{SHEET[kind]}”，4 行数据）" in text
+    assert f"已读取 {kind}.xlsx（工作表“{SHEET[kind]}”，4行数据）" in text
     assert "以此行为表头" in text
     assert f"editui_{kind}_upload_save" in {button.key for button in app.button}
 
 
 @pytest.mark.parametrize(
-    ("lang", "words"), [("zh", f"不超过 {UPLOAD_LIMIT_MB} MB"), ("en", f"up to {UPLOAD_LIMIT_MB} MB")]
+    ("lang", "words"), [("zh", f"不超过{UPLOAD_LIMIT_MB} MB"), ("en", f"up to {UPLOAD_LIMIT_MB} MB")]
 )
 def test_the_limit_is_said_beside_the_uploader(editor, lang, words):
     app = open_page("targets", lang, session={EDITOR_KEY: editor})

@@ -91,18 +91,18 @@ def test_deleting_rows_in_the_table_is_named_and_needs_a_tick_naming_the_count(b
     app.session_state[table_key("targets")] = {**UNCHANGED, "deleted_rows": [1, 2]}
     app.run()
     warning = " ".join(w.value for w in app.warning)
-    assert "此次保存将删除 2 行" in warning
+    assert "此次保存将删除2行" in warning
     assert "完成智能化诊断的规上企业 · 黄石市 · 2021-01-01 · 2023-12-31" in warning  # which rows
     assert "已完成智能化改造项目 · 黄石市" in warning
     assert save_button(app).disabled
-    (tick,) = [box for box in app.checkbox if box.label == "确认删除 2 行"]
+    (tick,) = [box for box in app.checkbox if box.label == "确认删除2行"]
     tick.check().run()
     assert not save_button(app).disabled
 
     # the deletion changes: the earlier tick does not carry over
     app.session_state[table_key("targets")] = {**UNCHANGED, "deleted_rows": [2]}
     app.run()
-    assert "此次保存将删除 1 行" in " ".join(w.value for w in app.warning)
+    assert "此次保存将删除1行" in " ".join(w.value for w in app.warning)
     assert save_button(app).disabled and not app.checkbox(key="editui_targets_table_0_confirm_delete_1").value
     assert (built / "targets.csv").read_bytes() == before
 
@@ -136,7 +136,7 @@ def test_a_rollback_that_deletes_rows_says_how_many(built, editor):
     baseline = updates.versions("targets")[-1]
     app.selectbox(key="editui_targets_version").select(baseline.snapshot).run()
     app.button(key="editui_targets_rollback").click().run()
-    assert "恢复此版本将删除当前的 1 行" in " ".join(w.value for w in app.warning)
+    assert "恢复此版本将删除当前的1行" in " ".join(w.value for w in app.warning)
     app.button(key="editui_targets_rollback_yes").click().run()
     assert not app.exception and not app.error
     assert updates.versions("targets")[0].action == "rollback" and updates.versions("targets")[0].removed == 1

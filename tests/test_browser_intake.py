@@ -104,10 +104,10 @@ NEW_REGION = {
     ),
 }
 REGION_ADDED = {
-    "zh": "新地区“鄂州市”（ezhou）已选入 1 行",
+    "zh": "新地区“鄂州市”（ezhou）已选入1行",
     "en": "The new region “Ezhou” (ezhou) is chosen for 1 row(s)",
 }
-REGION_PREVIEW = {"zh": "将新增 1 个地区", "en": "1 region(s) added"}
+REGION_PREVIEW = {"zh": "将新增1个地区", "en": "1 region(s) added"}
 
 
 @pytest.fixture(scope="module")

@@ -29,12 +29,12 @@ def test_an_import_that_deletes_rows_needs_their_number(built, tmp_path, capsys)
     path = only_first_row(tmp_path)
     assert main(["targets", "import", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "此文件将删除 2 行" in err and "--confirm-delete 2" in err and "deletes 2 row(s)" in err
+    assert "此文件将删除2行" in err and "--confirm-delete 2" in err and "deletes 2 row(s)" in err
     assert (built / "targets.csv").read_bytes() == before and store.versions("targets") == []
 
     assert main(["targets", "import", str(path), "--confirm-delete", "3"]) == 1
     err = capsys.readouterr().err
-    assert "--confirm-delete 3 与此文件将删除的行数 2 不符" in err and "use --confirm-delete 2" in err
+    assert "--confirm-delete 3 与此文件将删除的行数2不符" in err and "use --confirm-delete 2" in err
     assert (built / "targets.csv").read_bytes() == before
 
     assert main(["targets", "check", str(path)]) == 0
@@ -88,7 +88,7 @@ def test_a_browser_save_that_deletes_rows_needs_their_number_too(built, editor):
     base = updates.live_version("targets")
     with pytest.raises(updates.DeletionNotConfirmed) as refused:
         updates.apply_table("targets", frame, editor, base_version=base)
-    assert refused.value.count == 2 and "须先确认删除 2 行" in refused.value.message("zh")
+    assert refused.value.count == 2 and "须先确认删除2行" in refused.value.message("zh")
     with pytest.raises(updates.DeletionNotConfirmed):
         updates.apply_table("targets", frame, editor, base_version=base, confirm_removed=1)
     assert (built / "targets.csv").read_bytes() == before

@@ -156,7 +156,7 @@ def test_five_failures_lock_that_user_from_that_address_only(secrets_file, clock
         editors.authenticate("jianghui", "correct horse", "10.6.6.6")
     # the first failure was 5 minutes ago: it leaves the 15-minute window in 10 minutes
     assert refused.value.retry_after == 600 and refused.value.minutes == 10
-    assert "10 分钟后再试" in refused.value.message("zh") and "10 minute" in refused.value.message("en")
+    assert "10分钟后再试" in refused.value.message("zh") and "10 minute" in refused.value.message("en")
     # the editor at their own desk is not locked out by a stranger's guesses (issue 13)
     assert editors.authenticate("jianghui", "correct horse", "10.1.1.1") is not None
     assert editors.authenticate("wangfang", "whatever", "10.6.6.6") is None  # other users: not locked

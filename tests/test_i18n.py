@@ -26,6 +26,24 @@ def test_placeholders_match_between_languages():
         assert not en or zh == en, key
 
 
+# Placeholders that stand for a number inside a sentence (a count, a size); a card's "目标 152家" is a
+# label and its value, spaced as labels are.
+NUMBER_PLACEHOLDERS = (
+    "count|shown|total|added|changed|removed|minutes|length|row|rows|pages|size|limit|seconds"
+    "|confirmed|matched|recorded"
+)
+SPACED_NUMBER = re.compile(
+    rf"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef] +{{(?:{NUMBER_PLACEHOLDERS})}}"
+    rf"|{{(?:{NUMBER_PLACEHOLDERS})}} +[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+)
+
+
+def test_chinese_sentences_have_no_spaces_around_their_numbers():
+    """Issue 12: "共 1 条记录" reads as typeset by a machine; Chinese puts no space beside a number."""
+    spaced = {key: entry["zh"] for key, entry in table().items() if SPACED_NUMBER.search(entry["zh"])}
+    assert not spaced
+
+
 def _string_literals(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docstrings = {

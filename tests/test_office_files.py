@@ -274,7 +274,7 @@ def test_a_workbook_bad_cell_and_a_formula_without_result_are_named_by_sheet_row
     assert f"工作表“{sheet}”第4行 {column}列" in output and "“待定”不是数字" in output
     assert f"sheet '{sheet}', row 4, column {column}" in output
     assert f"工作表“{sheet}”第5行 {column}列" in output and "公式“=100+20”没有保存计算结果" in output
-    assert "共 2 处错误" in output
+    assert "共2处错误" in output
     assert (built / f"{kind}.csv").read_bytes() == before
 
 

@@ -142,7 +142,7 @@ def test_every_problem_in_a_file_is_reported_at_once(built: Path, capsys):
     err = capsys.readouterr().err
     for expected in ("第2行 D列", "第3行 A列", "第4行 C列", "第5行 B列", "第5行 D列", "第6行 D列"):
         assert expected in err
-    assert "共 6 处错误" in err
+    assert "共6处错误" in err
 
 
 def test_a_second_import_keeps_the_first_in_history(built: Path):

@@ -135,7 +135,7 @@ def test_every_problem_in_a_file_is_reported_at_once(built: Path, capsys):
     err = capsys.readouterr().err
     for expected in ("第3行 A列", "第4行 D列", "第5行 B列", "第5行 E列", "第6行 E列", "第7行 E列"):
         assert expected in err
-    assert "共 6 处错误" in err
+    assert "共6处错误" in err
 
 
 def test_refuses_files_over_the_size_limit(built: Path, tmp_path: Path, capsys):

@@ -6,6 +6,8 @@ lower bound (超过 / 以上) stays a lower bound in the words.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 
 import pandas as pd
@@ -89,6 +91,17 @@ def stated(metric: Mapping, value: float, qualifier: str, lang: str) -> str:
     return text("words.label_value", lang, label=metric[f"label_{lang}"], value=fields["value"])
 
 
+def _phrase_names(metric: Mapping, region_words: str, lang: str) -> bool:
+    """Whether the metric's phrase already names the region (a combined group's metric names its members):
+    the region's name without its bracketed note ("（合计）", "(combined)") is in the phrase."""
+    phrase = metric.get(f"phrase_{lang}")
+    core = _BRACKETED_NOTE.sub("", region_words).strip()
+    return isinstance(phrase, str) and bool(core) and core in phrase
+
+
+_BRACKETED_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+
+
 def _has_phrase(metric: Mapping, lang: str) -> bool:
     phrase = metric.get(f"phrase_{lang}")
     return isinstance(phrase, str) and bool(phrase)
@@ -144,8 +157,11 @@ def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang
         targeted = rows[rows["target"].notna()]
         clauses = [status_clause(row, metric, lang) for row in targeted.to_dict("records")]
         return text("sentence.no_value", lang, label=metric[f"label_{lang}"], clauses=_join(clauses, lang))
+    template = "sentence.lead" if _has_phrase(metric, lang) else "sentence.lead_label"
+    if _phrase_names(metric, region_words, lang):  # "大冶市、阳新县、开发区合计拟安排…": the region once
+        template = "sentence.lead_named"
     lead = text(
-        "sentence.lead" if _has_phrase(metric, lang) else "sentence.lead_label",
+        template,
         lang,
         date=format_date(latest["value_as_of"], lang),
         region=region_words,

@@ -163,3 +163,23 @@ def test_only_an_ordinary_first_word_of_an_assumption_is_lowered():
     clause = narrative.status_clause(achieved, metric, "zh")
     assert clause == "超额完成2021年计划（假设，152家），超出8家（假设：按年度计划理解）"
     assert "(assumed, 152 enterprises)" in narrative.status_clause(achieved, metric, "en")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_group_whose_metric_names_its_members_is_named_once(built, lang):
+    """Issue 12: the combined group's key point read "大冶市、阳新县、开发区（合计）大冶市、阳新县、开发区合计…"."""
+    group = fetch("progress_for_region", region_id="daye_yangxin_kaifaqu")
+    region = {
+        "level": "group",
+        "name_zh": "大冶市、阳新县、开发区（合计）",
+        "name_en": "Daye, Yangxin and the Development Zone (combined)",
+    }
+    rows = group[group["metric_id"] == "funding_county_level"]
+    text = narrative.metric_sentence(
+        rows, report.metric_meta(rows.iloc[0].to_dict()), narrative.region_words(region, lang), lang
+    )
+    member = "大冶市" if lang == "zh" else "Daye"
+    assert text.count(member) == 1, text
+    assert text.startswith(
+        "截至2021年7月13日，大冶市、阳新县、开发区合计" if lang == "zh" else "As of 13 July 2021, Daye, Yangxin"
+    )

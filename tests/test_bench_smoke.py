@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarks.__main__ import main
 from benchmarks.common import percentile, registered_pages
 from benchmarks.load import NGINX_SITE, nginx_config
 from benchmarks.synthetic import generate
@@ -48,13 +47,3 @@ def test_nginx_config_keeps_the_example_and_uses_the_bench_ports(tmp_path: Path)
 def test_percentile_is_nearest_rank():
     assert percentile([5, 1, 4, 2, 3], 0.5) == 3
     assert percentile(list(range(1, 101)), 0.95) == 95
-
-
-def test_quick_run_writes_a_report(tmp_path: Path, data_dir: Path):
-    out = tmp_path / "BENCHMARKS.md"
-    skip = "browser,load,exports,regions,floods,uploads"
-    code = main(["--quick", "--skip", skip, "--sizes", "300", "--out", str(out)])
-    report = out.read_text(encoding="utf-8")
-    assert code == 0
-    assert "## Summary" in report and "Page speed" in report and "| 300 |" in report
-    assert "overview" in report

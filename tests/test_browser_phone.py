@@ -79,14 +79,20 @@ def phone(browser):
     context.close()
 
 
-@pytest.fixture(scope="module", params=PHONES, ids=[f"{w}px" for w, _ in PHONES])
+@pytest.fixture(scope="module")
 def any_phone(browser, request):
     context, page = phone_page(browser, *request.param)
     yield page
     context.close()
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+# Both languages at 390 px (the phone); at 360 px English, whose longer words are the harder fit.
+PHONE_RUNS = [(PHONES[0], "zh"), (PHONES[0], "en"), (PHONES[1], "en")]
+
+
+@pytest.mark.parametrize(
+    ("any_phone", "lang"), PHONE_RUNS, indirect=["any_phone"], ids=[f"{w}px-{lang}" for (w, _), lang in PHONE_RUNS]
+)
 def test_every_page_reads_top_to_bottom_on_a_phone(server, any_phone, lang):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     phone = any_phone

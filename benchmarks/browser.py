@@ -25,18 +25,20 @@ TOY_APP = """import plotly.graph_objects as go
 import streamlit as st
 
 st.title("Toy")
-st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
+st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])), key="chart_toy")
 """
 
-# Done: the script is not running, the page has its heading, and at least `charts` charts (the page's
-# count, found by a calibration visit) have drawn their SVG. The count matters: the plotly component is
-# loaded lazily, so for a moment a finished page has no chart element at all.
+# Done: the script is not running, the page has its heading, and every chart it was sent has drawn its
+# SVG. The plotly component is loaded lazily: for a moment (seconds on a loaded machine) a finished page
+# has no chart element at all, only the chart's keyed container (st-key-chart_…, ui.render.chart), so
+# charts are counted by their containers. `charts`: at least that many (a calibration visit's count).
 PAINTED = """(charts = 0) => {
     const app = document.querySelector("[data-testid='stApp']");
     if (!app || app.dataset.testScriptState !== "notRunning") return false;
     if (!document.querySelector("[data-testid='stMain'] [data-testid='stHeading']")) return false;
-    const all = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
-    return all.length >= charts && all.every(chart => chart.querySelector(".main-svg") !== null);
+    const placed = [...document.querySelectorAll("[class*='st-key-chart_']")];
+    return placed.length >= charts
+        && placed.every(box => box.querySelector("[data-testid='stPlotlyChart'] .main-svg") !== null);
 }"""
 
 
@@ -103,9 +105,9 @@ def chart_count(browser, url: str) -> int:
     try:
         page.goto(url)
         page.wait_for_function(PAINTED, timeout=60_000)
-        page.wait_for_timeout(2_000)
+        page.wait_for_timeout(2_000)  # a rerun may follow the first run
         page.wait_for_function(PAINTED, timeout=60_000)
-        return page.locator("[data-testid='stPlotlyChart']").count()
+        return page.locator("[class*='st-key-chart_']").count()
     finally:
         page.close()
 

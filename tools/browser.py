@@ -132,13 +132,15 @@ def wait_until_painted(page, timeout: float = 30_000, expected: int | None = Non
         polling=250,
     )
     page.evaluate("() => { delete window.__paintWatch; }")
-    if expected:
-        page.wait_for_function(
-            f"() => document.querySelectorAll(\"[data-testid='stPlotlyChart']\").length >= {expected}", timeout=timeout
-        )
+    # Each chart the page was sent has a keyed container (st-key-chart_…, ui.render.chart) at once; the
+    # plotly component inside it loads lazily (seconds on a loaded machine): wait for every one to draw.
     page.wait_for_function(
-        """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(
-               chart => chart.querySelector(".main-svg") !== null)""",
+        """(expected) => {
+            const placed = [...document.querySelectorAll("[class*='st-key-chart_']")];
+            return placed.length >= expected
+                && placed.every(box => box.querySelector("[data-testid='stPlotlyChart'] .main-svg") !== null);
+        }""",
+        arg=expected or 0,
         timeout=timeout,
     )
     return page.locator("[data-testid='stPlotlyChart']").count()

@@ -7,7 +7,6 @@ lower bound (超过 / 以上) stays a lower bound in the words.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 
 import pandas as pd

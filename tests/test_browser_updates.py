@@ -168,7 +168,19 @@ def test_data_editor_types_are_accepted(built: Path):
 
 def test_an_empty_row_added_in_the_editor_is_skipped_with_a_warning(built: Path):
     frame = edited_targets()
-    frame.loc[3] = ["funding_city_level", "huangshi", None, None, None, "", "", "", "", "", *[""] * (len(frame.columns) - 10)]
+    frame.loc[3] = [
+        "funding_city_level",
+        "huangshi",
+        None,
+        None,
+        None,
+        "",
+        "",
+        "",
+        "",
+        "",
+        *[""] * (len(frame.columns) - 10),
+    ]
     result = updates.check_table("targets", frame)
     assert result.ok and result.counts["added"] == 0
     (warning,) = result.table_problems
@@ -237,7 +249,14 @@ def test_reapply_replays_my_changes_onto_the_latest_version(built: Path, editor)
     mine = original.copy()
     mine.loc[0, "target"] = 155.0  # I change the same cell differently
     mine.loc[2, "target"] = 120.0  # and another one
-    mine.loc[3] = ["funding_city_level", "huangshi", "2021-01-01", "2021-12-31", 20_000_000.0, *[""] * (len(mine.columns) - 5)]
+    mine.loc[3] = [
+        "funding_city_level",
+        "huangshi",
+        "2021-01-01",
+        "2021-12-31",
+        20_000_000.0,
+        *[""] * (len(mine.columns) - 5),
+    ]
     again = updates.reapply("targets", mine, base)
     assert again.base_version == updates.live_version("targets") and again.base_found
     merged = again.frame.set_index(["metric_id", "period_end"])

@@ -38,7 +38,7 @@ def test_the_committed_report_marks_its_hand_written_sections():
 def test_make_bench_rewrites_the_report_and_keeps_the_hand_written_sections(tmp_path: Path, data_dir: Path):
     out = tmp_path / "BENCHMARKS.md"
     out.write_text(f"# Benchmarks\n\nold generated table\n\n{report.KEEP_MARKER}\n\n{HAND_WRITTEN}", encoding="utf-8")
-    code = main(["--quick", "--skip", "browser,scale,load,exports,regions,floods", "--out", str(out)])
+    code = main(["--quick", "--skip", "browser,scale,load,exports,regions,floods,intake", "--out", str(out)])
     written = out.read_text(encoding="utf-8")
     assert code == 0
     assert "old generated table" not in written and "## 1. Page speed" in written

@@ -52,7 +52,7 @@ def test_percentile_is_nearest_rank():
 
 def test_quick_run_writes_a_report(tmp_path: Path, data_dir: Path):
     out = tmp_path / "BENCHMARKS.md"
-    skip = "browser,load,exports,regions,floods,uploads"
+    skip = "browser,load,exports,regions,floods,uploads,intake"
     code = main(["--quick", "--skip", skip, "--sizes", "300", "--out", str(out)])
     report = out.read_text(encoding="utf-8")
     assert code == 0

@@ -108,7 +108,7 @@ live_targets = memo(("live", "targets", live_versions["targets"]), lambda: updat
 recorded = recording.mark_recorded(proposals, live_progress, live_targets)
 if known:
     st.info(t("intake.known_document", title=known["title_zh"]), icon=":material/history:")
-matched = int((proposals["metric_id"] != "").sum())
+matched = int(proposals["metric_id"].isin(registry.metric_ids).sum())  # "已有指标": not the new ones pending
 st.caption(t("intake.found", count=len(proposals), matched=matched, recorded=sum(recorded)))
 st.caption(t("intake.read_as", title=title, date=format_date(date, lang)))
 if signed_by:

@@ -153,6 +153,8 @@ def test_a_new_metric_waits_for_the_confirmation_and_is_saved_with_its_figure(ed
     assert f'"{label}"' in offered  # one of the metric column's choices
     assert list(proposals["accept"]) == [True] * 5
     shown = all_text(app)
+    found = "找到5个数字，其中4个对应到已有指标" if lang == "zh" else "5 figure(s) found: 4 matched to a metric"
+    assert found in shown, shown  # the new metric is not one of the existing ones yet
     preview = (
         "将新增1个指标（指标表）：5G全连接工厂（g5_factories）" if lang == "zh" else "1 metric(s) added (metrics table)"
     )

@@ -237,8 +237,10 @@ def test_an_editor_makes_a_new_metric_saved_only_on_confirming_and_a_visitor_fin
     _typed(page, panel, id_label, "g5_factories")
     _typed(page, panel, en_label, "5G fully connected factories")
     _typed(page, panel, unit_label, "factories")
-    panel.locator("[data-testid='stSelectbox']").filter(has_text=category_label).click()
-    page.get_by_role("option").filter(has_text=category).click()
+    chooser = panel.locator("[data-testid='stSelectbox']").filter(has_text=category_label).locator("input")
+    chooser.click()
+    chooser.fill(category)  # the selectbox searches its options as one types
+    page.get_by_role("option").filter(has_text=category).first.click()
     wait_until_painted(page)
     panel.get_by_role("button", name=add).click()
     page.get_by_text(METRIC_ADDED[lang], exact=False).wait_for(timeout=30_000)

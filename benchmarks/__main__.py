@@ -25,7 +25,7 @@ from benchmarks.common import data_dir, registered_pages
 from metrics.build import build
 from metrics.paths import PROJECT_ROOT
 
-PARTS = ("pages", "browser", "scale", "load", "exports", "regions", "floods", "uploads")
+PARTS = ("pages", "browser", "scale", "load", "exports", "regions", "floods", "uploads", "intake")
 
 
 @contextlib.contextmanager
@@ -119,6 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         rows = 2_000 if quick else ROWS
         uploads_section.append(markdown(run_uploads(rows), rows))
 
+    intake_section: list[str] = []
+
+    def intake_part() -> None:
+        from benchmarks.intake import goals, markdown, run_intake
+
+        times = run_intake(rounds=3 if quick else 5)
+        print("\n".join(goals(times)), flush=True)
+        intake_section.append(markdown(times))
+
     from benchmarks.machine import describe
 
     run.machine = describe()
@@ -131,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         part("regions", regions_part)
         part("floods", floods_part)
         part("uploads", uploads_part)
+        part("intake", intake_part)
     run.seconds = time.perf_counter() - started
     run.machine["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -138,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary_table(run))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else None
-    written = report.with_kept_sections(report.markdown(run) + "".join(floods_section + uploads_section), previous)
+    written = report.with_kept_sections(
+        report.markdown(run) + "".join(floods_section + uploads_section + intake_section), previous
+    )
     args.out.write_text(written, encoding="utf-8")
     print(f"\nwritten: {args.out}")
     return 1 if run.failures else 0

@@ -14,18 +14,8 @@ from metrics import editors, paths, store, updates
 from metrics.i18n import format_date
 from metrics.intake import IntakeError, propose, read_document, recording
 from metrics.intake.highlight import document_html
-from metrics.intake.new_metric import MetricRefused, NewMetric, add_metric
-from metrics.intake.new_region import (
-    PARENT_LEVELS,
-    NewRegion,
-    RegionRefused,
-    guessed_level,
-    parents_for,
-    propose_region,
-    restore_regions,
-    save_regions,
-    with_regions,
-)
+from metrics.intake.new_metric import NEW_METRICS, MetricRefused, NewMetric
+from metrics.intake.new_region import NEW_REGIONS, PARENT_LEVELS, NewRegion, RegionRefused, guessed_level, parents_for
 from metrics.intake.proposals import document_title, signed_date, signed_issuer
 from metrics.numbers import format_value
 from metrics.registry import Registry
@@ -43,12 +33,15 @@ for level, message in st.session_state.pop("intake_flash", []):
     (st.success if level == "success" else st.error)(message)
 st.caption(t("intake.intro"))
 registry = Registry.load()
-labels = dict(zip(registry.metrics["metric_id"], registry.metrics[f"label_{lang}"], strict=True))
-units = dict(zip(registry.metrics["metric_id"], registry.metrics["unit"], strict=True))
+# New metrics and regions made on this page wait here until the import is confirmed (nothing is written before).
+pending_metrics: list[NewMetric] = st.session_state.setdefault("intake_new_metrics", [])
+pending_regions: list[NewRegion] = st.session_state.setdefault("intake_new_regions", [])
+offered = NEW_METRICS.extended(NEW_REGIONS.extended(registry, pending_regions), pending_metrics)
+known_metrics, known_regions = offered.metrics, offered.regions  # with the new ones waiting to be saved
+labels = dict(zip(known_metrics["metric_id"], known_metrics[f"label_{lang}"], strict=True))
+units = dict(zip(known_metrics["metric_id"], known_metrics["unit"], strict=True))
 unmatched_label = t("intake.unmatched")
 metric_options = {unmatched_label: "", **{f"{labels[m]}（{units[m]}）": m for m in labels}}
-pending_regions: list[NewRegion] = st.session_state.setdefault("intake_new_regions", [])
-known_regions = with_regions(registry, pending_regions).regions  # with the new ones waiting to be saved
 region_options = dict(zip(known_regions[f"name_{lang}"], known_regions["region_id"], strict=True))
 kinds = {t("intake.kind.actual"): "actual", t("intake.kind.target"): "target"}
 
@@ -81,7 +74,8 @@ if st.session_state.get("intake_read_key") != read_key:
     except IntakeError as refused:
         st.error(refused.message(lang), icon=":material/error:")
         st.stop()
-    pending_regions.clear()  # new regions were made for the rows of the document as it was read before
+    pending_metrics.clear()  # new metrics and regions were made for the rows of the document read before
+    pending_regions.clear()
     st.session_state.update(
         intake_read_key=read_key, intake_document=document, intake_proposals=proposals, intake_doc_date=date
     )
@@ -114,7 +108,7 @@ live_targets = memo(("live", "targets", live_versions["targets"]), lambda: updat
 recorded = recording.mark_recorded(proposals, live_progress, live_targets)
 if known:
     st.info(t("intake.known_document", title=known["title_zh"]), icon=":material/history:")
-matched = int((proposals["metric_id"] != "").sum())
+matched = int(proposals["metric_id"].isin(registry.metric_ids).sum())  # "已有指标": not the new ones pending
 st.caption(t("intake.found", count=len(proposals), matched=matched, recorded=sum(recorded)))
 st.caption(t("intake.read_as", title=title, date=format_date(date, lang)))
 if signed_by:
@@ -229,18 +223,22 @@ if unmatched:
             key=f"intake_new_category_{position}",
         )
         if st.button(t("intake.new_metric_add"), icon=":material/add:", key="intake_new_add"):
-            wanted = NewMetric(metric_id.strip(), label_zh, label_en, unit, unit_en, category, row["suggested_label"])
+            wanted = NewMetric(metric_id, label_zh, label_en, unit, unit_en, category, row["suggested_label"])
             try:
-                add_metric(wanted, editor)
+                made = NEW_METRICS.propose(wanted, pending_metrics, paths.data_dir())
             except MetricRefused as refused:
                 st.error("\n".join(f"- {m}" for m in refused.messages(lang)), icon=":material/error:")
-            except editors.NotAuthorised as refused:
-                st.error(refused.message(lang), icon=":material/lock:")
             else:
-                proposals.loc[proposals.index[position], "metric_id"] = wanted.metric_id
+                pending_metrics.append(made)
+                words = (row["suggested_label"], row["unit"])  # the same words and unit: the same new metric
+                alike = [
+                    p for p in unmatched if words[0] and tuple(proposals.iloc[p][["suggested_label", "unit"]]) == words
+                ]
+                rows = proposals.index[sorted({position, *alike})]
+                proposals.loc[rows, "metric_id"] = made.metric_id
                 st.session_state["intake_generation"] = st.session_state.get("intake_generation", 0) + 1
-                label = wanted.label_zh if lang == "zh" else wanted.label_en
-                message = t("intake.new_metric_added", label=label, id=wanted.metric_id)
+                label = made.label_zh if lang == "zh" else made.label_en
+                message = t("intake.new_metric_pending", label=label, id=made.metric_id, count=len(rows))
                 st.session_state["intake_flash"] = [("success", message)]
                 st.rerun()
 
@@ -274,7 +272,7 @@ if elsewhere:
         if st.button(t("intake.new_region_add"), icon=":material/add_location:", key="intake_region_add"):
             wanted = NewRegion(new_id, name_zh, name_en, level, parent or "", code)
             try:
-                made = propose_region(wanted, pending_regions, paths.data_dir())
+                made = NEW_REGIONS.propose(wanted, pending_regions, paths.data_dir())
             except RegionRefused as refused:
                 st.error("\n".join(f"- {m}" for m in refused.messages(lang)), icon=":material/error:")
             else:
@@ -340,14 +338,17 @@ planned = {
     "targets": recording.merged("targets", live_targets, recording.table_rows("targets", accepted, source_id)),
 }
 bases = live_versions
+new_metrics = [metric for metric in pending_metrics if metric.metric_id in set(accepted["metric_id"])]
 new_regions = [region for region in pending_regions if region.region_id in set(accepted["region_id"])]
-registry_after = with_regions(registry, new_regions)  # the rows are checked against the regions they will have
+# The rows are checked against the metrics and regions they will have once the new ones are saved.
+registry_after = NEW_METRICS.extended(NEW_REGIONS.extended(registry, new_regions), new_metrics)
 checks = {
     kind: memo(
         (
             "check",
             kind,
             bases[kind],
+            tuple(metric.metric_id for metric in new_metrics),
             tuple(region.region_id for region in new_regions),
             int(pd.util.hash_pandas_object(frame, index=False).sum()),
         ),
@@ -357,7 +358,7 @@ checks = {
 }
 inverse_metric = {m: label for label, m in metric_options.items()}
 inverse_region = {r: name for name, r in region_options.items()}
-metric_rows = registry.metrics.set_index("metric_id")
+metric_rows = known_metrics.set_index("metric_id")
 
 
 def as_read(metric_id: str, value: float, qualifier: str) -> str:
@@ -367,9 +368,19 @@ def as_read(metric_id: str, value: float, qualifier: str) -> str:
     return format_value(float(value), unit, qualifier, lang, unit_en=unit_en)
 
 
+def listed(names: list[str]) -> str:
+    """Names one after another, as each language lists them."""
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+if new_metrics:
+    names = listed(
+        [f"{m.label_zh}（{m.metric_id}）" if lang == "zh" else f"{m.label_en} ({m.metric_id})" for m in new_metrics]
+    )
+    st.markdown(t("intake.preview_metrics", count=len(new_metrics), names=names))
 if new_regions:
-    names = ("、" if lang == "zh" else ", ").join(
-        f"{r.name_zh}（{r.region_id}）" if lang == "zh" else f"{r.name_en} ({r.region_id})" for r in new_regions
+    names = listed(
+        [f"{r.name_zh}（{r.region_id}）" if lang == "zh" else f"{r.name_en} ({r.region_id})" for r in new_regions]
     )
     st.markdown(t("intake.preview_regions", count=len(new_regions), names=names))
 for kind, result in checks.items():
@@ -398,33 +409,45 @@ for kind, result in checks.items():
 
 ready = all(result.ok for result in checks.values()) and not problems
 if st.button(t("intake.confirm"), type="primary", icon=":material/task_alt:", disabled=not ready):
-    flash, saved_regions, saved_rows = [], None, 0
+    flash, references, saved_kinds, identity = [], [], [], None
+    made = [(NEW_METRICS, new_metrics, "metric_id"), (NEW_REGIONS, new_regions, "region_id")]
+    saved_references: list[store.SaveResult | None] = [None, None]
     try:
         verified = editors.verify(editor)
         identity = (verified.display_name, verified.username)
-        saved_regions = save_regions(new_regions, paths.data_dir(), identity)  # first: the rows' check needs them
+        # First the metrics, then the regions: each is checked against what comes before, the rows against both.
+        for number, (new_rows, rows, _) in enumerate(made):
+            saved_references[number] = new_rows.save(rows, paths.data_dir(), identity)
         recording.keep_document(data, name, title, issuer, date, identity)
         for kind, frame in planned.items():
             if not (checks[kind].counts["added"] or checks[kind].counts["changed"]):
                 continue
             result = updates.apply_table(kind, frame, editor, base_version=bases[kind], registry=Registry.load())
             if result.saved:
-                saved_rows += 1
+                saved_kinds.append(kind)
                 flash.append(
                     ("success", t("intake.saved", table=t(f"intake.table.{kind}"), version=result.saved.version))
                 )
             flash += [("error", problem.message(lang)) for problem in result.table_problems]
+    except MetricRefused as refused:
+        flash += [("error", t("intake.metrics_refused"))] + [("error", m) for m in refused.messages(lang)]
     except RegionRefused as refused:
         flash += [("error", t("intake.regions_refused"))] + [("error", m) for m in refused.messages(lang)]
     except editors.NotAuthorised as refused:
         flash.append(("error", refused.message(lang)))
     except store.StaleVersionError:
         flash.append(("error", t("intake.stale")))
-    if saved_regions is not None and not saved_rows:  # no row that uses the new regions was saved: undo them
-        restore_regions(saved_regions, identity)
-    elif saved_regions is not None and saved_regions.changed:
-        names = ("、" if lang == "zh" else ", ").join(region.region_id for region in new_regions)
-        flash.insert(0, ("success", t("intake.saved_regions", version=saved_regions.version, names=names)))
-    st.session_state["intake_flash"] = flash
-    st.session_state.pop("intake_read_key", None)  # read again: what was saved now shows as recorded
-    st.rerun()
+    finally:  # a new metric or region that no saved row uses is taken out again, whatever stopped the rows
+        saved_rows = [recording.table_rows(kind, accepted, source_id) for kind in saved_kinds]
+        for (new_rows, rows, column), saved in zip(made, saved_references, strict=True):
+            used = {value for frame in saved_rows for value in frame[column]}
+            if saved is not None and identity is not None:
+                new_rows.settle(saved, rows, used, identity)
+            kept = [new_rows.id_of(row) for row in rows if new_rows.id_of(row) in used]
+            if saved is not None and saved.changed and kept:
+                version = store.live_version(new_rows.table)
+                references.append(("success", t(f"intake.saved_{new_rows.table}", version=version, names=listed(kept))))
+    st.session_state["intake_flash"] = references + flash
+    if saved_kinds:  # read again: what was saved now shows as recorded (and nothing stays pending)
+        st.session_state.pop("intake_read_key", None)
+    st.rerun()  # else the table as the editor left it, the new metrics and regions still pending, checked again

@@ -7,12 +7,12 @@ import datetime as dt
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from benchmarks.intake import report_text, twenty_pages
 from metrics import paths
 from metrics.intake import propose_file
 from metrics.registry import Registry, read_reference_csv
@@ -160,22 +160,20 @@ def test_command_line_writes_the_exact_columns_with_bom(tmp_path):
     assert frame.loc[frame["quote"] == "46家", "section"].item() == "一（一）"
 
 
-def twenty_pages() -> bytes:
-    """About 20 pages of report text (~ 30,000 characters): the reply and the documents, repeated."""
-    parts = [(FIXTURES / "provincial_roundup.txt").read_text(encoding="utf-8-sig")]
-    parts.append((FIXTURES / "plan_2024_2026.md").read_text(encoding="utf-8"))
-    if REPLY.exists():
-        parts.append(REPLY.read_text(encoding="utf-8"))
-    text = "\n".join(parts)
-    return ("\n".join([text] * (30_000 // len(text) + 1))).encode("utf-8")
-
-
-def test_a_twenty_page_document_is_proposed_within_two_seconds():
-    data = twenty_pages()
+def test_a_twenty_page_document_proposes_every_figure_of_each_copy():
+    """How fast is measured by `make bench` (benchmarks/intake.py, goal ≤ 2 s); here, that all of it is read."""
+    data, text = twenty_pages(), report_text()
+    copies = 30_000 // len(text) + 1
+    assert data == "\n".join([text] * copies).encode("utf-8") and len(data.decode()) >= 30_000
     registry = Registry.load()
-    propose_file("warm up 1家".encode(), "x.txt", dt.date(2024, 1, 1), registry=registry)
-    started = time.perf_counter()
-    _, frame = propose_file(data, "long.txt", dt.date(2024, 7, 20), registry=registry)
-    seconds = time.perf_counter() - started
-    assert len(data.decode()) >= 30_000 and len(frame) > 100
-    assert seconds <= 2.0, seconds
+    _, whole = propose_file(data, "long.txt", dt.date(2024, 7, 20), registry=registry)
+    _, single = propose_file(text.encode(), "one.txt", dt.date(2024, 7, 20), registry=registry)
+    assert len(single) > 50 and len(whole) > 100
+    columns = ["quote", "value", "qualifier", "kind", "metric_id", "region_id"]
+    # Every figure of the report is proposed from the long document, and nothing else; one with a metric that
+    # the text repeats is proposed once (the same figure said twice), those without one each time they occur.
+    assert set(whole[columns].itertuples(index=False)) == set(single[columns].itertuples(index=False))
+    matched = whole[whole["metric_id"] != ""]
+    same_figure = ["metric_id", "value", "qualifier", "kind", "region_id", "as_of", "period_end"]
+    assert not matched.duplicated(same_figure).any() and len(matched) == (single["metric_id"] != "").sum()
+    assert (whole["metric_id"] == "").sum() == copies * (single["metric_id"] == "").sum()

@@ -147,15 +147,24 @@ def wait_until_painted(page, timeout: float = 30_000, expected: int | None = Non
 
 
 def full_page_screenshot(page, path, width: int) -> None:
-    """Streamlit scrolls inside its main block, so grow the viewport to the content, then capture."""
-    height = page.evaluate(
-        """() => Math.max(
-               ...[...document.querySelectorAll("[data-testid='stMain'], [data-testid='stMainBlockContainer']")]
-                   .map(el => el.scrollHeight),
-               window.innerHeight)"""
-    )
+    """Streamlit scrolls inside its main block, so grow the viewport to the content, then capture. The content
+    is measured at `width` itself: a phone's narrow column is far taller than the desktop's."""
+
+    def content_height() -> int:
+        return int(
+            page.evaluate(
+                """() => Math.max(
+                   ...[...document.querySelectorAll("[data-testid='stMain'], [data-testid='stMainBlockContainer']")]
+                       .map(el => el.scrollHeight),
+                   window.innerHeight)"""
+            )
+        )
+
     original = page.viewport_size
-    page.set_viewport_size({"width": width, "height": int(height) + 40})
+    if width != original["width"]:
+        page.set_viewport_size({"width": width, "height": original["height"]})
+        page.wait_for_timeout(400)
+    page.set_viewport_size({"width": width, "height": content_height() + 40})
     page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(original)

@@ -1,15 +1,17 @@
-"""A figure no metric fits becomes a new metric: a row of data/metrics.csv, checked as the build checks it,
-saved with history and the editor's name (metrics.store), then the database is rebuilt."""
+"""A figure no metric fits can make a new metric: a row of data/metrics.csv, checked by metrics.csv's rules and
+the build's validation, kept pending until the editor confirms the import, then saved in the same
+confirmation as the rows that use it, before the regions and the rows (NEW_METRICS: metrics.intake.pending,
+as new regions are)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import asdict, dataclass
 
-from metrics import editors, paths, store
-from metrics.build import build
-from metrics.intake.reference import Refused, build_problems, csv_with_rows, id_problems, name_problems
+from metrics.intake.pending import NewRows
+from metrics.intake.reference import Refused, id_problems, name_problems
 from metrics.registry import Registry
+
+UNIT_MAX = 6  # characters: 家, 个, 元, 万千瓦时
 
 
 class MetricRefused(Refused):
@@ -29,6 +31,10 @@ class NewMetric:
     aliases_zh: str = ""
     definition_zh: str = ""
 
+    def cleaned(self) -> NewMetric:
+        """The same metric with surrounding spaces removed."""
+        return NewMetric(**{key: value.strip() for key, value in asdict(self).items()})
+
 
 def check_metric(metric: NewMetric, registry: Registry) -> list[tuple[str, dict]]:
     """The rules of data/metrics.csv for one new row: a new snake_case id, labels nobody uses, a unit, a
@@ -40,16 +46,16 @@ def check_metric(metric: NewMetric, registry: Registry) -> list[tuple[str, dict]
         "intake.metric.label_missing",
         "intake.metric.label_taken",
     )
-    if not metric.unit.strip() or len(metric.unit.strip()) > 6:
+    if not metric.unit.strip() or len(metric.unit.strip()) > UNIT_MAX:
         problems.append(("intake.metric.bad_unit", {"value": metric.unit}))
     if metric.category not in set(registry.metrics["category"]):
         problems.append(("intake.metric.bad_category", {"value": metric.category}))
     return problems
 
 
-def metrics_csv_with(metric: NewMetric, folder: Path) -> bytes:
-    """data/metrics.csv with the new row at the end (columns as the file has them)."""
-    row = dict(
+def metric_row(metric: NewMetric) -> dict:
+    """The new metric in metrics.csv's columns: higher is better, its label as its definition when none."""
+    return dict(
         metric_id=metric.metric_id,
         label_zh=metric.label_zh.strip(),
         label_en=metric.label_en.strip(),
@@ -61,22 +67,15 @@ def metrics_csv_with(metric: NewMetric, folder: Path) -> bytes:
         definition_en=metric.label_en.strip(),
         aliases_zh=metric.aliases_zh.strip(),
     )
-    return csv_with_rows(folder / "metrics.csv", [row])
 
 
-def add_metric(metric: NewMetric, editor: editors.Editor) -> store.SaveResult:
-    """Check, then save the new metrics.csv as a new version (history, the editor named) and rebuild."""
-    verified = editors.verify(editor)
-    folder = paths.data_dir()
-    problems = check_metric(metric, Registry.load(folder))
-    if problems:
-        raise MetricRefused(problems)
-    data = metrics_csv_with(metric, folder)
-    problems = build_problems(folder, {"metrics.csv": data}, "intake.metric.build")
-    if problems:
-        raise MetricRefused(problems)
-    change = store.Change(action="add_metric", detail=metric.metric_id, added=1)
-    base = store.live_version("metrics")
-    saved = store.save("metrics", data, verified.display_name, change, base, account=verified.username)
-    build()
-    return saved
+NEW_METRICS = NewRows(
+    table="metrics",
+    action="add_metric",
+    refused=MetricRefused,
+    build_key="intake.metric.build",
+    check=check_metric,
+    as_row=metric_row,
+    id_of=lambda metric: metric.metric_id,
+    cleaned=NewMetric.cleaned,
+)

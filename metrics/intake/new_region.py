@@ -1,17 +1,17 @@
 """A figure about a place the dashboard does not list (a county of another city, another city) can make a new
 region: a row of data/regions.csv, checked by regions.csv's rules and the build's validation, kept pending
-until the editor confirms the import, then saved in the same confirmation as the rows that use it."""
+until the editor confirms the import, then saved in the same confirmation as the rows that use it
+(NEW_REGIONS: metrics.intake.pending, as new metrics are)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from metrics import store
-from metrics.intake.reference import Refused, build_problems, csv_with_rows, id_problems, name_problems
+from metrics.intake.pending import NewRows
+from metrics.intake.reference import Refused, id_problems, name_problems
 from metrics.registry import Registry
 
 # What each level of region may sit under (regions.csv: the city under the province, counties under a city).
@@ -73,56 +73,18 @@ def check_region(region: NewRegion, registry: Registry) -> list[tuple[str, dict]
     return problems
 
 
-def regions_csv_with(regions: list[NewRegion], folder: Path) -> bytes:
-    """data/regions.csv with the new rows at the end (columns as the file has them)."""
-    return csv_with_rows(folder / "regions.csv", [asdict(region) for region in regions])
+def _row(region: NewRegion) -> dict:
+    return asdict(region)
 
 
-def with_regions(registry: Registry, regions: list[NewRegion]) -> Registry:
-    """The registry as it will be once `regions` are saved: what the preview validates the rows against."""
-    if not regions:
-        return registry
-    added = pd.DataFrame([asdict(region) for region in regions]).reindex(
-        columns=registry.regions.columns, fill_value=""
-    )
-    return Registry(registry.metrics, pd.concat([registry.regions, added], ignore_index=True), registry.sources)
-
-
-def propose_region(region: NewRegion, pending: list[NewRegion], folder: Path) -> NewRegion:
-    """Check a new region against the live regions and those already pending; the cleaned region, or
-    RegionRefused naming every problem. Nothing is written."""
-    region = region.cleaned()
-    registry = with_regions(Registry.load(folder), pending)
-    problems = check_region(region, registry)
-    if not problems:
-        data = regions_csv_with([*pending, region], folder)
-        problems = build_problems(folder, {"regions.csv": data}, "intake.region.build")
-    if problems:
-        raise RegionRefused(problems)
-    return region
-
-
-def save_regions(regions: list[NewRegion], folder: Path, editor: tuple[str, str]) -> store.SaveResult | None:
-    """Save regions.csv with the new regions as a new version (history, the editor named), checked again
-    against the live file; None when there are none. The caller rebuilds (with the rows that use them)."""
-    if not regions:
-        return None
-    registry = Registry.load(folder)
-    problems = [
-        p for n, region in enumerate(regions) for p in check_region(region, with_regions(registry, regions[:n]))
-    ]
-    if problems:
-        raise RegionRefused(problems)
-    base = store.live_version("regions")
-    change = store.Change(action="add_region", detail=",".join(r.region_id for r in regions), added=len(regions))
-    return store.save("regions", regions_csv_with(regions, folder), editor[0], change, base, account=editor[1])
-
-
-def restore_regions(saved: store.SaveResult | None, editor: tuple[str, str]) -> None:
-    """Undo save_regions when the rows that needed the regions could not be saved: the previous file as a
-    new version (history keeps both)."""
-    if saved is None or not saved.changed:
-        return
-    snapshot = next(entry.snapshot for entry in store.versions("regions") if entry.version == saved.previous)
-    change = store.Change(action="rollback", detail=saved.previous)
-    store.save("regions", store.read_version("regions", snapshot), editor[0], change, saved.version, account=editor[1])
+# Checked when added, pending in the session, saved in the confirmation (metrics.intake.pending).
+NEW_REGIONS = NewRows(
+    table="regions",
+    action="add_region",
+    refused=RegionRefused,
+    build_key="intake.region.build",
+    check=check_region,
+    as_row=_row,
+    id_of=lambda region: region.region_id,
+    cleaned=NewRegion.cleaned,
+)

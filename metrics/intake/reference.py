@@ -49,9 +49,10 @@ class Refused(ValueError):
         return [text(key, lang, **fields) for key, fields in self.problems]
 
 
-def csv_with_rows(path: Path, rows: list[dict]) -> bytes:
-    """The reference CSV at `path` with `rows` appended (columns as the file has them, missing ones empty)."""
-    frame = read_reference_csv(path)
+def csv_with_rows(source: Path | bytes, rows: list[dict]) -> bytes:
+    """The reference CSV at `source` (a path, or a file's bytes) with `rows` appended (columns as the file has
+    them, missing ones empty)."""
+    frame = read_reference_csv(io.BytesIO(source) if isinstance(source, bytes) else source)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(frame.columns), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()

@@ -40,7 +40,9 @@ def test_a_quick_make_bench_reports_each_part_and_keeps_the_hand_written_section
     out.write_text(f"# Benchmarks\n\nold generated table\n\n{report.KEEP_MARKER}\n\n{HAND_WRITTEN}", encoding="utf-8")
     # One quick run of the harness (tiny sizes; the parts that start browsers and servers skipped): each
     # part that runs reports, and the hand-written sections survive the rewrite.
-    code = main(["--quick", "--skip", "browser,load,exports,regions,floods,intake", "--sizes", "300", "--out", str(out)])
+    code = main(
+        ["--quick", "--skip", "browser,load,exports,regions,floods,intake", "--sizes", "300", "--out", str(out)]
+    )
     written = out.read_text(encoding="utf-8")
     assert code == 0
     assert "old generated table" not in written and "## 1. Page speed" in written

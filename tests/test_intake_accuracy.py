@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.intake import report_text, twenty_pages
 from metrics import paths
-from metrics.intake import propose_file
+from metrics.intake import propose, propose_file
 from metrics.registry import Registry, read_reference_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,3 +177,16 @@ def test_a_twenty_page_document_proposes_every_figure_of_each_copy():
     same_figure = ["metric_id", "value", "qualifier", "kind", "region_id", "as_of", "period_end"]
     assert not matched.duplicated(same_figure).any() and len(matched) == (single["metric_id"] != "").sum()
     assert (whole["metric_id"] == "").sum() == copies * (single["metric_id"] == "").sum()
+
+
+def test_a_suggested_label_keeps_no_markup_pasted_with_the_text():
+    """A tag pasted with a sentence ("<script>alert(1)</script>新增5G全连接工厂2个") drafted the label
+    "</script>新增5G全连接工厂": the label is the words, without the tag or the verb."""
+    from metrics.intake.reading import Document
+
+    text = "黄石市工业互联网进展\n<script>alert(1)</script>新增5G全连接工厂2个。\n<b>建成</b>智能工厂示范线3条。\n"
+    document = Document(lines=text.splitlines(), format="txt")
+    frame = propose(document, dt.date(2024, 7, 10))
+    labels = dict(zip(frame["quote"], frame["suggested_label"], strict=True))
+    assert labels["2个"] == "5G全连接工厂"
+    assert "<" not in labels["3条"] and ">" not in labels["3条"]

@@ -216,9 +216,14 @@ def suggest_label(sentence: str, start: int, end: int, item: Found) -> str:
         if len(noun) >= 2:
             return noun
     clause_start = max((sentence.rfind(mark, 0, start) for mark in context.CLAUSE_ENDS), default=-1) + 1
-    before = _PLACE_OR_DATE.sub("", sentence[clause_start:start])
+    before = _MARKUP.sub("", sentence[clause_start:start])  # a tag pasted with the text is not a word
+    before = _PLACE_OR_DATE.sub("", _NOT_A_WORD_START.sub("", before))
     before = _TRAILING_WORDS.sub("", _LEADING_WORDS.sub("", before))
     return before.strip()[:20]
+
+
+_MARKUP = re.compile(r"<[^<>]*>|^[^<]*>")  # whole tags, or the tail of one cut at the clause start
+_NOT_A_WORD_START = re.compile(r"^[^\w\u4e00-\u9fff]+")
 
 
 _DOCUMENT_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

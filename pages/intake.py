@@ -39,9 +39,10 @@ pending_regions: list[NewRegion] = st.session_state.setdefault("intake_new_regio
 offered = NEW_METRICS.extended(NEW_REGIONS.extended(registry, pending_regions), pending_metrics)
 known_metrics, known_regions = offered.metrics, offered.regions  # with the new ones waiting to be saved
 labels = dict(zip(known_metrics["metric_id"], known_metrics[f"label_{lang}"], strict=True))
-units = dict(zip(known_metrics["metric_id"], known_metrics["unit"], strict=True))
+units = dict(zip(known_metrics["metric_id"], known_metrics["unit" if lang == "zh" else "unit_en"], strict=True))
 unmatched_label = t("intake.unmatched")
-metric_options = {unmatched_label: "", **{f"{labels[m]}（{units[m]}）": m for m in labels}}
+unit_brackets = "{label}（{unit}）" if lang == "zh" else "{label} ({unit})"
+metric_options = {unmatched_label: "", **{unit_brackets.format(label=labels[m], unit=units[m]): m for m in labels}}
 region_options = dict(zip(known_regions[f"name_{lang}"], known_regions["region_id"], strict=True))
 kinds = {t("intake.kind.actual"): "actual", t("intake.kind.target"): "target"}
 

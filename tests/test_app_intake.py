@@ -147,7 +147,7 @@ def test_a_new_metric_waits_for_the_confirmation_and_is_saved_with_its_figure(ed
     assert (built / "metrics.csv").read_bytes() == metrics_before  # pending: nothing written before confirming
     assert store.versions("metrics") == []
     proposals = app.dataframe[0].value
-    label = "5G全连接工厂（个）" if lang == "zh" else "5G fully connected factories（个）"
+    label = "5G全连接工厂（个）" if lang == "zh" else "5G fully connected factories (factories)"
     assert proposals["metric"].iloc[4] == label
     offered = json.dumps(json.loads(app.dataframe[0].proto.columns), ensure_ascii=False)
     assert f'"{label}"' in offered  # one of the metric column's choices

@@ -135,7 +135,7 @@ def test_a_new_metric_waits_for_the_confirmation_and_is_saved_with_its_figure(ed
     app.text_input(key="intake_new_id_4").input("G5 factories")
     app.button(key="intake_new_add").click().run()
     errors = " ".join(e.value for e in app.error)
-    assert ("指标编号“G5 factories”不合规" if lang == "zh" else "Metric id “G5 factories” is not valid") in errors
+    assert ("指标编号“G5 factories”不合规" if lang == "zh" else 'Metric id "G5 factories" is not valid') in errors
     assert ("请填写中文和英文名称" if lang == "zh" else "Fill in both the Chinese and the English label") in errors
 
     app = _make_new_metric(app, lang)
@@ -240,7 +240,7 @@ def test_a_place_outside_the_dashboard_becomes_a_new_region_saved_with_its_figur
     app.text_input(key="intake_region_id_0").input("Ezhou City")
     app.button(key="intake_region_add").click().run()
     errors = " ".join(e.value for e in app.error)
-    assert ("地区编号“Ezhou City”不合规" if lang == "zh" else "Region id “Ezhou City” is not valid") in errors
+    assert ("地区编号“Ezhou City”不合规" if lang == "zh" else 'Region id "Ezhou City" is not valid') in errors
     assert ("请填写地区的中文和英文名称" if lang == "zh" else "Fill in both the Chinese and the English name") in errors
     assert (built / "regions.csv").read_bytes() == regions_before
 

@@ -105,7 +105,7 @@ NEW_REGION = {
 }
 REGION_ADDED = {
     "zh": "新地区“鄂州市”（ezhou）已选入1行",
-    "en": "The new region “Ezhou” (ezhou) is chosen for 1 row(s)",
+    "en": 'The new region "Ezhou" (ezhou) is chosen for 1 row(s)',
 }
 REGION_PREVIEW = {"zh": "将新增1个地区", "en": "1 region(s) added"}
 
@@ -203,7 +203,7 @@ NEW_METRIC = {
 }
 METRIC_ADDED = {
     "zh": "新指标“5G全连接工厂”（g5_factories）已选入1行",
-    "en": "The new metric “5G fully connected factories” (g5_factories) is chosen for 1 row(s)",
+    "en": 'The new metric "5G fully connected factories" (g5_factories) is chosen for 1 row(s)',
 }
 METRIC_PREVIEW = {"zh": "将新增1个指标", "en": "1 metric(s) added"}
 SEARCH = {"zh": "搜索（指标、原文、章节）", "en": "Search (metric, words, section)"}

@@ -52,7 +52,7 @@ def test_a_refused_region_names_every_problem_in_both_languages_and_writes_nothi
         NEW_REGIONS.propose(NewRegion("Ezhou City", " ", "Ezhou", "city", "huangshi"), [], data_dir)
     zh, en = refused.value.messages("zh"), refused.value.messages("en")
     assert any("地区编号“Ezhou City”不合规" in m for m in zh) and any("上级地区“huangshi”不合规" in m for m in zh)
-    assert any("Region id “Ezhou City” is not valid" in m for m in en)
+    assert any('Region id "Ezhou City" is not valid' in m for m in en)
     assert (data_dir / "regions.csv").read_bytes() == before
     assert not (data_dir / "history").exists()
 
@@ -97,7 +97,7 @@ def test_a_refused_metric_names_every_problem_and_writes_nothing(data_dir):
     with pytest.raises(MetricRefused) as refused:
         NEW_METRICS.propose(wanted, [], data_dir)
     assert refused.value.messages("en") == [
-        "The label “完成智能化诊断的规上企业” is already used by another metric",
+        'The label "完成智能化诊断的规上企业" is already used by another metric',
         "Fill in both the Chinese and the English label",
         "Unknown category: no_such_category",
     ]

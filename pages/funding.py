@@ -28,5 +28,6 @@ entities = reader.fetch("entities_by_role")
 names = render.markdown_text(render.entity_names(entities, "county_policy", context))
 st.markdown(context.t("funding.county_units", names=names))
 st.caption(context.t("funding.other"))
-render.other_cards(progress, figures, context, other_ids)
+# The note at the top ("以下资金均为拟安排…") is about the reply's figures, not these.
+render.other_cards(progress, figures, context, other_ids, note_key="pages3.funding_other_note")
 render.evidence(figures, METRICS + other_ids, context)

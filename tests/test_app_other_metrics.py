@@ -39,9 +39,14 @@ def test_the_funding_page_shows_a_new_funding_metric_with_its_value_date_and_sou
     assert "数据截至 2022年3月31日" in text and "2022年一季度金融对接会" in text
     # the evidence counts the record and names its source, as for every recorded figure
     assert "另有1条进展记录（2022年3月31日，来源：2022年一季度金融对接会）" in text
+    # The page's banner says all funding below is planned; the new card is told apart from it.
+    assert "页首“拟安排”“下限”的说明只指答复中的资金和项目" in text
     en = open_page("funding", "en")
     assert metric_values(en)["Smart-retrofit special loans"] == "≥¥350 million"
     assert "Other metrics" in [element.value for element in en.subheader]
+    assert "the note at the top on planned funds and lower bounds covers the reply's funds and projects only" in (
+        all_text(en)
+    )
     assert "Data as of 31 March 2022" in all_text(en) and "2022年一季度金融对接会" in all_text(en)
     # The funding page's own four cards come first, and the new one is on no other page.
     assert list(metric_values(zh))[:4] == [

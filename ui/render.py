@@ -322,11 +322,14 @@ def other_metrics(page: str) -> list[str]:
     return data.derived(("other_metrics", page), lambda: page_metrics.other_metrics(data.fetch("metrics"), page))
 
 
-def other_cards(progress, figures, context: Context, metric_ids: list[str]) -> None:
-    """Those metrics as ordinary cards under their own heading; nothing at all when none has a figure or target."""
+def other_cards(progress, figures, context: Context, metric_ids: list[str], note_key: str = "") -> None:
+    """Those metrics as ordinary cards under their own heading (and a page's note on them); nothing at all
+    when none has a figure or target."""
     cards = cached_cards(progress, figures, context, metric_ids) if metric_ids else []
     if cards:
         st.subheader(context.t("pages3.other_metrics"))
+        if note_key:
+            st.caption(context.t(note_key))
         card_grid(cards, context)
 
 

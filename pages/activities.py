@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, narrative
+from metrics import chart_catalog, narrative, page_metrics
 from ui import data, render
 from ui.context import Context, current
 
-REACH = [
-    "conferences_held",
-    "training_participant_enterprises",
-    "lecture_audience",
-    "study_tour_enterprises",
-    "onsite_meetings_held",
-    "wechat_reads",
-]
-PLANNED = [
-    "conference_segments_planned",
-    "conference_forums_planned",
-    "onsite_meeting_sites_visited",
-    "wechat_months_open",
-]
+REACH = page_metrics.ACTIVITY_REACH
+PLANNED = page_metrics.ACTIVITY_PLANNED
 
 
 def event_tables(events, context: Context):
@@ -53,7 +41,8 @@ context = current()
 lang = context.lang
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
-render.page_header(context, "page.activities", figures, REACH + PLANNED)
+other_ids = render.other_metrics("activities")  # metrics of this category made later, e.g. on the intake page
+render.page_header(context, "page.activities", figures, REACH + PLANNED + other_ids)
 
 render.catalog_chart(chart_catalog.activities_timeline, reader, context, empty_key="empty.chart")
 
@@ -83,4 +72,5 @@ columns = {
     "section": "section",
 }
 render.static_table(others, columns, context)
-render.evidence(figures, REACH + PLANNED, context)
+render.other_cards(progress, figures, context, other_ids)
+render.evidence(figures, REACH + PLANNED + other_ids, context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog
+from metrics import chart_catalog, page_metrics
 from ui import data, render
 from ui.context import current
 
@@ -25,7 +25,8 @@ ECOSYSTEM_ROLES = [
 context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
-metrics = chart_catalog.BENCHMARK_METRICS + chart_catalog.ECOSYSTEM_METRICS
+other_ids = render.other_metrics("benchmarks")  # benchmark and ecosystem metrics made later (intake page)
+metrics = page_metrics.OWN_METRICS["benchmarks"] + other_ids
 render.page_header(context, "page.benchmarks", figures, metrics)
 entities = reader.fetch("entities_by_role")
 
@@ -43,4 +44,5 @@ st.subheader(context.t("benchmarks.ecosystem"))
 render.card_grid(render.cached_cards(progress, figures, context, chart_catalog.ECOSYSTEM_METRICS), context)
 render.entity_table(entities, ECOSYSTEM_ROLES, context)
 
+render.other_cards(progress, figures, context, other_ids)
 render.evidence(figures, metrics, context)

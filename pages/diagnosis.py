@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog
+from metrics import chart_catalog, page_metrics
 from ui import data, render
 from ui.context import current
 
-METRICS = ["diagnosis_enterprises", "diagnosis_providers"]
+METRICS = page_metrics.DIAGNOSIS
 
 context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
-render.page_header(context, "page.diagnosis", figures, METRICS)
+other_ids = render.other_metrics("diagnosis")  # metrics of this category made later, e.g. on the intake page
+render.page_header(context, "page.diagnosis", figures, METRICS + other_ids)
 
 progress = reader.progress(context.region_id)
 cards = render.cached_cards(progress, figures, context, METRICS)
@@ -38,4 +39,5 @@ if "diagnosis_providers" in latest.index:
             names=render.markdown_text(render.entity_names(entities, "diagnosis_provider", context)),
         )
     )
-render.evidence(figures, METRICS, context)
+render.other_cards(progress, figures, context, other_ids)
+render.evidence(figures, METRICS + other_ids, context)

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, narrative
+from metrics import chart_catalog, narrative, page_metrics
 from ui import data, render
 from ui.context import Context, current
 
-METRICS = [
-    "retrofit_projects_completed",
-    "retrofit_projects_under_way",
-    "retrofit_investment",
-    "retrofit_completion_share",
-]
+METRICS = page_metrics.RETROFIT
 PAGE_CHECKS = ["retrofit_projects_under_way_parts", "completion_share_ratio"]
-TIERS = [
-    ("smart_factory_projects", "smart_factory"),
-    ("smart_workshop_projects", "smart_workshop"),
-    ("smart_line_projects", "smart_line"),
-]
+TIERS = page_metrics.RETROFIT_TIERS
 
 
 def check_lines(checks, context: Context) -> list[tuple[str, str]]:
@@ -48,7 +39,8 @@ context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 tier_ids = [metric for metric, _ in TIERS]
-render.page_header(context, "page.retrofit", figures, METRICS + tier_ids)
+other_ids = render.other_metrics("retrofit")  # metrics of this category made later, e.g. on the intake page
+render.page_header(context, "page.retrofit", figures, METRICS + tier_ids + other_ids)
 
 progress = reader.progress(context.region_id)
 cards = render.cached_cards(progress, figures, context, METRICS)
@@ -81,4 +73,5 @@ render.boxes(
     ]
 )
 
-render.evidence(figures, METRICS + tier_ids, context)
+render.other_cards(progress, figures, context, other_ids)
+render.evidence(figures, METRICS + tier_ids + other_ids, context)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from metrics import chart_catalog, escaping, narrative, report
+from metrics import chart_catalog, escaping, narrative, page_metrics, report
 from metrics.charts import chart_config, enlarged
 from metrics.i18n import format_date
 from metrics.narrow import narrow_figure
@@ -315,6 +315,22 @@ def cached_cards(progress, figures, context: Context, metric_ids: list[str] | No
     """report.cards for these metrics, built once per data version and viewer's choices."""
     key = ("cards", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
     return data.derived(key, lambda: report.cards(progress, context.lang, metric_ids, figures))
+
+
+def other_metrics(page: str) -> list[str]:
+    """The registry's metrics of this page's categories that no page lists (metrics.page_metrics)."""
+    return data.derived(("other_metrics", page), lambda: page_metrics.other_metrics(data.fetch("metrics"), page))
+
+
+def other_cards(progress, figures, context: Context, metric_ids: list[str], note_key: str = "") -> None:
+    """Those metrics as ordinary cards under their own heading (and a page's note on them); nothing at all
+    when none has a figure or target."""
+    cards = cached_cards(progress, figures, context, metric_ids) if metric_ids else []
+    if cards:
+        st.subheader(context.t("pages3.other_metrics"))
+        if note_key:
+            st.caption(context.t(note_key))
+        card_grid(cards, context)
 
 
 def chart_or_empty(spec, context: Context, empty_key: str = "empty.no_data") -> None:

@@ -281,6 +281,15 @@ def figure_png_later(
     return PendingPng(server.submit(spec, opts), server)
 
 
+def figure_svg(figure: go.Figure, width: int, height: int, font_scale: float = IMAGE_FONT_SCALE) -> str:
+    """The figure as SVG, laid out as figure_png lays out its PNG: what a test reads each text's size from."""
+    start_server()
+    server = _server
+    opts = {"format": "svg", "width": width, "height": height, "scale": 1}
+    data = _wait(server.submit(enlarged(figure, font_scale), opts))
+    return data.decode("utf-8") if isinstance(data, bytes) else data
+
+
 def _wait(future: Future) -> bytes:
     try:
         return future.result(RENDER_TIMEOUT + 5)

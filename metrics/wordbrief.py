@@ -46,6 +46,7 @@ TEXT_WIDTH = PAGE_WIDTH - MARGINS["left"] - MARGINS["right"]
 PICTURE_PIXELS = (1000, 520)
 PICTURE_FONT_SCALE = 1.45
 MIN_CHART_PT = 7
+PICTURE_POINTS_PER_PIXEL = TEXT_WIDTH / 12700 / PICTURE_PIXELS[0]  # EMU: 12,700 a point
 
 LATIN_FONT = "Times New Roman"
 FONTS = {  # role → East Asian font, per language (English text keeps Chinese quotes in 宋体)
@@ -86,7 +87,9 @@ def write_briefing(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wordbrief-") as folder:
-        pictures = briefing.Pictures(Path(folder), region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE)
+        pictures = briefing.Pictures(
+            Path(folder), region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE, MIN_CHART_PT / PICTURE_POINTS_PER_PIXEL
+        )
         specs = briefing.chart_specs(reader, region_id, lang, pictures)
         timings["charts"] = time.perf_counter() - started
         mark = time.perf_counter()

@@ -231,10 +231,12 @@ def bare_figure(figure):
     if subtitle:
         layout.title.font.size = layout.title.subtitle.font.size or layout.font.size
         layout.title.font.color = MUTED
-        layout.title.pad.t = 6
+        # plotly hangs a title of several lines from its top by its first line only: room for the others
+        layout.title.pad.t = 6 + subtitle.count("<br>") * layout.title.font.size * 0.65
     layout.annotations = [note for note in layout.annotations if note.name != "footer"]
     legend = any(trace.showlegend is not False for trace in copy.data) and len(copy.data) > 1
-    layout.margin.t = 16 + (26 if subtitle else 0) + (28 if legend else 0) + (18 if _top_note(layout) else 0)
+    lines = subtitle.count("<br>") + 1 if subtitle else 0  # a key under the words (the tiers' names)
+    layout.margin.t = 16 + 26 * lines + (28 if legend else 0) + (18 if _top_note(layout) else 0)
     layout.margin.b = 16
     layout.height = None
     return copy

@@ -30,6 +30,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from metrics import chart_catalog, exports, narrative, report
+from metrics.charts import unwrap
 from metrics.exports import file_stem, image_name
 from metrics.i18n import format_date, has, text
 from metrics.reader import Reader
@@ -374,9 +375,9 @@ def source_lines(sources: pd.DataFrame, figures: pd.DataFrame, meta: pd.DataFram
 def slide_finding(spec: chart_catalog.ChartSpec, points: list[str]) -> str:
     """What a chart's slide states under its title: its finding, or, where the finding says a key point
     already on the key points slide (the overview's, the diagnosis sentence), the chart's own title."""
-    finding = spec.finding.replace("<br>", "")
+    finding = unwrap(spec.finding)
     if any(point in finding for point in points):
-        return spec.figure.layout.title.text.replace("<br>", "")
+        return unwrap(spec.figure.layout.title.text)
     return finding
 
 
@@ -537,7 +538,7 @@ class _Deck:
         source = figure_source(spec.figure)
         _textbox(slide, MARGIN, PICTURE_TOP + PICTURE_HEIGHT + Inches(0.05), width, Inches(0.4), source, 12, MUTED)
         # The presenter's answer to "where does this number come from": the source's own words.
-        _notes(slide, [spec.finding.replace("<br>", ""), "", self.t("brief.notes_evidence"), *notes, "", source])
+        _notes(slide, [unwrap(spec.finding), "", self.t("brief.notes_evidence"), *notes, "", source])
         if image is None:
             message = unavailable.message(self.lang) if unavailable else self.t("deck.no_image")
             _textbox(slide, MARGIN, PICTURE_TOP, width, Inches(1), message, 16, color=MUTED)

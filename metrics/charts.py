@@ -147,6 +147,13 @@ def wrap(value: str, width: float) -> str:
     return "<br>".join(line for line in lines if line)
 
 
+def unwrap(value: str) -> str:
+    """A wrapped text on one line again: a break between two Latin words (or after a comma or a percent)
+    was a space, else nothing ('30.6% of<br>the plan', '少2个<br>（2021年）'). Removing every break glued
+    English words in the deck's findings and the Word captions ('ofthe', 'retrofits,combined')."""
+    return re.sub(r"(?<=[A-Za-z0-9,.;:)%])<br>(?=[A-Za-z0-9(¥≥])", " ", value).replace("<br>", "")
+
+
 def _cut_index(value: str, width: float) -> int:
     total = 0.0
     for index, ch in enumerate(value):

@@ -8,11 +8,9 @@ a page picks this variant for a phone's browser (ui.phone).
 
 from __future__ import annotations
 
-import re
-
 import plotly.graph_objects as go
 
-from metrics.charts import wrap
+from metrics.charts import unwrap, wrap
 
 TITLE_UNITS, SUBTITLE_UNITS, FOOTER_UNITS, NOTE_UNITS = 17, 26, 30, 26  # CJK-character widths a line
 TITLE_PX, BODY_PX, SMALL_PX = 16, 12, 11
@@ -29,7 +27,7 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
     """A copy of the figure laid out for a phone's width."""
     copy = go.Figure(figure)
     layout = copy.layout
-    title = wrap(_unbreak(layout.title.text or ""), TITLE_UNITS)
+    title = wrap(unwrap(layout.title.text or ""), TITLE_UNITS)
     layout.title.text = title
     layout.title.font.size = TITLE_PX
     layout.title.x = 0
@@ -37,7 +35,7 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
     title_lines = title.count("<br>") + 1
     subtitle_lines = 0
     if layout.title.subtitle.text:
-        subtitle = wrap(_unbreak(layout.title.subtitle.text), SUBTITLE_UNITS)
+        subtitle = wrap(unwrap(layout.title.subtitle.text), SUBTITLE_UNITS)
         layout.title.subtitle.text = subtitle
         layout.title.subtitle.font.size = SMALL_PX
         subtitle_lines = subtitle.count("<br>") + 1
@@ -49,7 +47,7 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
     row_notes = []
     row_note_indices = []
     for index, note in enumerate(layout.annotations):
-        plain = _unbreak(note.text or "")
+        plain = unwrap(note.text or "")
         if note.name == "footer":
             note.text = wrap(plain.replace(" · ", " · "), FOOTER_UNITS)
             note.font.size = SMALL_PX
@@ -158,8 +156,3 @@ def _label(category: str) -> str:
         head, _, tail = plain.partition("<span")
         return f"{wrap(head.strip(), LABEL_UNITS)} <span{tail}"
     return wrap(plain, LABEL_UNITS)
-
-
-def _unbreak(value: str) -> str:
-    """A wrapped text on one line again: a break between two Latin words was a space, else nothing."""
-    return re.sub(r"(?<=[A-Za-z0-9,.;:)])<br>(?=[A-Za-z0-9(¥])", " ", value).replace("<br>", "")

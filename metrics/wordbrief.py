@@ -32,6 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from metrics import briefing, exports, report
+from metrics.charts import unwrap
 from metrics.i18n import format_date, text
 from metrics.reader import Reader
 from metrics.registry import DEFAULT_REGION
@@ -177,8 +178,8 @@ def build_document(
     writer.heading(text("brief.section.progress", lang))
     for number, spec in enumerate(specs, start=1):
         writer.subheading(number, briefing.chart_title(spec, lang))
-        headline = spec.figure.layout.title.text.replace("<br>", "")
-        finding = spec.finding.replace("<br>", "")
+        headline = unwrap(spec.figure.layout.title.text)
+        finding = unwrap(spec.finding)
         # Said once: a finding that is a key point above, or the caption's own words, is not repeated.
         if finding != headline and not any(point in finding for point in points):
             writer.body(finding, keep_with_next=True)

@@ -250,3 +250,16 @@ def test_a_later_record_leaves_each_charts_caption_and_source_on_its_own_figures
     source = part[part.index(caption) + 1]
     assert source.startswith("数据截至 2021年7月13日") and "年末统计" not in source
     assert not [line for line in part if "年末统计" in line or "2021年12月31日" in line or "80个" in line], part
+
+
+def test_english_captions_keep_the_spaces_a_wrapped_title_broke_at(built):
+    """A chart's title wraps with <br> at a space; the captions dropped the break and glued the words
+    ('12 demonstrationprojects', 'retrofits,combined'). Each caption has the title's words, spaced."""
+    reader = briefing.SnapshotReader(briefing.Reader())
+    specs = briefing.chart_specs(reader, "huangshi", "en")
+    lines = paragraphs(wordbrief.build_document(reader, "huangshi", "en", specs, {}, None))
+    captions = [line for line in lines if re.match(r"^Figure \d+\. ", line)]
+    assert len(captions) == len(specs)
+    for caption, spec in zip(captions, specs, strict=True):
+        words = re.split(r"\s+|<br>", spec.figure.layout.title.text)
+        assert caption.split(". ", 1)[1].split() == [word for word in words if word], caption

@@ -30,6 +30,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from metrics import chart_catalog, exports, narrative, report
+from metrics.charts import unwrap
 from metrics.exports import file_stem, image_name
 from metrics.i18n import format_date, has, text
 from metrics.reader import Reader
@@ -50,17 +51,6 @@ BRIEFING_CHARTS = {
     "benchmarks": BRIEFING_CHARTS["benchmarks"],
     "activities_timeline": BRIEFING_CHARTS["activities_timeline"],
 }
-# The metrics each chart draws, for the evidence in a slide's notes (None: every targeted metric).
-CHART_METRICS: dict[str, list[str] | None] = {
-    "overview_progress": None,
-    "diagnosis_enterprises_progress": ["diagnosis_enterprises"],
-    "retrofit_projects_completed_progress": ["retrofit_projects_completed"],
-    "retrofit_pipeline": ["retrofit_projects_under_way", "retrofit_projects_completed"],
-    "funding": ["funding_city_level", "funding_county_level"],
-    "funding_supports": ["funded_retrofit_projects", "funded_demonstration_projects"],
-    "benchmarks": chart_catalog.BENCHMARK_ENTERPRISE_METRICS,
-}
-
 # Officials open the deck in PowerPoint on Windows, where Microsoft YaHei is installed; elsewhere the
 # GB2312 charset hint makes PowerPoint, WPS and LibreOffice pick a Chinese font (Noto Sans CJK here).
 DECK_FONT = "Microsoft YaHei"
@@ -72,6 +62,7 @@ PICTURE_TOP, PICTURE_HEIGHT = Inches(2.05), Inches(4.45)
 PICTURE_PIXELS = (1184, 427)  # 12.33 × 4.45 in at 96 px per inch
 PICTURE_FONT_SCALE = 1.7
 MIN_CHART_PT = 14
+PICTURE_POINTS_PER_PIXEL = (SLIDE_WIDTH - 2 * MARGIN) / 12700 / PICTURE_PIXELS[0]  # EMU: 12,700 a point
 _TITLE_ONLY_LAYOUT, _BLANK_LAYOUT = 5, 6
 
 
@@ -111,7 +102,9 @@ def build_pack(out_dir: Path, lang: str = "zh", region_id: str = DEFAULT_REGION,
     reader = SnapshotReader(reader or Reader())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pictures = Pictures(out_dir, region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE)
+    pictures = Pictures(
+        out_dir, region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE, MIN_CHART_PT / PICTURE_POINTS_PER_PIXEL
+    )
     specs = chart_specs(reader, region_id, lang, pictures)
     timings["charts"] = time.perf_counter() - started
 
@@ -145,9 +138,17 @@ class Pictures:
     (`add`) and waited for only where the deck or the document places it (`get`), so building the other
     charts and the document overlaps the drawing. Where images cannot be made, `unavailable` says why."""
 
-    def __init__(self, out_dir: Path, region_id: str, lang: str, pixels: tuple[int, int], font_scale: float) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        region_id: str,
+        lang: str,
+        pixels: tuple[int, int],
+        font_scale: float,
+        min_text_px: float | None = None,
+    ) -> None:
         self.out_dir, self.region_id, self.lang = Path(out_dir), region_id, lang
-        self.pixels, self.font_scale = pixels, font_scale
+        self.pixels, self.font_scale, self.min_text_px = pixels, font_scale, min_text_px
         self.unavailable: exports.ImagesUnavailable | None = exports.availability()
         self.waited = 0.0  # seconds spent waiting for the browser
         self._order: list[str] = []
@@ -159,7 +160,7 @@ class Pictures:
         if self.unavailable is not None:
             return
         try:
-            figure = bare_figure(spec.picture_figure())
+            figure = picture_figure(spec, self.min_text_px)
             width, height = self.pixels
             self._pending[spec.name] = exports.figure_png_later(figure, width, height, 2, self.font_scale)
             self._order.append(spec.name)
@@ -208,6 +209,17 @@ def render_images(
     return pictures.wait_all(), pictures.unavailable
 
 
+def picture_figure(spec: chart_catalog.ChartSpec, min_text_px: float | None = None):
+    """The figure a briefing's picture draws, before its fonts are scaled: the bare chart, and where
+    `min_text_px` is given, bar text never shrunk below it (plotly shrinks a label to fit its bar: the
+    tiers' names inside their bars came out at 10–12 pt on the slide); a label too long for its bar
+    shows at that size instead, and the chart's picture layout keeps long names out of its bars."""
+    figure = bare_figure(spec.picture_figure())
+    if min_text_px is not None:
+        figure.layout.uniformtext = {"minsize": min_text_px, "mode": "show"}
+    return figure
+
+
 def bare_figure(figure):
     """The chart without its title and its date-and-source footer, which the slide or the page states
     beside it: the slide's headline is not said twice. What the title's subtitle explains (the markers)
@@ -220,10 +232,12 @@ def bare_figure(figure):
     if subtitle:
         layout.title.font.size = layout.title.subtitle.font.size or layout.font.size
         layout.title.font.color = MUTED
-        layout.title.pad.t = 6
+        # plotly hangs a title of several lines from its top by its first line only: room for the others
+        layout.title.pad.t = 6 + subtitle.count("<br>") * layout.title.font.size * 0.65
     layout.annotations = [note for note in layout.annotations if note.name != "footer"]
     legend = any(trace.showlegend is not False for trace in copy.data) and len(copy.data) > 1
-    layout.margin.t = 16 + (26 if subtitle else 0) + (28 if legend else 0) + (18 if _top_note(layout) else 0)
+    lines = subtitle.count("<br>") + 1 if subtitle else 0  # a key under the words (the tiers' names)
+    layout.margin.t = 16 + 26 * lines + (28 if legend else 0) + (18 if _top_note(layout) else 0)
     layout.margin.b = 16
     layout.height = None
     return copy
@@ -267,9 +281,11 @@ def smallest_font(figure) -> float:
 _INLINE_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)px")
 
 
-def evidence_lines(reader: Reader, region_id: str, chart_name: str, lang: str) -> list[str]:
-    """Where a chart's numbers come from, one line per figure: the source's words, section, date."""
-    if chart_name == "activities_timeline":
+def evidence_lines(reader: Reader, spec: chart_catalog.ChartSpec, lang: str) -> list[str]:
+    """Where a chart's numbers come from, one line per figure it draws: the figure, the source's words,
+    section, document and date; a recorded figure, its record's source and date. The lines cite the
+    chart's own figures (spec.figures), so they never state another document's or a newer date's."""
+    if spec.figures is None:  # a chart of events: each event's words
         events = reader.fetch("all_events")
         rows = [
             {
@@ -283,31 +299,23 @@ def evidence_lines(reader: Reader, region_id: str, chart_name: str, lang: str) -
             if isinstance(row.get("evidence"), str) and row["evidence"]
         ]
         return [text("brief.evidence_event", lang, **row) for row in rows]
-    figures = reader.figures(region_id)
-    wanted = CHART_METRICS.get(chart_name, [])
-    if chart_name == "retrofit_tiers":
-        metrics = reader.fetch("metrics")
-        wanted = [
-            "retrofit_projects_under_way",
-            *metrics[metrics["parent_id"] == "retrofit_projects_under_way"]["metric_id"],
-        ]
-    elif wanted is None:
-        progress = reader.progress(region_id)
-        wanted = list(dict.fromkeys(progress[progress["target"].notna()]["metric_id"]))
-    latest = figures[figures["metric_id"].isin(wanted)].sort_values("as_of").groupby("metric_id").tail(1)
-    latest = latest.assign(_order=latest["metric_id"].map({m: i for i, m in enumerate(wanted)})).sort_values("_order")
-    return [
-        text(
-            "brief.evidence",
-            lang,
-            label=row[f"label_{lang}"],
-            evidence=row["evidence"] if isinstance(row["evidence"], str) else "—",
-            section=row["section"] if isinstance(row["section"], str) else "—",
-            source=row[f"source_{lang}"],
-            date=format_date(row["as_of"], lang),
-        )
-        for row in latest.to_dict("records")
-    ]
+    return [figure_evidence(row, lang) for row in spec.figures.to_dict("records")]
+
+
+def figure_evidence(row: dict, lang: str) -> str:
+    """One figure's line in a slide's notes: what it is, its value, and where and when the source says it."""
+    meta = {"unit": row["unit"], "unit_en": row.get("unit_en") or ""}
+    derivation = row.get("derivation") if isinstance(row.get("derivation"), str) else None
+    fields = {
+        "label": row[f"label_{lang}"],
+        "value": narrative.value_words(row["value"], meta, row["qualifier"], lang, derivation),
+        "source": row[f"source_{lang}"] if isinstance(row.get(f"source_{lang}"), str) else "—",
+        "date": format_date(row["as_of"], lang),
+    }
+    evidence, section = row.get("evidence"), row.get("section")
+    if not isinstance(evidence, str) or not evidence:
+        return text("brief.evidence_record", lang, **fields)
+    return text("brief.evidence_figure", lang, evidence=evidence, section=section or "—", **fields)
 
 
 def summary_rows(progress: pd.DataFrame, lang: str) -> list[list]:
@@ -367,9 +375,9 @@ def source_lines(sources: pd.DataFrame, figures: pd.DataFrame, meta: pd.DataFram
 def slide_finding(spec: chart_catalog.ChartSpec, points: list[str]) -> str:
     """What a chart's slide states under its title: its finding, or, where the finding says a key point
     already on the key points slide (the overview's, the diagnosis sentence), the chart's own title."""
-    finding = spec.finding.replace("<br>", "")
+    finding = unwrap(spec.finding)
     if any(point in finding for point in points):
-        return spec.figure.layout.title.text.replace("<br>", "")
+        return unwrap(spec.figure.layout.title.text)
     return finding
 
 
@@ -417,7 +425,7 @@ def build_deck(
     points = report.key_points(progress, checks.iloc[0:0], region, lang)  # the checks have their own slide
     context.key_points(points)
     for spec in specs:
-        notes = evidence_lines(reader, region_id, spec.name, lang)
+        notes = evidence_lines(reader, spec, lang)
         image = images.get(spec.name)  # Pictures waits here for the browser to finish this one
         unavailable = getattr(images, "unavailable", None) or unavailable
         context.chart(spec, image, unavailable, notes, slide_finding(spec, points))
@@ -530,7 +538,7 @@ class _Deck:
         source = figure_source(spec.figure)
         _textbox(slide, MARGIN, PICTURE_TOP + PICTURE_HEIGHT + Inches(0.05), width, Inches(0.4), source, 12, MUTED)
         # The presenter's answer to "where does this number come from": the source's own words.
-        _notes(slide, [spec.finding.replace("<br>", ""), "", self.t("brief.notes_evidence"), *notes, "", source])
+        _notes(slide, [unwrap(spec.finding), "", self.t("brief.notes_evidence"), *notes, "", source])
         if image is None:
             message = unavailable.message(self.lang) if unavailable else self.t("deck.no_image")
             _textbox(slide, MARGIN, PICTURE_TOP, width, Inches(1), message, 16, color=MUTED)

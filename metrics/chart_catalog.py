@@ -37,10 +37,19 @@ class ChartSpec:
     # The chart as a picture for a slide or a Word page, where it is laid out otherwise than on the page
     # (None: the page's figure). Built only when a briefing asks for it.
     picture: Callable[[], go.Figure] | None = None
+    # The figures the chart draws, as rows of Reader.figures (None: events, not figures): what a slide's
+    # speaker notes cite, so the notes state the very figures, documents and dates the chart shows.
+    # A function, found only when a briefing asks (a page view does not).
+    drawn: Callable[[], pd.DataFrame] | None = None
 
     def picture_figure(self) -> go.Figure:
         """The figure a briefing's picture is drawn from."""
         return self.picture() if self.picture is not None else self.figure
+
+    @cached_property
+    def figures(self) -> pd.DataFrame | None:
+        """The figures the chart draws, or None for a chart of events."""
+        return self.drawn() if self.drawn is not None else None
 
     @cached_property
     def finding(self) -> str:
@@ -54,6 +63,37 @@ def _metric(reader: Reader, metric_id: str) -> dict:
 
 def _footer_for_figures(reader: Reader, figures: pd.DataFrame, lang: str) -> charts.Footer:
     return report.footer(figures, reader.fetch("sources"), lang, date_column="as_of", source_column="source_id")
+
+
+def _latest_figures(reader: Reader, region_id: str, metric_ids: list[str]) -> pd.DataFrame:
+    """The figures _items draws: the newest of each metric (the region's own first), in the given order."""
+    latest = reader.latest(region_id)
+    return latest.loc[[m for m in metric_ids if m in latest.index]].reset_index()
+
+
+def _progress_figures(reader: Reader, region_id: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The figures progress rows are computed from: for each row, the figure of its metric and region
+    with the row's date and source (a target's period picks its own newest figure, which is not always
+    the metric's newest), once each, in the rows' order."""
+    drawn = rows.dropna(subset=["value_as_of"])
+    if drawn.empty:
+        return reader.figures(region_id).iloc[0:0]
+    keys = pd.DataFrame(
+        {
+            "metric_id": drawn["metric_id"].to_numpy(),
+            "region_id": drawn["region_id"].to_numpy(),
+            "_day": pd.to_datetime(drawn["value_as_of"]).dt.date.to_numpy(),
+            "_source": drawn["value_source"].fillna("").astype(str).to_numpy(),
+        }
+    ).drop_duplicates()
+    figures = reader.figures(region_id)
+    figures = figures.assign(
+        _day=pd.to_datetime(figures["as_of"]).dt.date, _source=figures["source_id"].fillna("").astype(str)
+    )
+    # Among figures of one day and source, progress takes the last in date order: keep="last".
+    figures = figures.drop_duplicates(["metric_id", "region_id", "_day", "_source"], keep="last")
+    matched = keys.merge(figures, on=["metric_id", "region_id", "_day", "_source"], how="inner")
+    return matched.drop(columns=["_day", "_source"]).reset_index(drop=True)
 
 
 def _items(
@@ -109,7 +149,9 @@ def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
         ]
         return ("" if lang == "zh" else " ").join(sentences)
 
-    return ChartSpec("overview_progress", figure, finding)
+    return ChartSpec(
+        "overview_progress", figure, finding, drawn=functools.partial(_progress_figures, reader, region_id, targeted)
+    )
 
 
 def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -> ChartSpec | None:
@@ -128,6 +170,7 @@ def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -
         f"{metric_id}_progress",
         figure,
         lambda: narrative.metric_sentence(rows, metric, narrative.region_words(region, lang), lang),
+        drawn=functools.partial(_progress_figures, reader, region_id, rows),
     )
 
 
@@ -177,7 +220,10 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     else:
         title = text("chart.pipeline_title_partial", lang)
     footer = _footer_for_figures(reader, items.dropna(subset=["as_of"]), lang)
-    return ChartSpec("retrofit_pipeline", charts.value_bars(items, title, "", footer, lang), title)
+    drawn = functools.partial(
+        _latest_figures, reader, region_id, ["retrofit_projects_under_way", "retrofit_projects_completed"]
+    )
+    return ChartSpec("retrofit_pipeline", charts.value_bars(items, title, "", footer, lang), title, drawn=drawn)
 
 
 def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
@@ -213,7 +259,8 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
     footer = _footer_for_figures(reader, drawn, lang)
     document_key = "chart.tiers_document_reply" if whole_row["origin"] == "reply" else "chart.tiers_document_record"
     document = text(document_key, lang)
-    figure = charts.parts_and_whole(
+    draw = functools.partial(
+        charts.parts_and_whole,
         parts,
         whole,
         check,
@@ -222,7 +269,11 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
         footer,
         lang,
     )
-    return ChartSpec("retrofit_tiers", figure, title)
+    figure = draw()
+    # The notes cite the whole first, then its tiers: as the reply states them.
+    cited = pd.concat([whole_row.to_frame().T, part_rows], ignore_index=True)
+    picture = functools.partial(draw, names_in_legend=True)
+    return ChartSpec("retrofit_tiers", figure, title, picture=picture, drawn=lambda: cited)
 
 
 def _tiers_document(figures: pd.DataFrame, tier_ids: list[str], region_id: str):
@@ -279,7 +330,8 @@ def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     )
     parts = [(row["label"], _amount(row, lang)) for row in items.to_dict("records")]
     finding = narrative.parts_total_sentence(parts, amount, items["as_of"].max(), lang) if len(items) > 1 else title
-    return ChartSpec("funding", figure, finding)
+    drawn = functools.partial(_latest_figures, reader, region_id, ["funding_city_level", "funding_county_level"])
+    return ChartSpec("funding", figure, finding, drawn=drawn)
 
 
 def funding_supports(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
@@ -295,7 +347,10 @@ def funding_supports(reader: Reader, region_id: str, lang: str) -> ChartSpec | N
         demos=counts.get("funded_demonstration_projects", "—"),
     )
     figure = charts.value_bars(items, title, "", _footer_for_figures(reader, items, lang), lang)
-    return ChartSpec("funding_supports", figure, title)
+    drawn = functools.partial(
+        _latest_figures, reader, region_id, ["funded_retrofit_projects", "funded_demonstration_projects"]
+    )
+    return ChartSpec("funding_supports", figure, title, drawn=drawn)
 
 
 BENCHMARK_METRICS = [
@@ -347,7 +402,8 @@ def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     figure = charts.value_bars(
         items, title, text("chart.counted_note", lang), _footer_for_figures(reader, items, lang), lang
     )
-    return ChartSpec("benchmarks", figure, title)
+    drawn = functools.partial(_latest_figures, reader, region_id, BENCHMARK_ENTERPRISE_METRICS)
+    return ChartSpec("benchmarks", figure, title, drawn=drawn)
 
 
 def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:

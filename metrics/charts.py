@@ -147,6 +147,13 @@ def wrap(value: str, width: float) -> str:
     return "<br>".join(line for line in lines if line)
 
 
+def unwrap(value: str) -> str:
+    """A wrapped text on one line again: a break between two Latin words (or after a comma or a percent)
+    was a space, else nothing ('30.6% of<br>the plan', '少2个<br>（2021年）'). Removing every break glued
+    English words in the deck's findings and the Word captions ('ofthe', 'retrofits,combined')."""
+    return re.sub(r"(?<=[A-Za-z0-9,.;:)%])<br>(?=[A-Za-z0-9(¥≥])", " ", value).replace("<br>", "")
+
+
 def _cut_index(value: str, width: float) -> int:
     total = 0.0
     for index, ch in enumerate(value):
@@ -562,10 +569,15 @@ def parts_and_whole(
     footer: Footer,
     lang: str,
     title_width: float = 40,
+    names_in_legend: bool = False,
 ) -> go.Figure:
     """Parts stacked in one bar beside the whole the source states, with the gap written out.
 
     `parts` needs label, value; `whole` needs label, value; `check` (a checks row) supplies the gap.
+    `names_in_legend`: each part's figure alone in its bar, and its colour, name and figure in a key under
+    the subtitle, for a picture whose type is large for its width (a slide): '智能工厂建设项目' in a bar of
+    24 of 165 was shrunk by plotly to fit, to 12 pt on the slide. (A plotly legend wrapped one English
+    name a row over the subtitle: it wraps at the plot's width, not the picture's.)
     """
     figure = FigureDraft()
     palette = ["#1f4e79", "#4f81bd", "#9dc3e6", "#c9daf0", "#dfe9f5"]
@@ -577,7 +589,7 @@ def parts_and_whole(
             orientation="h",
             name=f"{part['label']} {part['value']:g}",
             marker={"color": palette[index % len(palette)]},
-            text=[f"{part['label']}<br>{part['value']:g}"],
+            text=[f"{part['value']:g}" if names_in_legend else f"{part['label']}<br>{part['value']:g}"],
             textposition="inside",
             insidetextanchor="middle",
             hoverinfo="name",
@@ -626,7 +638,32 @@ def parts_and_whole(
     figure.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
     figure.update_xaxes(range=[0, max(total, whole["value"]) * 1.3], title=None)  # room for "127 差2个"
     figure.update_yaxes(autorange="reversed", title=None)
-    return briefing_layout(figure, title, subtitle, footer, lang, height=360, title_width=title_width)
+    finished = briefing_layout(figure, title, subtitle, footer, lang, height=360, title_width=title_width)
+    if names_in_legend:
+        key = _parts_key(parts, palette)
+        finished.layout.title.subtitle.text = "<br>".join(
+            line for line in (finished.layout.title.subtitle.text, key) if line
+        )
+    return finished
+
+
+KEY_UNITS = 44  # CJK-character widths a line of a picture's key holds (680 layout px at 14 px, less room)
+
+
+def _parts_key(parts: pd.DataFrame, palette: list[str]) -> str:
+    """'■ 智能工厂建设项目 24　■ …', each square in its part's colour, wrapped between entries."""
+    lines, current, used = [], [], 0.0
+    for index, part in enumerate(parts.to_dict("records")):
+        words = f"{part['label']} {part['value']:g}"
+        wide = display_width(words) + 3
+        if current and used + wide > KEY_UNITS:
+            lines.append("　".join(current))
+            current, used = [], 0.0
+        square = f"<span style='color:{palette[index % len(palette)]}'>■</span>"
+        current.append(f"{square} <span style='color:{INK}'>{plotly_text(words)}</span>")
+        used += wide
+    lines.append("　".join(current))
+    return "<br>".join(lines)
 
 
 def trend(

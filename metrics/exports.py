@@ -170,6 +170,28 @@ def _harden(browser: object) -> None:
     implementation.get_cli = lambda: chromium_flags(list(original()))
 
 
+# kaleido reloads a tab after every image, so each picture paid for plotly.js (3.5 MB) being parsed again:
+# 2.6 of the Word briefing's 3.9 s warm (nine pictures, load 5). A tab is reloaded after this many images
+# instead, which still bounds what a long-lived page holds; a render that fails stops the whole browser.
+RELOAD_EVERY = 25
+
+
+def _reload_sometimes(browser: object) -> None:
+    """Make the browser reload a tab after every RELOAD_EVERY images it draws rather than after each."""
+    reload_and_return = browser._return_kaleido_tab
+    drawn: dict[int, int] = {}
+
+    async def return_tab(tab) -> None:
+        drawn[id(tab)] = drawn.get(id(tab), 0) + 1
+        if drawn[id(tab)] >= RELOAD_EVERY:
+            drawn[id(tab)] = 0
+            await reload_and_return(tab)
+        else:
+            await browser.tabs_ready.put(tab)
+
+    browser._return_kaleido_tab = return_tab
+
+
 def _start(chromium: Path) -> _Server:
     import kaleido
 
@@ -182,6 +204,7 @@ def _start(chromium: Path) -> _Server:
         # mathjax=False: no CDN script; plotlyjs: the local file, never plotly's CDN fallback.
         browser = kaleido.Kaleido(n=TABS, timeout=RENDER_TIMEOUT, mathjax=False, plotlyjs=str(PLOTLY_JS), path=chromium)
         _harden(browser)
+        _reload_sometimes(browser)
         await browser.open()
         return browser
 
@@ -279,6 +302,15 @@ def figure_png_later(
     if server is None:  # stopped by another thread between start and here
         return figure_png_later(figure, width, height, scale, font_scale)
     return PendingPng(server.submit(spec, opts), server)
+
+
+def figure_svg(figure: go.Figure, width: int, height: int, font_scale: float = IMAGE_FONT_SCALE) -> str:
+    """The figure as SVG, laid out as figure_png lays out its PNG: what a test reads each text's size from."""
+    start_server()
+    server = _server
+    opts = {"format": "svg", "width": width, "height": height, "scale": 1}
+    data = _wait(server.submit(enlarged(figure, font_scale), opts))
+    return data.decode("utf-8") if isinstance(data, bytes) else data
 
 
 def _wait(future: Future) -> bytes:

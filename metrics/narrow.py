@@ -8,24 +8,26 @@ a page picks this variant for a phone's browser (ui.phone).
 
 from __future__ import annotations
 
-import re
-
 import plotly.graph_objects as go
 
-from metrics.charts import wrap
+from metrics.charts import unwrap, wrap
 
 TITLE_UNITS, SUBTITLE_UNITS, FOOTER_UNITS, NOTE_UNITS = 17, 26, 30, 26  # CJK-character widths a line
 TITLE_PX, BODY_PX, SMALL_PX = 16, 12, 11
 LABEL_UNITS = 26  # a label above its bar: 360 px at 12 px a character, less the value beside it
-ROW_HEIGHT = 76  # a label line above the bar, the bar, a note line below it
-BAR_WIDTH = 0.36  # of a row: 27 px
+ROW_HEIGHT = 84  # a label line above the bar, the bar and the target line, a note line below it
+BAR_WIDTH = 0.32  # of a row: 27 px
+# A target's line on a phone: plotly draws a line-ns marker 1.4 × its size tall, so 24 is a 34 px line over
+# the 27 px bar (the page's 34 stood 10 px out of the bar on either side, into the label and the note).
+TARGET_SIZE = 24
+LINE_NS_HEIGHT = 1.4
 
 
 def narrow_figure(figure: go.Figure) -> go.Figure:
     """A copy of the figure laid out for a phone's width."""
     copy = go.Figure(figure)
     layout = copy.layout
-    title = wrap(_unbreak(layout.title.text or ""), TITLE_UNITS)
+    title = wrap(unwrap(layout.title.text or ""), TITLE_UNITS)
     layout.title.text = title
     layout.title.font.size = TITLE_PX
     layout.title.x = 0
@@ -33,7 +35,7 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
     title_lines = title.count("<br>") + 1
     subtitle_lines = 0
     if layout.title.subtitle.text:
-        subtitle = wrap(_unbreak(layout.title.subtitle.text), SUBTITLE_UNITS)
+        subtitle = wrap(unwrap(layout.title.subtitle.text), SUBTITLE_UNITS)
         layout.title.subtitle.text = subtitle
         layout.title.subtitle.font.size = SMALL_PX
         subtitle_lines = subtitle.count("<br>") + 1
@@ -43,8 +45,9 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
     footer_lines = 1
     top_note = 0
     row_notes = []
-    for note in layout.annotations:
-        plain = _unbreak(note.text or "")
+    row_note_indices = []
+    for index, note in enumerate(layout.annotations):
+        plain = unwrap(note.text or "")
         if note.name == "footer":
             note.text = wrap(plain.replace(" · ", " · "), FOOTER_UNITS)
             note.font.size = SMALL_PX
@@ -56,6 +59,7 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
             note.text = (note.text or "").replace("<br>", " ")
             note.font.size = BODY_PX
             row_notes.append(note)
+            row_note_indices.append(index)
         elif note.yref == "paper" and note.y == 1 and note.yanchor == "bottom":
             note.text = wrap(plain, NOTE_UNITS)
             note.font.size = SMALL_PX
@@ -71,6 +75,9 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
         for trace in horizontal:
             trace.cliponaxis = False
             trace.width = BAR_WIDTH
+        for trace in copy.data:
+            if isinstance(trace, go.Scatter) and trace.marker.symbol == "line-ns":
+                trace.marker.size = TARGET_SIZE
         for trace in copy.data:
             # A target's words centred on its marker near the axis' end ran past the chart's edge at 360 px:
             # in the axis' right half they end at the marker, in its left half they start there (off the row's label).
@@ -99,6 +106,10 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
             # room after the longest bar for its value ('≥¥50 million'), which would run off the edge
             copy.update_xaxes(range=[0, max(values) * 1.45])
         label_notes = layout.annotations[-len(labels) :]
+        # Assigning the list made new annotation objects: the row notes are looked up again (their yshift,
+        # set below on the old objects, was lost, and each note hung from its row's centre, over the bar's
+        # lower half and the target's line).
+        row_notes = [layout.annotations[index] for index in row_note_indices]
     if not horizontal:
         # A time line's event labels overlap at this width and run off its edge: the list under the
         # chart names every event, so the phone's chart keeps the dots (each with its hover text).
@@ -107,7 +118,9 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
                 trace.mode = trace.mode.replace("+text", "").replace("text+", "")
     copy.update_xaxes(nticks=4, automargin=True, tickangle=0)
     legend = 22 if any(trace.showlegend is not False for trace in copy.data) and len(copy.data) > 1 else 0
-    top = 22 + 21 * title_lines + 16 * subtitle_lines + legend + top_note
+    # the subtitle's lines and the gap under the title (the legend sat over the subtitle's last line)
+    subtitle_height = 16 * subtitle_lines + (10 if subtitle_lines else 0)
+    top = 22 + 21 * title_lines + subtitle_height + legend + top_note
     bottom = 44 + 14 * footer_lines
     layout.margin.l, layout.margin.r, layout.margin.t, layout.margin.b = 6, 10, top, bottom
     if layout.legend:
@@ -115,12 +128,25 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
     plot = rows * ROW_HEIGHT if rows else 240
     layout.height = top + plot + bottom
     if rows:
-        half_bar = BAR_WIDTH * ROW_HEIGHT / 2
+        # The label above and the note below clear the bar and the target's line, which stands out of the
+        # bar by a few pixels: a note hung from the bar's edge sat over the 100% line ("已达成" at 390 px).
+        clear = max(BAR_WIDTH * ROW_HEIGHT / 2, _target_half_height(copy)) + 2
         for note in label_notes:
-            note.yshift = half_bar
+            note.yshift = clear
         for note in row_notes:
-            note.yshift = -half_bar - 1
+            note.yshift = -clear
     return copy
+
+
+def _target_half_height(figure: go.Figure) -> float:
+    """Half the height of the tallest target line (a line-ns marker, drawn 1.4 × its size), in pixels."""
+    sizes = [
+        trace.marker.size
+        for trace in figure.data
+        if isinstance(trace, go.Scatter) and trace.marker.symbol == "line-ns" and trace.marker.size
+    ]
+    tallest = max((max(size) if isinstance(size, tuple | list) else size for size in sizes), default=0)
+    return tallest * LINE_NS_HEIGHT / 2
 
 
 def _label(category: str) -> str:
@@ -130,8 +156,3 @@ def _label(category: str) -> str:
         head, _, tail = plain.partition("<span")
         return f"{wrap(head.strip(), LABEL_UNITS)} <span{tail}"
     return wrap(plain, LABEL_UNITS)
-
-
-def _unbreak(value: str) -> str:
-    """A wrapped text on one line again: a break between two Latin words was a space, else nothing."""
-    return re.sub(r"(?<=[A-Za-z0-9,.;:)])<br>(?=[A-Za-z0-9(¥])", " ", value).replace("<br>", "")

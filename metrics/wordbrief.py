@@ -32,6 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from metrics import briefing, exports, report
+from metrics.charts import unwrap
 from metrics.i18n import format_date, text
 from metrics.reader import Reader
 from metrics.registry import DEFAULT_REGION
@@ -46,6 +47,7 @@ TEXT_WIDTH = PAGE_WIDTH - MARGINS["left"] - MARGINS["right"]
 PICTURE_PIXELS = (1000, 520)
 PICTURE_FONT_SCALE = 1.45
 MIN_CHART_PT = 7
+PICTURE_POINTS_PER_PIXEL = TEXT_WIDTH / 12700 / PICTURE_PIXELS[0]  # EMU: 12,700 a point
 
 LATIN_FONT = "Times New Roman"
 FONTS = {  # role → East Asian font, per language (English text keeps Chinese quotes in 宋体)
@@ -86,7 +88,9 @@ def write_briefing(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wordbrief-") as folder:
-        pictures = briefing.Pictures(Path(folder), region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE)
+        pictures = briefing.Pictures(
+            Path(folder), region_id, lang, PICTURE_PIXELS, PICTURE_FONT_SCALE, MIN_CHART_PT / PICTURE_POINTS_PER_PIXEL
+        )
         specs = briefing.chart_specs(reader, region_id, lang, pictures)
         timings["charts"] = time.perf_counter() - started
         mark = time.perf_counter()
@@ -174,8 +178,8 @@ def build_document(
     writer.heading(text("brief.section.progress", lang))
     for number, spec in enumerate(specs, start=1):
         writer.subheading(number, briefing.chart_title(spec, lang))
-        headline = spec.figure.layout.title.text.replace("<br>", "")
-        finding = spec.finding.replace("<br>", "")
+        headline = unwrap(spec.figure.layout.title.text)
+        finding = unwrap(spec.finding)
         # Said once: a finding that is a key point above, or the caption's own words, is not repeated.
         if finding != headline and not any(point in finding for point in points):
             writer.body(finding, keep_with_next=True)

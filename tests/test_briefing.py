@@ -248,3 +248,176 @@ def test_speaker_notes_carry_each_charts_evidence(zh_pack):
     for slide in slides[2 : 2 + CHARTS]:
         text = slide.notes_slide.notes_text_frame.text
         assert "“" in text and "依据" in text, slide.shapes.title.text_frame.text
+
+
+# --- every text of every picture, measured where it is placed -----------------------------------------
+
+PLACED = {  # where a picture goes: (layout pixels, font scale, points a pixel, smallest point size)
+    "deck": (briefing.PICTURE_PIXELS, briefing.PICTURE_FONT_SCALE, briefing.PICTURE_POINTS_PER_PIXEL, 14),
+}
+
+
+def _placed_word():
+    from metrics import wordbrief
+
+    return (wordbrief.PICTURE_PIXELS, wordbrief.PICTURE_FONT_SCALE, wordbrief.PICTURE_POINTS_PER_PIXEL, 7)
+
+
+PLACED["word"] = _placed_word()
+_SVG_SIZE = re.compile(r"font-size:\s*([\d.]+)px")
+_SVG_SCALE = re.compile(r"scale\(\s*([\d.eE+-]+)(?:[ ,]+([\d.eE+-]+))?\s*\)")
+
+
+def svg_text_sizes(svg: str) -> list[tuple[str, float]]:
+    """(text, size in the SVG's pixels as drawn) of every text in a rendered chart: the font size it has or
+    inherits, times every scale() on it and its ancestors (plotly shrinks a bar's label that way)."""
+    from lxml import etree
+
+    found: list[tuple[str, float]] = []
+
+    def walk(element, size: float, scale: float) -> None:
+        if not isinstance(element.tag, str):
+            return
+        match = _SVG_SIZE.search(element.get("style") or "")
+        size = float(match.group(1)) if match else float(element.get("font-size", size))
+        for x, y in _SVG_SCALE.findall(element.get("transform") or ""):
+            scale *= min(float(x), float(y or x))
+        tag = etree.QName(element).localname
+        if tag in ("text", "tspan") and element.text and element.text.strip():
+            found.append((element.text.strip(), size * scale))
+        for child in element:
+            walk(child, size, scale)
+            if tag in ("text", "tspan") and child.tail and child.tail.strip():
+                found.append((child.tail.strip(), size * scale))
+
+    walk(etree.fromstring(svg.encode("utf-8")), 16.0, 1.0)
+    return found
+
+
+def too_small(figure, where: str) -> list[tuple[str, float]]:
+    """Texts of the figure's picture smaller than the smallest size allowed where it is placed, in points."""
+    pixels, font_scale, points_per_pixel, smallest = PLACED[where]
+    svg = exports.figure_svg(figure, *pixels, font_scale)
+    sizes = svg_text_sizes(svg)
+    assert len(sizes) >= 4, svg[:300]
+    return [(words, round(px * points_per_pixel, 1)) for words, px in sizes if px * points_per_pixel < smallest - 0.05]
+
+
+@images
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("where", ["deck", "word"])
+def test_every_text_of_every_picture_is_large_enough_where_it_is_placed(data_folder, lang, where):
+    """Issue 14: slide 6's tier names inside their bars were drawn at 10–12 pt (plotly shrinks a label to fit
+    its bar, which the figure's own font sizes never say). Each chart is drawn as its picture is, to SVG, and
+    every title, axis, tick, legend, annotation and bar text is measured at the picture's placed size."""
+    pixels, _, points_per_pixel, smallest = PLACED[where]
+    for spec in briefing.chart_specs(briefing.Reader(), "huangshi", lang):
+        figure = briefing.picture_figure(spec, smallest / points_per_pixel)
+        assert not too_small(figure, where), (where, spec.name, too_small(figure, where)[:4])
+
+
+@images
+def test_the_size_check_sees_labels_shrunk_inside_their_bars(data_folder):
+    """The tiers chart as the page lays it out (each name inside its bar), drawn at the slide's size: the
+    names plotly shrank to fit are caught; in the picture's layout each name and figure is in a key above."""
+    spec = briefing.chart_catalog.retrofit_tiers(briefing.Reader(), "huangshi", "zh")
+    shrunk = too_small(briefing.bare_figure(spec.figure), "deck")
+    assert any("智能工厂建设项目" in words for words, _ in shrunk), shrunk
+    key = briefing.bare_figure(spec.picture_figure()).layout.title.text  # the key under the chart's words
+    assert all(part in key for part in ("智能工厂建设项目 24", "智能车间建设项目 31", "智能产线、智能单元改造项目 72"))
+    assert [trace.text[0] for trace in spec.picture_figure().data] == ["24", "31", "72", "129"]
+
+
+# --- speaker notes state the chart's own figures -----------------------------------------------------
+
+DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2} [A-Z][a-z]+ \d{4}")
+
+
+def parsed(date: str):
+    """A date as the deck writes it ('2021年7月13日', '13 July 2021')."""
+    import datetime as dt
+
+    if "年" in date:
+        return dt.datetime.strptime(date, "%Y年%m月%d日").date()
+    return dt.datetime.strptime(date, "%d %B %Y").date()
+
+
+def chart_slides_and_specs(lang: str = "zh"):
+    """The deck built without pictures, its chart slides beside the specs they show."""
+    reader = briefing.SnapshotReader(briefing.Reader())
+    specs = briefing.chart_specs(reader, "huangshi", lang)
+    deck = briefing.build_deck(reader, "huangshi", lang, specs, {}, None)
+    slides = list(deck.slides)[2 : 2 + len(specs)]
+    return list(zip(slides, specs, strict=True))
+
+
+def plotted_values(figure) -> set[float]:
+    """The numbers a chart's bars draw (not the grey tracks behind bullets)."""
+    from metrics.style import TRACK
+
+    return {
+        float(x)
+        for trace in figure.data
+        if trace.type == "bar" and trace.marker.color != TRACK
+        for x in trace.x
+        if isinstance(x, int | float)
+    }
+
+
+def assert_notes_match_their_charts(lang: str = "zh") -> None:
+    """Each chart slide's notes cite the figures its chart draws, and only those: each with its value as
+    the chart draws it, its document and its date as the chart's source line states them."""
+    from metrics import narrative
+
+    for slide, spec in chart_slides_and_specs(lang):
+        notes = slide.notes_slide.notes_text_frame.text
+        source = briefing.figure_source(spec.figure)
+        assert source and notes.rstrip().endswith(source), spec.name
+        if spec.figures is None:  # the time line: its events' own words
+            continue
+        cited = notes.split(briefing.text("brief.notes_evidence", lang), 1)[1].strip().split("\n")[: len(spec.figures)]
+        assert len(cited) == len(spec.figures) and all(cited), (spec.name, cited)
+        plotted = plotted_values(spec.figure)
+        for line, row in zip(cited, spec.figures.to_dict("records"), strict=True):
+            meta = {"unit": row["unit"], "unit_en": row["unit_en"]}
+            derivation = row["derivation"] if isinstance(row["derivation"], str) else None
+            words = narrative.value_words(row["value"], meta, row["qualifier"], lang, derivation)
+            assert row[f"label_{lang}"] in line and words in line, (spec.name, line, words)
+            date = briefing.format_date(row["as_of"], lang)
+            # its own date in the notes; the chart's source line states the newest date it draws
+            assert date in line and parsed(date) <= max(map(parsed, DATE.findall(source))), (spec.name, line, source)
+            assert row[f"source_{lang}"] in line and row[f"source_{lang}"] in source, (spec.name, line)
+            if spec.name != "overview_progress":  # the overview draws percent of target
+                assert float(row["value"]) in plotted, (spec.name, row["value"], plotted)
+        # and no date but the drawn figures': nothing newer or older than what the chart shows
+        evidence = "\n".join(cited)
+        drawn = {briefing.format_date(day, lang) for day in spec.figures["as_of"]}
+        assert set(DATE.findall(evidence)) <= drawn, (spec.name, evidence, drawn)
+
+
+def test_every_slides_notes_state_the_figures_its_chart_draws(built):
+    assert_notes_match_their_charts("zh")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_later_tier_record_stays_out_of_the_tiers_slides_notes(data_dir, lang):
+    """Issue 14: a year-end record of one tier (80) left the tiers chart and its title on the reply's 72 of
+    13 July 2021, but the notes cited the newest figures: the record's 80 of 31 December. The notes cite the
+    chart's own document and date; and every other slide's notes still match their charts."""
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "smart_line_projects,huangshi,2021-12-31,80,=,年末统计,\n"
+        "diagnosis_enterprises,huangshi,2022-03-31,260,=,一季度调度会,\n",
+        encoding="utf-8",
+    )
+    build(data_dir)
+    by_name = {spec.name: slide for slide, spec in chart_slides_and_specs(lang)}
+    tiers = by_name["retrofit_tiers"].notes_slide.notes_text_frame.text
+    words = {"zh": ("72个", "2021年7月13日", "开展72个智能产线"), "en": ("72", "13 July 2021", "开展72个智能产线")}[
+        lang
+    ]
+    assert all(word in tiers for word in words), tiers
+    assert (
+        "年末统计" not in tiers and "80" not in tiers and "2021年12月31日" not in tiers and "31 December" not in tiers
+    )
+    assert_notes_match_their_charts(lang)

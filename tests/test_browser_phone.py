@@ -59,6 +59,35 @@ CLIPPED_TEXT = """() => {
 }"""
 
 
+# In a chart with target lines (a bullet chart): texts that overlap a target line or each other, by their
+# drawn boxes. A target line is a marker path taller than it is wide; a target's own words stand above it.
+OVERLAPS = """() => {
+    const found = [];
+    const crosses = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+        && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
+        const lines = [...chart.querySelectorAll('.scatterlayer path.point')]
+            .map(p => p.getBoundingClientRect()).filter(r => r.height >= 20 && r.width <= 6);
+        if (!lines.length) continue;
+        const texts = [...chart.querySelectorAll('text')]
+            .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+            .map(t => ({words: t.textContent.trim().slice(0, 24), box: t.getBoundingClientRect()}));
+        for (const text of texts) {
+            for (const line of lines) {
+                const across = {left: line.left - 1.5, right: line.right + 1.5, top: line.top, bottom: line.bottom};
+                if (crosses(text.box, across)) found.push(`${text.words} on a target line`);
+            }
+        }
+        for (let i = 0; i < texts.length; i++) {
+            for (let j = i + 1; j < texts.length; j++) {
+                if (crosses(texts[i].box, texts[j].box)) found.push(`${texts[i].words} over ${texts[j].words}`);
+            }
+        }
+    }
+    return found.slice(0, 6);
+}"""
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     with served_copy(tmp_path_factory.mktemp("browser_phone")) as (base_url, _):
@@ -108,6 +137,7 @@ def test_every_page_reads_top_to_bottom_on_a_phone(server, any_phone, lang):
         assert phone.evaluate("document.documentElement.scrollWidth") <= width, f"{where}: page scrolls sideways"
         assert phone.evaluate(TOO_WIDE) == [], where
         assert phone.evaluate(CLIPPED_TEXT) == [], where
+        assert phone.evaluate(OVERLAPS) == [], where  # issue 14: "已达成" sat over the 100% line
         assert phone.locator("[data-testid='stPlotlyChart'] .modebar-container:visible").count() == 0
         full_page_screenshot(phone, ARTIFACTS / f"phone_{name}_{lang}_{width}.png", width)
 

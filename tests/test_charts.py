@@ -287,3 +287,11 @@ def test_the_lower_bound_legend_says_what_is_drawn(reader):
     hatched = [trace for trace in figure.data if getattr(trace.marker, "pattern", None) and trace.marker.pattern.shape]
     assert hatched and all(getattr(trace.marker.line, "dash", None) is None for trace in hatched)
     assert "虚" not in text("chart.lower_bound_note", "zh") and "dash" not in text("chart.lower_bound_note", "en")
+
+
+def test_a_wrapped_title_unwraps_to_its_own_words():
+    assert charts.unwrap("30.6% of<br>the plan") == "30.6% of the plan"
+    assert charts.unwrap("more than ¥70 million for smart retrofits,<br>combined") == (
+        "more than ¥70 million for smart retrofits, combined"
+    )
+    assert charts.unwrap("合计127个，少2个<br>（2021年7月13日）") == "合计127个，少2个（2021年7月13日）"

@@ -56,3 +56,20 @@ def test_a_targets_words_end_at_its_marker_on_a_phone(lang):
         (False, "top right"),
         (True, "top left"),
     ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("chart", ["overview_progress", "diagnosis_progress"])
+def test_a_bullets_note_and_label_clear_the_target_line_on_a_phone(lang, chart):
+    """Issue 14: the status note ('已达成 · 100.7%') hung from the bar's lower edge, over the lower end of the
+    100% line, which stands 3.5 px out of the bar. Its top, and the row label's bottom, clear the line."""
+    figure = narrow_figure(chart_catalog.KEY_CHARTS[chart](Reader(), "huangshi", lang).figure)
+    (target,) = [trace for trace in figure.data if trace.type == "scatter" and trace.marker.symbol == "line-ns"]
+    half_line = target.marker.size * 1.4 / 2  # plotly draws a line-ns marker 1.4 × its size tall
+    notes = [n for n in figure.layout.annotations if n.yref == "y" and n.x == 1]
+    labels = [n for n in figure.layout.annotations if n.yref == "y" and n.x == 0]
+    assert notes and labels
+    for note in notes:  # anchored by its top, below the row's centre
+        assert note.yanchor == "top" and -note.yshift >= half_line + 1, (note.text, note.yshift, half_line)
+    for label in labels:  # anchored by its bottom, above the row's centre
+        assert label.yanchor == "bottom" and label.yshift >= half_line + 1, (label.text, label.yshift)

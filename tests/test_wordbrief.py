@@ -229,3 +229,37 @@ def test_pictures_are_drawn_while_the_next_chart_and_the_document_are_built(data
     # ... and the first wait comes after every picture is queued (the document is written meanwhile)
     first_wait = next(index for index, event in enumerate(events) if event.startswith("wait"))
     assert events.count("queue") == CHARTS and events[:first_wait].count("queue") == CHARTS
+
+
+def test_a_later_record_leaves_each_charts_caption_and_source_on_its_own_figures(data_dir):
+    """Issue 14: the deck's tiers notes cited a later tier record under a chart of the reply's figures. The
+    Word briefing's caption, finding and source under each chart come from the chart's own figures: with a
+    year-end record of one tier, the tiers part still names the reply, its sum and its date only."""
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\nsmart_line_projects,huangshi,2021-12-31,80,=,年末统计,\n",
+        encoding="utf-8",
+    )
+    build(data_dir)
+    reader = briefing.SnapshotReader(briefing.Reader())
+    specs = briefing.chart_specs(reader, "huangshi", "zh")
+    lines = paragraphs(wordbrief.build_document(reader, "huangshi", "zh", specs, {}, None))
+    start = next(index for index, line in enumerate(lines) if line.endswith("）在建项目的三个层级"))
+    part = lines[start : next(index for index, line in enumerate(lines) if line.endswith("）资金支持"))]
+    caption = next(line for line in part if line.startswith("图"))
+    assert "三类项目合计127个，比答复所述在建项目129个少2个（2021年7月13日）" in caption
+    source = part[part.index(caption) + 1]
+    assert source.startswith("数据截至 2021年7月13日") and "年末统计" not in source
+    assert not [line for line in part if "年末统计" in line or "2021年12月31日" in line or "80个" in line], part
+
+
+def test_english_captions_keep_the_spaces_a_wrapped_title_broke_at(built):
+    """A chart's title wraps with <br> at a space; the captions dropped the break and glued the words
+    ('12 demonstrationprojects', 'retrofits,combined'). Each caption has the title's words, spaced."""
+    reader = briefing.SnapshotReader(briefing.Reader())
+    specs = briefing.chart_specs(reader, "huangshi", "en")
+    lines = paragraphs(wordbrief.build_document(reader, "huangshi", "en", specs, {}, None))
+    captions = [line for line in lines if re.match(r"^Figure \d+\. ", line)]
+    assert len(captions) == len(specs)
+    for caption, spec in zip(captions, specs, strict=True):
+        words = re.split(r"\s+|<br>", spec.figure.layout.title.text)
+        assert caption.split(". ", 1)[1].split() == [word for word in words if word], caption

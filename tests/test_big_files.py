@@ -27,7 +27,7 @@ def test_a_file_of_more_rows_than_a_preview_draws_previews_and_saves(built, edit
     assert not app.exception and not app.error
     text = all_text(app)
     assert f"保存前预览：新增{ROWS}行，修改0行，删除0行" in text
-    assert f"下表列出前 {PREVIEW_ROWS} 行变更（共 {ROWS} 行" in text
+    assert f"下表列出前{PREVIEW_ROWS}行变更（共{ROWS}行" in text
     preview = next(frame.value for frame in app.dataframe if "变更" in frame.value.columns)
     assert len(preview) == PREVIEW_ROWS
 

@@ -34,7 +34,8 @@ NUMBER_PLACEHOLDERS = (
 )
 SPACED_NUMBER = re.compile(
     rf"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef] +{{(?:{NUMBER_PLACEHOLDERS})}}"
-    rf"|{{(?:{NUMBER_PLACEHOLDERS})}} +[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+    # after a command-line option's value ("--confirm-delete 3 与…") the space ends the command, not a number
+    rf"|(?<![a-z] ){{(?:{NUMBER_PLACEHOLDERS})}} +[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 )
 
 

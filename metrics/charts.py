@@ -640,7 +640,7 @@ def parts_and_whole(
     figure.update_yaxes(autorange="reversed", title=None)
     finished = briefing_layout(figure, title, subtitle, footer, lang, height=360, title_width=title_width)
     if names_in_legend:
-        key = _parts_key(parts, palette)
+        key = parts_key(parts, palette)
         finished.layout.title.subtitle.text = "<br>".join(
             line for line in (finished.layout.title.subtitle.text, key) if line
         )
@@ -650,13 +650,14 @@ def parts_and_whole(
 KEY_UNITS = 44  # CJK-character widths a line of a picture's key holds (680 layout px at 14 px, less room)
 
 
-def _parts_key(parts: pd.DataFrame, palette: list[str]) -> str:
-    """'■ 智能工厂建设项目 24　■ …', each square in its part's colour, wrapped between entries."""
+def parts_key(parts: pd.DataFrame, palette: list[str], units: float = KEY_UNITS) -> str:
+    """'■ 智能工厂建设项目 24　■ …', each square in its part's colour, wrapped between entries at `units`
+    CJK-character widths a line."""
     lines, current, used = [], [], 0.0
     for index, part in enumerate(parts.to_dict("records")):
         words = f"{part['label']} {part['value']:g}"
         wide = display_width(words) + 3
-        if current and used + wide > KEY_UNITS:
+        if current and used + wide > units:
             lines.append("　".join(current))
             current, used = [], 0.0
         square = f"<span style='color:{palette[index % len(palette)]}'>■</span>"

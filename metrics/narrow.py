@@ -8,9 +8,10 @@ a page picks this variant for a phone's browser (ui.phone).
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.charts import unwrap, wrap
+from metrics.charts import parts_key, unwrap, wrap
 
 TITLE_UNITS, SUBTITLE_UNITS, FOOTER_UNITS, NOTE_UNITS = 17, 26, 30, 26  # CJK-character widths a line
 TITLE_PX, BODY_PX, SMALL_PX = 16, 12, 11
@@ -41,6 +42,11 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
         subtitle_lines = subtitle.count("<br>") + 1
     layout.font.size = BODY_PX
     layout.legend.font.size = SMALL_PX
+    key = _names_out_of_bars(copy)
+    if key:  # the parts' names in a key under the words, each bar keeping its figure
+        layout.title.subtitle.text = "<br>".join(line for line in (layout.title.subtitle.text, key) if line)
+        layout.title.subtitle.font.size = SMALL_PX
+        subtitle_lines += key.count("<br>") + 1
 
     footer_lines = 1
     top_note = 0
@@ -136,6 +142,31 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
         for note in row_notes:
             note.yshift = -clear
     return copy
+
+
+def _names_out_of_bars(figure: go.Figure) -> str:
+    """The stacked parts whose bars hold their name and figure ('智能工厂建设项目<br>24'): at a phone's width
+    plotly shrinks the name to fit its bar, to 5–7 px. Each bar keeps its figure; their names, colours
+    and figures go in a key (charts.parts_key), returned ('' when no bar holds a name)."""
+    named = [
+        trace
+        for trace in figure.data
+        if isinstance(trace, go.Bar)
+        and trace.textposition == "inside"
+        and trace.text is not None
+        and len(trace.text) == 1
+        and "<br>" in str(trace.text[0])
+    ]
+    if not named:
+        return ""
+    labels = [unwrap(str(trace.text[0]).rsplit("<br>", 1)[0]) for trace in named]
+    for trace in named:
+        trace.text = [str(trace.text[0]).rsplit("<br>", 1)[1]]
+    parts = pd.DataFrame({"label": labels, "value": [float(trace.x[0]) for trace in named]})
+    return parts_key(parts, [trace.marker.color for trace in named], units=KEY_UNITS)
+
+
+KEY_UNITS = 28  # CJK-character widths a line of the key holds at a phone's width (11 px type)
 
 
 def _target_half_height(figure: go.Figure) -> float:

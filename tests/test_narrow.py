@@ -73,3 +73,17 @@ def test_a_bullets_note_and_label_clear_the_target_line_on_a_phone(lang, chart):
         assert note.yanchor == "top" and -note.yshift >= half_line + 1, (note.text, note.yshift, half_line)
     for label in labels:  # anchored by its bottom, above the row's centre
         assert label.yanchor == "bottom" and label.yshift >= half_line + 1, (label.text, label.yshift)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_tiers_names_leave_their_bars_for_a_key_on_a_phone(lang):
+    """Plotly shrank '智能工厂建设项目' inside a bar 24 of 165 wide to a few pixels at 390 px: on a phone each
+    part's bar holds its figure, and a key under the words names each part with its colour and figure."""
+    spec = chart_catalog.retrofit_tiers(Reader(), "huangshi", lang)
+    narrow = narrow_figure(spec.figure)
+    parts = narrow.data[:3]  # the stacked parts, then the whole
+    assert [trace.text[0] for trace in parts[:3]] == ["24", "31", "72"]
+    key = narrow.layout.title.subtitle.text
+    named = "智能工厂建设项目 24" if lang == "zh" else "Smart-factory projects 24"
+    assert named in key and "■" in key
+    assert "<br>" in spec.figure.data[0].text[0]  # the page's own figure is not changed

@@ -218,3 +218,21 @@ def test_many_addresses_queueing_at_once_cost_one_scan_per_poll_not_one_per_wait
         assert runs.scans <= 0.3 / gate.POLL_SECONDS + 5, runs.scans
 
     asyncio.run(scenario())
+
+
+def test_a_waiting_run_takes_the_freed_place_at_once_not_at_the_next_poll():
+    """With 50 viewers behind one address, each run waited up to POLL_SECONDS after the one before had
+    ended: the place stood empty longer than a page run takes. A run that ends wakes the next at once."""
+
+    async def scenario() -> None:
+        runs = RunGate(clock=Clock())
+        for _ in range(gate.CONCURRENT):
+            assert await runs.admit("10.0.0.8")
+        following = asyncio.create_task(runs.admit("10.0.0.8"))
+        await _settle()
+        assert not following.done()
+        runs.finished("10.0.0.8", 0.01)
+        await _settle()  # a few turns of the event loop, far less than POLL_SECONDS
+        assert following.done() and following.result() is True
+
+    asyncio.run(scenario())

@@ -37,6 +37,7 @@ within the budget like any other (the socket is not read while its request waits
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections import Counter
@@ -80,6 +81,10 @@ class RunGate:
         self.addresses: dict[str, _Address] = {}
         self.counts: Counter[str] = Counter()  # admitted, queued (waited first), shed
         self._version = 0  # bumped whenever a run starts or ends
+        # Set when a run ends: a waiting request is woken at once to take the freed place. Polling alone
+        # left the place empty up to POLL_SECONDS after each run (more than a 10–20 ms page run), so 50
+        # viewers behind one address had their pages queue far longer than the runs themselves.
+        self._run_ended: asyncio.Event | None = None
         self._least: tuple[float, int, list[tuple[str, float]]] = (float("-inf"), -1, [])
 
     def _address(self, address: str) -> _Address:
@@ -142,11 +147,18 @@ class RunGate:
         self.counts["queued"] += 1
         try:
             while not self.may_start(address):
-                await asyncio.sleep(POLL_SECONDS)
+                await self._next_change()
         finally:
             state.waiting -= 1
         self._start(state)
         return True
+
+    async def _next_change(self) -> None:
+        """Until a run ends, or POLL_SECONDS (an address's use fades with time, not only when runs end)."""
+        if self._run_ended is None:
+            self._run_ended = asyncio.Event()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._run_ended.wait(), POLL_SECONDS)
 
     def shed(self, address: str) -> bool:
         """For a request `admit` shed: True to draw the busy notice (counted until `notice_drawn`), False
@@ -177,6 +189,9 @@ class RunGate:
         state.running = max(0, state.running - 1)
         state.used += max(0.0, seconds)
         state.active_at = now
+        woken, self._run_ended = self._run_ended, None
+        if woken is not None:
+            woken.set()
 
     def _forget_idle(self) -> None:
         """Drop addresses with nothing running or waiting and little used lately, so the table stays small."""

@@ -226,6 +226,9 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     return ChartSpec("retrofit_pipeline", charts.value_bars(items, title, "", footer, lang), title, drawn=drawn)
 
 
+TIERS_WHOLE = "retrofit_projects_under_way"  # the projects under way the three tiers add up to
+
+
 def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """The three tiers (factory / workshop / line) against the projects under way they should add up to,
     all as one document states them on one date: the bars and the title's sum are the same figures, so a
@@ -278,23 +281,32 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
 
 def _tiers_document(figures: pd.DataFrame, tier_ids: list[str], region_id: str):
     """(the whole's figure, its tiers' figures) as the newest document stating the whole and at least one
-    tier on the same date gives them (the region's own figures first); None when no document does."""
-    own = figures[figures["region_id"] == region_id]
-    for rows in (own, figures) if not own.empty else (figures,):
-        wholes = rows[rows["metric_id"] == "retrofit_projects_under_way"].sort_values("as_of", ascending=False)
-        for whole in wholes.to_dict("records"):
-            same = rows[
-                rows["metric_id"].isin(tier_ids)
-                & (rows["source_id"] == whole["source_id"])
-                & (pd.to_datetime(rows["as_of"]) == pd.Timestamp(whole["as_of"]))
-                & (rows["region_id"] == whole["region_id"])
-            ]
-            if not same.empty:
-                order = {metric: index for index, metric in enumerate(tier_ids)}
-                same = same.drop_duplicates("metric_id", keep="last").sort_values(
-                    "metric_id", key=lambda m: m.map(order)
-                )
-                return pd.Series(whole), same
+    tier on the same date gives them (the region's own figures first); None when no document does.
+
+    The figures of the whole and its tiers are picked out once and matched by (document, date, region):
+    at a million records a region has hundreds of recorded wholes, and a filter of every figure for
+    each of them was most of the chart's first view."""
+    wanted = figures[figures["metric_id"].isin([TIERS_WHOLE, *tier_ids])]
+    own = wanted[wanted["region_id"] == region_id]
+    for rows in (own, wanted) if not own.empty else (wanted,):
+        days = pd.to_datetime(rows["as_of"])
+        is_whole = rows["metric_id"] == TIERS_WHOLE
+        tiers, tier_days = rows[~is_whole], days[~is_whole]
+        stated_with_tiers = {
+            key
+            for key in zip(tiers["source_id"], tier_days, tiers["region_id"], strict=True)
+            if pd.notna(key[0]) and pd.notna(key[1])
+        }
+        wholes = rows[is_whole].sort_values("as_of", ascending=False)
+        for index, source, day, region in zip(
+            wholes.index, wholes["source_id"], days[wholes.index], wholes["region_id"], strict=True
+        ):
+            if (source, day, region) not in stated_with_tiers:
+                continue
+            same = tiers[(tiers["source_id"] == source) & (tier_days == day) & (tiers["region_id"] == region)]
+            order = {metric: position for position, metric in enumerate(tier_ids)}
+            same = same.drop_duplicates("metric_id", keep="last").sort_values("metric_id", key=lambda m: m.map(order))
+            return pd.Series(wholes.loc[index].to_dict()), same
     return None
 
 

@@ -145,16 +145,35 @@ def _with_assumption(clause: str, note: str, lang: str) -> str:
     return clause + text("scr.assumption_note", lang, note=note)
 
 
-def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang: str) -> str:
+Rows = pd.DataFrame | list[Mapping]
+
+
+def _records(rows: Rows) -> list[Mapping]:
+    """A metric's progress rows as plain rows: a frame is converted once (each pandas filter and row
+    lookup on a frame of thirty-odd columns costs as much as the sentence)."""
+    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+
+
+def _targeted(rows: list[Mapping]) -> list[Mapping]:
+    """The rows with a target, earliest period first (rows without a period last, in their order)."""
+    with_target = [row for row in rows if pd.notna(row.get("target"))]
+    return sorted(with_target, key=lambda row: (pd.isna(row.get("period_end")), _sortable(row.get("period_end"))))
+
+
+def _sortable(value: object) -> object:
+    return 0 if pd.isna(value) else value
+
+
+def metric_sentence(rows: Rows, metric: Mapping, region_words: str, lang: str) -> str:
     """One sentence for a metric: its latest figure and where it stands against each of its targets.
 
     e.g. 截至2021年7月13日，全市已完成153家规上企业智能化诊断，超额完成2021年计划（152家）；
     三年行动计划（2021–2023年）目标500家以上，已完成30.6%，快于进度。
     """
+    rows = _records(rows)
     latest = _newest(rows)
     if latest is None:
-        targeted = rows[rows["target"].notna()]
-        clauses = [status_clause(row, metric, lang) for row in targeted.to_dict("records")]
+        clauses = [status_clause(row, metric, lang) for row in rows if pd.notna(row.get("target"))]
         return text("sentence.no_value", lang, label=metric[f"label_{lang}"], clauses=_join(clauses, lang))
     template = "sentence.lead" if _has_phrase(metric, lang) else "sentence.lead_label"
     if _phrase_names(metric, region_words, lang):  # "大冶市、阳新县、开发区合计拟安排…": the region once
@@ -166,38 +185,40 @@ def metric_sentence(rows: pd.DataFrame, metric: Mapping, region_words: str, lang
         region=region_words,
         stated=stated(metric, latest["value"], latest["value_qualifier"], lang),
     )
-    targeted = rows[rows["target"].notna()].sort_values("period_end")
-    if targeted.empty:
+    targeted = _targeted(rows)
+    if not targeted:
         return lead + text("sentence.end", lang)
-    clauses = [status_clause(row, metric, lang) for row in targeted.to_dict("records")]
+    clauses = [status_clause(row, metric, lang) for row in targeted]
     return lead + text("sentence.comma", lang) + _join(clauses, lang) + text("sentence.end", lang)
 
 
-def _newest(rows: pd.DataFrame) -> Mapping | None:
+def _newest(rows: list[Mapping]) -> Mapping | None:
     """The metric's newest figure (value, value_qualifier, value_as_of), also when no target period
     holds it (a target for next year only)."""
-    if "latest_value" in rows and rows["latest_value"].notna().any():
-        row = rows[rows["latest_value"].notna()].iloc[0]
-        return {
-            "value": row["latest_value"],
-            "value_qualifier": row["latest_qualifier"],
-            "value_as_of": row["latest_as_of"],
-        }
-    with_value = rows[rows["value"].notna()]
-    return None if with_value.empty else with_value.sort_values("value_as_of").iloc[-1]
+    for row in rows:
+        if pd.notna(row.get("latest_value")):
+            return {
+                "value": row["latest_value"],
+                "value_qualifier": row["latest_qualifier"],
+                "value_as_of": row["latest_as_of"],
+            }
+    with_value = [row for row in rows if pd.notna(row.get("value"))]
+    # The last of the newest, as a stable sort by date would give.
+    return max(reversed(with_value), key=lambda row: row["value_as_of"]) if with_value else None
 
 
-def headline(rows: pd.DataFrame, metric: Mapping, lang: str) -> str:
+def headline(rows: Rows, metric: Mapping, lang: str) -> str:
     """A chart title that states the finding: '已完成153家规上企业智能化诊断，超额完成2021年计划（152家）'."""
+    rows = _records(rows)
     latest = _newest(rows)
     if latest is None:
         return metric[f"label_{lang}"]
     first = stated(metric, latest["value"], latest["value_qualifier"], lang)
     first = first[:1].upper() + first[1:] if lang == "en" else first
-    targeted = rows[rows["target"].notna()].sort_values("period_end")
-    if targeted.empty:
+    targeted = _targeted(rows)
+    if not targeted:
         return first
-    clauses = [status_clause(row, metric, lang, brief=True) for row in targeted.to_dict("records")]
+    clauses = [status_clause(row, metric, lang, brief=True) for row in targeted]
     return first + text("sentence.comma", lang) + _join(clauses, lang)
 
 

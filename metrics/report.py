@@ -114,18 +114,15 @@ def cards(
                 as_of=latest.get("value_as_of"),
                 targets=lines,
                 delta=_change_since_previous(history.get((metric_id, first.get("region_id")), []), meta, lang),
-                counted=_counted(figures, metric_id, first.get("region_id")),
+                counted=_counted(history.get((metric_id, first.get("region_id")), [])),
             )
         )
     return result
 
 
-def _counted(figures: pd.DataFrame | None, metric_id: str, region_id: str | None) -> bool:
+def _counted(history: list[dict]) -> bool:
     """Whether the metric's newest figure is a count of the names the source lists (derivation)."""
-    if figures is None or figures.empty or "derivation" not in figures:
-        return False
-    rows = figures[(figures["metric_id"] == metric_id) & (figures["region_id"] == region_id)]
-    return bool(not rows.empty and rows.sort_values("as_of").iloc[-1]["derivation"] == COUNTED)
+    return bool(history) and history[-1].get("derivation") == COUNTED
 
 
 def _newest_figure(rows: list[dict]) -> dict | None:
@@ -142,14 +139,16 @@ def _newest_figure(rows: list[dict]) -> dict | None:
 
 
 def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
-    """The figures of each (metric, region) in `keys`, oldest first."""
+    """The figures of each (metric, region) in `keys`, oldest first (value, date and derivation).
+
+    One pass over the region's figures for every card: a filter per card cost more than the cards
+    (a region's figures are thousands of rows at a million records)."""
     if figures is None or figures.empty or not keys:
         return {}
     shown = figures[figures["metric_id"].isin({metric_id for metric_id, _ in keys})]
+    columns = ["metric_id", "region_id", "value", "as_of", *(["derivation"] if "derivation" in figures else [])]
     history: dict[tuple[str, str], list[dict]] = {}
-    for row in shown.sort_values("as_of", kind="stable")[["metric_id", "region_id", "value", "as_of"]].to_dict(
-        "records"
-    ):
+    for row in shown.sort_values("as_of", kind="stable")[columns].to_dict("records"):
         key = (row["metric_id"], row["region_id"])
         if key in keys:
             history.setdefault(key, []).append(row)
@@ -171,10 +170,13 @@ def key_points(progress: pd.DataFrame, checks: pd.DataFrame, region: dict, lang:
     """The sentences a briefing would open with: targeted key metrics first, then the data checks."""
     words = narrative.region_words(region, lang)
     points = []
-    keyed = progress[progress["key_order"].notna()].sort_values("key_order")
-    targeted_first = sorted(keyed.groupby("metric_id", sort=False), key=lambda item: item[1]["target"].isna().all())
-    for _, rows in targeted_first[:limit]:
-        points.append(narrative.metric_sentence(rows, metric_meta(rows.iloc[0].to_dict()), words, lang))
+    keyed = progress[progress["key_order"].notna()].sort_values("key_order", kind="stable")
+    groups: dict[str, list[dict]] = {}  # plain rows by metric, in key order: one conversion, not one a metric
+    for row in keyed.to_dict("records"):
+        groups.setdefault(row["metric_id"], []).append(row)
+    targeted_first = sorted(groups.values(), key=lambda rows: all(pd.isna(row["target"]) for row in rows))
+    for rows in targeted_first[:limit]:
+        points.append(narrative.metric_sentence(rows, metric_meta(rows[0]), words, lang))
     mismatches = checks[checks["status"] == "mismatch"]
     if not checks.empty:
         if mismatches.empty:

@@ -67,7 +67,7 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
-exports.figures_xlsx(context, report.shown_figures(shown, figures))  # the rows on screen, as the CSV
+exports.figures_xlsx(context, lambda: report.shown_figures(shown, figures))  # the rows on screen, as the CSV
 
 st.subheader(context.t("sources.targets"))
 targets = reader.targets(context.region_id)

@@ -295,3 +295,34 @@ def test_a_wrapped_title_unwraps_to_its_own_words():
         "more than ¥70 million for smart retrofits, combined"
     )
     assert charts.unwrap("合计127个，少2个<br>（2021年7月13日）") == "合计127个，少2个（2021年7月13日）"
+
+
+def test_every_chart_is_valid_plotly_and_drawn_as_validated(reader, monkeypatch):
+    """Charts skip plotly's validation when finished (for speed): each one the catalog draws must pass it
+    and give the very same plain form (keys in another order) as the validated figure."""
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    drafts: list[dict] = []
+    finished = charts.FigureDraft.finished
+
+    def recorded(draft: charts.FigureDraft):
+        figure = finished(draft)
+        drafts.append({"data": draft.data, "layout": draft.layout, "figure": figure})
+        return figure
+
+    monkeypatch.setattr(charts.FigureDraft, "finished", recorded)
+    for lang in ("zh", "en"):
+        for builder in (*chart_catalog.KEY_CHARTS.values(), chart_catalog.funding_supports):
+            builder(reader, "huangshi", lang)
+        chart_catalog.metric_trend(reader, "huangshi", "diagnosis_enterprises", lang)
+
+    def plain(figure) -> str:
+        return json.dumps(json.loads(pio.to_json(figure.to_dict(), validate=False)), sort_keys=True)
+
+    assert len(drafts) >= 2 * len(chart_catalog.KEY_CHARTS)
+    for draft in drafts:
+        validated = go.Figure({"data": draft["data"], "layout": draft["layout"]})  # raises on a bad property
+        assert plain(draft["figure"]) == plain(validated)

@@ -34,3 +34,21 @@ def test_download_is_excel_friendly_and_formula_safe():
     assert data.startswith("\ufeff".encode())
     read = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
     assert read["指标"].tolist() == ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "正常"]
+
+
+def test_a_card_says_counted_only_while_its_newest_figure_is_the_counted_one(built):
+    from metrics.build import build
+    from metrics.reader import Reader
+
+    def counted_marks() -> dict[str, bool]:
+        reader = Reader()
+        chosen = ["national_benchmark_enterprises", "diagnosis_enterprises"]
+        shown = report.cards(reader.progress("huangshi"), "zh", chosen, reader.figures("huangshi"))
+        return {card.metric_id: card.counted for card in shown}
+
+    assert counted_marks() == {"national_benchmark_enterprises": True, "diagnosis_enterprises": False}
+    # A later figure recorded by an official is a count of its own, not the reply's list of names.
+    with (built / "progress.csv").open("a", encoding="utf-8") as records:
+        records.write("national_benchmark_enterprises,huangshi,2021-12-31,6,=,2021年第四季度调度会,\n")
+    build(built)
+    assert counted_marks() == {"national_benchmark_enterprises": False, "diagnosis_enterprises": False}

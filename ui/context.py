@@ -239,28 +239,41 @@ def region_labels(regions: pd.DataFrame, lang: str) -> dict[str, str]:
 
 def _as_of_choice(lang: str) -> dt.date | None:
     """The as-of selector, shown only when more than one update (a source or a recorded date) exists."""
-    updates = data.fetch("update_dates")
-    dates = [pd.Timestamp(d).date() for d in updates["as_of"]]
-    if len(dates) <= 1:
+    labels = data.derived(("as_of_labels", lang), lambda: _as_of_labels(data.fetch("update_dates"), lang))
+    if len(labels) <= 1:
         return None
-    latest = text("sidebar.latest", lang)
-    options = ["latest", *[d.isoformat() for d in dates[1:]]]
+    options = list(labels)
     wanted = _query("asof", "latest")
     chosen = st.sidebar.selectbox(
         text("sidebar.as_of", lang),
         options,
         index=options.index(wanted) if wanted in options else 0,
-        format_func=lambda o: f"{latest}（{format_date(dates[0], lang)}）" if o == "latest" else format_date(o, lang),
+        format_func=labels.__getitem__,
         key=f"as_of_{lang}",
     )
     _remember("asof", chosen, "latest")
     return None if chosen == "latest" else dt.date.fromisoformat(chosen)
 
 
+def _as_of_labels(updates: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The as-of choices and their words, newest first: 'latest' (最新（2021年7月13日）), then each
+    earlier update date. Made once per data version: the selector words every option on each view."""
+    dates = [pd.Timestamp(d).date() for d in updates["as_of"]]
+    if not dates:
+        return {}
+    labels = {"latest": f"{text('sidebar.latest', lang)}（{format_date(dates[0], lang)}）"}
+    labels.update({d.isoformat(): format_date(d, lang) for d in dates[1:]})
+    return labels
+
+
 def _remember(name: str, value: str, default: str) -> None:
+    """Keep a choice in the address (the default left out). Only a change is sent: each write to the
+    query parameters sends the browser a message, on every view."""
+    present = st.query_params.get(name)
     if value == default:
-        st.query_params.pop(name, None)
-    else:
+        if present is not None:
+            del st.query_params[name]
+    elif present != value:
         st.query_params[name] = value
 
 

@@ -9,6 +9,7 @@ page may run are timed too, so a query that returns every record shows up before
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from metrics import queries
 from metrics.paths import PROJECT_ROOT
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
-QUERY_DEFAULTS = {"region_id": "huangshi", "metric_id": "diagnosis_enterprises"}
+QUERY_DEFAULTS = {"region_id": "huangshi", "metric_id": "diagnosis_enterprises", "region_ids": ("huangshi",)}
 
 
 @dataclass
@@ -71,7 +72,8 @@ def time_queries(folder: Path, repeats: int = 3) -> tuple[dict[str, float], dict
     database = folder / "dashboard.duckdb"
     for name in queries.query_names():
         sql = getattr(queries._queries(), name).sql
-        parameters = {key: value for key, value in QUERY_DEFAULTS.items() if f"${key}" in sql or f":{key}" in sql}
+        named = set(re.findall(r"[$:](\w+)", sql))
+        parameters = {key: value for key, value in QUERY_DEFAULTS.items() if key in named}
         samples = []
         for _ in range(repeats):
             holder: dict = {}

@@ -123,6 +123,8 @@ def fetch(
 
 
 def _run(connection: Database | duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object]) -> pd.DataFrame:
+    # A tuple (hashable, so a cache can key on it) is bound as the list it stands for.
+    parameters = {name: list(value) if isinstance(value, tuple) else value for name, value in parameters.items()}
     with connection.cursor() as cursor:
         return as_frame(cursor.sql(sql, params=parameters))
 

@@ -36,11 +36,10 @@ class Reader:
 
     def progress(self, region_id: str) -> pd.DataFrame:
         """Progress rows of a region in view, with metric labels; recomputed for an earlier date."""
+        if self.as_of is None:
+            return self.fetch("progress_for_regions", region_ids=tuple(self.in_view(region_id)))
         frames = []
         for region in self.in_view(region_id):
-            if self.as_of is None:
-                frames.append(self.fetch("progress_for_region", region_id=region))
-                continue
             figures = self.fetch("figures_for_region", region_id=region)
             targets = self.fetch("all_targets")
             progress = compute_progress(figures, targets[targets["region_id"] == region], as_of=self.as_of)
@@ -49,7 +48,7 @@ class Reader:
 
     def figures(self, region_id: str) -> pd.DataFrame:
         """Every figure of a region in view up to the as-of date."""
-        figures = _concat([self.fetch("figures_for_region", region_id=region) for region in self.in_view(region_id)])
+        figures = self.fetch("figures_for_regions", region_ids=tuple(self.in_view(region_id)))
         if self.as_of is not None:
             figures = figures[pd.to_datetime(figures["as_of"]).dt.date <= self.as_of]
         return figures

@@ -16,7 +16,11 @@ from metrics import queries
 @pytest.mark.parametrize("name", queries.query_names())
 def test_every_query_gives_the_frame_duckdb_gives(built: Path, name: str, region_id: str):
     sql = getattr(queries._queries(), name).sql
-    parameters = {"region_id": region_id, "metric_id": "diagnosis_enterprises"}
+    parameters = {
+        "region_id": region_id,
+        "metric_id": "diagnosis_enterprises",
+        "region_ids": [region_id, "daye_yangxin_kaifaqu"],  # a city and its county group, as the city view
+    }
     parameters = {key: parameters[key] for key in set(re.findall(r"\$(\w+)", sql))}
     with queries.connect(built / "dashboard.duckdb") as connection:
         expected = connection.execute(sql, parameters).df()
@@ -37,3 +41,21 @@ def test_column_kinds_convert_as_duckdb_converts_them(select: str, rows: int):
     with duckdb.connect() as connection:
         sql = f"SELECT {select} FROM range({rows})"
         pd.testing.assert_frame_equal(queries.as_frame(connection.sql(sql)), connection.execute(sql).df())
+
+
+def test_a_years_target_comes_before_the_plans_years_that_end_with_it(data_dir):
+    """Targets ending on the same day are ordered by the query, not by where the file lists them: the
+    year's own target first, then the plan's years (2023年目标 before 2021–2023年目标), on every page."""
+    from metrics.build import build
+    from metrics.reader import Reader
+
+    with (data_dir / "targets.csv").open("a", encoding="utf-8") as targets:  # listed after the three-year target
+        targets.write("diagnosis_enterprises,huangshi,2023-01-01,2023-12-31,120,=,reply_2021_50,,,,,,,,,\n")
+    build(data_dir)
+    rows = Reader().progress("huangshi")
+    rows = rows[rows["metric_id"] == "diagnosis_enterprises"]
+    assert [(row.period_start.year, row.period_end.year) for row in rows.itertuples()] == [
+        (2021, 2021),
+        (2023, 2023),
+        (2021, 2023),
+    ]

@@ -148,7 +148,10 @@ def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) ->
     shown = figures[figures["metric_id"].isin({metric_id for metric_id, _ in keys})]
     columns = ["metric_id", "region_id", "value", "as_of", *(["derivation"] if "derivation" in figures else [])]
     history: dict[tuple[str, str], list[dict]] = {}
-    for row in shown.sort_values("as_of", kind="stable")[columns].to_dict("records"):
+    ordered = shown.sort_values("as_of", kind="stable")
+    # Column by column (a region's history is thousands of rows at a million records; to_dict boxes each cell).
+    for values in zip(*(ordered[column].tolist() for column in columns), strict=True):
+        row = dict(zip(columns, values, strict=True))
         key = (row["metric_id"], row["region_id"])
         if key in keys:
             history.setdefault(key, []).append(row)

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from metrics import queries
@@ -61,8 +62,12 @@ class Reader:
     def latest(self, region_id: str) -> pd.DataFrame:
         """The newest figure of each metric in view, indexed by metric_id (the region's own first)."""
         figures = self.figures(region_id)
-        figures = figures.assign(_own=figures["region_id"] == region_id).sort_values(["_own", "as_of"])
-        return figures.groupby("metric_id").tail(1).drop(columns="_own").set_index("metric_id")
+        # Positions sorted by (own region, date), stably, as sort_values on both would; then each metric's
+        # last: the same rows as a sort and groupby().tail(1), without moving every column of thousands
+        # of figures twice (a region at a million records).
+        order = np.lexsort((figures["as_of"].to_numpy(), (figures["region_id"] == region_id).to_numpy()))
+        last = {metric_id: position for position, metric_id in enumerate(figures["metric_id"].to_numpy()[order])}
+        return figures.take(order[sorted(last.values())]).set_index("metric_id")
 
     def region(self, region_id: str) -> dict:
         """A region's row (names, level)."""

@@ -258,7 +258,14 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
         title = narrative.check_sentence(check, lang)
     else:
         title = labels["retrofit_projects_under_way"]
-    drawn = pd.concat([part_rows, whole_row.to_frame().T], ignore_index=True)
+    # The footer needs the dates and documents only (a frame of whole rows mixed with a Series' row took
+    # longer to put together than the chart).
+    drawn = pd.DataFrame(
+        {
+            "as_of": [*part_rows["as_of"], whole_row["as_of"]],
+            "source_id": [*part_rows["source_id"], whole_row["source_id"]],
+        }
+    )
     footer = _footer_for_figures(reader, drawn, lang)
     document_key = "chart.tiers_document_reply" if whole_row["origin"] == "reply" else "chart.tiers_document_record"
     document = text(document_key, lang)
@@ -273,10 +280,12 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
         lang,
     )
     figure = draw()
-    # The notes cite the whole first, then its tiers: as the reply states them.
-    cited = pd.concat([whole_row.to_frame().T, part_rows], ignore_index=True)
     picture = functools.partial(draw, names_in_legend=True)
-    return ChartSpec("retrofit_tiers", figure, title, picture=picture, drawn=lambda: cited)
+
+    def cited() -> pd.DataFrame:  # the notes cite the whole first, then its tiers: as the reply states them
+        return pd.concat([whole_row.to_frame().T, part_rows], ignore_index=True)
+
+    return ChartSpec("retrofit_tiers", figure, title, picture=picture, drawn=cited)
 
 
 def _tiers_document(figures: pd.DataFrame, tier_ids: list[str], region_id: str):

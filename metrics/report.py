@@ -145,8 +145,8 @@ def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) ->
     (a region's figures are thousands of rows at a million records)."""
     if figures is None or figures.empty or not keys:
         return {}
-    shown = figures[figures["metric_id"].isin({metric_id for metric_id, _ in keys})]
     columns = ["metric_id", "region_id", "value", "as_of", *(["derivation"] if "derivation" in figures else [])]
+    shown = figures.loc[figures["metric_id"].isin({metric_id for metric_id, _ in keys}), columns]
     history: dict[tuple[str, str], list[dict]] = {}
     ordered = shown.sort_values("as_of", kind="stable")
     # Column by column (a region's history is thousands of rows at a million records; to_dict boxes each cell).

@@ -9,7 +9,7 @@ from ui import data, favicon
 from ui.context import language, open_bookmarked_alias, screenshot_exit, session_pages, sidebar
 from ui.editing import sidebar_status
 from ui.gate import stop_if_busy
-from ui.phone import phone_styles
+from ui.phone import page_styles
 
 # A local icon (ui/favicon.py): a material icon as favicon would be fetched from the internet.
 st.set_page_config(
@@ -34,7 +34,7 @@ stop_if_busy(language(), PAGES)  # a run the launcher's gate shed (ui/gate.py): 
 
 data.begin_run()
 st.session_state["context"] = context = sidebar()
-phone_styles()
+page_styles(context.screenshot)
 pages = session_pages(PAGES, context)
 navigation = st.navigation(pages)
 open_bookmarked_alias(navigation, pages)

@@ -69,7 +69,6 @@ def sidebar() -> Context:
         format_func=lambda r: names.get(r, r),
         key=f"region_{lang}",  # one widget per language: a relabelled widget can return a label, not an id
     )
-    st.html(f"<style>{REGION_CSS}</style>")
     if not fits_selectbox(names.get(region_id, region_id)):
         # The closed box is a one-line text field that cuts a long name: the whole name is written under it.
         st.sidebar.caption(markdown_text(names.get(region_id, region_id)))
@@ -156,8 +155,6 @@ def _screenshot_choice(lang: str) -> bool:
         help=text("exports.screenshot_help", lang),
     )
     _remember("shot", "1" if on else "0", "0")
-    if on:
-        st.html(f"<style>{SCREENSHOT_CSS}</style>")
     return on
 
 

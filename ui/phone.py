@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.context import REGION_CSS, SCREENSHOT_CSS
+
 PHONE_WORDS = ("Mobi", "iPhone", "Android", "MicroMessenger", "HarmonyOS")
 
 # On any narrow window: the page uses the width (Streamlit's 6rem side padding leaves 300 px of 390),
@@ -43,6 +45,8 @@ def _says_phone() -> bool:
     return any(word in agent for word in PHONE_WORDS)
 
 
-def phone_styles() -> None:
-    """The narrow-window style sheet, once per page."""
-    st.html(f"<style>{PHONE_CSS}</style>")
+def page_styles(screenshot: bool) -> None:
+    """The page's style sheets in one element (each element costs a view as much as its words): the
+    narrow-window sheet, the region list's, and in screenshot mode the panel sheet."""
+    sheets = [PHONE_CSS, REGION_CSS, *([SCREENSHOT_CSS] if screenshot else [])]
+    st.html("".join(f"<style>{sheet}</style>" for sheet in sheets))

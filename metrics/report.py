@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from metrics import narrative
@@ -236,15 +237,16 @@ def value_texts(figures: pd.DataFrame, lang: str, style: str = "compact") -> lis
             value, unit, qualifier, lang, unit_en, style=style, derivation=derivation
         )
     )
-    derivation = figures["derivation"] if "derivation" in figures else pd.Series([None] * len(figures))
-    columns = (figures["value"], figures["unit"], figures["qualifier"], figures["unit_en"], derivation)
-    return [text_of(*row) for row in zip(*columns, strict=True)]
+    derivation = figures["derivation"].tolist() if "derivation" in figures else [None] * len(figures)
+    # Plain lists (tolist): walking pandas' Arrow-backed text columns value by value took half the time.
+    columns = (figures[name].tolist() for name in ("value", "unit", "qualifier", "unit_en"))
+    return [text_of(*row) for row in zip(*columns, derivation, strict=True)]
 
 
 def date_texts(dates: pd.Series, lang: str) -> list[str]:
     """Each date as shown (format_date), each distinct date formatted once."""
     text_of = functools.cache(lambda date: format_date(date, lang))
-    return [text_of(date) for date in dates]
+    return [text_of(date) for date in dates.tolist()]
 
 
 def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -297,7 +299,13 @@ def shown_figures(shown: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
 def progress_records(figures: pd.DataFrame) -> pd.DataFrame:
     """The progress records among the figures, as the Progress page lists them: newest first."""
     records = figures[figures["origin"] == "record"]
-    return records.sort_values(["as_of", "metric_id"], ascending=[False, True])
+    dates = records["as_of"].to_numpy()
+    if records.empty or pd.isna(dates).any() or dates.dtype.kind != "M":
+        return records.sort_values(["as_of", "metric_id"], ascending=[False, True])
+    # The same order by positions (numpy's stable lexsort, as pandas' sort on two columns): sorting the
+    # frame moved every column of thousands of records, a tenth of the page's first view.
+    metric_codes, _ = pd.factorize(records["metric_id"].to_numpy(), sort=True)
+    return records.take(np.lexsort((metric_codes, -dates.astype("int64"))))
 
 
 def source_csv(table: pd.DataFrame) -> bytes:

@@ -52,3 +52,21 @@ def test_a_card_says_counted_only_while_its_newest_figure_is_the_counted_one(bui
         records.write("national_benchmark_enterprises,huangshi,2021-12-31,6,=,2021年第四季度调度会,\n")
     build(built)
     assert counted_marks() == {"national_benchmark_enterprises": False, "diagnosis_enterprises": False}
+
+
+def test_progress_records_come_newest_first_then_by_metric_keeping_region_order_on_ties():
+    dates = pd.to_datetime(["2021-09-30", "2021-12-31", "2021-09-30", "2021-12-31", "2021-09-30", "2021-06-30"])
+    figures = pd.DataFrame(
+        {
+            "metric_id": ["smart_line", "diagnosis", "diagnosis", "smart_line", "diagnosis", "diagnosis"],
+            "region_id": ["huangshi", "huangshi", "huangshi", "group", "group", "group"],
+            "as_of": dates,
+            "origin": ["record", "record", "record", "record", "record", "reply"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    shown = report.progress_records(figures)
+    assert shown["value"].tolist() == [2.0, 4.0, 3.0, 5.0, 1.0]  # the pandas sort on both columns, stable
+    pd.testing.assert_frame_equal(
+        shown, figures[figures["origin"] == "record"].sort_values(["as_of", "metric_id"], ascending=[False, True])
+    )

@@ -257,11 +257,14 @@ def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
             "region": figures[f"region_{lang}"],
             "value": value_texts(figures, lang, style="words"),
             "as_of": date_texts(figures["as_of"], lang),
-            "section": [narrative.section_words(section, lang) for section in figures["section"]],
+            # Plain lists (tolist) walked: pandas' Arrow-backed text columns are slow to walk value by value.
+            "section": [narrative.section_words(section, lang) for section in figures["section"].tolist()],
             "evidence": [
                 narrative.quote_words(words, english, lang)
                 for words, english in zip(
-                    figures["evidence"], figures.get("evidence_en", pd.Series([None] * len(figures))), strict=True
+                    figures["evidence"].tolist(),
+                    figures["evidence_en"].tolist() if "evidence_en" in figures else [None] * len(figures),
+                    strict=True,
                 )
             ],
             "source": figures[f"source_{lang}"].fillna(""),

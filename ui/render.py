@@ -51,8 +51,8 @@ def check_chip(status: str, label: str) -> str:
 
 def _region_without_data(context: Context) -> None:
     """A unit chosen that has no figures or targets yet: say so plainly, and where the reply's are."""
-    with_data = data.fetch("regions_with_data")
-    if context.region_id in set(with_data["region_id"]):
+    with_data = data.derived(("region_ids_with_data",), lambda: set(data.fetch("regions_with_data")["region_id"]))
+    if context.region_id in with_data:
         return
     known = data.fetch("region_by_id", region_id=context.region_id)
     if known.empty:
@@ -117,10 +117,16 @@ HELP_ICON = (
 )
 
 
+class Cards(list):
+    """Shared cards (cached_cards): a list that can be weakly referred to, so what is drawn from it is
+    kept with it (kept_for)."""
+
+
 def card_grid(cards: list[Card], context: Context) -> None:
     """Key-metric cards, three to a row (≥2,000万元 stays whole at 1280 px), one to a row on a phone."""
-    boxes(
-        [
+
+    def grid() -> list[str]:
+        return [
             card_html(
                 item.label,
                 item.value,
@@ -130,7 +136,9 @@ def card_grid(cards: list[Card], context: Context) -> None:
             )
             for item in cards
         ]
-    )
+
+    # The cards' HTML is made once for shared cards (the same words on every view).
+    boxes(kept_for(cards, ("grid", context.lang), grid) if isinstance(cards, Cards) else grid())
     _no_target_hint(cards, context)
 
 
@@ -314,7 +322,7 @@ def key_points(reader, context: Context) -> list[str]:
 def cached_cards(progress, figures, context: Context, metric_ids: list[str] | None) -> list[Card]:
     """report.cards for these metrics, built once per data version and viewer's choices."""
     key = ("cards", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
-    return data.derived(key, lambda: report.cards(progress, context.lang, metric_ids, figures))
+    return data.derived(key, lambda: Cards(report.cards(progress, context.lang, metric_ids, figures)))
 
 
 def other_metrics(page: str) -> list[str]:

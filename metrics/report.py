@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from metrics import narrative
+from metrics import frames, narrative
 from metrics.charts import Footer
 from metrics.i18n import format_date, text
 from metrics.numbers import COUNTED, EXACT, format_percent, format_value
@@ -58,16 +58,16 @@ def cards(
     With `figures` (every figure of the region), a card also says how the value changed since the
     figure before it.
     """
+    # Plain rows (made once for a shared frame), picked and grouped by metric in order: a pandas filter,
+    # sort and lookup per card cost more than the card itself on a page's first view.
+    rows = frames.records(progress)
     if metric_ids is None:
-        chosen = progress[progress["key_order"].notna()].sort_values(["key_order", "period_end"])
+        chosen = _by_period([row for row in rows if pd.notna(row["key_order"])], lambda row: row["key_order"])
     else:
         order = {metric_id: index for index, metric_id in enumerate(metric_ids)}
-        chosen = progress[progress["metric_id"].isin(order)]
-        chosen = chosen.assign(_order=chosen["metric_id"].map(order)).sort_values(["_order", "period_end"])
-    # Plain rows, grouped by metric in order: a pandas filter and lookup per card cost more than the
-    # card itself on a page's first view.
+        chosen = _by_period([row for row in rows if row["metric_id"] in order], lambda row: order[row["metric_id"]])
     groups: dict[str, list[dict]] = {}
-    for row in chosen.to_dict("records"):
+    for row in chosen:
         groups.setdefault(row["metric_id"], []).append(row)
     history = _figure_history(figures, {(m, rows[0].get("region_id")) for m, rows in groups.items()})
     result = []
@@ -119,6 +119,16 @@ def cards(
             )
         )
     return result
+
+
+def _by_period(rows: list[dict], first) -> list[dict]:
+    """Rows sorted by `first(row)`, then by period end (none last), keeping their order otherwise: as
+    a pandas sort on both columns."""
+    return sorted(rows, key=lambda row: (first(row), pd.isna(row["period_end"]), _or_zero(row["period_end"])))
+
+
+def _or_zero(value: object) -> object:
+    return 0 if pd.isna(value) else value
 
 
 def _counted(history: list[dict]) -> bool:
@@ -174,9 +184,11 @@ def key_points(progress: pd.DataFrame, checks: pd.DataFrame, region: dict, lang:
     """The sentences a briefing would open with: targeted key metrics first, then the data checks."""
     words = narrative.region_words(region, lang)
     points = []
-    keyed = progress[progress["key_order"].notna()].sort_values("key_order", kind="stable")
+    keyed = sorted(
+        (row for row in frames.records(progress) if pd.notna(row["key_order"])), key=lambda row: row["key_order"]
+    )
     groups: dict[str, list[dict]] = {}  # plain rows by metric, in key order: one conversion, not one a metric
-    for row in keyed.to_dict("records"):
+    for row in keyed:
         groups.setdefault(row["metric_id"], []).append(row)
     targeted_first = sorted(groups.values(), key=lambda rows: all(pd.isna(row["target"]) for row in rows))
     for rows in targeted_first[:limit]:

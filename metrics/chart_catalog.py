@@ -138,7 +138,8 @@ def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     ]
     title = text("chart.overview_title", lang, count=len(targeted), statuses=text("sentence.comma", lang).join(parts))
     footer = report.footer(targeted, reader.fetch("sources"), lang)
-    figure = charts.target_bullets(targeted, metrics, title, text("chart.overview_subtitle", lang), footer, lang)
+    # The whole shared frame (its plain rows are made once); the chart keeps the rows with a target.
+    figure = charts.target_bullets(progress, metrics, title, text("chart.overview_subtitle", lang), footer, lang)
     region = reader.region(region_id)
 
     def finding() -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from metrics import frames
 from metrics.escaping import plotly_text, safe_figure_text
 from metrics.i18n import format_date, text
 from metrics.narrative import event_date_words, event_position, horizon_words
@@ -433,11 +434,12 @@ def target_bullets(
     `rows` are progress rows with a target; `metrics` is the registry indexed by metric_id. Bars are
     coloured by status and labelled with the figure, the target and the status in words.
     """
-    rows = rows[rows["target"].notna()].reset_index(drop=True)
-    # Each metric's registry row once, as a plain dict: a .loc lookup a row cost more than the row's words.
-    metric_rows = metrics.loc[rows["metric_id"].unique()].to_dict("index")
+    # Plain rows (made once for a shared frame) and each metric's registry row once, as plain dicts: a
+    # frame's to_dict and a .loc lookup a row cost more than the rows' words.
+    rows = [row for row in frames.records(rows) if pd.notna(row["target"])]
+    metric_rows = metrics.loc[list(dict.fromkeys(row["metric_id"] for row in rows))].to_dict("index")
     labels, values, paces, texts, hovers = [], [], [], [], []
-    for row in rows.to_dict("records"):
+    for row in rows:
         metric = metric_rows[row["metric_id"]]
         horizon = horizon_words(row, lang)
         labels.append(f"{metric[f'label_{lang}']}<br><span style='font-size:12px;color:{MUTED}'>{horizon}</span>")
@@ -449,7 +451,7 @@ def target_bullets(
         hovers.append(f"{metric[f'label_{lang}']} · {horizon}<br>{texts[-1]}")
     axis_end = max([110.0, *[v * 1.05 for v in values]])
     figure = _bullets(
-        labels, values, [100.0] * len(labels), paces, rows["status"].tolist(), texts, hovers, axis_end, lang
+        labels, values, [100.0] * len(labels), paces, [row["status"] for row in rows], texts, hovers, axis_end, lang
     )
     figure.update_xaxes(ticksuffix="%")
     figure.update_layout(margin={"r": 230})

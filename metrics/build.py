@@ -61,10 +61,17 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+# The database's shape: a change to these files (a new table, a summary) must rebuild a database built
+# before it from the very same CSVs, so both identities below include it.
+SCHEMA_STAMP = hashlib.sha256(
+    b"\0".join((SQL_DIR / name).read_bytes() for name in ("schema.sql", "summaries.sql"))
+).hexdigest()[:12]
+
+
 def input_fingerprint(folder: Path | None = None) -> str:
     """Cheap identity of the input files (size and modification time): changes when any file is edited."""
     folder = folder or paths.data_dir()
-    parts = []
+    parts = [f"schema:{SCHEMA_STAMP}"]
     for name in INPUT_FILES:
         try:  # one system call a file: this runs on every page view (exists() then stat() was two)
             stat = os.stat(folder / name)
@@ -78,7 +85,7 @@ def input_fingerprint(folder: Path | None = None) -> str:
 def content_version(folder: Path | None = None) -> str:
     """Identity of the input files' content: equal content gives an equal data version."""
     folder = folder or paths.data_dir()
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(SCHEMA_STAMP.encode() + b"\0")
     for name in INPUT_FILES:
         path = folder / name
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
@@ -262,6 +269,7 @@ def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: st
                 counts[name] = _insert(connection, name, tables[name])
             for name, frame in derived.items():
                 counts[name] = _insert(connection, name, frame)
+            connection.execute((SQL_DIR / "summaries.sql").read_text(encoding="utf-8"))
             built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             meta = {"data_version": version, "fingerprint": fingerprint, "built_at": built_at}
             connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))

@@ -70,6 +70,11 @@ CREATE TABLE progress (
 );
 
 -- Every figure, from the reply or recorded since, with its labels and where it comes from.
+-- Kept by the build from the tables above (sql/summaries.sql): what every page's sidebar asks, read from
+-- a few rows instead of scanning every progress record on each new data version's first view.
+CREATE TABLE update_dates_kept (as_of DATE);
+CREATE TABLE regions_in_data (region_id VARCHAR);
+
 CREATE VIEW figures AS
 SELECT
     f.figure_id, f.metric_id, m.label_zh, m.label_en, m.category, f.region_id,

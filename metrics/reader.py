@@ -49,7 +49,7 @@ class Reader:
 
     def figures(self, region_id: str) -> pd.DataFrame:
         """Every figure of a region in view up to the as-of date."""
-        figures = self.fetch("figures_for_regions", region_ids=tuple(self.in_view(region_id)))
+        figures = _concat([self.fetch("figures_for_region", region_id=region) for region in self.in_view(region_id)])
         if self.as_of is not None:
             figures = figures[pd.to_datetime(figures["as_of"]).dt.date <= self.as_of]
         return figures

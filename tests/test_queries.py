@@ -59,3 +59,22 @@ def test_a_years_target_comes_before_the_plans_years_that_end_with_it(data_dir):
         (2023, 2023),
         (2021, 2023),
     ]
+
+
+def test_a_regions_figures_come_in_the_stored_order_as_the_sorted_view_gives_them(built: Path):
+    """figures_for_region reads the build's figures_by_region without a sort: the same rows as the figures
+    view, by metric and newest first (ties of metric and date may come in either order)."""
+    with queries.connect(built / "dashboard.duckdb") as connection:
+        regions = [region for (region,) in connection.execute("SELECT DISTINCT region_id FROM figures").fetchall()]
+        assert regions
+        for region in regions:
+            expected = connection.execute(
+                "SELECT * FROM figures WHERE region_id = $region ORDER BY metric_id, as_of DESC", {"region": region}
+            ).df()
+            fetched = queries.fetch("figures_for_region", connection=connection, region_id=region)
+            keys = ["metric_id", "as_of"]
+            assert fetched[keys].values.tolist() == expected[keys].values.tolist()
+            order = ["metric_id", "as_of", "value", "source_id"]
+            pd.testing.assert_frame_equal(
+                fetched.sort_values(order, ignore_index=True), expected.sort_values(order, ignore_index=True)
+            )

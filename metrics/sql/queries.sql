@@ -25,17 +25,11 @@ WHERE p.region_id IN (SELECT unnest(:region_ids))
 ORDER BY list_position(:region_ids, p.region_id), m.key_order NULLS LAST, m.sort_order, p.period_end NULLS LAST,
     p.period_start DESC NULLS LAST, p.horizon;  -- a year's target before the plan's years that end with it
 
--- name: figures_for_regions(region_ids)
--- figures_for_region for the regions in view, region by region in the order given.
-SELECT * FROM figures
-WHERE region_id IN (SELECT unnest(:region_ids))
-ORDER BY list_position(:region_ids, region_id), metric_id, as_of DESC;
-
 -- name: figures_for_region(region_id)
--- Every figure of one region, newest first.
-SELECT * FROM figures
-WHERE region_id = :region_id
-ORDER BY metric_id, as_of DESC;
+-- Every figure of one region by metric, newest first: in the order the build stored them
+-- (sql/summaries.sql; no sort here, tests/test_queries.py compares it with the sorted view).
+SELECT * FROM figures_by_region
+WHERE region_id = :region_id;
 
 -- name: all_figures()
 -- Every figure with its source, for the sources page.

@@ -761,17 +761,23 @@ def timeline(
         ],
         _x=[event_position(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)],
     )
+    # Plain rows grouped by lane once: a pandas filter per lane and column cost more than the chart.
+    by_lane: dict[str, list[dict]] = {kind: [] for kind in lanes}
+    for row in events.to_dict("records"):
+        by_lane[row["kind"]].append(row)
     for index, kind in enumerate(lanes):
-        lane = events[events["kind"] == kind]
-        held = lane["status"] == "held"
+        lane = by_lane[kind]
+        held = [row["status"] == "held" for row in lane]
         color = palette[index % len(palette)]
         # A year-only event is the whole year, drawn as a band behind its (mid-year) marker.
-        years = lane[lane["date_precision"] == "year"]
-        for day, row in zip(pd.to_datetime(years["date"]), years["_row"], strict=True):
+        for row in lane:
+            if row["date_precision"] != "year":
+                continue
+            day = pd.Timestamp(row["date"])
             figure.add_scatter(
                 # inset a little so that consecutive years read as separate bands, not one span
                 x=[pd.Timestamp(year=day.year, month=1, day=20), pd.Timestamp(year=day.year, month=12, day=12)],
-                y=[row] * 2,
+                y=[row["_row"]] * 2,
                 mode="lines",
                 line={"color": color, "width": 10},
                 opacity=0.22,
@@ -779,13 +785,13 @@ def timeline(
                 showlegend=False,
             )
         if row_each:  # the date alone, on the marker's left (nothing else is on its row)
-            labels, positions = list(lane["_when"]), ["middle left"] * len(lane)
+            labels, positions = [row["_when"] for row in lane], ["middle left"] * len(lane)
         else:
-            labels = [f"{when}<br>{label}" for when, label in zip(lane["_when"], lane[f"label_{lang}"], strict=True)]
+            labels = [f"{row['_when']}<br>{row[f'label_{lang}']}" for row in lane]
             positions = ["top center" if i % 2 == 0 else "bottom center" for i in range(len(lane))]
         figure.add_scatter(
-            x=list(lane["_x"]),
-            y=list(lane["_row"]),
+            x=[row["_x"] for row in lane],
+            y=[row["_row"] for row in lane],
             mode="markers+text",
             marker={
                 "size": 16,
@@ -798,8 +804,13 @@ def timeline(
             textfont={"size": 11},
             cliponaxis=False,
             hovertext=[
-                f"{when} · {t}" + (f"<br>{f}" if isinstance(f, str) and f else "")
-                for when, t, f in zip(lane["_when"], lane[f"title_{lang}"], lane[f"format_{lang}"], strict=True)
+                f"{row['_when']} · {row[f'title_{lang}']}"
+                + (
+                    f"<br>{row[f'format_{lang}']}"
+                    if isinstance(row[f"format_{lang}"], str) and row[f"format_{lang}"]
+                    else ""
+                )
+                for row in lane
             ],
             hoverinfo="text",
             showlegend=False,

@@ -15,7 +15,7 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics import charts, narrative, report
+from metrics import charts, frames, narrative, report
 from metrics.i18n import format_date, text
 from metrics.numbers import AT_LEAST, EXACT
 from metrics.reader import Reader
@@ -161,8 +161,10 @@ def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -
     rows = progress[(progress["metric_id"] == metric_id) & progress["target"].notna()]
     if rows.empty:
         return None
-    metric = metric_meta(rows.iloc[0].to_dict())
-    title = narrative.headline(rows, metric, lang)
+    # The same rows as plain rows, from the shared frame's (made once): the title and the finding read them.
+    plain = [row for row in frames.records(progress) if row["metric_id"] == metric_id and pd.notna(row["target"])]
+    metric = metric_meta(plain[0])
+    title = narrative.headline(plain, metric, lang)
     subtitle = f"{metric[f'label_{lang}']} · {text('chart.bullet_legend', lang)}"
     footer = report.footer(rows, reader.fetch("sources"), lang)
     figure = charts.absolute_bullets(rows, metric, title, subtitle, footer, lang)
@@ -170,7 +172,7 @@ def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -
     return ChartSpec(
         f"{metric_id}_progress",
         figure,
-        lambda: narrative.metric_sentence(rows, metric, narrative.region_words(region, lang), lang),
+        lambda: narrative.metric_sentence(plain, metric, narrative.region_words(region, lang), lang),
         drawn=functools.partial(_progress_figures, reader, region_id, rows),
     )
 

@@ -472,24 +472,27 @@ def absolute_bullets(
 ) -> go.Figure:
     """One metric against each of its targets in the metric's own unit: value bar, target and pace markers."""
     rows = rows[rows["target"].notna()].sort_values("period_end").reset_index(drop=True)
-    labels = [horizon_words(row, lang) for row in rows.to_dict("records")]
+    records = rows.to_dict("records")  # once: to_dict costs ~0.1 ms a column whatever the rows
+    labels = [horizon_words(row, lang) for row in records]
     labels = [label[:1].upper() + label[1:] for label in labels]
     texts = [
         f"{_short_value(r['value'], metric, r['value_qualifier'], lang)} · {format_percent(r['percent_of_target'])}"
-        for r in rows.to_dict("records")
+        for r in records
     ]
     target_texts = [
-        text("card.target", lang, target=_short_value(t, metric, q, lang))
-        for t, q in zip(rows["target"], rows["target_qualifier"], strict=True)
+        text("card.target", lang, target=_short_value(r["target"], metric, r["target_qualifier"], lang))
+        for r in records
     ]
-    axis_end = max([*(rows["target"] * 1.08), *(rows["value"].fillna(0) * 1.1)], default=1)
-    paces = [None if pd.isna(p) else p for p in rows["expected_to_date"]]
+    values = [0.0 if pd.isna(r["value"]) else r["value"] for r in records]
+    targets = [r["target"] for r in records]
+    axis_end = max([*(t * 1.08 for t in targets), *(v * 1.1 for v in values)], default=1)
+    paces = [None if pd.isna(r["expected_to_date"]) else r["expected_to_date"] for r in records]
     figure = _bullets(
         labels,
-        rows["value"].fillna(0).tolist(),
-        rows["target"].tolist(),
+        values,
+        targets,
         paces,
-        rows["status"].tolist(),
+        [r["status"] for r in records],
         texts,
         texts,
         axis_end,

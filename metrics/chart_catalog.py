@@ -304,14 +304,19 @@ def _tiers_document(figures: pd.DataFrame, tier_ids: list[str], region_id: str):
         days = pd.to_datetime(rows["as_of"])
         is_whole = rows["metric_id"] == TIERS_WHOLE
         tiers, tier_days = rows[~is_whole], days[~is_whole]
+        # Walked as plain lists (tolist): pandas' Arrow-backed columns are slow to walk value by value.
         stated_with_tiers = {
             key
-            for key in zip(tiers["source_id"], tier_days, tiers["region_id"], strict=True)
+            for key in zip(tiers["source_id"].tolist(), tier_days.tolist(), tiers["region_id"].tolist(), strict=True)
             if pd.notna(key[0]) and pd.notna(key[1])
         }
         wholes = rows[is_whole].sort_values("as_of", ascending=False)
         for index, source, day, region in zip(
-            wholes.index, wholes["source_id"], days[wholes.index], wholes["region_id"], strict=True
+            wholes.index.tolist(),
+            wholes["source_id"].tolist(),
+            days[wholes.index].tolist(),
+            wholes["region_id"].tolist(),
+            strict=True,
         ):
             if (source, day, region) not in stated_with_tiers:
                 continue

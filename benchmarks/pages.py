@@ -113,9 +113,7 @@ def reset_caches() -> None:
     from ui import data
 
     st.cache_data.clear()
-    data._states.clear()
-    data._connections.clear()
-    data._derived.clear()
+    data.forget_all()
 
 
 ROUNDS = 3  # at least three rounds for every ratio, so a report states its spread

@@ -126,3 +126,72 @@ def test_serving_pages_loads_neither_the_validator_nor_the_deck_writer(built: Pa
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_value_being_built_is_waited_for_not_built_twice_and_a_failed_build_is_retried(built: Path):
+    """Viewers opening pages together after a new data version: the first builds each value, the others
+    wait for it. If that build fails, a waiting viewer builds it itself."""
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def slow() -> object:
+        calls.append("slow")
+        started.set()
+        release.wait(10)
+        return ["built once"]
+
+    results: list[object] = []
+    first = threading.Thread(target=lambda: results.append(data.derived(("single_flight",), slow)))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(
+        target=lambda: results.append(data.derived(("single_flight",), lambda: calls.append("x")))
+    )
+    second.start()
+    second.join(0.2)
+    assert second.is_alive()  # waiting for the first build, not building its own
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert calls == ["slow"] and results[0] is results[1]
+
+    failed, building = threading.Event(), threading.Event()
+
+    def failing() -> object:
+        building.set()
+        failed.wait(10)
+        raise RuntimeError("build failed")
+
+    outcome: list[object] = []
+
+    def attempt() -> None:
+        try:
+            data.derived(("retried",), failing)
+        except RuntimeError:
+            outcome.append("raised")
+
+    broken = threading.Thread(target=attempt)
+    broken.start()
+    assert building.wait(10)
+    waiter = threading.Thread(target=lambda: outcome.append(data.derived(("retried",), lambda: "built by the waiter")))
+    waiter.start()
+    waiter.join(0.2)
+    assert waiter.is_alive()  # waiting for the failing build
+    failed.set()
+    broken.join(10)
+    waiter.join(10)
+    assert sorted(map(str, outcome)) == ["built by the waiter", "raised"]
+
+
+def test_a_build_begun_before_everything_is_forgotten_is_not_kept(built: Path):
+    forgotten = []
+
+    def build() -> str:
+        data.forget_all()  # a new data version or the benchmarks' reset, while this build runs
+        forgotten.append(True)
+        return "old"
+
+    assert data.derived(("generation",), build) == "old"  # its caller still gets it
+    assert data.derived(("generation",), lambda: "new") == "new"  # but it was not kept

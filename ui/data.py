@@ -157,10 +157,16 @@ def fetch(name: str, **parameters: object) -> pd.DataFrame:
     Kept as the object itself (data.derived), not in st.cache_data: that unpickles a fresh copy on
     every call, a fifth of a warm page view with a dozen queries.
     """
-    database, version = str(paths.database_path()), run_state().version
+    return _fetch_at(str(paths.database_path()), run_state().version, name, parameters)
+
+
+def _fetch_at(database: str, version: str, name: str, parameters: dict[str, object]) -> pd.DataFrame:
     key = tuple(sorted(parameters.items()))
-    return derived(
-        ("query", name, key), lambda: queries.fetch(name, connection=_connection(database, version), **parameters)
+    return _derived_at(
+        database,
+        version,
+        ("query", name, key),
+        lambda: queries.fetch(name, connection=_connection(database, version), **parameters),
     )
 
 
@@ -221,6 +227,8 @@ def derived_from_files(key: tuple, files: tuple[Path, ...] | list[Path], build: 
 _DERIVED_ENTRIES = 512
 _derived: OrderedDict[tuple, object] = OrderedDict()
 _derived_lock = threading.Lock()
+_building: dict[tuple, threading.Event] = {}  # keys being built now, by whichever thread began first
+_generation = 0  # forget_all() bumps it: a build begun before that is not kept after it
 
 
 def derived(key: tuple, build: Callable[[], T]) -> T:
@@ -230,14 +238,48 @@ def derived(key: tuple, build: Callable[[], T]) -> T:
     key points, cards, figures. Building them took most of a warm page view; now a new data version
     builds them again. The result is shared between sessions, so callers must not modify it.
     """
-    full_key = (str(paths.database_path()), run_state().version, *key)
+    return _derived_at(str(paths.database_path()), run_state().version, key, build)
+
+
+def _derived_at(database: str, version: str, key: tuple, build: Callable[[], T]) -> T:
+    """derived() for a given database and data version. A value another thread is building (another
+    viewer's first view after a new data version) is waited for, not built twice; if that build fails, this thread
+    builds it. Builds only ever wait for values below them (queries under figures under charts), so no
+    two builds wait for each other."""
+    full_key = (database, version, *key)
+    while True:
+        with _derived_lock:
+            if full_key in _derived:
+                _derived.move_to_end(full_key)
+                return _derived[full_key]  # type: ignore[return-value]
+            building = _building.get(full_key)
+            if building is None:
+                building = _building[full_key] = threading.Event()
+                generation = _generation
+                break
+        building.wait()
+    try:
+        value = build()  # outside the lock: a slow build does not hold up other pages
+        with _derived_lock:
+            if generation == _generation:
+                _derived[full_key] = value
+                while len(_derived) > _DERIVED_ENTRIES:
+                    _derived.popitem(last=False)
+        return value
+    finally:
+        with _derived_lock:
+            if _building.get(full_key) is building:
+                del _building[full_key]
+        building.set()
+
+
+def forget_all() -> None:
+    """Forget every kept value, connection and data state, as a new data version or a new process
+    would have nothing (the benchmarks' first views); a build still running is not kept."""
+    global _generation
     with _derived_lock:
-        if full_key in _derived:
-            _derived.move_to_end(full_key)
-            return _derived[full_key]  # type: ignore[return-value]
-    value = build()  # outside the lock: a slow build does not hold up other pages
-    with _derived_lock:
-        _derived[full_key] = value
-        while len(_derived) > _DERIVED_ENTRIES:
-            _derived.popitem(last=False)
-    return value
+        _generation += 1
+        _derived.clear()
+    with _lock:
+        _states.clear()
+    _close_connections()

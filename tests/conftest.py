@@ -74,10 +74,20 @@ def editor(secrets_file: Path):
     return signed_in
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Debian chromium per browser-test module."""
+@pytest.fixture(scope="session")
+def chromium_process():
+    """One headless Debian chromium per test process (starting one takes seconds on a busy machine)."""
     from tools.browser import chromium
 
     with chromium() as instance:
         yield instance
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_process):
+    """The process's chromium for one browser-test module: every page and context the module opened is
+    closed at its end, so the next module starts with none (as with a chromium of its own)."""
+    assert not chromium_process.contexts, "a previous module left pages open"
+    yield chromium_process
+    for context in list(chromium_process.contexts):
+        context.close()

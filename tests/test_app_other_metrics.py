@@ -6,7 +6,7 @@ import pytest
 
 from metrics import store
 from metrics.intake.new_metric import NEW_METRICS, NewMetric
-from tests.apptest_support import PAGES, all_text, metric_values, open_page
+from tests.apptest_support import all_text, metric_values, open_page
 
 pytestmark = pytest.mark.usefixtures("built")
 
@@ -74,14 +74,6 @@ def test_a_fresh_session_after_the_save_sees_the_new_card(built):
     add_loans(built)
     later = open_page("funding")  # a new session
     assert metric_values(later)["智能化改造专项贷款"] == "≥3.5亿元"
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_seed_data_shows_no_other_metrics_section_on_any_page(lang):
-    for page in PAGES:
-        app = open_page(page, lang)
-        headings = [element.value for element in app.subheader]
-        assert "其他指标" not in headings and "Other metrics" not in headings, page
 
 
 @pytest.mark.parametrize(

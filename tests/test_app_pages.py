@@ -16,6 +16,10 @@ def test_every_page_runs_without_error(page, lang):
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value  # a heading in the chosen language
     assert not app.error  # no data banner for valid data
+    headings = [element.value for element in app.subheader]
+    # the seed data has no metric made after it: no page shows an "other metrics" section
+    # (tests/test_app_other_metrics.py shows the section for one made on the intake page)
+    assert "其他指标" not in headings and "Other metrics" not in headings
 
 
 def test_overview_cards_and_key_points_zh():

@@ -1,35 +1,48 @@
-"""A shared frame's plain rows, made once per frame object.
+"""What is made from a shared object (a cached frame, figure or table), made once and kept with it.
 
-Pages share query results (ui.data.derived) and several builders read the same frame row by row (the
-key points, each page's cards). DataFrame.to_dict costs about 0.1 ms a column whatever the rows, so a
-30-column frame cost ~4 ms each time. The rows are shared too: callers must not modify them.
+Pages share query results and figures (ui.data.derived); several builders read the same frame row by
+row (the key points, each page's cards), and Streamlit would recompute a figure's plain form or a
+table's Arrow form on every view. Entries are kept by the object's id with a weak reference that drops
+them when the object goes (frames and figures are unhashable). What is kept is shared too: callers
+must not modify it.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import pandas as pd
 
-_kept: dict[int, tuple[weakref.ref, list[dict]]] = {}
-_lock = threading.Lock()
+T = TypeVar("T")
+
+_kept: dict[int, tuple[weakref.ref, dict]] = {}
+_lock = threading.RLock()  # re-entrant: a collection inside may run _forget
 
 
-def _forget(key: int, reference: weakref.ref) -> None:
+def _forget(reference: weakref.ref, key: int) -> None:
     with _lock:
         if key in _kept and _kept[key][0] is reference:
             del _kept[key]
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
-    """frame.to_dict("records"), computed once for this frame object (dropped with the frame)."""
-    key = id(frame)
+def kept_for(source: object, variant: Hashable, build: Callable[[], T]) -> T:
+    """`build()` once per shared object and variant, dropped with the object."""
+    key = id(source)
     with _lock:
         entry = _kept.get(key)
-        if entry is not None and entry[0]() is frame:
-            return entry[1]
-    rows = frame.to_dict("records")
-    with _lock:
-        _kept[key] = (weakref.ref(frame, lambda reference, key=key: _forget(key, reference)), rows)
-    return rows
+        if entry is None or entry[0]() is not source:
+            entry = (weakref.ref(source, lambda reference, key=key: _forget(reference, key)), {})
+            _kept[key] = entry
+        forms = entry[1]
+        if variant not in forms:
+            forms[variant] = build()
+        return forms[variant]
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """frame.to_dict("records"), made once for this frame object: to_dict costs ~0.1 ms a column
+    whatever the rows, ~4 ms each time for a 30-column frame."""
+    return kept_for(frame, "records", lambda: frame.to_dict("records"))

@@ -171,7 +171,7 @@ def metric_sentence(rows: Rows, metric: Mapping, region_words: str, lang: str) -
     三年行动计划（2021–2023年）目标500家以上，已完成30.6%，快于进度。
     """
     rows = _records(rows)
-    latest = _newest(rows)
+    latest = newest_figure(rows)
     if latest is None:
         clauses = [status_clause(row, metric, lang) for row in rows if pd.notna(row.get("target"))]
         return text("sentence.no_value", lang, label=metric[f"label_{lang}"], clauses=_join(clauses, lang))
@@ -192,9 +192,9 @@ def metric_sentence(rows: Rows, metric: Mapping, region_words: str, lang: str) -
     return lead + text("sentence.comma", lang) + _join(clauses, lang) + text("sentence.end", lang)
 
 
-def _newest(rows: list[Mapping]) -> Mapping | None:
-    """The metric's newest figure (value, value_qualifier, value_as_of), also when no target period
-    holds it (a target for next year only)."""
+def newest_figure(rows: list[Mapping]) -> Mapping | None:
+    """The metric's newest figure among its progress rows (value, value_qualifier, value_as_of), also
+    when no target period holds it (a target for next year only): what sentences and cards state."""
     for row in rows:
         if pd.notna(row.get("latest_value")):
             return {
@@ -210,7 +210,7 @@ def _newest(rows: list[Mapping]) -> Mapping | None:
 def headline(rows: Rows, metric: Mapping, lang: str) -> str:
     """A chart title that states the finding: '已完成153家规上企业智能化诊断，超额完成2021年计划（152家）'."""
     rows = _records(rows)
-    latest = _newest(rows)
+    latest = newest_figure(rows)
     if latest is None:
         return metric[f"label_{lang}"]
     first = stated(metric, latest["value"], latest["value_qualifier"], lang)

@@ -76,7 +76,7 @@ def cards(
         meta = metric_meta(first)
         # The newest figure of the metric, whatever period its targets cover (a 2022 target does not
         # blank the card of a 2021 figure).
-        latest = _newest_figure(rows)
+        latest = narrative.newest_figure(rows)
         # English cards show the bare number: the label names the unit and a long word would be cut.
         unit_word = meta["unit_en"] if lang == "zh" else ""
         value = (
@@ -134,19 +134,6 @@ def _or_zero(value: object) -> object:
 def _counted(history: list[dict]) -> bool:
     """Whether the metric's newest figure is a count of the names the source lists (derivation)."""
     return bool(history) and history[-1].get("derivation") == COUNTED
-
-
-def _newest_figure(rows: list[dict]) -> dict | None:
-    """value, value_qualifier and value_as_of of the newest figure among a metric's progress rows."""
-    for row in rows:
-        if pd.notna(row.get("latest_value")):
-            return {
-                "value": row["latest_value"],
-                "value_qualifier": row["latest_qualifier"],
-                "value_as_of": row["latest_as_of"],
-            }
-    with_value = [row for row in rows if pd.notna(row.get("value"))]
-    return max(with_value, key=lambda row: row["value_as_of"]) if with_value else None
 
 
 def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-import weakref
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import plotly.graph_objects as go
 import pyarrow as pa
@@ -16,6 +12,7 @@ import streamlit as st
 
 from metrics import chart_catalog, escaping, narrative, page_metrics, report
 from metrics.charts import chart_config, enlarged
+from metrics.frames import _kept, kept_for  # noqa: F401 - _kept: the entries, which tests inspect
 from metrics.i18n import format_date
 from metrics.narrow import narrow_figure
 from metrics.numbers import format_value
@@ -23,8 +20,6 @@ from metrics.report import Card
 from metrics.style import CHECK_COLORS, status_color
 from ui import data, exports, phone
 from ui.context import PANEL_FONT_SCALE, PANEL_HEIGHT, Context
-
-T = TypeVar("T")
 
 
 def _html_text(value: object) -> str:
@@ -217,31 +212,8 @@ class _Displayed(go.Figure):
         return self._plain
 
 
-# What is shown for a shared object (a cached figure or table), kept by the object's id with a weak
-# reference that drops the entry when the object goes: figures and frames are unhashable.
-_kept: dict[int, tuple[weakref.ref, dict]] = {}
-_kept_lock = threading.RLock()  # re-entrant: a collection inside may run _forget
-
-
-def _forget(reference: weakref.ref, key: int) -> None:
-    with _kept_lock:
-        if key in _kept and _kept[key][0] is reference:
-            del _kept[key]
-
-
-def kept_for(source: object, variant: Hashable, build: Callable[[], T]) -> T:
-    """`build()` once per shared object and variant; for the forms Streamlit would otherwise recompute
-    on every view (a figure's plain form, a table's Arrow form)."""
-    key = id(source)
-    with _kept_lock:
-        entry = _kept.get(key)
-        if entry is None or entry[0]() is not source:
-            entry = (weakref.ref(source, lambda reference, key=key: _forget(reference, key)), {})
-            _kept[key] = entry
-        forms = entry[1]
-        if variant not in forms:
-            forms[variant] = build()
-        return forms[variant]
+# What is shown for a shared object (a figure's plain form, a table's Arrow form) is kept with it
+# (metrics.frames): Streamlit would otherwise recompute it on every view.
 
 
 def displayed(figure: go.Figure, screenshot: bool = False) -> go.Figure:

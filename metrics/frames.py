@@ -19,13 +19,21 @@ import pandas as pd
 T = TypeVar("T")
 
 _kept: dict[int, tuple[weakref.ref, dict]] = {}
-_lock = threading.RLock()  # re-entrant: a collection inside may run _forget
+_lock = threading.RLock()  # re-entrant: a collection inside may run a forgetter
 
 
-def _forget(reference: weakref.ref, key: int) -> None:
-    with _lock:
-        if key in _kept and _kept[key][0] is reference:
-            del _kept[key]
+def _forgetter(key: int) -> Callable[[weakref.ref], None]:
+    """The weak reference's callback. It holds the table and lock itself: at interpreter exit the
+    module's globals may already be None when the last frames go."""
+    kept, lock = _kept, _lock
+
+    def forget(reference: weakref.ref) -> None:
+        with lock:
+            entry = kept.get(key)
+            if entry is not None and entry[0] is reference:
+                del kept[key]
+
+    return forget
 
 
 def kept_for(source: object, variant: Hashable, build: Callable[[], T]) -> T:
@@ -34,7 +42,7 @@ def kept_for(source: object, variant: Hashable, build: Callable[[], T]) -> T:
     with _lock:
         entry = _kept.get(key)
         if entry is None or entry[0]() is not source:
-            entry = (weakref.ref(source, lambda reference, key=key: _forget(reference, key)), {})
+            entry = (weakref.ref(source, _forgetter(key)), {})
             _kept[key] = entry
         forms = entry[1]
         if variant not in forms:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser_support import ARTIFACTS, require_chromium, served_copy_with_editor
 from tools.browser import full_page_screenshot, wait_until_painted
@@ -35,8 +36,23 @@ def sign_in(page, lang: str, screenshot: Path | None = None) -> None:
     if screenshot:
         full_page_screenshot(page, screenshot, 1280)
     page.get_by_role("button", name="登录" if lang == "zh" else "Sign in", exact=True).click()
-    page.get_by_text("已登录为编辑人员" if lang == "zh" else "Signed in as editor").wait_for()
+    signed_in = page.get_by_text("已登录为编辑人员" if lang == "zh" else "Signed in as editor")
+    refused = page.get_by_test_id("stExpander").get_by_test_id("stAlert")  # the sign-in box's own message
+    try:
+        signed_in.or_(refused).first.wait_for()
+    except PlaywrightTimeout:
+        _fail_with_page(page, "no answer to the sign-in within 30 s")
+    if not signed_in.is_visible():
+        _fail_with_page(page, f"sign-in refused: {refused.first.inner_text()}")
     wait_until_painted(page)
+
+
+def _fail_with_page(page, what: str) -> None:
+    """Fail with what the page shows, and keep its screenshot: a CI run leaves nothing else to look at."""
+    shot = ARTIFACTS / "failed_sign_in.png"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    pytest.fail(f"{what}; the page ({page.url}, screenshot {shot}) shows:\n{main_text(page)[:2000]}")
 
 
 def test_an_editor_signs_in_edits_a_target_previews_saves_and_sees_it(site, browser):

@@ -21,3 +21,20 @@ def test_records_are_to_dict_made_once_per_frame_and_dropped_with_it():
     del frame
     gc.collect()
     assert key not in frames._kept
+
+
+def test_a_frame_freed_at_interpreter_exit_drops_its_entry_without_an_error(monkeypatch):
+    """At exit Python sets a module's globals to None before the last shared frames go (CI printed
+    "Exception ignored in: <function kept_for.<locals>.<lambda>> ... 'NoneType' object is not callable")."""
+    kept = frames._kept
+    frame = pd.DataFrame({"value": [1.0]})
+    frames.records(frame)
+    key = id(frame)
+    for name in [name for name in vars(frames) if not name.startswith("__")]:
+        monkeypatch.setattr(frames, name, None)  # what the interpreter's teardown does
+    unraisable = []
+    monkeypatch.setattr("sys.unraisablehook", unraisable.append)
+    del frame
+    gc.collect()
+    assert unraisable == []
+    assert key not in kept

@@ -197,8 +197,8 @@ def _outcome(session: Session) -> str:
 def _open_form(session: Session, tries: int = 20) -> bool:
     """The targets page with its sign-in form, retrying (as an attacker would) while the server says busy."""
     for _ in range(tries):
-        session.run("targets")
-        if "editui_username" in session.widgets:
+        session.open_sign_in("targets")
+        if "editui_username" in session.widgets and not session.busy:
             return True
         if session.closed:
             return False

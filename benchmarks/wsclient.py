@@ -108,6 +108,12 @@ class Session:
             elif kind == "script_finished" and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 return
 
+    def open_sign_in(self, page: str = "targets") -> None:
+        """Run `page` and, where it shows only its 编辑人员登录 button, click it: the form is drawn then."""
+        self.run(page)
+        if "editui_open_sign_in" in self.widgets and not self.busy and not self.closed:
+            self.run(page, [WidgetState(id=self.widgets["editui_open_sign_in"], trigger_value=True)])
+
     def sign_in_states(self, account: str, password: str) -> list[WidgetState]:
         """The widget states of the sign-in form (drawn by the last run) filled in and submitted."""
         ids = self.widgets

@@ -86,8 +86,27 @@ def font_installed(family: str = CJK_FONT) -> bool:
     return family.lower() in listed.stdout.lower()
 
 
+AVAILABILITY_SECONDS = 30.0  # how long an answer of availability() stands
+_availability: dict[tuple[str | None, str], tuple[float, ImagesUnavailable | None]] = {}
+
+
 def availability() -> ImagesUnavailable | None:
-    """None when images can be made here, else what is missing (cheap: no browser is started)."""
+    """None when images can be made here, else what is missing (cheap: no browser is started).
+
+    Every chart's image button asks on every view; the answer stands for AVAILABILITY_SECONDS, so a
+    chromium or font installed meanwhile is found within that.
+    """
+    key = (os.environ.get("CHROMIUM"), CJK_FONT)
+    known = _availability.get(key)
+    now = time.monotonic()
+    if known is not None and now - known[0] < AVAILABILITY_SECONDS:
+        return known[1]
+    answer = _missing_for_images()
+    _availability[key] = (now, answer)
+    return answer
+
+
+def _missing_for_images() -> ImagesUnavailable | None:
     missing = []
     if chromium_path() is None:
         missing.append("chromium")

@@ -43,6 +43,11 @@ def errors(app) -> str:
     return "\n".join(element.value for element in app.error)
 
 
+def open_sign_in(app) -> None:
+    """Click 编辑人员登录, as a viewer does to get the sign-in form."""
+    app.button(key="editui_open_sign_in").click().run()
+
+
 # ---------- viewers and signing in ----------
 
 
@@ -51,7 +56,10 @@ def errors(app) -> str:
 def test_viewers_see_the_tables_and_history_and_a_sign_in_box_but_nothing_to_save(page, lang):
     app = open_page(page, lang)
     assert not app.exception and not app.error
-    assert "editui_sign_in" in button_keys(app)
+    assert "editui_open_sign_in" in button_keys(app)  # the form itself is drawn when asked for
+    assert "editui_sign_in" not in button_keys(app)
+    app.button(key="editui_open_sign_in").click().run()
+    assert "editui_sign_in" in button_keys(app) and app.text_input(key="editui_username") is not None
     assert not {key for key in button_keys(app) if key and key.endswith(("_save", "_rollback"))}
     assert not app.file_uploader
     text = all_text(app)
@@ -69,6 +77,7 @@ def test_targets_page_still_lists_every_target_for_viewers():
 
 def test_an_editor_signs_in_on_the_page_and_out_again(editor):
     app = open_page("targets")
+    open_sign_in(app)
     app.text_input(key="editui_username").input("jianghui")
     app.text_input(key="editui_password").input("wrong password")
     app.button(key="editui_sign_in").click().run()
@@ -87,6 +96,7 @@ def test_an_editor_signs_in_on_the_page_and_out_again(editor):
     signed_in = app.session_state[EDITOR_KEY]
     app.button(key="editui_sign_out_targets").click().run()
     assert EDITOR_KEY not in app.session_state
+    assert "editui_open_sign_in" in button_keys(app) and "editui_sign_in" not in button_keys(app)  # a viewer's page
     with pytest.raises(editors.NotAuthorised):
         editors.verify(signed_in)  # ended on the server, not only in the page
 
@@ -94,6 +104,7 @@ def test_an_editor_signs_in_on_the_page_and_out_again(editor):
 def test_repeated_wrong_passwords_are_refused_for_a_while(secrets_file):
     editors.add_editor("jianghui", "correct horse", "江晖")
     app = open_page("targets", "en")
+    open_sign_in(app)
     for _ in range(editors.MAX_FAILURES + 1):
         app.text_input(key="editui_username").input("jianghui")
         app.text_input(key="editui_password").input("not it at all")

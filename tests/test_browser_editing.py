@@ -30,14 +30,14 @@ def main_text(page) -> str:
 
 
 def sign_in(page, lang: str, screenshot: Path | None = None) -> None:
-    page.get_by_test_id("stExpander").get_by_text("编辑人员登录" if lang == "zh" else "Editor sign-in").click()
+    page.get_by_role("button", name="编辑人员登录" if lang == "zh" else "Editor sign-in").click()
     page.get_by_label("账号" if lang == "zh" else "Account").fill("jianghui")
     page.get_by_label("密码" if lang == "zh" else "Password", exact=True).fill("correct horse")
     if screenshot:
         full_page_screenshot(page, screenshot, 1280)
     page.get_by_role("button", name="登录" if lang == "zh" else "Sign in", exact=True).click()
     signed_in = page.get_by_text("已登录为编辑人员" if lang == "zh" else "Signed in as editor")
-    refused = page.get_by_test_id("stExpander").get_by_test_id("stAlert")  # the sign-in box's own message
+    refused = page.get_by_test_id("stForm").get_by_test_id("stAlert")  # the sign-in form's own message
     try:
         signed_in.or_(refused).first.wait_for()
     except PlaywrightTimeout:

@@ -149,3 +149,18 @@ def test_enlarged_scales_type_and_keeps_categories_matched(built):
     assert list(big.data[0].y) == labels
     annotated = [note.y for note in big.layout.annotations if isinstance(note.y, str)]
     assert annotated and set(annotated) <= set(labels)
+
+
+def test_availability_is_checked_again_after_a_while(monkeypatch):
+    """The answer stands for AVAILABILITY_SECONDS (every chart button asks on every view), then a
+    chromium installed or removed meanwhile counts."""
+    clock = [1000.0]
+    monkeypatch.setattr(exports.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(exports, "_availability", {})
+    monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
+    assert "chromium" in exports.availability().missing
+    monkeypatch.setattr(exports, "_executable", lambda path: True)  # installed now
+    assert "chromium" in exports.availability().missing  # the answer of a moment ago stands
+    clock[0] += exports.AVAILABILITY_SECONDS + 1
+    problem = exports.availability()
+    assert problem is None or "chromium" not in problem.missing

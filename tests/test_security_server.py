@@ -102,6 +102,7 @@ def state(widget_id: str, **value) -> object:
 
 def sign_in(client: Client) -> None:
     client.run()
+    client.run(widgets=[state(client.widget("editui_open_sign_in"), trigger_value=True)])  # 编辑人员登录
     client.run(
         widgets=[
             state(client.widget("editui_username"), string_value="jianghui"),
@@ -251,8 +252,8 @@ def test_the_upload_bounds_add_up_per_session_and_address():
 
 def _open_sign_in_form(session) -> None:
     for _ in range(100):  # the server may say busy to an address that has just used its share: retry
-        session.run("targets")
-        if "editui_username" in session.widgets:
+        session.open_sign_in("targets")
+        if "editui_username" in session.widgets and not session.busy:
             return
         time.sleep(0.2)
     raise AssertionError("the sign-in form never opened")

@@ -17,6 +17,7 @@ from ui.context import Context
 from ui.editing.state import forget_edits
 
 EDITOR_KEY = "editui_editor"
+FORM_OPEN_KEY = "editui_sign_in_open"  # the viewer asked for the sign-in form
 # Reasons a genuine sign-in stops working; the editor keeps the table and signs in again to save.
 _LAPSED = ("editors.expired", "editors.signed_out", "editors.account_changed")
 
@@ -77,6 +78,7 @@ def _sign_in(lang: str) -> None:
     if not (isinstance(previous, Editor) and previous.username == editor.username):
         forget_edits()  # someone else's unsaved table is not theirs to save; one's own lapsed table is kept
     st.session_state[EDITOR_KEY] = editor
+    st.session_state.pop(FORM_OPEN_KEY, None)  # after signing out, the page is a viewer's again
 
 
 def _oidc_sign_in() -> str:
@@ -138,15 +140,31 @@ def account_box(context: Context, kind: str, viewer_hint: str = "") -> Editor | 
     return editor
 
 
+def _open_sign_in() -> None:
+    st.session_state[FORM_OPEN_KEY] = True
+
+
 def _sign_in_box(context: Context, expanded: bool) -> None:
     error = st.session_state.pop("editui_sign_in_error", None)
-    with st.expander(context.t("editui.sign_in_heading"), expanded=expanded or bool(error), icon=":material/login:"):
-        if error:
-            st.error(error, icon=":material/error:")
+    if not (expanded or error or st.session_state.get(FORM_OPEN_KEY)):
+        # A viewer sees one button; the form (two fields and its button) is drawn when asked for. Drawn
+        # on every view, even folded away in an expander, it was a quarter of the Targets page's run.
+        st.button(
+            context.t("editui.sign_in_heading"),
+            key="editui_open_sign_in",
+            icon=":material/login:",
+            on_click=_open_sign_in,
+        )
+        _single_sign_on_button(context)
+        return
+    with st.container(border=True):
+        st.markdown(f"**{context.t('editui.sign_in_heading')}**")
         # Streamlit's own "Press Enter to submit form" is English only: in a Chinese page it would be the
         # one English line, and Enter signing in is what anyone expects anyway.
         st.html("<style>[data-testid='stForm'] [data-testid='InputInstructions'] {display: none}</style>")
         with st.form("editui_sign_in_form", border=False):
+            if error:
+                st.error(error, icon=":material/error:")
             left, right = st.columns(2)
             left.text_input(context.t("editui.username"), key="editui_username", autocomplete="username")
             right.text_input(
@@ -160,6 +178,11 @@ def _sign_in_box(context: Context, expanded: bool) -> None:
                 on_click=_sign_in,
                 args=(context.lang,),
             )
-        if editors.is_oidc_configured():
-            if st.button(context.t("editui.sign_in_oidc"), key="editui_oidc", icon=":material/badge:"):
-                st.login(editors.oidc_provider())
+        _single_sign_on_button(context)
+
+
+def _single_sign_on_button(context: Context) -> None:
+    """The bureau's single sign-on, where it is configured: one click, with or without the form open."""
+    if editors.is_oidc_configured():
+        if st.button(context.t("editui.sign_in_oidc"), key="editui_oidc", icon=":material/badge:"):
+            st.login(editors.oidc_provider())

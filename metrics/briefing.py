@@ -367,9 +367,20 @@ def source_lines(sources: pd.DataFrame, figures: pd.DataFrame, meta: pd.DataFram
     """The source documents, then how many figures and which data version the briefing was made from."""
     lines = [report.document_text(source, lang) for source in sources.to_dict("records")]
     version = dict(zip(meta["key"], meta["value"], strict=True)).get("data_version", "")
-    lines.append(text("deck.sources_figures", lang, count=len(figures)))
+    lines.append(figures_line(figures, lang))
     lines.append(text("deck.sources_generated", lang, version=version[:12]))
     return lines
+
+
+def figures_line(figures: pd.DataFrame, lang: str) -> str:
+    """How many figures the briefing draws on, and only as much as is true of them: recorded progress has
+    no document words and the reply is not the only document."""
+    worded = int(figures["evidence"].map(lambda words: isinstance(words, str) and bool(words.strip())).sum())
+    if worded == len(figures):
+        return text("deck.sources_figures", lang, count=len(figures))
+    return text(
+        "deck.sources_figures_some_unworded", lang, count=len(figures), worded=worded, unworded=len(figures) - worded
+    )
 
 
 def slide_finding(spec: chart_catalog.ChartSpec, points: list[str]) -> str:

@@ -75,13 +75,13 @@ def test_retrofit_page_states_the_tier_gap():
 
 def test_evidence_quotes_the_reply_in_full_with_section_date_and_source():
     expander = open_page("retrofit", "zh").expander[-1]
-    assert expander.label == "原文依据"
+    assert expander.label == "数据出处与原文"
     text = expander.markdown[0].value
-    assert "**在建智能化改造项目**　129个 · 答复章节 二（二） · 截至 2021年7月13日" in text
+    assert "**在建智能化改造项目**　129个 · 章节 二（二） · 截至 2021年7月13日" in text
     assert "原文：“目前，我市在建智能化改造项目129个”" in text
     assert text.endswith("来源：市经信局对市政协〔2021〕50号提案的答复")
     english = open_page("funding", "en").expander[-1].markdown[0].value
-    assert "≥¥20 million" in english and "In the reply's words: \"安排市本级资金超过2000万元" in english
+    assert "≥¥20 million" in english and "In the document's words: \"安排市本级资金超过2000万元" in english
     assert "arranging more than 20 million yuan of city\\-level funds" in english  # the English beside it
     assert r"Section 3\(1\) 三（一）" in english
 
@@ -137,4 +137,4 @@ def test_sources_page_search_filters_rows():
     app.text_input(key="sources_search").input("153家").run()
     table = app.dataframe[0].value
     assert table.shape[0] == 1 and table.iloc[0]["数值"] == "153家"
-    assert table.iloc[0]["答复章节"] == "二（一）"
+    assert table.iloc[0]["章节"] == "二（一）"

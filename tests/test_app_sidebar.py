@@ -62,8 +62,6 @@ def test_language_switch_is_kept_in_the_address(built):
 
 def test_evidence_quotes_only_the_reply_and_counts_the_records(with_later_records):
     text = open_page("diagnosis").expander[-1].markdown[0].value
-    assert "**完成智能化诊断的规上企业**　153家 · 答复章节 二（一）" in text
+    assert "**完成智能化诊断的规上企业**　153家 · 章节 二（一）" in text
     assert "260家" not in text and "nan" not in text and "None" not in text
-    assert text.endswith(
-        "另有1条进展记录（2021年9月30日，来源：2021年第三季度调度会），答复中没有原文，逐条见“进展录入”页。"
-    )
+    assert text.endswith("另有1条进展记录（2021年9月30日，来源：2021年第三季度调度会），未附原文，逐条见“进展录入”页。")

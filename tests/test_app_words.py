@@ -32,7 +32,7 @@ def test_the_targets_table_in_english_gives_notes_and_quotes_in_english():
     notes = list(table["Note"])
     assert "The 2021 annual plan" in notes and "Three-year action plan (2021–2023) target: 500 or more" in notes
     assert not any("计划" in note for note in notes)
-    quotes = list(table["Words of the reply"])
+    quotes = list(table["Source's words"])
     assert '2021年计划完成152家规上企业诊断服务 ("the 2021 plan is to complete diagnosis services' in quotes[0]
     assert all('("' in quote for quote in quotes)
     chinese = _table(open_page("targets", "zh"), "备注")
@@ -46,7 +46,7 @@ def test_the_sources_page_in_english_gives_figure_notes_and_target_quotes_in_eng
     notes = list(_table(app, "Note")["Note"])
     assert 'The reply gives no total: it names 4 followed by "etc.", so at least 4' in notes
     assert not any("答复" in note or "下限" in note for note in notes)
-    target_quotes = [frame.value for frame in app.dataframe if "Target" in frame.value.columns][0]["Words of the reply"]
+    target_quotes = [frame.value for frame in app.dataframe if "Target" in frame.value.columns][0]["Source's words"]
     assert all('("' in quote for quote in target_quotes)
 
 

@@ -421,3 +421,29 @@ def test_a_later_tier_record_stays_out_of_the_tiers_slides_notes(data_dir, lang)
         "年末统计" not in tiers and "80" not in tiers and "2021年12月31日" not in tiers and "31 December" not in tiers
     )
     assert_notes_match_their_charts(lang)
+
+
+def _sources_slide_text(lang: str) -> str:
+    reader = briefing.SnapshotReader(briefing.Reader())
+    specs = briefing.chart_specs(reader, "huangshi", lang)
+    deck = briefing.build_deck(reader, "huangshi", lang, specs, {}, None)
+    return "\n".join(shape.text_frame.text for shape in list(deck.slides)[-1].shapes if shape.has_text_frame)
+
+
+def test_the_deck_says_what_its_figures_carry_only_as_far_as_it_is_true(data_dir):
+    """The sources slide said every figure had 'the section and words of the reply' and each chart's notes
+    were headed 'the reply's words', also for recorded progress, which has neither."""
+    build(data_dir)
+    assert "共38项数据，每项均注明文件、章节与原文" in _sources_slide_text("zh")
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "diagnosis_enterprises,huangshi,2022-03-31,260,=,一季度调度会,\n",
+        encoding="utf-8",
+    )
+    build(data_dir)
+    assert "共39项数据：38项注明文件、章节与原文，另1项为未附原文的记录" in _sources_slide_text("zh")
+    english = _sources_slide_text("en")
+    assert "39 figures: 38 with their document, section and words, and 1 recorded without a document's words" in english
+    for slide, _spec in chart_slides_and_specs("zh"):
+        notes = slide.notes_slide.notes_text_frame.text
+        assert "答复原文" not in notes and "依据（各数字的出处、原文与日期）：" in notes

@@ -42,7 +42,7 @@ def test_the_targets_page_hands_out_its_targets_as_xlsx(deferred, lang):  # noqa
     rows = table(sheet)
     assert rows[0] == (
         ("指标", "地区", "计划", "期初", "期末", "目标值", "目标限定（以上）", "单位")
-        + ("来源", "答复章节", "原文", "备注")
+        + ("来源", "章节", "原文", "备注")
         if lang == "zh"
         else (
             "Metric",
@@ -55,7 +55,7 @@ def test_the_targets_page_hands_out_its_targets_as_xlsx(deferred, lang):  # noqa
             "Unit",
             "Source",
             "Section",
-            "Words of the reply",
+            "Source's words",
             "Note",
         )
     )
@@ -110,5 +110,5 @@ def test_the_sources_xlsx_holds_exactly_the_rows_on_screen(deferred):  # noqa: F
     (shown,) = [frame.value for frame in app.dataframe][:1]
     rows = table(sheet_of(downloaded(app, deferred, LABEL["zh"])))
     assert 1 < len(rows) - 1 < len(everything) - 1
-    on_screen = list(zip(shown["指标"], shown["地区"], shown["截至"], shown["答复章节"], strict=True))
+    on_screen = list(zip(shown["指标"], shown["地区"], shown["截至"], shown["章节"], strict=True))
     assert [(row[0], row[1], row[6], row[7]) for row in rows[1:]] == on_screen

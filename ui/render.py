@@ -322,9 +322,9 @@ def chart_or_empty(spec, context: Context, empty_key: str = "empty.no_data") -> 
 
 
 def evidence(figures, metric_ids: list[str], context: Context) -> None:
-    """What the reply says for these figures: one line each with value, section and date, then the
-    reply's words in full (a table cut them short), in a collapsed expander. Recorded progress has no
-    words in the reply: it is counted in one line with its sources (each record is on the Progress page)."""
+    """Where these figures come from: one line each with value, section and date, then the document's
+    words in full (a table cut them short), in a collapsed expander. Recorded progress has no document
+    words: it is counted in one line with its sources (each record is on the Progress page)."""
     key = ("evidence", context.region_id, context.as_of, context.lang, tuple(metric_ids))
     lines = data.derived(key, lambda: _evidence_text(figures, metric_ids, context))
     if lines is not None:

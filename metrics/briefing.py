@@ -563,7 +563,7 @@ class _Deck:
         rows = check_rows(checks, self.lang)
         headers = [self.t(f"deck.column.{name}") for name in ("check", "parts", "computed", "stated", "gap", "result")]
         if rows:
-            _table(slide, Inches(2.15), headers, rows, [2.9, 4.6, 1.0, 1.2, 1.0, 1.63], CHECK_COLORS, font_size=12)
+            _table(slide, Inches(2.15), headers, rows, [2.9, 4.3, 1.3, 1.2, 1.0, 1.63], CHECK_COLORS, font_size=12)
 
     def sources(self, sources: pd.DataFrame, figures: pd.DataFrame, meta: pd.DataFrame) -> None:
         slide = self._slide(self.t("page.sources"))

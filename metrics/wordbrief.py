@@ -15,6 +15,7 @@ stand in. The PDF is the same document converted by LibreOffice headless, where 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -258,12 +259,23 @@ class _Writer:
         return paragraph
 
     def _run(self, paragraph, value: str, role: str, size: float, bold: bool = False, color: str | None = None):
-        run = paragraph.add_run(value)
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        if color:
-            run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
-        _set_fonts(run._element.get_or_add_rPr(), self.font(role), self.lang == "zh")  # noqa: SLF001
+        """The text in runs of the role's fonts. In Chinese, numbers and Latin words get runs of their own,
+        marked as English: LibreOffice otherwise lays their digits out as Chinese characters, between any
+        two of which a line may break ("40亿元" as "4" at a line's end and "0亿元" on the next)."""
+        pieces = _latin_and_chinese(value) if self.lang == "zh" else [(value, False)]
+        for piece, chinese in pieces:
+            run = paragraph.add_run(piece)
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            if color:
+                run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
+            properties = run._element.get_or_add_rPr()  # noqa: SLF001
+            _set_fonts(properties, self.font(role), chinese)
+            if self.lang == "zh" and not chinese:
+                language = OxmlElement("w:lang")  # last of what a run sets here, as the schema orders w:rPr
+                language.set(qn("w:val"), "en-US")
+                language.set(qn("w:eastAsia"), "en-US")
+                properties.append(language)
         return run
 
     def masthead(self, department: str, date: str) -> None:
@@ -346,6 +358,24 @@ class _Writer:
 
 
 # --- python-docx helpers ---------------------------------------------------------------------------
+
+
+# A number or Latin word, kept whole on a line: 40, 2,000, 30.6%, 2021, PNG.
+_LATIN_WORD = re.compile(r"[0-9A-Za-z]+(?:[.,:][0-9A-Za-z]+)*%?")
+
+
+def _latin_and_chinese(value: str) -> list[tuple[str, bool]]:
+    """`value` cut into (text, is_chinese) pieces: numbers and Latin words apart from the Chinese around them."""
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in _LATIN_WORD.finditer(value):
+        if match.start() > position:
+            pieces.append((value[position : match.start()], True))
+        pieces.append((match.group(), False))
+        position = match.end()
+    if position < len(value) or not pieces:
+        pieces.append((value[position:], True))
+    return pieces
 
 
 def _set_fonts(properties, east_asian: str, hint: bool = True) -> None:

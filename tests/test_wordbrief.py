@@ -263,3 +263,24 @@ def test_english_captions_keep_the_spaces_a_wrapped_title_broke_at(built):
     for caption, spec in zip(captions, specs, strict=True):
         words = re.split(r"\s+|<br>", spec.figure.layout.title.text)
         assert caption.split(". ", 1)[1].split() == [word for word in words if word], caption
+
+
+def test_numbers_are_runs_of_their_own_so_no_line_breaks_inside_them(zh_doc):
+    """LibreOffice broke "40亿元" after the 4 when the digits carried the East Asian hint (page 1)."""
+    assert wordbrief._latin_and_chinese("总投资40亿元，完成30.6%，合计2,000万元") == [
+        ("总投资", True),
+        ("40", False),
+        ("亿元，完成", True),
+        ("30.6%", False),
+        ("，合计", True),
+        ("2,000", False),
+        ("万元", True),
+    ]
+    body = next(p for p in zh_doc.paragraphs if "总投资40亿元" in p.text)
+    forty = next(run for run in body.runs if run.text == "40")
+    assert forty.element.rPr.find(qn("w:rFonts")).get(qn("w:hint")) is None
+    assert forty.element.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) == "en-US"  # laid out as a Latin word
+    assert forty.element.rPr[-1].tag == qn("w:lang")  # schema order: w:lang after size and colour
+    chinese = next(run for run in body.runs if run.text.startswith("亿元"))
+    assert chinese.element.rPr.find(qn("w:rFonts")).get(qn("w:hint")) == "eastAsia"
+    assert chinese.element.rPr.find(qn("w:lang")) is None

@@ -445,12 +445,25 @@ def guard_the_server() -> None:
     server.MemoryUploadedFileManager = _uploaded_file_manager_class()
 
 
+def navigation_from_the_start() -> None:
+    """Run the app as it navigates (st.navigation in dashboard.py) from its first session on.
+
+    With a pages/ folder beside it, Streamlit starts a process in its old folder mode and leaves it only
+    at the first st.navigation call. The first visitor's first run then gave the sidebar's widgets other
+    ids than every later run, so their first click (English, a region) was dropped after each restart.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def main() -> None:
     """Start the warm-up thread, then hand over to `streamlit run dashboard.py ARGS`."""
     from streamlit.web import cli
 
     without_nagle()
     guard_the_server()
+    navigation_from_the_start()
     threading.Thread(target=_warm_up_quietly, name="dashboard-warm-up", daemon=True).start()
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "dashboard.py"), *sys.argv[1:]]
     sys.exit(cli.main())

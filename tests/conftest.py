@@ -91,3 +91,30 @@ def browser(chromium_process):
     yield chromium_process
     for context in list(chromium_process.contexts):
         context.close()
+
+
+# The files that take longest, longest first (seconds on 2 busy cores, `make test`). `make test` hands out
+# whole files (--dist loadfile) in collection order (--no-loadscope-reorder): started first, the long ones
+# run side by side on the two workers while the many short files fill in behind them. Handed out by test
+# count instead (xdist's default), these few-test files came last and one worker ran them alone.
+LONGEST_FIRST = [
+    "test_browser_intake.py",
+    "test_browser_phone.py",
+    "test_browser.py",
+    "test_browser_editing.py",
+    "test_browser_exports.py",
+    "test_browser_words.py",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Collection order: the files of LONGEST_FIRST first, in that order; the others after, most tests first
+    (as xdist would order them), each file's tests in their own order."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.path.name] = counts.get(item.path.name, 0) + 1
+
+    def rank(name: str) -> tuple[int, int]:
+        return (LONGEST_FIRST.index(name), 0) if name in LONGEST_FIRST else (len(LONGEST_FIRST), -counts[name])
+
+    items.sort(key=lambda item: rank(item.path.name))  # stable: a file's tests keep their order

@@ -93,17 +93,22 @@ def browser(chromium_process):
         context.close()
 
 
-# The files that take longest, longest first (seconds on 2 busy cores, `make test`). `make test` hands out
-# whole files (--dist loadfile) in collection order (--no-loadscope-reorder): started first, the long ones
-# run side by side on the two workers while the many short files fill in behind them. Handed out by test
-# count instead (xdist's default), these few-test files came last and one worker ran them alone.
+# The files that take longest, longest first: seconds for each file run alone on this 2-core machine while
+# another job kept it busy (2026-12-03). `make test` hands out whole files (--dist loadfile) in collection
+# order (--no-loadscope-reorder): started first, the long ones run side by side on the two workers while the
+# many short files fill in behind them. Handed out by test count instead (xdist's default), these few-test
+# files came last, where one worker could be left running a long one alone.
 LONGEST_FIRST = [
-    "test_browser_intake.py",
-    "test_browser_phone.py",
-    "test_browser.py",
-    "test_browser_editing.py",
-    "test_browser_exports.py",
-    "test_browser_words.py",
+    "test_browser_intake.py",  # 165-290 s
+    "test_browser_phone.py",  # 210-280 s
+    "test_browser.py",  # 125 s
+    "test_browser_editing.py",  # 95 s
+    "test_browser_exports.py",  # 90 s
+    "test_browser_words.py",  # 80 s
+    "test_bench_report.py",  # 40 s
+    "test_store_faults.py",  # 35 s
+    "test_exports_network.py",  # 20 s
+    "test_exports_reuse.py",  # 15 s
 ]
 
 

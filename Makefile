@@ -25,7 +25,7 @@ run: db
 	$(PY) -m ui.serve --server.address $(HOST) --server.port $(PORT)
 
 test: $(VENV)/.dev
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

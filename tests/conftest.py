@@ -91,3 +91,49 @@ def browser(chromium_process):
     yield chromium_process
     for context in list(chromium_process.contexts):
         context.close()
+
+
+# Files that take long for their few tests: by test count (xdist's default order) they came last, where one
+# worker could be left running a long one alone. `make test` hands out whole files (--dist loadfile) in
+# collection order (--no-loadscope-reorder). Seconds for each file run alone on this 2-core machine while
+# another job kept it busy (2026-12-03).
+LONG_FIRST = [
+    "test_bench_report.py",  # 40 s
+    "test_store_faults.py",  # 35 s
+    "test_exports_network.py",  # 20 s
+    "test_exports_reuse.py",  # 15 s
+]
+# The browser files, longest first, come after every other file: the process's one chromium (Playwright's
+# sync API, conftest.chromium_process) keeps an asyncio loop running in the worker's main thread from the first
+# browser file on, and a later file calling asyncio.run would fail (test_gate did). Longest first, the two
+# workers share them out so that both finish at about the same time.
+BROWSER_LONGEST_FIRST = [
+    "test_browser_intake.py",  # 165-290 s
+    "test_browser_phone.py",  # 210-280 s
+    "test_browser.py",  # 125 s
+    "test_browser_editing.py",  # 95 s
+    "test_browser_exports.py",  # 90 s
+    "test_browser_words.py",  # 80 s
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Collection order: LONG_FIRST, then the other files most tests first (as xdist would order them), then
+    the browser files (marked `browser`), BROWSER_LONGEST_FIRST in its order; each file's tests in their own
+    order."""
+    counts: dict[str, int] = {}
+    browser_files = set()
+    for item in items:
+        counts[item.path.name] = counts.get(item.path.name, 0) + 1
+        if item.get_closest_marker("browser"):
+            browser_files.add(item.path.name)
+
+    def rank(name: str) -> tuple[int, int]:
+        if name in BROWSER_LONGEST_FIRST or name in browser_files:
+            listed = BROWSER_LONGEST_FIRST.index(name) if name in BROWSER_LONGEST_FIRST else len(counts)
+            return (2, listed)
+        if name in LONG_FIRST:
+            return (0, LONG_FIRST.index(name))
+        return (1, -counts[name])
+
+    items.sort(key=lambda item: rank(item.path.name))  # stable: a file's tests keep their order

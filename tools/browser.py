@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -76,15 +77,23 @@ def serve(
     its base URL once healthy; stop it afterwards."""
     port = port or free_port()
     command = streamlit_command(start or ["-m", "streamlit", "run", script], port)
-    process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base_url)
-        yield base_url
-    finally:
-        stop(process)
+    # The server's log goes to a file, not a pipe: nothing reads a pipe while the server runs, and a server
+    # that had written a pipe's 64 KB would stop at its next log line, its pages no longer answering.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            try:
+                wait_healthy(base_url)
+            except TimeoutError as late:
+                log.seek(0)
+                wrote = log.read()[-4000:].decode(errors="replace")
+                raise TimeoutError(f"{late}; the server wrote:\n{wrote}") from None
+            yield base_url
+        finally:
+            stop(process)
 
 
 def stop(process: subprocess.Popen, timeout: float = 10) -> None:
@@ -109,41 +118,86 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
+# The app's run is over when Streamlit says its script is not running (with toolbarMode "viewer" the status
+# widget never shows) and the main block's elements have stopped changing. "Not running" alone can be seen
+# before a run an action asked for has begun (the request is still on its way), so unless this wait saw a run
+# start and end, the page must stay quiet for QUIET_MS, a second: as long as the four checks 250 ms apart this
+# replaced. After a run it saw end, QUIET_AFTER_RUN_MS covers the run a script's st.rerun starts (the server
+# says "not running" between the two, in messages tens of ms apart on a busy machine).
+QUIET_MS = 1000
+QUIET_AFTER_RUN_MS = 500
+RUN_OVER = """([quietMs, quietAfterRunMs]) => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app) return false;
+    let watch = window.__paintWatch;
+    if (!watch) {
+        watch = window.__paintWatch = {count: -1, since: performance.now(), ran: false};
+        // a run that starts and ends between two checks is still seen
+        watch.observer = new MutationObserver(() => {
+            if (app.dataset.testScriptState !== "notRunning") watch.ran = true;
+        });
+        watch.observer.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+    }
+    const idle = app.dataset.testScriptState === "notRunning";
+    const count = document.querySelectorAll("[data-testid='stMain'] [data-testid='stElementContainer']").length;
+    const now = performance.now();
+    if (!idle) watch.ran = true;
+    if (!idle || count !== watch.count) watch.since = now;
+    watch.count = count;
+    return idle && now - watch.since >= (watch.ran ? quietAfterRunMs : quietMs);
+}"""
+# Each chart the page was sent has a keyed container (st-key-chart_…, ui.render.chart) at once; the plotly
+# component inside it loads lazily (seconds on a loaded machine): every one has drawn, and the fonts are in.
+CHARTS_DRAWN = """(expected) => {
+    const placed = [...document.querySelectorAll("[class*='st-key-chart_']")];
+    return placed.length >= expected
+        && placed.every(box => box.querySelector("[data-testid='stPlotlyChart'] .main-svg") !== null)
+        && document.fonts.status === "loaded";
+}"""
+
+
 def wait_until_painted(page, timeout: float = 30_000, expected: int | None = None) -> int:
     """Wait until the app has finished its run and every plotly chart has drawn; returns the count.
 
-    Streamlit shows its running indicator only after a delay, so "no indicator" alone can be seen
-    before a run starts: the page counts as finished when its elements stop changing as well.
-    With `expected`, also wait for at least that many charts.
-    """
+    With `expected`, also wait for at least that many charts."""
     page.wait_for_selector("[data-testid='stMain'] [data-testid='stHeading']", timeout=timeout)
-    # The run is over when the app says its script is not running (with toolbarMode "viewer" the
-    # status widget never shows) and its elements have stopped changing (a rerun may follow).
-    page.wait_for_function(
-        """() => {
-            const state = window.__paintWatch || (window.__paintWatch = {count: -1, stable: 0});
-            const idle = document.querySelector("[data-testid='stApp']")?.dataset.testScriptState === "notRunning";
-            const count = document.querySelectorAll("[data-testid='stMain'] [data-testid='stElementContainer']").length;
-            state.stable = (idle && count === state.count) ? state.stable + 1 : 0;
-            state.count = count;
-            return state.stable >= 4;
-        }""",
-        timeout=timeout,
-        polling=250,
-    )
-    page.evaluate("() => { delete window.__paintWatch; }")
-    # Each chart the page was sent has a keyed container (st-key-chart_…, ui.render.chart) at once; the
-    # plotly component inside it loads lazily (seconds on a loaded machine): wait for every one to draw.
-    page.wait_for_function(
-        """(expected) => {
-            const placed = [...document.querySelectorAll("[class*='st-key-chart_']")];
-            return placed.length >= expected
-                && placed.every(box => box.querySelector("[data-testid='stPlotlyChart'] .main-svg") !== null);
-        }""",
-        arg=expected or 0,
-        timeout=timeout,
-    )
+    try:
+        page.wait_for_function(RUN_OVER, arg=[QUIET_MS, QUIET_AFTER_RUN_MS], timeout=timeout, polling=50)
+    finally:
+        page.evaluate("() => { window.__paintWatch?.observer.disconnect(); delete window.__paintWatch; }")
+    page.wait_for_function(CHARTS_DRAWN, arg=expected or 0, timeout=timeout)
     return page.locator("[data-testid='stPlotlyChart']").count()
+
+
+# After a viewport change the page lays itself out again: Streamlit's columns and the sidebar react, and plotly
+# redraws a chart for its new width after a 100 ms timer of its own. Settled: no finite animation or transition
+# running, and the content's size and every chart's drawn size unchanged for SETTLE_MS over successive frames.
+SETTLE_MS = 250
+LAYOUT_SETTLED = """(settleMs) => {
+    const watch = window.__layoutWatch || (window.__layoutWatch = {shape: "", since: performance.now()});
+    const boxes = [...document.querySelectorAll("[data-testid='stMain'], [data-testid='stMainBlockContainer'], "
+        + "[data-testid='stSidebar'], [data-testid='stPlotlyChart'] .main-svg")];
+    const shape = [window.innerWidth, window.innerHeight, ...boxes.flatMap(el => {
+        const r = el.getBoundingClientRect();
+        return [Math.round(r.left), Math.round(r.width), Math.round(r.height), el.scrollHeight];
+    })].join(",");
+    const moving = document.getAnimations().some(a => a.playState === "running"
+        && Number.isFinite(a.effect?.getComputedTiming().endTime));
+    const now = performance.now();
+    if (moving || shape !== watch.shape) {
+        watch.shape = shape;
+        watch.since = now;
+    }
+    return now - watch.since >= settleMs;
+}"""
+
+
+def wait_until_laid_out(page, timeout: float = 30_000) -> None:
+    """Wait until the page has laid itself out again after a viewport change (LAYOUT_SETTLED)."""
+    try:
+        page.wait_for_function(LAYOUT_SETTLED, arg=SETTLE_MS, timeout=timeout, polling="raf")
+    finally:
+        page.evaluate("() => { delete window.__layoutWatch; }")
 
 
 def full_page_screenshot(page, path, width: int) -> None:
@@ -163,8 +217,8 @@ def full_page_screenshot(page, path, width: int) -> None:
     original = page.viewport_size
     if width != original["width"]:
         page.set_viewport_size({"width": width, "height": original["height"]})
-        page.wait_for_timeout(400)
+        wait_until_laid_out(page)
     page.set_viewport_size({"width": width, "height": content_height() + 40})
-    page.wait_for_timeout(400)
+    wait_until_laid_out(page)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(original)

@@ -31,6 +31,8 @@ def main_text(page) -> str:
 
 def sign_in(page, lang: str, screenshot: Path | None = None) -> None:
     page.get_by_role("button", name="编辑人员登录" if lang == "zh" else "Editor sign-in").click()
+    page.get_by_test_id("stForm").wait_for()
+    wait_until_painted(page)  # the run that drew the form has ended (a submit during it was lost once in CI)
     page.get_by_label("账号" if lang == "zh" else "Account").fill("jianghui")
     page.get_by_label("密码" if lang == "zh" else "Password", exact=True).fill("correct horse")
     if screenshot:

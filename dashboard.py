@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from metrics.i18n import text
 from ui import data, favicon
-from ui.context import language, open_bookmarked_alias, screenshot_exit, session_pages, sidebar
+from ui.context import (
+    in_pages_folder_mode,
+    language,
+    open_bookmarked_alias,
+    rerun_through_navigation,
+    screenshot_exit,
+    session_pages,
+    sidebar,
+)
 from ui.editing import sidebar_status
 from ui.gate import stop_if_busy
 from ui.phone import page_styles
 
-if PagesManager.uses_pages_directory and len(st.context.headers):
-    # A server started without the launcher (ui/serve.py sets this before it serves): Streamlit ran this
-    # first run in its old pages-folder mode, in which the sidebar's widgets get other ids than in every
-    # later run, so the first click (English, a region) would be dropped. Run again as the app navigates.
-    # (AppTest, which has no browser and so no headers, sets the mode before each of its runs.)
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+if in_pages_folder_mode() and len(st.context.headers):
+    # The first run of a server started without the launcher: its sidebar widgets' ids would differ from
+    # every later run's, and the first click (English, a region) be dropped. (AppTest, which has no
+    # browser headers, turns the mode on before each of its runs.)
+    rerun_through_navigation()
 
 # A local icon (ui/favicon.py): a material icon as favicon would be fetched from the internet.
 st.set_page_config(

@@ -278,9 +278,24 @@ def current() -> Context:
     """The context the navigation computed for this run."""
     if "context" not in st.session_state:
         # A page's own URL opened as the server's first visit: Streamlit runs it as a legacy
-        # pages/ app, without dashboard.py. Switch that mode off and rerun through the navigation.
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        # pages/ app, without dashboard.py.
+        rerun_through_navigation()
     return st.session_state["context"]
+
+
+def in_pages_folder_mode() -> bool:
+    """Whether Streamlit runs this process in its old pages-folder mode: a server started without the
+    launcher (ui/serve.py turns the mode off before serving) stays in it until the first st.navigation."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return bool(PagesManager.uses_pages_directory)
+
+
+def rerun_through_navigation() -> None:
+    """Leave the pages-folder mode and run again as the app navigates (st.navigation in dashboard.py).
+    In that mode a run gives the sidebar's widgets other ids than every later run, and a page's own
+    URL runs the page without dashboard.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()

@@ -202,12 +202,15 @@ def build_document(
         headers = [
             text(f"deck.column.{name}", lang) for name in ("check", "parts", "computed", "stated", "gap", "result")
         ]
-        widths = [3.4, 5.6, 1.5, 1.7, 1.4, 2.0] if lang == "zh" else [3.0, 4.8, 1.9, 1.6, 1.3, 3.0]  # "Consistent"
+        # zh: 计算值 and 答复所述 each on one line
+        widths = [3.4, 4.8, 1.8, 2.1, 1.4, 2.0] if lang == "zh" else [3.0, 4.8, 1.9, 1.6, 1.3, 3.0]  # "Consistent"
         writer.table(headers, rows, widths, CHECK_COLORS)
 
     writer.heading(text("brief.section.sources", lang))
     for line in briefing.source_lines(reader.fetch("sources"), figures, reader.fetch("meta"), lang):
-        writer.body(line)
+        # Left-aligned: justified, a line before an unbreakable run (the data version's hash, a document
+        # number) had its characters spread apart ("本 简 报 由 看 板 …").
+        writer.body(line, justified=False)
     return writer.document
 
 
@@ -307,11 +310,11 @@ class _Writer:
         paragraph.paragraph_format.keep_with_next = True
         self._run(paragraph, words, "subheading", self.sizes["subheading"], bold=self.lang == "en")
 
-    def body(self, value: str, keep_with_next: bool = False) -> None:
+    def body(self, value: str, keep_with_next: bool = False, justified: bool = True) -> None:
         paragraph = self._paragraph(
             indent=True, after=0 if self.lang == "zh" else 6, exact=28 if self.lang == "zh" else 0
         )
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if justified else WD_ALIGN_PARAGRAPH.LEFT
         paragraph.paragraph_format.keep_with_next = keep_with_next  # a finding stays with its chart
         self._run(paragraph, value, "body", self.sizes["body"])
 

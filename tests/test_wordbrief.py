@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from metrics import briefing, exports, wordbrief
@@ -284,3 +285,14 @@ def test_numbers_are_runs_of_their_own_so_no_line_breaks_inside_them(zh_doc):
     chinese = next(run for run in body.runs if run.text.startswith("亿元"))
     assert chinese.element.rPr.find(qn("w:rFonts")).get(qn("w:hint")) == "eastAsia"
     assert chinese.element.rPr.find(qn("w:lang")) is None
+
+
+def test_the_sources_section_is_not_justified(zh_doc):
+    """Justified, the line before the data version's hash (one unbreakable run) had its characters spread."""
+    texts = [paragraph.text for paragraph in zh_doc.paragraphs]
+    heading = next(index for index, words in enumerate(texts) if words.endswith("数据来源"))
+    lines = [paragraph for paragraph in zh_doc.paragraphs[heading + 1 :] if paragraph.text.strip()]
+    assert any("数据版本" in paragraph.text for paragraph in lines)
+    assert all(paragraph.alignment == WD_ALIGN_PARAGRAPH.LEFT for paragraph in lines)
+    body = next(paragraph for paragraph in zh_doc.paragraphs if "总投资40亿元" in paragraph.text)
+    assert body.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY  # the body text stays justified

@@ -32,7 +32,7 @@ def test_county_funding_is_stored_against_the_combined_county_units(built: Path)
 
 
 def test_progress_table_has_both_horizons_for_diagnosis(built: Path):
-    progress = fetch("progress_for_region", region_id="huangshi")
+    progress = fetch("progress_for_regions", region_ids=("huangshi",))
     diagnosis = progress[progress.metric_id == "diagnosis_enterprises"].set_index("horizon")
     assert diagnosis.at["annual", "status"] == "achieved"
     assert diagnosis.at["multi_year", "status"] == "ahead"

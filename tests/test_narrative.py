@@ -16,7 +16,7 @@ CITY = {"level": "city", "name_zh": "黄石市", "name_en": "Huangshi"}
 
 @pytest.fixture
 def progress(built) -> pd.DataFrame:
-    return fetch("progress_for_region", region_id="huangshi")
+    return fetch("progress_for_regions", region_ids=("huangshi",))
 
 
 def sentence(progress: pd.DataFrame, metric_id: str, lang: str = "zh") -> str:
@@ -168,7 +168,7 @@ def test_only_an_ordinary_first_word_of_an_assumption_is_lowered():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_group_whose_metric_names_its_members_is_named_once(built, lang):
     """Issue 12: the combined group's key point read "大冶市、阳新县、开发区（合计）大冶市、阳新县、开发区合计…"."""
-    group = fetch("progress_for_region", region_id="daye_yangxin_kaifaqu")
+    group = fetch("progress_for_regions", region_ids=("daye_yangxin_kaifaqu",))
     region = {
         "level": "group",
         "name_zh": "大冶市、阳新县、开发区（合计）",

@@ -4,19 +4,9 @@
 -- Build information: data_version, built_at.
 SELECT key, value FROM meta;
 
--- name: progress_for_region(region_id)
--- Progress rows of one region with the metric's labels, unit and display order.
-SELECT p.*, m.label_zh, m.label_en, m.unit, m.unit_en, m.category, m.key_order, m.parent_id,
-       m.definition_zh, m.definition_en, m.phrase_zh, m.phrase_en
-FROM progress p
-JOIN metrics m USING (metric_id)
-WHERE p.region_id = :region_id
-ORDER BY m.key_order NULLS LAST, m.sort_order, p.period_end NULLS LAST,
-    p.period_start DESC NULLS LAST, p.horizon;  -- a year's target before the plan's years that end with it
-
 -- name: progress_for_regions(region_ids)
--- progress_for_region for the regions in view (a city and its county groups), region by region in the
--- order given: one query instead of one a region, on every page's first view.
+-- Progress rows of the regions in view (a city and its county groups) with each metric's labels, unit and
+-- display order, region by region in the order given: one query, not one a region, on a page's first view.
 SELECT p.*, m.label_zh, m.label_en, m.unit, m.unit_en, m.category, m.key_order, m.parent_id,
        m.definition_zh, m.definition_en, m.phrase_zh, m.phrase_en
 FROM progress p

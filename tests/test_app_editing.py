@@ -116,6 +116,108 @@ def test_repeated_wrong_passwords_are_refused_for_a_while(secrets_file):
     assert "Too many failed sign-ins" in errors(app) and EDITOR_KEY not in app.session_state
 
 
+def sign_in_form_is_open(app) -> bool:
+    """The form (account, password, 登录) is on the page, not the single 编辑人员登录 button."""
+    keys = button_keys(app)
+    return "editui_sign_in" in keys and "editui_open_sign_in" not in keys
+
+
+def cancel_sign_in(app) -> None:
+    """Click the form's 取消."""
+    app.button(key="editui_sign_in_cancel").click().run()
+
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "取消"), ("en", "Cancel")])
+def test_a_viewer_who_opened_the_sign_in_form_by_mistake_closes_it_and_nothing_typed_stays(lang, label):
+    app = open_page("targets", lang)
+    open_sign_in(app)
+    assert sign_in_form_is_open(app)
+    assert app.button(key="editui_sign_in_cancel").label == label
+    app.text_input(key="editui_username").input("jianghui")
+    app.text_input(key="editui_password").input("typed by mistake")
+    cancel_sign_in(app)
+    assert not app.exception and not app.error
+    assert not sign_in_form_is_open(app) and "editui_open_sign_in" in button_keys(app)  # the single button again
+    assert not app.text_input  # the form's fields are gone from the page
+    assert "typed by mistake" not in [app.session_state[key] for key in app.session_state]  # nor kept in memory
+    app.run()
+    assert not sign_in_form_is_open(app)  # closed stays closed
+    open_sign_in(app)
+    assert sign_in_form_is_open(app)
+    assert app.text_input(key="editui_username").value == "" and app.text_input(key="editui_password").value == ""
+
+    fresh = open_page("progress", lang)  # a later visitor
+    assert not sign_in_form_is_open(fresh) and "editui_open_sign_in" in button_keys(fresh)
+
+
+def test_after_a_refused_sign_in_cancel_closes_the_form_and_its_message(editor):
+    app = open_page("targets")
+    open_sign_in(app)
+    app.text_input(key="editui_username").input("jianghui")
+    app.text_input(key="editui_password").input("wrong password")
+    app.button(key="editui_sign_in").click().run()
+    assert "用户名或密码不正确" in errors(app)
+    cancel_sign_in(app)
+    assert not app.error and not sign_in_form_is_open(app)
+    assert "jianghui" not in [app.session_state[key] for key in app.session_state]
+    open_sign_in(app)  # reopened: empty, without the old message
+    assert not app.error and app.text_input(key="editui_username").value == ""
+
+    # Cancelling did not get in the way of signing in, out, and in again.
+    for _ in range(2):
+        app.text_input(key="editui_username").input("jianghui")
+        app.text_input(key="editui_password").input("correct horse")
+        app.button(key="editui_sign_in").click().run()
+        assert [s.value for s in app.success] == ["已登录为编辑人员：江晖（jianghui）"]
+        app.button(key="editui_sign_out_targets").click().run()
+        assert EDITOR_KEY not in app.session_state and not sign_in_form_is_open(app)
+        open_sign_in(app)
+
+
+def test_when_a_sign_in_lapses_cancel_closes_the_form_that_opened_by_itself_and_the_table_stays(built, editor):
+    app = as_editor("targets", editor)
+    edit(app, edited_rows={0: {"target": 160}})
+    editors.sign_out(editor)
+    app.run()
+    assert sign_in_form_is_open(app)  # opened by itself, under its message
+    cancel_sign_in(app)
+    assert not sign_in_form_is_open(app) and "editui_open_sign_in" in button_keys(app)
+    assert "您已退出登录，请重新登录后再保存" in " ".join(w.value for w in app.warning)  # the reason stays
+    assert "152家 → 160家" in tables_text(app)  # and so does the editor's work
+    app.run()
+    assert not sign_in_form_is_open(app)
+
+    open_sign_in(app)
+    app.text_input(key="editui_username").input("jianghui")
+    app.text_input(key="editui_password").input("correct horse")
+    app.button(key="editui_sign_in").click().run()
+    app.button(key="editui_targets_save").click().run()
+    assert ",160,=" in (built / "targets.csv").read_text(encoding="utf-8-sig")
+
+
+def test_the_single_sign_on_button_shows_with_the_form_open_and_after_cancel(secrets_file, monkeypatch):
+    import streamlit
+
+    monkeypatch.setattr(editors, "is_oidc_configured", lambda path=None: True)
+    monkeypatch.setattr(editors, "oidc_provider", lambda path=None: "default")
+    monkeypatch.setattr(streamlit, "user", type("Nobody", (), {"is_logged_in": False})())
+    app = open_page("targets")
+    assert {"editui_open_sign_in", "editui_oidc"} <= button_keys(app)
+    open_sign_in(app)
+    assert "editui_oidc" in button_keys(app) and sign_in_form_is_open(app)
+    cancel_sign_in(app)
+    assert {"editui_open_sign_in", "editui_oidc"} <= button_keys(app) and not sign_in_form_is_open(app)
+
+    # Signing in with single sign-on after a cancel: should that sign-in lapse, the form opens by itself again.
+    editors.add_editor("jianghui", "correct horse", "江晖", email="jianghui@example.gov.cn")
+    monkeypatch.setattr(streamlit, "user", FakeUser("jianghui@example.gov.cn"))
+    app.run()
+    assert [s.value for s in app.success] == ["已登录为编辑人员：江晖（jianghui）"]
+    editors.sign_out(app.session_state[EDITOR_KEY])
+    app.run()
+    assert sign_in_form_is_open(app) and "您已退出登录" in " ".join(w.value for w in app.warning)
+
+
 class FakeUser:
     """What st.user says after the bureau's single sign-on (Streamlit verified it server-side)."""
 

@@ -17,7 +17,8 @@ from ui.context import Context
 from ui.editing.state import forget_edits
 
 EDITOR_KEY = "editui_editor"
-FORM_OPEN_KEY = "editui_sign_in_open"  # the viewer asked for the sign-in form
+FORM_OPEN_KEY = "editui_sign_in_open"  # True: the viewer asked for the sign-in form; False: closed with 取消
+_FORM_FIELDS = ("editui_username", "editui_password", "editui_sign_in_error")
 # Reasons a genuine sign-in stops working; the editor keeps the table and signs in again to save.
 _LAPSED = ("editors.expired", "editors.signed_out", "editors.account_changed")
 
@@ -91,6 +92,7 @@ def _oidc_sign_in() -> str:
     if editor is None:
         return email
     st.session_state[EDITOR_KEY] = editor
+    st.session_state.pop(FORM_OPEN_KEY, None)  # a later lapse opens the form again, even if once cancelled
     return ""
 
 
@@ -144,9 +146,17 @@ def _open_sign_in() -> None:
     st.session_state[FORM_OPEN_KEY] = True
 
 
+def _close_sign_in() -> None:
+    """The form's 取消: back to the single button, and what was typed (a password too) is forgotten."""
+    for key in _FORM_FIELDS:  # Streamlit drops undrawn widgets' values at the end of the run; not relied on
+        st.session_state.pop(key, None)
+    st.session_state[FORM_OPEN_KEY] = False  # closed on purpose: a lapsed sign-in's form stays closed too
+
+
 def _sign_in_box(context: Context, expanded: bool) -> None:
     error = st.session_state.pop("editui_sign_in_error", None)
-    if not (expanded or error or st.session_state.get(FORM_OPEN_KEY)):
+    requested = st.session_state.get(FORM_OPEN_KEY)  # None until the viewer clicks one way or the other
+    if not (error or requested or (expanded and requested is None)):
         # A viewer sees one button; the form (two fields and its button) is drawn when asked for. Drawn
         # on every view, even folded away in an expander, it was a quarter of the Targets page's run.
         st.button(
@@ -170,14 +180,23 @@ def _sign_in_box(context: Context, expanded: bool) -> None:
             right.text_input(
                 context.t("editui.password"), type="password", key="editui_password", autocomplete="current-password"
             )
-            st.form_submit_button(
-                context.t("editui.sign_in"),
-                key="editui_sign_in",
-                type="primary",
-                icon=":material/login:",
-                on_click=_sign_in,
-                args=(context.lang,),
-            )
+            # 登录 first: Enter in a field presses a form's first button. 取消 is a form button too (a
+            # plain one cannot sit in a form); what it submits, _close_sign_in forgets.
+            with st.container(horizontal=True):
+                st.form_submit_button(
+                    context.t("editui.sign_in"),
+                    key="editui_sign_in",
+                    type="primary",
+                    icon=":material/login:",
+                    on_click=_sign_in,
+                    args=(context.lang,),
+                )
+                st.form_submit_button(
+                    context.t("editui.cancel"),
+                    key="editui_sign_in_cancel",
+                    icon=":material/close:",
+                    on_click=_close_sign_in,
+                )
         _single_sign_on_button(context)
 
 

@@ -147,10 +147,10 @@ LONG_FIRST = [
     "test_exports_reuse.py",  # 15 s
 ]
 # The browser files, longest first, come after every other file: there the process's one chromium
-# (SharedChromium) starts once, whereas each browser file followed by another file would stop it and the next
-# browser file start it again (about 3 s: Playwright's driver 1.3 s, chromium 1.5 s, on this machine busy,
-# 2026-12-03). Not needed for correctness: any order passes (tests/test_file_order.py). Longest first,
-# the two workers share them out so that both finish at about the same time.
+# (SharedChromium) starts once, whereas each test that does not use the browser after a browser file would
+# stop it and the next browser file start it again (about 3 s: Playwright's driver 1.3 s, chromium 1.5 s, on
+# this machine busy, 2026-12-03). Not needed for correctness: any order passes (tests/test_file_order.py).
+# Longest first, the two workers share them out so that both finish at about the same time.
 BROWSER_LONGEST_FIRST = [
     "test_browser_intake.py",  # 165-290 s
     "test_browser_phone.py",  # 210-280 s

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 from pathlib import Path
 
@@ -74,23 +76,64 @@ def editor(secrets_file: Path):
     return signed_in
 
 
+class SharedChromium:
+    """The process's one headless Debian chromium (starting one takes seconds on a busy machine), started when
+    a browser-test module first needs it and stopped when a test that does not use it comes next.
+
+    Playwright's sync API keeps its asyncio loop marked as running in this thread, between its calls too, for
+    as long as it is started: an asyncio.run there fails ("cannot be called from a running event loop"), as
+    test_gate's did after a browser file. Stopping it before such a test (and starting it again for the next
+    browser module) makes any file order work; the collection order below keeps browser files together so
+    that it starts once per process."""
+
+    def __init__(self) -> None:
+        self._running: contextlib.ExitStack | None = None
+        self._browser = None
+        self.in_use = False  # a module's `browser` fixture holds it: its pages may outlive one test
+
+    def start(self):
+        if self._browser is None:
+            from tools.browser import chromium
+
+            running = contextlib.ExitStack()
+            self._browser = running.enter_context(chromium())
+            self._running = running
+        return self._browser
+
+    def stop(self) -> None:
+        if self._running is not None:
+            running, self._running, self._browser = self._running, None, None
+            running.close()
+
+
 @pytest.fixture(scope="session")
 def chromium_process():
-    """One headless Debian chromium per test process (starting one takes seconds on a busy machine)."""
-    from tools.browser import chromium
-
-    with chromium() as instance:
-        yield instance
+    shared = SharedChromium()
+    yield shared
+    shared.stop()
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_process):
+def browser(chromium_process: SharedChromium):
     """The process's chromium for one browser-test module: every page and context the module opened is
     closed at its end, so the next module starts with none (as with a chromium of its own)."""
-    assert not chromium_process.contexts, "a previous module left pages open"
-    yield chromium_process
-    for context in list(chromium_process.contexts):
+    instance = chromium_process.start()
+    assert not instance.contexts, "a previous module left pages open"
+    chromium_process.in_use = True
+    yield instance
+    chromium_process.in_use = False
+    for context in list(instance.contexts):
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def no_event_loop_left_by_the_browser(request: pytest.FixtureRequest, chromium_process: SharedChromium):
+    """A test that does not use the browser runs without Playwright's loop marked as running in its thread.
+
+    Not within a module whose `browser` fixture is still set up: a test there that calls asyncio.run would
+    meet the loop, so such a test belongs in a file of its own."""
+    if "browser" not in request.fixturenames and not chromium_process.in_use:
+        chromium_process.stop()
 
 
 # Files that take long for their few tests: by test count (xdist's default order) they came last, where one
@@ -103,10 +146,11 @@ LONG_FIRST = [
     "test_exports_network.py",  # 20 s
     "test_exports_reuse.py",  # 15 s
 ]
-# The browser files, longest first, come after every other file: the process's one chromium (Playwright's
-# sync API, conftest.chromium_process) keeps an asyncio loop running in the worker's main thread from the first
-# browser file on, and a later file calling asyncio.run would fail (test_gate did). Longest first, the two
-# workers share them out so that both finish at about the same time.
+# The browser files, longest first, come after every other file: there the process's one chromium
+# (SharedChromium) starts once, whereas each test that does not use the browser after a browser file would
+# stop it and the next browser file start it again (about 3 s: Playwright's driver 1.3 s, chromium 1.5 s, on
+# this machine busy, 2026-12-03). Not needed for correctness: any order passes (tests/test_file_order.py).
+# Longest first, the two workers share them out so that both finish at about the same time.
 BROWSER_LONGEST_FIRST = [
     "test_browser_intake.py",  # 165-290 s
     "test_browser_phone.py",  # 210-280 s
@@ -120,7 +164,11 @@ BROWSER_LONGEST_FIRST = [
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Collection order: LONG_FIRST, then the other files most tests first (as xdist would order them), then
     the browser files (marked `browser`), BROWSER_LONGEST_FIRST in its order; each file's tests in their own
-    order."""
+    order.
+
+    TESTS_AS_GIVEN=1 keeps the order of the command line instead (to look for tests that depend on order)."""
+    if os.environ.get("TESTS_AS_GIVEN"):
+        return
     counts: dict[str, int] = {}
     browser_files = set()
     for item in items:

@@ -42,6 +42,8 @@ TITLE_SIZE, BODY_SIZE, FOOTER_SIZE = 19, 14, 12
 FOOTER_WIDTH = 56  # CJK-character widths per footer line: fits the page's chart width at 1280 px
 TRACK_WIDTH = 0.66  # a bullet row's track, as a share of the row (the value bar is 0.42)
 TARGET_WORDS = "target_words"  # the name of a bullet's target-words annotations
+TARGET_LINE = "target_line"  # the name of a bullet's target-line shapes
+TARGET_LINE_HALF = 0.28  # half a target line's height, of a row: out of the bar (0.21), inside the track (0.33)
 
 
 def _slim_template() -> go.layout.Template:
@@ -374,6 +376,9 @@ def _bullets(
         showlegend=False,
         width=0.42,
     )
+    # The target's line: a marker (the legend's symbol, and a phone's line, whose rows have a fixed height)
+    # and, over it, a line in the axes' units that stands out of the bar at any height (the marker's fixed
+    # 48 px covered a third of the bar in the 1920 px screenshot panel, and hid inside an achieved bar).
     figure.add_scatter(
         y=labels,
         x=targets,
@@ -382,6 +387,22 @@ def _bullets(
         name=text("chart.target", lang),
         hoverinfo="skip",
         cliponaxis=False,
+    )
+    figure.update_layout(
+        shapes=[
+            {
+                "name": TARGET_LINE,
+                "type": "line",
+                "xref": "x",
+                "yref": "y",
+                "x0": target,
+                "x1": target,
+                "y0": row - TARGET_LINE_HALF,
+                "y1": row + TARGET_LINE_HALF,
+                "line": {"width": 3, "color": INK},
+            }
+            for row, target in enumerate(targets)
+        ]
     )
     paced = [(label, pace) for label, pace in zip(labels, paces, strict=True) if pace is not None]
     figure.add_scatter(

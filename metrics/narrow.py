@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.charts import TARGET_WORDS, TRACK_WIDTH, parts_key, unwrap, wrap
+from metrics.charts import TARGET_LINE, TARGET_WORDS, TRACK_WIDTH, parts_key, unwrap, wrap
 
 TITLE_UNITS, SUBTITLE_UNITS, FOOTER_UNITS, NOTE_UNITS = 17, 26, 30, 26  # CJK-character widths a line
 TITLE_PX, BODY_PX, SMALL_PX = 16, 12, 11
@@ -84,6 +84,9 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
         for trace in copy.data:
             if isinstance(trace, go.Scatter) and trace.marker.symbol == "line-ns":
                 trace.marker.size = TARGET_SIZE
+        # A phone's target line is the marker, sized for its fixed rows to clear the label above and the note
+        # below; the line in the axes' units (0.56 of a row, 47 px) would run into both.
+        layout.shapes = [shape for shape in layout.shapes if shape.name != TARGET_LINE]
         if any(note.name == TARGET_WORDS for note in layout.annotations):
             # A phone's rows have a fixed height: no room is kept above the first track for its target's
             # words, which stand on the target's line like the row's label (placed below, in pixels).

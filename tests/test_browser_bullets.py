@@ -5,7 +5,8 @@ and en: no text sits on a value bar, on a target's line, or on another text, by 
 The lead's 1920 px screenshot showed '目标 152家' over the end of the diagnosis chart's bar: the words were
 hung from the target's line, a marker a fixed 48 px tall, while the bar is 0.42 of a row whose height
 grows with the chart's. Only a drawing says where plotly puts a text, so the figures are drawn here, without
-a dashboard server (plotly.js from the plotly package, the figure's own JSON)."""
+a dashboard server (plotly.js from the plotly package, the figure's own JSON). Each row's target line
+stands out of its bar too: the same fixed marker covered a third of the bar in the panel."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ BULLETS = [
 ]
 
 # The texts of a drawn chart that sit on a value bar (the second bar trace; the first is the grey track),
-# on a target's line (a marker path taller than it is wide), or on each other.
+# on a target's line (a marker or shape path taller than it is wide), or on each other.
 OVERLAPS = """(figure) => {
     const div = document.getElementById('chart');
     return Plotly.newPlot(div, figure.data, figure.layout, {staticPlot: true}).then(() => {
@@ -53,7 +54,7 @@ OVERLAPS = """(figure) => {
         const traces = [...div.querySelectorAll('.barlayer .trace')];
         const bars = [...traces[1].querySelectorAll('path')].map(p => p.getBoundingClientRect())
             .filter(r => r.width > 0 && r.height > 0);
-        const lines = [...div.querySelectorAll('.scatterlayer path.point')]
+        const lines = [...div.querySelectorAll('.scatterlayer path.point, .shapelayer path')]
             .map(p => p.getBoundingClientRect()).filter(r => r.height >= 20 && r.width <= 6);
         const texts = [...div.querySelectorAll('text')]
             .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
@@ -63,6 +64,13 @@ OVERLAPS = """(figure) => {
             for (const line of lines) {
                 const across = {left: line.left - 1.5, right: line.right + 1.5, top: line.top, bottom: line.bottom};
                 if (crosses(text.box, across)) found.push(`${text.words} on a target line`);
+            }
+        }
+        for (const bar of bars) {  // each row's target line stands out of its bar, above and below
+            const middle = (bar.top + bar.bottom) / 2;
+            const tallest = Math.max(0, ...lines.filter(l => l.top < middle && l.bottom > middle).map(l => l.height));
+            if (tallest < bar.height + 4) {
+                found.push(`target line ${Math.round(tallest)} px on a bar ${Math.round(bar.height)} px`);
             }
         }
         for (let i = 0; i < texts.length; i++) {
@@ -99,7 +107,7 @@ def drawing(browser):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("chart", [name for name, _ in BULLETS])
-def test_no_bullet_text_sits_on_a_bar_a_target_line_or_another_text(drawing, chart, lang):
+def test_no_bullet_text_sits_on_a_bar_a_target_line_or_another_text_and_lines_outstand_bars(drawing, chart, lang):
     build = dict(BULLETS)[chart]
     figure = build(Reader(), lang).figure
     found = {}

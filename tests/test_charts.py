@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from metrics import chart_catalog, charts
-from metrics.charts import TARGET_WORDS, TRACK_WIDTH
+from metrics.charts import TARGET_LINE, TARGET_WORDS, TRACK_WIDTH
 from metrics.reader import Reader
 from metrics.style import FONT_FAMILY, STATUS_COLORS
 
@@ -53,6 +53,12 @@ def test_diagnosis_bullets_mark_targets_and_pace(reader):
     assert [(note.xref, note.yref, note.yanchor) for note in words] == [("x", "y", "bottom")] * 2
     assert [note.y for note in words] == pytest.approx([-TRACK_WIDTH / 2, 1 - TRACK_WIDTH / 2])
     assert figure.layout.yaxis.range == pytest.approx((1.5, -0.5 - (1 - TRACK_WIDTH) / 2))  # room above row 0
+    # each target's line in the axes' units too, out of the bar (0.42 of a row) and inside the track
+    lines = [shape for shape in figure.layout.shapes if shape.name == TARGET_LINE]
+    assert [(shape.x0, shape.x1) for shape in lines] == [(152, 152), (500, 500)]
+    assert [coordinate for shape in lines for coordinate in (shape.y0, shape.y1)] == pytest.approx(
+        [-0.28, 0.28, 0.72, 1.28]
+    )
     assert pace.x[0] == pytest.approx(152 * 194 / 365) and pace.x[1] == pytest.approx(500 * 194 / 1095)
     values = figure.data[1]
     assert list(values.x) == [153, 153]

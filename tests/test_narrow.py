@@ -58,6 +58,9 @@ def test_a_targets_words_end_at_its_marker_on_a_phone(lang):
     for note in words:
         assert (note.yanchor, note.yshift) == ("bottom", labels[note.y].yshift)
         assert note.yshift >= TARGET_SIZE * 1.4 / 2 + 1
+    # the line is the marker, sized for the phone's fixed rows; the page's line in the axes' units is left out
+    assert [shape.name for shape in spec.figure.layout.shapes] == ["target_line"] * 2
+    assert not narrow.layout.shapes
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -338,3 +338,13 @@ def test_every_chart_is_valid_plotly_and_drawn_as_validated(reader, monkeypatch)
     for draft in drafts:
         validated = go.Figure({"data": draft["data"], "layout": draft["layout"]})  # raises on a bad property
         assert plain(draft["figure"]) == plain(validated)
+
+
+def test_the_bullets_key_names_the_target_a_line_not_a_bar(reader):
+    """The English key said 'bar = target' on a chart whose bars are the figures (竖线 = 目标: a vertical line)."""
+    for spec in (
+        chart_catalog.metric_progress(reader, "huangshi", "diagnosis_enterprises", "en"),
+        chart_catalog.overview_progress(reader, "huangshi", "en"),
+    ):
+        subtitle = spec.figure.layout.title.subtitle.text
+        assert "line = target" in subtitle and "bar = target" not in subtitle, subtitle

@@ -40,6 +40,10 @@ from metrics.style import (
 
 TITLE_SIZE, BODY_SIZE, FOOTER_SIZE = 19, 14, 12
 FOOTER_WIDTH = 56  # CJK-character widths per footer line: fits the page's chart width at 1280 px
+TRACK_WIDTH = 0.66  # a bullet row's track, as a share of the row (the value bar is 0.42)
+TARGET_WORDS = "target_words"  # the name of a bullet's target-words annotations
+TARGET_LINE = "target_line"  # the name of a bullet's target-line shapes
+TARGET_LINE_HALF = 0.28  # half a target line's height, of a row: out of the bar (0.21), inside the track (0.33)
 
 
 def _slim_template() -> go.layout.Template:
@@ -360,7 +364,7 @@ def _bullets(
         marker={"color": TRACK},
         hoverinfo="skip",
         showlegend=False,
-        width=0.66,
+        width=TRACK_WIDTH,
     )
     figure.add_bar(
         y=labels,
@@ -372,17 +376,33 @@ def _bullets(
         showlegend=False,
         width=0.42,
     )
+    # The target's line: a marker (the legend's symbol, and a phone's line, whose rows have a fixed height)
+    # and, over it, a line in the axes' units that stands out of the bar at any height (the marker's fixed
+    # 48 px covered a third of the bar in the 1920 px screenshot panel, and hid inside an achieved bar).
     figure.add_scatter(
         y=labels,
         x=targets,
-        mode="markers+text" if target_texts else "markers",
+        mode="markers",
         marker={"symbol": "line-ns", "size": 34, "line": {"width": 3, "color": INK}},
-        text=target_texts,
-        textposition="top center",
-        textfont={"size": 12, "color": INK},
         name=text("chart.target", lang),
         hoverinfo="skip",
         cliponaxis=False,
+    )
+    figure.update_layout(
+        shapes=[
+            {
+                "name": TARGET_LINE,
+                "type": "line",
+                "xref": "x",
+                "yref": "y",
+                "x0": target,
+                "x1": target,
+                "y0": row - TARGET_LINE_HALF,
+                "y1": row + TARGET_LINE_HALF,
+                "line": {"width": 3, "color": INK},
+            }
+            for row, target in enumerate(targets)
+        ]
     )
     paced = [(label, pace) for label, pace in zip(labels, paces, strict=True) if pace is not None]
     figure.add_scatter(
@@ -410,10 +430,40 @@ def _bullets(
         }
         for label, value_text, status in zip(labels, texts, statuses, strict=True)
     ]
-    figure.update_layout(annotations=row_notes, barmode="overlay", bargap=0.3)
+    words = _target_words(targets, target_texts) if target_texts else []
+    figure.update_layout(annotations=row_notes + words, barmode="overlay", bargap=0.3)
     figure.update_xaxes(range=[0, axis_end], title=None)
-    figure.update_yaxes(autorange="reversed", title=None)
+    if target_texts:
+        # Reversed (the first row on top), with a gap above the first track as wide as the gap between
+        # two tracks: its target's words stand in it, as every other row's do in the gap above it.
+        figure.update_yaxes(range=[len(labels) - 0.5, -0.5 - (1 - TRACK_WIDTH) / 2], autorange=False, title=None)
+    else:
+        figure.update_yaxes(autorange="reversed", title=None)
     return figure
+
+
+def _target_words(targets: list[float], words: list[str]) -> list[dict]:
+    """Each target's words ('目标 152家') above its marker, standing on the top edge of its row's track.
+
+    Placed in the axes' units, not pixels from the marker: the marker's line is a fixed 48 px, while a row
+    (and its bar, 0.42 of it) grows with the chart's height. Hung from the line's top, the words sat on the
+    bar's end once a row passed ~120 px (the 1920 px screenshot panel, the 1600×900 PNG). The track's edge
+    is in the row's units, so the words clear the bar at any height."""
+    return [
+        {
+            "name": TARGET_WORDS,
+            "x": target,
+            "xref": "x",
+            "y": row - TRACK_WIDTH / 2,  # a category axis takes a row's number; reversed, minus is up
+            "yref": "y",
+            "xanchor": "center",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "text": words_of_target,
+            "font": {"size": 12, "color": INK},
+        }
+        for row, (target, words_of_target) in enumerate(zip(targets, words, strict=True))
+    ]
 
 
 def _status_html(status: str, lang: str) -> str:

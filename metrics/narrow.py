@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.charts import parts_key, unwrap, wrap
+from metrics.charts import TARGET_LINE, TARGET_WORDS, TRACK_WIDTH, parts_key, unwrap, wrap
 
 TITLE_UNITS, SUBTITLE_UNITS, FOOTER_UNITS, NOTE_UNITS = 17, 26, 30, 26  # CJK-character widths a line
 TITLE_PX, BODY_PX, SMALL_PX = 16, 12, 11
@@ -84,12 +84,13 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
         for trace in copy.data:
             if isinstance(trace, go.Scatter) and trace.marker.symbol == "line-ns":
                 trace.marker.size = TARGET_SIZE
-        for trace in copy.data:
-            # A target's words centred on its marker near the axis' end ran past the chart's edge at 360 px:
-            # in the axis' right half they end at the marker, in its left half they start there (off the row's label).
-            if isinstance(trace, go.Scatter) and trace.text and trace.textposition == "top center":
-                end = (layout.xaxis.range or [0, max(trace.x or [0])])[1] or 1
-                trace.textposition = ["top left" if x > end / 2 else "top right" for x in trace.x]
+        # A phone's target line is the marker, sized for its fixed rows to clear the label above and the note
+        # below; the line in the axes' units (0.56 of a row, 47 px) would run into both.
+        layout.shapes = [shape for shape in layout.shapes if shape.name != TARGET_LINE]
+        if any(note.name == TARGET_WORDS for note in layout.annotations):
+            # A phone's rows have a fixed height: no room is kept above the first track for its target's
+            # words, which stand on the target's line like the row's label (placed below, in pixels).
+            copy.update_yaxes(range=None, autorange="reversed")
         labels = [
             {
                 "x": 0,
@@ -111,11 +112,20 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
         if not row_notes and layout.barmode != "stack" and values:
             # room after the longest bar for its value ('≥¥50 million'), which would run off the edge
             copy.update_xaxes(range=[0, max(values) * 1.45])
-        label_notes = layout.annotations[-len(labels) :]
+        label_notes = list(layout.annotations[-len(labels) :])
         # Assigning the list made new annotation objects: the row notes are looked up again (their yshift,
         # set below on the old objects, was lost, and each note hung from its row's centre, over the bar's
         # lower half and the target's line).
         row_notes = [layout.annotations[index] for index in row_note_indices]
+        target_words = [note for note in layout.annotations if note.name == TARGET_WORDS]
+        end = (layout.xaxis.range or [0, max((note.x for note in target_words), default=0)])[1] or 1
+        for note in target_words:
+            # Centred on its marker near the axis' end, '目标 ≥500家' ran past the chart's edge at 360 px: in
+            # the axis' right half the words end at the marker, in its left half they start there (off the
+            # row's label). Each is on its row's centre, lifted clear of the line below with the labels.
+            note.y = categories[round(note.y + TRACK_WIDTH / 2)]
+            note.xanchor = "right" if note.x > end / 2 else "left"
+            label_notes.append(note)
     if not horizontal:
         # A time line's event labels overlap at this width and run off its edge: the list under the
         # chart names every event, so the phone's chart keeps the dots (each with its hover text).

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from metrics import chart_catalog, charts
+from metrics.charts import TARGET_LINE, TARGET_WORDS, TRACK_WIDTH
 from metrics.reader import Reader
 from metrics.style import FONT_FAMILY, STATUS_COLORS
 
@@ -46,7 +47,18 @@ def test_diagnosis_bullets_mark_targets_and_pace(reader):
     target = traces_named(figure, "目标")[0]
     pace = traces_named(figure, "按进度应达")[0]
     assert list(target.x) == [152, 500]
-    assert list(target.text) == ["目标 152家", "目标 ≥500家"]
+    words = [note for note in figure.layout.annotations if note.name == TARGET_WORDS]
+    assert [(note.x, note.text) for note in words] == [(152, "目标 152家"), (500, "目标 ≥500家")]
+    # in the axes' units, standing on the top edge of their row's track (rows 0 and 1; reversed, minus is up)
+    assert [(note.xref, note.yref, note.yanchor) for note in words] == [("x", "y", "bottom")] * 2
+    assert [note.y for note in words] == pytest.approx([-TRACK_WIDTH / 2, 1 - TRACK_WIDTH / 2])
+    assert figure.layout.yaxis.range == pytest.approx((1.5, -0.5 - (1 - TRACK_WIDTH) / 2))  # room above row 0
+    # each target's line in the axes' units too, out of the bar (0.42 of a row) and inside the track
+    lines = [shape for shape in figure.layout.shapes if shape.name == TARGET_LINE]
+    assert [(shape.x0, shape.x1) for shape in lines] == [(152, 152), (500, 500)]
+    assert [coordinate for shape in lines for coordinate in (shape.y0, shape.y1)] == pytest.approx(
+        [-0.28, 0.28, 0.72, 1.28]
+    )
     assert pace.x[0] == pytest.approx(152 * 194 / 365) and pace.x[1] == pytest.approx(500 * 194 / 1095)
     values = figure.data[1]
     assert list(values.x) == [153, 153]
@@ -326,3 +338,13 @@ def test_every_chart_is_valid_plotly_and_drawn_as_validated(reader, monkeypatch)
     for draft in drafts:
         validated = go.Figure({"data": draft["data"], "layout": draft["layout"]})  # raises on a bad property
         assert plain(draft["figure"]) == plain(validated)
+
+
+def test_the_bullets_key_names_the_target_a_line_not_a_bar(reader):
+    """The English key said 'bar = target' on a chart whose bars are the figures (竖线 = 目标: a vertical line)."""
+    for spec in (
+        chart_catalog.metric_progress(reader, "huangshi", "diagnosis_enterprises", "en"),
+        chart_catalog.overview_progress(reader, "huangshi", "en"),
+    ):
+        subtitle = spec.figure.layout.title.subtitle.text
+        assert "line = target" in subtitle and "bar = target" not in subtitle, subtitle

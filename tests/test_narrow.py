@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from metrics import chart_catalog
-from metrics.charts import display_width
-from metrics.narrow import TITLE_UNITS, narrow_figure
+from metrics.charts import TARGET_WORDS, display_width
+from metrics.narrow import TARGET_SIZE, TITLE_UNITS, narrow_figure
 from metrics.reader import Reader
 
 pytestmark = pytest.mark.usefixtures("built")
@@ -49,13 +49,18 @@ def test_a_targets_words_end_at_its_marker_on_a_phone(lang):
     """At 360 px '目标 ≥500家', centred on its marker near the axis' end, ran past the chart's right edge."""
     spec = chart_catalog.metric_progress(Reader(), "huangshi", "diagnosis_enterprises", lang)
     narrow = narrow_figure(spec.figure)
-    (marked,) = [trace for trace in narrow.data if getattr(trace, "mode", "") == "markers+text"]
+    words = [note for note in narrow.layout.annotations if note.name == TARGET_WORDS]
     end = narrow.layout.xaxis.range[1]
     # near the axis' end: ending at the marker; near its start (152 of 540): starting there, off the row's label
-    assert [(x > end / 2, position) for x, position in zip(marked.x, marked.textposition, strict=True)] == [
-        (False, "top right"),
-        (True, "top left"),
-    ]
+    assert [(note.x, note.x > end / 2, note.xanchor) for note in words] == [(152, False, "left"), (500, True, "right")]
+    # above the target's line, on the row's label's line (a phone's rows are a fixed height)
+    labels = {note.y: note for note in narrow.layout.annotations if note.yref == "y" and note.x == 0}
+    for note in words:
+        assert (note.yanchor, note.yshift) == ("bottom", labels[note.y].yshift)
+        assert note.yshift >= TARGET_SIZE * 1.4 / 2 + 1
+    # the line is the marker, sized for the phone's fixed rows; the page's line in the axes' units is left out
+    assert [shape.name for shape in spec.figure.layout.shapes] == ["target_line"] * 2
+    assert not narrow.layout.shapes
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

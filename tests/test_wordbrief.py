@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from docx.oxml.ns import qn
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from metrics import briefing, exports, wordbrief

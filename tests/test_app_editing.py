@@ -75,13 +75,19 @@ def test_targets_page_still_lists_every_target_for_viewers():
     assert set(table["最后修改"]) == {"—"}  # nothing saved through the dashboard yet
 
 
-def test_an_editor_signs_in_on_the_page_and_out_again(editor):
+def refused_sign_in():
+    """The Targets page after a wrong password: the form open, its message shown."""
     app = open_page("targets")
     open_sign_in(app)
     app.text_input(key="editui_username").input("jianghui")
     app.text_input(key="editui_password").input("wrong password")
     app.button(key="editui_sign_in").click().run()
     assert "用户名或密码不正确" in errors(app)
+    return app
+
+
+def test_an_editor_signs_in_on_the_page_and_out_again(editor):
+    app = refused_sign_in()
     assert EDITOR_KEY not in app.session_state
 
     app.text_input(key="editui_username").input("jianghui")
@@ -151,12 +157,7 @@ def test_a_viewer_who_opened_the_sign_in_form_by_mistake_closes_it_and_nothing_t
 
 
 def test_after_a_refused_sign_in_cancel_closes_the_form_and_its_message(editor):
-    app = open_page("targets")
-    open_sign_in(app)
-    app.text_input(key="editui_username").input("jianghui")
-    app.text_input(key="editui_password").input("wrong password")
-    app.button(key="editui_sign_in").click().run()
-    assert "用户名或密码不正确" in errors(app)
+    app = refused_sign_in()
     cancel_sign_in(app)
     assert not app.error and not sign_in_form_is_open(app)
     assert "jianghui" not in [app.session_state[key] for key in app.session_state]

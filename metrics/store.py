@@ -282,9 +282,9 @@ def read_version(table: str, snapshot: str) -> bytes:
 
 
 def last_changed(table: str) -> dt.datetime | None:
-    """When the live table last changed: its newest history entry, else the file's modification time."""
+    """When the live table last changed by the history's newest entry; None when the history has none.
+
+    Not the file's modification time: a checkout, copy or deploy sets that too, so it would name a day
+    nobody edited the table."""
     entries = _read_log(table)
-    if entries:
-        return dt.datetime.fromisoformat(entries[-1].saved_at)
-    path = live_path(table)
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, CHINA_TIME) if path.exists() else None
+    return dt.datetime.fromisoformat(entries[-1].saved_at) if entries else None

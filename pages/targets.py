@@ -54,9 +54,11 @@ render.page_header(context, "page.targets")
 targets = reader.targets(context.region_id)
 region_name = render.markdown_text(reader.region(context.region_id)[f"name_{lang}"])
 changed = store.last_changed("targets")
-changed_text = changed.strftime("%Y-%m-%d %H:%M") if changed else "—"
 st.subheader(context.t("targets.heading"))
-st.caption(context.t("targets.count", count=len(targets), region=region_name, changed=changed_text))
+if changed is None:
+    st.caption(context.t("targets.count_unchanged", count=len(targets), region=region_name))
+else:
+    st.caption(context.t("targets.count", count=len(targets), region=region_name, changed=f"{changed:%Y-%m-%d %H:%M}"))
 if targets.empty:
     st.info(context.t("empty.no_target"), icon=":material/info:")
 else:

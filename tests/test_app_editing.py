@@ -73,6 +73,10 @@ def test_targets_page_still_lists_every_target_for_viewers():
     table = app.dataframe[0].value
     assert set(table["目标"]) == {"152家", "500家以上", "100个"}
     assert set(table["最后修改"]) == {"—"}  # nothing saved through the dashboard yet
+    # Not the file's modification time, which a checkout or a deploy sets as well as an edit.
+    captions = [caption.value for caption in app.caption]
+    assert "黄石市：共3项目标；看板的历史版本中尚无目标文件的修改" in captions
+    assert not any("最后修改：" in caption for caption in captions)
 
 
 def refused_sign_in():
@@ -269,6 +273,8 @@ def test_an_editor_edits_a_cell_and_saves_and_every_page_follows(built, editor):
     assert history.iloc[0]["编辑人"] == "江晖" and history.iloc[0]["变更"] == "新增0行，修改1行，删除0行"
     assert "160家" in set(app.dataframe[0].value["目标"])
     assert app.dataframe[0].value.iloc[0]["最后修改"].endswith("（江晖）")
+    saved = f"{latest.saved_at_text[:16]}"
+    assert f"黄石市：共3项目标；目标文件最后修改：{saved}" in [caption.value for caption in app.caption]
     assert "editui_targets_save" not in button_keys(app)  # a clean table on the new version
 
     overview = open_page("overview")

@@ -75,7 +75,7 @@ def test_targets_page_still_lists_every_target_for_viewers():
     assert set(table["最后修改"]) == {"—"}  # nothing saved through the dashboard yet
     # Not the file's modification time, which a checkout or a deploy sets as well as an edit.
     captions = [caption.value for caption in app.caption]
-    assert "黄石市：共3项目标；看板的历史版本中尚无目标文件的修改" in captions
+    assert "黄石市：共3项目标；看板历史中尚无目标修改记录" in captions
     assert not any("最后修改：" in caption for caption in captions)
 
 

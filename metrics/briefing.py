@@ -285,15 +285,17 @@ def evidence_lines(reader: Reader, spec: chart_catalog.ChartSpec, lang: str) -> 
     """Where a chart's numbers come from, one line per figure it draws: the figure, the source's words,
     section, document and date; a recorded figure, its record's source and date. The lines cite the
     chart's own figures (spec.figures), so they never state another document's or a newer date's."""
-    if spec.figures is None:  # a chart of events: each event's words
+    if spec.figures is None:  # a chart of events: each event's words and the document stating them
         events = reader.fetch("all_events")
+        sources = reader.fetch("sources")
+        documents = dict(zip(sources["source_id"], sources[f"short_{lang}"], strict=True))
         rows = [
             {
                 "label": row[f"title_{lang}"],
                 "evidence": row["evidence"],
                 "section": row["section"],
                 "date": format_date(row["date"], lang, row.get("date_precision") or "day"),
-                "source": "",
+                "source": documents.get(row["source_id"], "—"),
             }
             for row in events.to_dict("records")
             if isinstance(row.get("evidence"), str) and row["evidence"]

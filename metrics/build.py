@@ -143,6 +143,8 @@ def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
         "check_definitions": read_reference_csv(folder / "checks.csv"),
     }
     problems += [("figures.csv", p) for p in _validate_figures(tables["reported_figures"], registry)]
+    for name, key in (("figures.csv", "reported_figures"), ("events.csv", "events")):
+        problems += [(name, p) for p in _unknown_documents(tables[key], registry)]
     editable = (
         ("targets.csv", targets.parse_targets, "targets", targets.COLUMNS),
         ("progress.csv", records.parse_records, "progress_records", records.COLUMNS),
@@ -209,6 +211,26 @@ def _validate_figures(figures: pd.DataFrame, registry: Registry) -> list[Problem
             )
         return found
     return []
+
+
+def _unknown_documents(frame: pd.DataFrame, registry: Registry) -> list[Problem]:
+    """Each row names its document in sources.csv: a figure or event whose document is missing or not
+    listed would reach a chart's footer as a bare id, or under another document's name and date."""
+    if "source_id" not in frame.columns:
+        return [problem("missing_column", line=1, column_name="source_id", value="source_id", aliases="source_id")]
+    known = set(registry.sources["source_id"])
+    column = list(frame.columns).index("source_id") + 1
+    return [
+        problem(
+            "unknown_source" if value else "empty_required",
+            line=index + 2,
+            column=column,
+            column_name="source_id",
+            value=value,
+        )
+        for index, value in enumerate(frame["source_id"].tolist())
+        if value not in known
+    ]
 
 
 _FIGURE_CODES = {"unknown_metric", "unknown_region", "negative_value", "bad_qualifier", "unit_mismatch"}

@@ -444,8 +444,11 @@ def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec 
     held = shown[shown["status"] == "held"]
     conferences = held[held["kind"] == "conference"]
     title = text("chart.timeline_title", lang, conferences=len(conferences), events=len(held) - len(conferences))
+    # The documents that state the events drawn, and their dates: not every document on file (a later
+    # document would lend its date and name to events it does not mention).
     sources = reader.fetch("sources")
-    footer = charts.Footer(as_of=pd.Timestamp(sources["date"].max()).date(), source=sources.iloc[0][f"short_{lang}"])
+    stating = sources[sources["source_id"].isin(shown["source_id"])]
+    footer = report.footer(stating, sources, lang, date_column="date", source_column="source_id")
     subtitle = text("chart.timeline_subtitle", lang)
     figure = charts.timeline(shown, title, subtitle, footer, lang)
     picture = functools.partial(charts.timeline, shown, title, subtitle, footer, lang, row_each=True)

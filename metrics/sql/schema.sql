@@ -51,7 +51,7 @@ CREATE TABLE events (
     status VARCHAR,
     label_zh VARCHAR, label_en VARCHAR,  -- short label for a timeline
     title_zh VARCHAR, title_en VARCHAR, format_zh VARCHAR, format_en VARCHAR, location_zh VARCHAR,
-    location_en VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR
+    location_en VARCHAR, source_id VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR
 );
 
 CREATE TABLE checks (

@@ -335,18 +335,9 @@ def summary_rows(progress: pd.DataFrame, lang: str) -> list[list]:
 
 def checks_lead(checks: pd.DataFrame, lang: str) -> str:
     """The checks in one or two sentences, each mismatch with its gap."""
-    mismatches = checks[checks["status"] == "mismatch"]
     if checks.empty:
         return text("deck.checks_none", lang)
-    if mismatches.empty:
-        return text("overview.checks_all_consistent", lang, count=len(checks))
-    return (
-        text("overview.checks_mismatch", lang, count=len(checks), mismatches=len(mismatches))
-        + text("sentence.semicolon", lang).join(
-            narrative.check_sentence(check, lang) for check in mismatches.to_dict("records")
-        )
-        + text("sentence.end", lang)
-    )
+    return narrative.checks_summary(checks.to_dict("records"), lang)
 
 
 def check_rows(checks: pd.DataFrame, lang: str) -> list[list]:

@@ -271,7 +271,12 @@ def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: st
     derived = {
         "progress": compute_progress(figures_for_maths, tables["targets"]),
         "checks": run_checks(
-            tables["check_definitions"], figures_for_maths, tables["targets"], tables["events"], tables["metrics"]
+            tables["check_definitions"],
+            figures_for_maths,
+            tables["targets"],
+            tables["events"],
+            tables["metrics"],
+            sources=tables["sources"],
         ),
     }
     counts = {}
@@ -309,13 +314,10 @@ def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: st
 
 def _figures_for_maths(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Reply figures and recorded figures in one frame, as progress and checks read them."""
-    reported = tables["reported_figures"][
-        ["metric_id", "region_id", "value", "qualifier", "as_of", "source_id", "section"]
-    ]
+    columns = ["metric_id", "region_id", "value", "qualifier", "as_of", "source_id", "section", "origin"]
+    reported = tables["reported_figures"].assign(origin="reply")[columns]
     recorded = tables["progress_records"].rename(columns={"source": "source_id"})
-    recorded = recorded.assign(section="")[
-        ["metric_id", "region_id", "value", "qualifier", "as_of", "source_id", "section"]
-    ]
+    recorded = recorded.assign(section="", origin="record")[columns]
     both = pd.concat([reported.astype({"value": float}), recorded.astype({"value": float})], ignore_index=True)
     both["as_of"] = pd.to_datetime(both["as_of"]).dt.date
     return both

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics import charts, frames, narrative, report
+from metrics import checks as checks_module  # `checks` names the stored check rows in this module
 from metrics.i18n import format_date, text
 from metrics.numbers import AT_LEAST, EXACT
 from metrics.reader import Reader
@@ -270,8 +271,7 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
         }
     )
     footer = _footer_for_figures(reader, drawn, lang)
-    document_key = "chart.tiers_document_reply" if whole_row["origin"] == "reply" else "chart.tiers_document_record"
-    document = text(document_key, lang)
+    document = checks_module.document_words(whole_row["origin"], whole_row["source_id"], reader.fetch("sources"), lang)
     draw = functools.partial(
         charts.parts_and_whole,
         parts,

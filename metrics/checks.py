@@ -47,6 +47,8 @@ CHECK_COLUMNS = [
     "claim_zh",
     "claim_en",
     "unit",
+    "document_zh",
+    "document_en",
 ]
 
 
@@ -60,6 +62,7 @@ class Operand:
     unit: str
     source_id: str | None = None
     as_of: dt.date | None = None
+    origin: str | None = None  # a figure's: "reply" (a document in figures.csv) or "record" (progress.csv)
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,19 @@ class Resolver:
     """Looks operands up in the figures, targets and events of one region."""
 
     def __init__(
-        self, figures: pd.DataFrame, targets: pd.DataFrame, events: pd.DataFrame, metrics: pd.DataFrame, region: str
+        self,
+        figures: pd.DataFrame,
+        targets: pd.DataFrame,
+        events: pd.DataFrame,
+        metrics: pd.DataFrame,
+        region: str,
+        sources: pd.DataFrame | None = None,
     ):
         self.figures = figures[figures["region_id"] == region].sort_values("as_of")
         self.targets = targets[targets["region_id"] == region]
         self.events = events
         self.metrics = metrics.set_index("metric_id")
+        self.sources = sources if sources is not None else pd.DataFrame(columns=["source_id"])
 
     def resolve(self, reference: str, document: Document | None = None) -> Operand:
         """An operand's value; a figure is the newest one, or the one `document` states."""
@@ -89,7 +99,8 @@ class Resolver:
             if rows.empty:
                 return Operand(None, *self._label(rest))
             last = rows.iloc[-1]
-            return Operand(float(last["value"]), *self._label(rest), last["source_id"], _date(last["as_of"]))
+            origin = last["origin"] if "origin" in rows else None
+            return Operand(float(last["value"]), *self._label(rest), last["source_id"], _date(last["as_of"]), origin)
         if kind == "target":
             metric, start, end = rest.split(":")
             rows = self.targets[
@@ -111,6 +122,8 @@ class Resolver:
         if kind == "events":
             event_kind, status = rest.split(":")
             rows = self.events[(self.events["kind"] == event_kind) & (self.events["status"] == status)]
+            if document is not None and document.source_id is not None and "source_id" in rows:
+                rows = rows[rows["source_id"] == document.source_id]  # the events the stating document lists
             years = "、".join(str(pd.Timestamp(d).year) for d in rows["date"])
             return Operand(
                 float(len(rows)),
@@ -141,9 +154,28 @@ class Resolver:
         rows = self.figures[self.figures["metric_id"] == metric] if kind == "figure" else pd.DataFrame()
         return str(rows["section"].iloc[-1] or "") if not rows.empty else ""
 
+    def document_of(self, operand: Operand) -> tuple[str, str]:
+        """How a sentence names what states `operand` (zh, en): 答复 / the reply, 进展记录."""
+        return tuple(document_words(operand.origin, operand.source_id, self.sources, lang) for lang in ("zh", "en"))
+
     def _label(self, metric: str) -> tuple[str, str, str]:
         row = self.metrics.loc[metric]
         return row["label_zh"], row["label_en"], row["unit"]
+
+
+def document_words(origin: str | None, source_id: str | None, sources: pd.DataFrame, lang: str) -> str:
+    """How a sentence names the document a figure comes from: a figure recorded on the progress page is
+    the progress record's (进展记录); a curated figure's document is named as sources.csv says
+    (noun_zh: 答复), else by its short name; a source that is not listed, by its own words."""
+    if origin == "record":
+        return text("chart.tiers_document_record", lang)
+    listed = sources[sources["source_id"] == source_id] if source_id else sources.iloc[0:0]
+    if not listed.empty:
+        row = listed.iloc[0]
+        for column in (f"noun_{lang}", f"short_{lang}"):
+            if isinstance(row.get(column), str) and row[column]:
+                return row[column]
+    return source_id or text("check.document_unknown", lang)
 
 
 def rollup_checks(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -176,9 +208,11 @@ def run_checks(
     events: pd.DataFrame,
     metrics: pd.DataFrame,
     region: str = DEFAULT_REGION,
+    sources: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Evaluate every check for a region; one row each with parts, expected, computed, gap and status."""
-    resolver = Resolver(figures, targets, events, metrics, region)
+    """Evaluate every check for a region; one row each with parts, expected, computed, gap, status and
+    the words for the document that states the expected figure."""
+    resolver = Resolver(figures, targets, events, metrics, region, sources)
     all_definitions = pd.concat([rollup_checks(metrics), definitions], ignore_index=True)
     rows = [_evaluate(definition, resolver, region) for definition in all_definitions.itertuples(index=False)]
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
@@ -198,6 +232,7 @@ def _evaluate(definition, resolver: Resolver, region: str) -> dict:
     else:
         status = CONSISTENT if abs(gap) <= tolerance else MISMATCH
     joiners = {"sum": ("＋", " + "), "ratio_percent": ("÷", " ÷ ")}.get(definition.kind, ("；", "; "))
+    document_zh, document_en = resolver.document_of(stated)
     return {
         "check_id": definition.check_id,
         "kind": definition.kind,
@@ -218,6 +253,8 @@ def _evaluate(definition, resolver: Resolver, region: str) -> dict:
         "claim_zh": definition.claim_zh,
         "claim_en": definition.claim_en,
         "unit": stated.unit,
+        "document_zh": document_zh,
+        "document_en": document_en,
     }
 
 

@@ -222,9 +222,27 @@ def headline(rows: Rows, metric: Mapping, lang: str) -> str:
     return first + text("sentence.comma", lang) + _join(clauses, lang)
 
 
+def checks_summary(checks: list[Mapping], lang: str) -> str:
+    """Every check in one or two sentences: how many agree, then each mismatch with its gap. The document
+    is named only when every check is about the same one (答复中5项可核对数据…)."""
+    mismatches = [check for check in checks if check["status"] == "mismatch"]
+    documents = {check.get(f"document_{lang}") for check in checks}
+    document = documents.pop() if len(documents) == 1 else None
+    named = "" if isinstance(document, str) and document else "_any"
+    fields = {"count": len(checks), "mismatches": len(mismatches), "document": document or ""}
+    if not mismatches:
+        return text(f"overview.checks_all_consistent{named}", lang, **fields)
+    return (
+        text(f"overview.checks_mismatch{named}", lang, **fields)
+        + text("sentence.semicolon", lang).join(check_sentence(check, lang) for check in mismatches)
+        + text("sentence.end", lang)
+    )
+
+
 def check_sentence(check: Mapping, lang: str) -> str:
     """A consistency check in words, gap stated plainly with its unit: 分项之和127个，比所述129个少2个;
-    a ratio as a ratio: 得66%，与答复所述66%一致 (a gap in percentage points)."""
+    a ratio as a ratio: 得66%，与答复所述66%一致 (a gap in percentage points). The document is the one the
+    check's expected figure comes from (答复, 进展记录), as the build recorded it."""
     unit = check.get("unit") if isinstance(check.get("unit"), str) else ""
     gap = abs(check["gap"]) if _present(check.get("gap")) else None
     fields = {
@@ -232,6 +250,9 @@ def check_sentence(check: Mapping, lang: str) -> str:
         "parts": check[f"parts_{lang}"],
         "expected": _with_unit(check["expected"], unit, lang),
         "computed": _with_unit(check["computed"], unit, lang),
+        "document": check.get(f"document_{lang}")
+        if isinstance(check.get(f"document_{lang}"), str) and check.get(f"document_{lang}")
+        else text("check.document_unknown", lang),
         "gap": "—"
         if gap is None
         else text("scr.check.points", lang, gap=_plain(gap))

@@ -180,19 +180,8 @@ def key_points(progress: pd.DataFrame, checks: pd.DataFrame, region: dict, lang:
     targeted_first = sorted(groups.values(), key=lambda rows: all(pd.isna(row["target"]) for row in rows))
     for rows in targeted_first[:limit]:
         points.append(narrative.metric_sentence(rows, metric_meta(rows[0]), words, lang))
-    mismatches = checks[checks["status"] == "mismatch"]
     if not checks.empty:
-        if mismatches.empty:
-            points.append(text("overview.checks_all_consistent", lang, count=len(checks)))
-        else:
-            head = text("overview.checks_mismatch", lang, count=len(checks), mismatches=len(mismatches))
-            points.append(
-                head
-                + text("sentence.semicolon", lang).join(
-                    narrative.check_sentence(c, lang) for c in mismatches.to_dict("records")
-                )
-                + text("sentence.end", lang)
-            )
+        points.append(narrative.checks_summary(checks.to_dict("records"), lang))
     return points
 
 

@@ -87,6 +87,8 @@ def test_no_table_hands_out_a_csv_of_its_own(server, browser, name):
     page.goto(f"{base_url}/{name}?lang=zh")
     wait_until_painted(page)
     tables = page.locator("[data-testid='stDataFrame']")
+    # The grid's component loads after the script has finished: on a busy machine, later than "painted".
+    tables.first.wait_for(state="visible", timeout=30_000)
     assert tables.count() >= 1
     for index in range(tables.count()):
         table = tables.nth(index)

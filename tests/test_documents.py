@@ -93,3 +93,68 @@ def test_a_row_naming_no_listed_document_is_refused_where_it_is(built, name, row
     letter = chr(ord("A") + column - 1)  # the column as Excel and WPS name it
     assert f"{name}: 第3行 {letter}列（source_id）" in message and zh in message and en in message
     assert (built / "dashboard.duckdb").read_bytes() == before
+
+
+# ---------- checks name the document that states their figure ----------
+
+TIERS = (("smart_factory_projects", 30), ("smart_workshop_projects", 40), ("smart_line_projects", 70))
+
+
+def _tiers_check(lang: str = "zh") -> tuple[dict, str]:
+    """The stored check of the tiers against the projects under way, and its sentence."""
+    from metrics import narrative
+
+    checks = Reader().fetch("all_checks").set_index("check_id")
+    check = {"check_id": "retrofit_projects_under_way_parts", **checks.loc["retrofit_projects_under_way_parts"]}
+    return check, narrative.check_sentence(check, lang)
+
+
+def test_a_check_of_figures_recorded_on_the_progress_page_names_the_progress_record(data_dir):
+    """Officials record a later count of projects under way and its three tiers: the sentence is about
+    their record, not the reply."""
+    lines = ["retrofit_projects_under_way,huangshi,2021-12-31,140,=,2021年第四季度调度会,\n"]
+    lines += [f"{metric},huangshi,2021-12-31,{value},=,2021年第四季度调度会,\n" for metric, value in TIERS]
+    for line in lines:
+        _append(data_dir / "progress.csv", line)
+    build(data_dir)
+    check, zh = _tiers_check("zh")
+    assert (check["document_zh"], check["document_en"], check["status"]) == (
+        "进展记录",
+        "the progress record",
+        "consistent",
+    )
+    assert "与进展记录所述140个一致" in zh and "答复" not in zh
+    assert "matching the 140 the progress record states" in _tiers_check("en")[1]
+    title = chart_catalog.retrofit_tiers(Reader(), "huangshi", "zh").figure.layout.title.text
+    assert title.startswith("三类项目合计140个，与进展记录所述在建项目140个一致（2021年12月31日）")
+
+
+def test_a_check_of_a_later_documents_figures_names_that_document(data_dir):
+    from metrics import report
+
+    _append(data_dir / "sources.csv", LATER_DOCUMENT.replace("2022-12,\n", "2022-12,报告,the report,\n"))
+    figures = [("F90", "retrofit_projects_under_way", 145)] + [(f"F9{i}", m, v) for i, (m, v) in enumerate(TIERS, 1)]
+    for figure_id, metric, value in figures:
+        _append(
+            data_dir / "figures.csv",
+            f"{figure_id},{metric},huangshi,{value},个,=,2022-06-30,reply_2022_12,二,{value}个,stated,,,,,\n",
+        )
+    build(data_dir)
+    check, zh = _tiers_check("zh")
+    assert (check["document_zh"], check["status"]) == ("报告", "mismatch")
+    assert "合计140个，比报告所述145个少5个" in zh
+    assert "5 fewer than the 145 the report states" in _tiers_check("en")[1]
+    title = chart_catalog.retrofit_tiers(Reader(), "huangshi", "en").figure.layout.title.text
+    assert "the report states" in title and "the reply" not in title
+    # The other checks are still about the reply: the overview's summary names no single document.
+    reader = Reader()
+    points = report.key_points(reader.progress("huangshi"), reader.fetch("all_checks"), reader.region("huangshi"), "zh")
+    summary = points[-1]
+    assert summary.startswith("可核对的5项数据中有") and "答复中" not in summary
+    assert "比报告所述145个少5个" in summary
+
+
+def test_the_replys_checks_still_say_the_reply(built):
+    check, zh = _tiers_check("zh")
+    assert check["document_zh"] == "答复" and "比答复所述129个少2个" in zh
+    assert "2 fewer than the 129 the reply states" in _tiers_check("en")[1]

@@ -18,7 +18,9 @@ CREATE TABLE regions (
 CREATE TABLE sources (
     source_id VARCHAR PRIMARY KEY, doc_number VARCHAR, issuer_zh VARCHAR, issuer_en VARCHAR,
     addressee_zh VARCHAR, addressee_en VARCHAR, date DATE, title_zh VARCHAR, title_en VARCHAR,
-    short_zh VARCHAR, short_en VARCHAR, file VARCHAR
+    short_zh VARCHAR, short_en VARCHAR,
+    noun_zh VARCHAR, noun_en VARCHAR,  -- how a sentence names the document: 与答复所述129个一致
+    file VARCHAR
 );
 
 -- Figures the reply states, curated with their evidence.
@@ -57,7 +59,8 @@ CREATE TABLE events (
 CREATE TABLE checks (
     check_id VARCHAR, kind VARCHAR, label_zh VARCHAR, label_en VARCHAR, section VARCHAR, region_id VARCHAR,
     as_of DATE, parts_zh VARCHAR, parts_en VARCHAR, expected DOUBLE, computed DOUBLE, gap DOUBLE,
-    tolerance DOUBLE, status VARCHAR, claim_zh VARCHAR, claim_en VARCHAR, unit VARCHAR
+    tolerance DOUBLE, status VARCHAR, claim_zh VARCHAR, claim_en VARCHAR, unit VARCHAR,
+    document_zh VARCHAR, document_en VARCHAR  -- what states the expected figure: 答复, 进展记录
 );
 
 CREATE TABLE progress (

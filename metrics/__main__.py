@@ -164,11 +164,16 @@ def _word_briefing(out: Path, lang: str, region_id: str, pdf: bool) -> int:
 
 
 def _briefing(out: Path, lang: str, region_id: str, kind: str = "pptx") -> int:
-    from metrics import briefing, paths
     from metrics.reader import Reader
 
-    if not paths.database_path().exists():
-        print(bilingual("cli.no_database", path=paths.database_path()), file=sys.stderr)
+    # The briefing states what the files say now: a database older than an edited CSV (or than the
+    # program's tables) is rebuilt first; nothing is rebuilt when it is current.
+    try:
+        build()
+    except BuildError as error:
+        for name, item in error.problems:
+            print(f"{name}: {item.bilingual()}", file=sys.stderr)
+        print(bilingual("cli.briefing_not_written"), file=sys.stderr)
         return 1
     known = Reader().fetch("regions_with_data")["region_id"].tolist()
     if region_id not in known:
@@ -176,6 +181,8 @@ def _briefing(out: Path, lang: str, region_id: str, kind: str = "pptx") -> int:
         return 1
     if kind in ("docx", "pdf"):
         return _word_briefing(out, lang, region_id, pdf=kind == "pdf")
+    from metrics import briefing
+
     pack = briefing.build_pack(out, lang, region_id)
     for path in pack.paths:
         print(path)

@@ -158,3 +158,40 @@ def test_the_replys_checks_still_say_the_reply(built):
     check, zh = _tiers_check("zh")
     assert check["document_zh"] == "答复" and "比答复所述129个少2个" in zh
     assert "2 fewer than the 129 the reply states" in _tiers_check("en")[1]
+
+
+# ---------- a briefing from the command line states the files as they are now ----------
+
+
+def _briefing_text(out: Path) -> str:
+    from docx import Document
+
+    document = Document(out / "briefing_huangshi_zh.docx")
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
+
+
+def test_the_command_line_briefing_rebuilds_a_database_older_than_the_files(data_dir, tmp_path, monkeypatch, capsys):
+    from metrics import exports
+    from metrics.__main__ import main
+
+    monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")  # the words only: no pictures needed here
+    monkeypatch.setattr(exports, "_server", None)
+    build(data_dir)
+    targets = data_dir / "targets.csv"
+    targets.write_bytes(targets.read_bytes().replace(b",152,", b",160,"))  # edited in Excel, not rebuilt
+    main(["briefing", "--out", str(tmp_path), "--format", "docx"])
+    words = _briefing_text(tmp_path)
+    assert "160家" in words and "152家" not in words
+
+    # A file that does not pass: no briefing, the problem named, the last good database kept.
+    before = (data_dir / "dashboard.duckdb").read_bytes()
+    targets.write_text("metric_id,period_start,period_end,target\nnope,2021-01-01,2021-12-31,5\n", encoding="utf-8")
+    out = tmp_path / "second"
+    out.mkdir()
+    capsys.readouterr()
+    assert main(["briefing", "--out", str(out), "--format", "docx"]) == 1
+    err = capsys.readouterr().err
+    assert "targets.csv: 第2行" in err and "简报未生成：请先改正上面列出的数据文件问题" in err
+    assert not list(out.iterdir())
+    assert (data_dir / "dashboard.duckdb").read_bytes() == before

@@ -287,8 +287,7 @@ def evidence_lines(reader: Reader, spec: chart_catalog.ChartSpec, lang: str) -> 
     chart's own figures (spec.figures), so they never state another document's or a newer date's."""
     if spec.figures is None:  # a chart of events: each event's words and the document stating them
         events = reader.fetch("all_events")
-        sources = reader.fetch("sources")
-        documents = dict(zip(sources["source_id"], sources[f"short_{lang}"], strict=True))
+        documents = report.source_names(reader.fetch("sources"), lang)
         rows = [
             {
                 "label": row[f"title_{lang}"],

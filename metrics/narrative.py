@@ -250,9 +250,7 @@ def check_sentence(check: Mapping, lang: str) -> str:
         "parts": check[f"parts_{lang}"],
         "expected": _with_unit(check["expected"], unit, lang),
         "computed": _with_unit(check["computed"], unit, lang),
-        "document": check.get(f"document_{lang}")
-        if isinstance(check.get(f"document_{lang}"), str) and check.get(f"document_{lang}")
-        else text("check.document_unknown", lang),
+        "document": _document_words(check, lang),
         "gap": "—"
         if gap is None
         else text("scr.check.points", lang, gap=_plain(gap))
@@ -269,6 +267,12 @@ def check_sentence(check: Mapping, lang: str) -> str:
     direction = "less" if check["gap"] < 0 else "more"
     key = f"scr.check.ratio_mismatch_{direction}" if ratio else f"check.sentence_mismatch_{direction}"
     return text(key, lang, **fields)
+
+
+def _document_words(check: Mapping, lang: str) -> str:
+    """What states the check's expected figure (答复, 进展记录), as the build stored it."""
+    words = check.get(f"document_{lang}")
+    return words if isinstance(words, str) and words else text("check.document_unknown", lang)
 
 
 def _with_unit(value: float, unit: str, lang: str) -> str:

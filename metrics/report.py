@@ -195,10 +195,15 @@ def footer(
     """The chart footer for the rows a chart shows: their newest date and their sources, named."""
     dated = pd.to_datetime(rows[date_column]).dropna() if date_column in rows else pd.Series(dtype="datetime64[ns]")
     as_of = dated.max().date() if not dated.empty else None
-    names = dict(zip(sources["source_id"], sources[f"short_{lang}"], strict=True))
+    names = source_names(sources, lang)
     used = [s for s in dict.fromkeys(rows[source_column].dropna()) if s] if source_column in rows else []
     joined = text("sentence.semicolon", lang).join(names.get(s, s) for s in used)
     return Footer(as_of=as_of, source=joined or names.get("reply_2021_50", ""))
+
+
+def source_names(sources: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Each document's short name by its id, as footers and notes cite it."""
+    return dict(zip(sources["source_id"], sources[f"short_{lang}"], strict=True))
 
 
 SOURCE_COLUMNS = ["metric", "region", "value", "as_of", "section", "evidence", "source", "note"]

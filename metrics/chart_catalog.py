@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from metrics import charts, frames, narrative, report
 from metrics import checks as checks_module  # `checks` names the stored check rows in this module
 from metrics.i18n import format_date, text
-from metrics.numbers import AT_LEAST, EXACT
+from metrics.numbers import AT_LEAST, COUNTED, EXACT
 from metrics.reader import Reader
 from metrics.report import metric_meta
 from metrics.style import ACCENT, CATEGORY_PALETTE, PLANNED, status_label
@@ -119,6 +119,7 @@ def _items(
                 "derivation": figure.get("derivation"),
                 "as_of": figure["as_of"],
                 "source_id": figure["source_id"],
+                "origin": figure.get("origin"),
                 "color": (colors or {}).get(metric_id, ACCENT),
             }
         )
@@ -345,6 +346,16 @@ def _tiers_title(check: dict | None, document: str, date: str, lang: str) -> str
     )
 
 
+def _stating(reader: Reader, items: pd.DataFrame, lang: str) -> str:
+    """The documents that state these drawn figures, as a sentence names them (答复, 进展记录, a later
+    document's noun): a note about how a figure is stated holds only for the document that states it."""
+    sources = reader.fetch("sources")
+    words = [
+        checks_module.document_words(row["origin"], row["source_id"], sources, lang) for row in items.to_dict("records")
+    ]
+    return text("words.list_separator", lang).join(dict.fromkeys(words))
+
+
 def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """City-level and county-level funding, lower bounds kept as lower bounds."""
     items = _items(reader, region_id, ["funding_city_level", "funding_county_level"], lang)
@@ -354,9 +365,19 @@ def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     qualifier = AT_LEAST if (items["qualifier"] == AT_LEAST).any() else EXACT
     amount = narrative.value_words(total, {"unit": "元", "unit_en": "yuan"}, qualifier, lang)
     title = text("chart.funding_title", lang, amount=amount) if len(items) > 1 else items.iloc[0]["label"]
-    figure = charts.value_bars(
-        items, title, text("chart.funding_subtitle", lang), _footer_for_figures(reader, items, lang), lang
-    )
+    lower_bounds = items[items["qualifier"] == AT_LEAST]
+    if lower_bounds.empty:
+        subtitle = ""
+    elif len(lower_bounds) == len(items):
+        subtitle = text("chart.funding_subtitle", lang, document=_stating(reader, lower_bounds, lang))
+    else:
+        # In mid-sentence in English: 'for county-level funding', not 'for County-level funding'.
+        named = [label if lang == "zh" else label[:1].lower() + label[1:] for label in lower_bounds["label"]]
+        labels = text("words.list_separator", lang).join(named)
+        subtitle = text(
+            "chart.funding_subtitle_some", lang, document=_stating(reader, lower_bounds, lang), labels=labels
+        )
+    figure = charts.value_bars(items, title, subtitle, _footer_for_figures(reader, items, lang), lang)
     parts = [(row["label"], _amount(row, lang)) for row in items.to_dict("records")]
     finding = narrative.parts_total_sentence(parts, amount, items["as_of"].max(), lang) if len(items) > 1 else title
     drawn = functools.partial(_latest_figures, reader, region_id, ["funding_city_level", "funding_county_level"])
@@ -428,9 +449,9 @@ def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
         cloud=counts.get("provincial_cloud_benchmarks", "—"),
         national=counts.get("national_benchmark_enterprises", "—"),
     )
-    figure = charts.value_bars(
-        items, title, text("chart.counted_note", lang), _footer_for_figures(reader, items, lang), lang
-    )
+    counted = items[items["derivation"] == COUNTED]
+    note = "" if counted.empty else text("chart.counted_note", lang, document=_stating(reader, counted, lang))
+    figure = charts.value_bars(items, title, note, _footer_for_figures(reader, items, lang), lang)
     drawn = functools.partial(_latest_figures, reader, region_id, BENCHMARK_ENTERPRISE_METRICS)
     return ChartSpec("benchmarks", figure, title, drawn=drawn)
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from metrics import frames, narrative
 from metrics.charts import Footer
+from metrics.checks import document_words
 from metrics.i18n import format_date, text
 from metrics.numbers import COUNTED, EXACT, format_percent, format_value
 from metrics.style import status_label
@@ -42,6 +43,7 @@ class Card:
     targets: list[TargetLine] = field(default_factory=list)
     delta: str = ""  # change since the previous figure, in words
     counted: bool = False  # a lower bound counted from names the source lists followed by 等
+    counted_in: str = ""  # then the document that lists them, as a sentence names it (答复)
 
 
 def metric_meta(row: dict) -> dict:
@@ -51,12 +53,16 @@ def metric_meta(row: dict) -> dict:
 
 
 def cards(
-    progress: pd.DataFrame, lang: str, metric_ids: list[str] | None = None, figures: pd.DataFrame | None = None
+    progress: pd.DataFrame,
+    lang: str,
+    metric_ids: list[str] | None = None,
+    figures: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
 ) -> list[Card]:
     """One card per metric with each of its targets: the given metrics in order, else the key metrics.
 
     With `figures` (every figure of the region), a card also says how the value changed since the
-    figure before it.
+    figure before it, and which document lists the names a counted figure counts (with `sources`).
     """
     # Plain rows (made once for a shared frame), picked and grouped by metric in order: a pandas filter,
     # sort and lookup per card cost more than the card itself on a page's first view.
@@ -116,6 +122,7 @@ def cards(
                 targets=lines,
                 delta=_change_since_previous(history.get((metric_id, first.get("region_id")), []), meta, lang),
                 counted=_counted(history.get((metric_id, first.get("region_id")), [])),
+                counted_in=_counted_in(history.get((metric_id, first.get("region_id")), []), sources, lang),
             )
         )
     return result
@@ -136,14 +143,24 @@ def _counted(history: list[dict]) -> bool:
     return bool(history) and history[-1].get("derivation") == COUNTED
 
 
+def _counted_in(history: list[dict], sources: pd.DataFrame | None, lang: str) -> str:
+    """The document whose list of names the metric's newest figure counts ('' if it is not counted)."""
+    if not _counted(history):
+        return ""
+    newest = history[-1]
+    listed = sources if sources is not None else pd.DataFrame(columns=["source_id"])
+    return document_words(newest.get("origin"), newest.get("source_id"), listed, lang)
+
+
 def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
-    """The figures of each (metric, region) in `keys`, oldest first (value, date and derivation).
+    """The figures of each (metric, region) in `keys`, oldest first (value, date, derivation, document).
 
     One pass over the region's figures for every card: a filter per card cost more than the cards
     (a region's figures are thousands of rows at a million records)."""
     if figures is None or figures.empty or not keys:
         return {}
-    columns = ["metric_id", "region_id", "value", "as_of", *(["derivation"] if "derivation" in figures else [])]
+    extra = [column for column in ("derivation", "origin", "source_id") if column in figures]
+    columns = ["metric_id", "region_id", "value", "as_of", *extra]
     shown = figures.loc[figures["metric_id"].isin({metric_id for metric_id, _ in keys}), columns]
     history: dict[tuple[str, str], list[dict]] = {}
     ordered = shown.sort_values("as_of", kind="stable")

@@ -160,6 +160,79 @@ def test_the_replys_checks_still_say_the_reply(built):
     assert "2 fewer than the 129 the reply states" in _tiers_check("en")[1]
 
 
+# ---------- a chart's note on how figures are stated holds for the figures drawn ----------
+
+
+def _subtitle(chart, lang: str) -> str:
+    return chart(Reader(), "huangshi", lang).figure.layout.title.subtitle.text or ""
+
+
+@pytest.mark.parametrize(
+    ("lang", "funding", "benchmarks"),
+    [
+        ("zh", "答复所述为“超过”，图中数值为下限", "“≥”：答复列名若干并称“等”，即至少所列之数"),
+        (
+            "en",
+            '"More than" (超过) in the reply: values shown are lower bounds',
+            '≥: the reply names some and adds 等 ("and others"), so at least the number named',
+        ),
+    ],
+)
+def test_the_replys_lower_bounds_and_counted_names_are_noted_as_the_replys(built, lang, funding, benchmarks):
+    assert _subtitle(chart_catalog.funding, lang) == funding
+    assert _subtitle(chart_catalog.benchmarks, lang) == benchmarks
+
+
+def test_a_recorded_exact_amount_is_not_called_a_lower_bound_the_reply_states(data_dir):
+    """Officials record the city's funding as an exact amount: the chart no longer says every value is a
+    lower bound stated by the reply; the county's, still the reply's "more than", is named as one."""
+    _append(data_dir / "progress.csv", "funding_city_level,huangshi,2021-12-31,26000000,=,2021年资金拨付表,\n")
+    build(data_dir)
+    assert _subtitle(chart_catalog.funding, "zh") == "县市区配套资金（拟安排）：答复所述为“超过”，图中为下限"
+    assert _subtitle(chart_catalog.funding, "en").endswith(
+        "in the reply for county-level funding (planned): shown as lower bounds"
+    )
+
+
+def test_no_lower_bound_note_once_every_amount_drawn_is_exact(data_dir):
+    for line in (
+        "funding_city_level,huangshi,2021-12-31,26000000,=,2021年资金拨付表,\n",
+        "funding_county_level,daye_yangxin_kaifaqu,2021-12-31,61000000,=,2021年资金拨付表,\n",
+    ):
+        _append(data_dir / "progress.csv", line)
+    build(data_dir)
+    assert _subtitle(chart_catalog.funding, "zh") == ""
+    assert "答复" not in _subtitle(chart_catalog.funding, "en")
+
+
+def test_names_counted_in_a_later_document_are_noted_as_that_documents(data_dir):
+    """A later document lists national pilot enterprises again with 等: the ≥ note and the card's note
+    name that document, not the reply."""
+    from metrics import report
+    from ui import render
+    from ui.context import Context
+
+    _append(data_dir / "sources.csv", LATER_DOCUMENT.replace("2022-12,\n", "2022-12,报告,the report,\n"))
+    _append(
+        data_dir / "figures.csv",
+        "F90,national_benchmark_enterprises,huangshi,6,家,>=,2022-06-30,reply_2022_12,二,,counted,,甲、乙、丙、丁、戊、己等企业,,,\n",
+    )
+    build(data_dir)
+    assert _subtitle(chart_catalog.benchmarks, "zh") == "“≥”：报告列名若干并称“等”，即至少所列之数"
+    assert _subtitle(chart_catalog.benchmarks, "en").startswith("≥: the report names some")
+    reader = Reader()
+    (card,) = report.cards(
+        reader.progress("huangshi"),
+        "zh",
+        ["national_benchmark_enterprises"],
+        reader.figures("huangshi"),
+        reader.fetch("sources"),
+    )
+    assert (card.counted, card.counted_in) == (True, "报告")
+    context = Context(lang="zh", region_id="huangshi", as_of=None)
+    assert render._card_notes(card, context) == ["“≥”：报告列名若干并称“等”，即至少所列之数"]
+
+
 # ---------- a briefing from the command line states the files as they are now ----------
 
 

@@ -165,7 +165,9 @@ def card_html(label: str, value: str | None, definition: str = "", notes: list[s
 def _card_notes(card: Card, context: Context) -> list[str]:
     if not card.lower_bound:
         return []
-    return [context.t("scr.card.counted" if card.counted else "card.lower_bound")]
+    if card.counted:
+        return [context.t("scr.card.counted", document=card.counted_in or context.t("check.document_unknown"))]
+    return [context.t("card.lower_bound")]
 
 
 def _no_target_hint(cards: list[Card], context: Context) -> None:
@@ -294,7 +296,8 @@ def key_points(reader, context: Context) -> list[str]:
 def cached_cards(progress, figures, context: Context, metric_ids: list[str] | None) -> list[Card]:
     """report.cards for these metrics, built once per data version and viewer's choices."""
     key = ("cards", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
-    return data.derived(key, lambda: Cards(report.cards(progress, context.lang, metric_ids, figures)))
+    sources = data.fetch("sources")
+    return data.derived(key, lambda: Cards(report.cards(progress, context.lang, metric_ids, figures, sources)))
 
 
 def other_metrics(page: str) -> list[str]:

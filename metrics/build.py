@@ -143,7 +143,7 @@ def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
         "check_definitions": read_reference_csv(folder / "checks.csv"),
     }
     problems += [("figures.csv", p) for p in _validate_figures(tables["reported_figures"], registry)]
-    for name, key in (("figures.csv", "reported_figures"), ("events.csv", "events")):
+    for name, key in (("figures.csv", "reported_figures"), ("events.csv", "events"), ("entities.csv", "entities")):
         problems += [(name, p) for p in _unknown_documents(tables[key], registry)]
     editable = (
         ("targets.csv", targets.parse_targets, "targets", targets.COLUMNS),

@@ -36,7 +36,7 @@ if "diagnosis_providers" in latest.index:
         context.t(
             "diagnosis.providers_text",
             count=render.markdown_text(render.figure_text(providers, context)),
-            names=render.markdown_text(render.entity_names(entities, "diagnosis_provider", context)),
+            named=render.markdown_text(render.named_in(entities, "diagnosis_provider", context)),
         )
     )
 render.other_cards(progress, figures, context, other_ids)

@@ -24,12 +24,12 @@ def check_lines(checks, context: Context) -> list[tuple[str, str]]:
 
 
 def tier_texts(latest, entities, context: Context) -> list[tuple[str, str | None, str]]:
-    """(role, latest figure as text or None, enterprises the reply names) for each tier."""
+    """(role, latest figure as text or None, the enterprises named and the document naming them) a tier."""
     return [
         (
             role,
             render.figure_text(latest.loc[metric_id], context, "compact") if metric_id in latest.index else None,
-            render.entity_names(entities, role, context),
+            render.named_in(entities, role, context, "retrofit.tier_enterprises"),
         )
         for metric_id, role in TIERS
     ]
@@ -66,12 +66,7 @@ entities = reader.fetch("entities_by_role")
 tiers = data.derived(
     ("retrofit_tiers", context.region_id, context.as_of, context.lang), lambda: tier_texts(latest, entities, context)
 )
-render.boxes(
-    [
-        render.card_html(context.t("role." + role), value, notes=[context.t("retrofit.tier_enterprises", names=names)])
-        for role, value, names in tiers
-    ]
-)
+render.boxes([render.card_html(context.t("role." + role), value, notes=[named]) for role, value, named in tiers])
 
 render.other_cards(progress, figures, context, other_ids)
 render.evidence(figures, METRICS + tier_ids + other_ids, context)

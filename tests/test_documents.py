@@ -70,7 +70,14 @@ def test_briefing_notes_name_each_events_document(built):
     )
 
 
-@pytest.mark.parametrize(("name", "row_id"), [("figures.csv", "F02"), ("events.csv", "conference_2019")])
+@pytest.mark.parametrize(
+    ("name", "row_id"),
+    [
+        ("figures.csv", "F02"),
+        ("events.csv", "conference_2019"),
+        ("entities.csv", "东贝电器,Dongbei Electric,enterprise,smart_factory"),
+    ],
+)
 @pytest.mark.parametrize(
     ("written", "zh", "en"),
     [
@@ -231,6 +238,48 @@ def test_names_counted_in_a_later_document_are_noted_as_that_documents(data_dir)
     assert (card.counted, card.counted_in) == (True, "报告")
     context = Context(lang="zh", region_id="huangshi", as_of=None)
     assert render._card_notes(card, context) == ["“≥”：报告列名若干并称“等”，即至少所列之数"]
+
+
+# ---------- names are credited to the document that gives them ----------
+
+
+def test_the_replys_names_are_said_to_be_the_replys(built):
+    from ui import render
+    from ui.context import Context
+
+    entities = Reader().fetch("entities_by_role")
+    zh, en = (Context(lang=lang, region_id="huangshi", as_of=None) for lang in ("zh", "en"))
+    assert render.named_in(entities, "diagnosis_provider", zh) == "答复列名：浙江中控"
+    assert render.named_in(entities, "smart_line", en, "retrofit.tier_enterprises").startswith("Named in the reply: ")
+    heading, lines = render._entity_lines(entities, ["national_benchmark", "provincial_demo"], zh)
+    assert heading == "答复列名的企业与机构"
+    assert lines[0] == "- **国家级试点示范**（二（三））：华新水泥、新冶钢、劲牌、三丰智能"
+
+
+def test_a_name_a_later_document_adds_is_credited_to_that_document(data_dir):
+    """A later report names another smart-factory enterprise and a national pilot: the tier's note and the
+    named-enterprises list say which document names whom, and no new name is put in the reply's mouth."""
+    from ui import render
+    from ui.context import Context
+
+    _append(data_dir / "sources.csv", LATER_DOCUMENT.replace("2022-12,\n", "2022-12,报告,the report,\n"))
+    for role in ("smart_factory", "national_benchmark"):
+        _append(data_dir / "entities.csv", f"新港智造,Xingang Smart,enterprise,{role},reply_2022_12,二,新港智造等\n")
+    build(data_dir)
+    entities = Reader().fetch("entities_by_role")
+    zh, en = (Context(lang=lang, region_id="huangshi", as_of=None) for lang in ("zh", "en"))
+    assert render.named_in(entities, "smart_factory", zh, "retrofit.tier_enterprises") == (
+        "答复列名：大冶特钢、东贝电器、振华化学、劲牌、华新水泥等；报告列名：新港智造等"
+    )
+    assert render.named_in(entities, "smart_factory", en, "retrofit.tier_enterprises").endswith(
+        "; Named in the report: Xingang Smart, among others"
+    )
+    heading, lines = render._entity_lines(entities, ["national_benchmark"], zh)
+    assert heading == "答复、报告列名的企业与机构"
+    assert lines == [
+        "- **国家级试点示范**（答复 二（三））：华新水泥、新冶钢、劲牌、三丰智能",
+        "- **国家级试点示范**（报告 二）：新港智造",
+    ]
 
 
 # ---------- a briefing from the command line states the files as they are now ----------

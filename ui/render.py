@@ -12,6 +12,7 @@ import streamlit as st
 
 from metrics import chart_catalog, escaping, narrative, page_metrics, report
 from metrics.charts import chart_config, enlarged
+from metrics.checks import document_words
 from metrics.frames import _kept, kept_for  # noqa: F401 - _kept: the entries, which tests inspect
 from metrics.i18n import format_date
 from metrics.narrow import narrow_figure
@@ -386,13 +387,37 @@ def markdown_text(value: object) -> str:
 
 
 def entity_names(entities, role: str, context: Context) -> str:
-    """The names the reply gives for a role, joined: 大冶特钢、东贝电器、… ."""
+    """The names the documents give for a role, joined: 大冶特钢、东贝电器、… ."""
 
     def build() -> str:
         names = entities[entities["role"] == role][f"name_{context.lang}"].drop_duplicates().tolist()
         return context.t("words.list_separator").join(names)
 
     return data.derived(("entity_names", role, context.lang), build)
+
+
+def named_in(entities, role: str, context: Context, key: str = "words.named_in") -> str:
+    """The names given for a role after the document that gives them ('答复列名：大冶特钢、东贝电器'), one
+    part per document ('；' between): a name a later document adds is never credited to the reply.
+    '' when no document names any."""
+
+    def build() -> str:
+        by_document = _names_by_document(entities[entities["role"] == role], context.lang)
+        return context.t("words.document_separator").join(
+            context.t(key, document=document, names=context.t("words.list_separator").join(names))
+            for document, names in by_document.items()
+        )
+
+    return data.derived(("named_in", role, key, context.lang), build)
+
+
+def _names_by_document(named, lang: str) -> dict[str, list[str]]:
+    """{document words: names in the order given}, documents in the order they first name someone."""
+    sources = data.fetch("sources")
+    grouped: dict[str, dict[str, None]] = {}
+    for source_id, name in zip(named["source_id"].tolist(), named[f"name_{lang}"].tolist(), strict=True):
+        grouped.setdefault(document_words(None, source_id, sources, lang), {})[name] = None
+    return {document: list(names) for document, names in grouped.items()}
 
 
 def figure_text(figure, context: Context, style: str = "words") -> str:
@@ -406,30 +431,40 @@ def figure_text(figure, context: Context, style: str = "words") -> str:
 
 
 def entity_table(entities, roles: list[str], context: Context) -> None:
-    """The enterprises and institutions the reply names, one line per role, in the reply's order."""
-    lines = data.derived(("entity_lines", tuple(roles), context.lang), lambda: _entity_lines(entities, roles, context))
+    """The enterprises and institutions the documents name, one line per role (and document, when more
+    than one names them), in the documents' order; headed by the documents that name them."""
+    heading, lines = data.derived(
+        ("entity_lines", tuple(roles), context.lang), lambda: _entity_lines(entities, roles, context)
+    )
     if lines:
-        with st.expander(context.t("benchmarks.named"), expanded=True, icon=":material/apartment:"):
+        with st.expander(heading, expanded=True, icon=":material/apartment:"):
             st.markdown("\n".join(lines))
 
 
-def _entity_lines(entities, roles: list[str], context: Context) -> list[str]:
+def _entity_lines(entities, roles: list[str], context: Context) -> tuple[str, list[str]]:
+    """(the expander's heading, one markdown line per role and document)."""
     lang = context.lang
+    sources = data.fetch("sources")
+    shown = entities[entities["role"].isin(roles)]
+    words = [document_words(None, source_id, sources, lang) for source_id in shown["source_id"].tolist()]
+    documents = list(dict.fromkeys(words))
+    shown = shown.assign(document=words)
     lines = []
     for role in roles:
-        named = entities[entities["role"] == role]
-        if named.empty:
-            continue
-        names = markdown_text(context.t("words.list_separator").join(named[f"name_{lang}"].drop_duplicates()))
-        sections = "、".join(named["section"].unique())
-        where = markdown_text(f"{context.t('column.section')} {narrative.section_words(sections, lang)}")
-        sections = markdown_text(sections)
-        lines.append(
-            f"- **{context.t(f'role.{role}')}**（{sections}）：{names}"
-            if lang == "zh"
-            else f"- **{context.t(f'role.{role}')}** ({where}): {names}"
-        )
-    return lines
+        for document, named in shown[shown["role"] == role].groupby("document", sort=False):
+            names = markdown_text(context.t("words.list_separator").join(named[f"name_{lang}"].drop_duplicates()))
+            sections = "、".join(named["section"].unique())
+            where = f"{context.t('column.section')} {narrative.section_words(sections, lang)}"
+            if len(documents) > 1:  # which document's section, once more than one names someone here
+                sections, where = f"{document} {sections}", f"{document}, {where}"
+            role_words = context.t(f"role.{role}")
+            lines.append(
+                f"- **{role_words}**（{markdown_text(sections)}）：{names}"
+                if lang == "zh"
+                else f"- **{role_words}** ({markdown_text(where)}): {names}"
+            )
+    heading = context.t("benchmarks.named", document=context.t("words.list_separator").join(documents))
+    return heading, lines
 
 
 def table(frame, columns: dict[str, str], context: Context) -> None:

@@ -44,8 +44,10 @@ CREATE TABLE targets (
 );
 
 CREATE TABLE entities (
-    name_zh VARCHAR, name_en VARCHAR, entity_type VARCHAR, role VARCHAR, section VARCHAR, evidence VARCHAR,
-    sort_order INTEGER  -- the order the reply names them in
+    name_zh VARCHAR, name_en VARCHAR, entity_type VARCHAR, role VARCHAR,
+    source_id VARCHAR,  -- the document that names them (sources.csv)
+    section VARCHAR, evidence VARCHAR,
+    sort_order INTEGER  -- the order the documents name them in
 );
 
 CREATE TABLE events (

@@ -349,10 +349,8 @@ def _tiers_title(check: dict | None, document: str, date: str, lang: str) -> str
 def _stating(reader: Reader, items: pd.DataFrame, lang: str) -> str:
     """The documents that state these drawn figures, as a sentence names them (答复, 进展记录, a later
     document's noun): a note about how a figure is stated holds only for the document that states it."""
-    sources = reader.fetch("sources")
-    words = [
-        checks_module.document_words(row["origin"], row["source_id"], sources, lang) for row in items.to_dict("records")
-    ]
+    documents = zip(items["origin"].tolist(), items["source_id"].tolist(), strict=True)
+    words = checks_module.documents_words(documents, reader.fetch("sources"), lang)
     return text("words.list_separator", lang).join(dict.fromkeys(words))
 
 

@@ -19,6 +19,7 @@ makes the reply disagree with itself (105 completed by December is not what the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -176,6 +177,16 @@ def document_words(origin: str | None, source_id: str | None, sources: pd.DataFr
             if isinstance(row.get(column), str) and row[column]:
                 return row[column]
     return source_id or text("check.document_unknown", lang)
+
+
+def documents_words(documents: Iterable[tuple[str | None, str | None]], sources: pd.DataFrame, lang: str) -> list[str]:
+    """document_words of each (origin, source_id), each distinct one worked out once: a list of names
+    or figures cites a few documents many times."""
+    known: dict[tuple[str | None, str | None], str] = {}
+    return [
+        known[document] if document in known else known.setdefault(document, document_words(*document, sources, lang))
+        for document in documents
+    ]
 
 
 def rollup_checks(metrics: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from metrics import chart_catalog, escaping, narrative, page_metrics, report
 from metrics.charts import chart_config, enlarged
-from metrics.checks import document_words
+from metrics.checks import documents_words
 from metrics.frames import _kept, kept_for  # noqa: F401 - _kept: the entries, which tests inspect
 from metrics.i18n import format_date
 from metrics.narrow import narrow_figure
@@ -411,12 +411,18 @@ def named_in(entities, role: str, context: Context, key: str = "words.named_in")
     return data.derived(("named_in", role, key, context.lang), build)
 
 
+def _naming_documents(entities, lang: str) -> list[str]:
+    """How a sentence names the document that names each of these entities (答复, a later document's noun)."""
+    source_ids = entities["source_id"].tolist()
+    return documents_words(((None, source_id) for source_id in source_ids), data.fetch("sources"), lang)
+
+
 def _names_by_document(named, lang: str) -> dict[str, list[str]]:
     """{document words: names in the order given}, documents in the order they first name someone."""
-    sources = data.fetch("sources")
+    words = _naming_documents(named, lang)
     grouped: dict[str, dict[str, None]] = {}
-    for source_id, name in zip(named["source_id"].tolist(), named[f"name_{lang}"].tolist(), strict=True):
-        grouped.setdefault(document_words(None, source_id, sources, lang), {})[name] = None
+    for document, name in zip(words, named[f"name_{lang}"].tolist(), strict=True):
+        grouped.setdefault(document, {})[name] = None
     return {document: list(names) for document, names in grouped.items()}
 
 
@@ -444,9 +450,8 @@ def entity_table(entities, roles: list[str], context: Context) -> None:
 def _entity_lines(entities, roles: list[str], context: Context) -> tuple[str, list[str]]:
     """(the expander's heading, one markdown line per role and document)."""
     lang = context.lang
-    sources = data.fetch("sources")
     shown = entities[entities["role"].isin(roles)]
-    words = [document_words(None, source_id, sources, lang) for source_id in shown["source_id"].tolist()]
+    words = _naming_documents(shown, lang)
     documents = list(dict.fromkeys(words))
     shown = shown.assign(document=words)
     lines = []

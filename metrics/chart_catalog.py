@@ -376,8 +376,14 @@ def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
             "chart.funding_subtitle_some", lang, document=_stating(reader, lower_bounds, lang), labels=labels
         )
     figure = charts.value_bars(items, title, subtitle, _footer_for_figures(reader, items, lang), lang)
-    parts = [(row["label"], _amount(row, lang)) for row in items.to_dict("records")]
-    finding = narrative.parts_total_sentence(parts, amount, items["as_of"].max(), lang) if len(items) > 1 else title
+    # The sentence is dated by the newest amount; an older one keeps its own date ("截至2021年12月31日，
+    # 市本级…2,600万元，县市区…超过5,000万元（2021年7月13日）"), not the newer date it was not stated on.
+    newest = items["as_of"].max()
+    parts = [
+        (row["label"], _amount(row, lang) if row["as_of"] == newest else _dated(_amount(row, lang), row["as_of"], lang))
+        for row in items.to_dict("records")
+    ]
+    finding = narrative.parts_total_sentence(parts, amount, newest, lang) if len(items) > 1 else title
     drawn = functools.partial(_latest_figures, reader, region_id, ["funding_city_level", "funding_county_level"])
     return ChartSpec("funding", figure, finding, drawn=drawn)
 
@@ -481,6 +487,10 @@ def _count(row, lang: str) -> str:
     if lang == "zh":
         return narrative.value_words(row["value"], meta, row["qualifier"], lang, derivation)
     return narrative.number_words(row["value"], meta, row["qualifier"], lang, derivation)
+
+
+def _dated(words: str, as_of, lang: str) -> str:
+    return text("words.value_dated", lang, value=words, date=format_date(as_of, lang))
 
 
 def _amount(row, lang: str) -> str:

@@ -196,6 +196,11 @@ def test_a_recorded_exact_amount_is_not_called_a_lower_bound_the_reply_states(da
     _append(data_dir / "progress.csv", "funding_city_level,huangshi,2021-12-31,26000000,=,2021年资金拨付表,\n")
     build(data_dir)
     assert _subtitle(chart_catalog.funding, "zh") == "县市区配套资金（拟安排）：答复所述为“超过”，图中为下限"
+    # The sentence under the chart is dated by the record; the reply's amount keeps the reply's date.
+    assert chart_catalog.funding(Reader(), "huangshi", "zh").finding_words == (
+        "截至2021年12月31日，市本级智能化改造资金（拟安排）2,600万元，"
+        "县市区配套资金（拟安排）超过5,000万元（2021年7月13日），合计超过7,600万元。"
+    )
     assert _subtitle(chart_catalog.funding, "en").endswith(
         "in the reply for county-level funding (planned): shown as lower bounds"
     )

@@ -232,8 +232,9 @@ def checks_summary(checks: list[Mapping], lang: str) -> str:
     fields = {"count": len(checks), "mismatches": len(mismatches), "document": document or ""}
     if not mismatches:
         return text(f"overview.checks_all_consistent{named}", lang, **fields)
+    one = "_one" if len(mismatches) == 1 else ""  # English: '1 of the 5 … does not agree'
     return (
-        text(f"overview.checks_mismatch{named}", lang, **fields)
+        text(f"overview.checks_mismatch{named}{one}", lang, **fields)
         + text("sentence.semicolon", lang).join(check_sentence(check, lang) for check in mismatches)
         + text("sentence.end", lang)
     )

@@ -167,6 +167,20 @@ def test_the_replys_checks_still_say_the_reply(built):
     assert "2 fewer than the 129 the reply states" in _tiers_check("en")[1]
 
 
+@pytest.mark.parametrize(
+    ("lang", "opening"),
+    [
+        ("zh", "答复中5项可核对数据有1项不一致："),
+        ("en", "1 of the 5 checkable statements in the reply does not agree: "),
+    ],
+)
+def test_the_checks_summary_counts_one_mismatch_in_the_singular(built, lang, opening):
+    from metrics import narrative
+
+    checks = Reader().fetch("all_checks")
+    assert narrative.checks_summary(checks.to_dict("records"), lang).startswith(opening)
+
+
 # ---------- a chart's note on how figures are stated holds for the figures drawn ----------
 
 

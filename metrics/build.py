@@ -145,6 +145,7 @@ def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
     problems += [("figures.csv", p) for p in _validate_figures(tables["reported_figures"], registry)]
     for name, key in (("figures.csv", "reported_figures"), ("events.csv", "events"), ("entities.csv", "entities")):
         problems += [(name, p) for p in _unknown_documents(tables[key], registry)]
+    problems += [("sources.csv", p) for p in _shared_nouns(registry.sources)]
     editable = (
         ("targets.csv", targets.parse_targets, "targets", targets.COLUMNS),
         ("progress.csv", records.parse_records, "progress_records", records.COLUMNS),
@@ -231,6 +232,34 @@ def _unknown_documents(frame: pd.DataFrame, registry: Registry) -> list[Problem]
         for index, value in enumerate(frame["source_id"].tolist())
         if value not in known
     ]
+
+
+def _shared_nouns(sources: pd.DataFrame) -> list[Problem]:
+    """Each document's noun (noun_zh 答复, noun_en the reply) is its own: sentences say "比答复所述129个少2个",
+    and with the next reply also called 答复 they could not tell which document states the figure."""
+    problems = []
+    for column in ("noun_zh", "noun_en"):
+        if column not in sources.columns:
+            continue
+        first_line: dict[str, int] = {}
+        for index, value in enumerate(sources[column].tolist()):
+            noun = value.strip().casefold() if isinstance(value, str) else ""
+            if not noun:
+                continue  # no noun: sentences use the document's short name
+            if noun in first_line:
+                problems.append(
+                    problem(
+                        "shared_noun",
+                        line=index + 2,
+                        column=list(sources.columns).index(column) + 1,
+                        column_name=column,
+                        value=value.strip(),
+                        first=first_line[noun],
+                    )
+                )
+            else:
+                first_line[noun] = index + 2
+    return problems
 
 
 _FIGURE_CODES = {"unknown_metric", "unknown_region", "negative_value", "bad_qualifier", "unit_mismatch"}

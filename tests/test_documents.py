@@ -102,6 +102,21 @@ def test_a_row_naming_no_listed_document_is_refused_where_it_is(built, name, row
     assert (built / "dashboard.duckdb").read_bytes() == before
 
 
+def test_a_second_document_called_the_reply_is_refused_where_it_is(built):
+    """The next reply entered with the same noun (答复 / the reply): every "比答复所述…" would be about either
+    document, so the build refuses it at its cells and keeps the old database."""
+    before = (built / "dashboard.duckdb").read_bytes()
+    _append(built / "sources.csv", LATER_DOCUMENT.replace("2022-12,\n", "2022-12,答复,The Reply,\n"))
+    with pytest.raises(BuildError) as error:
+        build(built)
+    message = str(error.value)
+    assert "sources.csv: 第3行 L列（noun_zh）" in message and "称呼“答复”已用于第2行的文件" in message
+    assert (
+        "sources.csv: 第3行 M列（noun_en）" in message and "'The Reply' already names the document on line 2" in message
+    )
+    assert (built / "dashboard.duckdb").read_bytes() == before
+
+
 # ---------- checks name the document that states their figure ----------
 
 TIERS = (("smart_factory_projects", 30), ("smart_workshop_projects", 40), ("smart_line_projects", 70))

@@ -369,9 +369,9 @@ def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     elif len(lower_bounds) == len(items):
         subtitle = text("chart.funding_subtitle", lang, document=_stating(reader, lower_bounds, lang))
     else:
-        # In mid-sentence in English: 'for county-level funding', not 'for County-level funding'.
-        named = [label if lang == "zh" else label[:1].lower() + label[1:] for label in lower_bounds["label"]]
-        labels = text("words.list_separator", lang).join(named)
+        labels = text("words.list_separator", lang).join(
+            narrative.in_sentence(label, lang) for label in lower_bounds["label"]
+        )
         subtitle = text(
             "chart.funding_subtitle_some", lang, document=_stating(reader, lower_bounds, lang), labels=labels
         )

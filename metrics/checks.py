@@ -182,11 +182,9 @@ def document_words(origin: str | None, source_id: str | None, sources: pd.DataFr
 def documents_words(documents: Iterable[tuple[str | None, str | None]], sources: pd.DataFrame, lang: str) -> list[str]:
     """document_words of each (origin, source_id), each distinct one worked out once: a list of names
     or figures cites a few documents many times."""
-    known: dict[tuple[str | None, str | None], str] = {}
-    return [
-        known[document] if document in known else known.setdefault(document, document_words(*document, sources, lang))
-        for document in documents
-    ]
+    documents = list(documents)
+    words = {document: document_words(*document, sources, lang) for document in dict.fromkeys(documents)}
+    return [words[document] for document in documents]
 
 
 def rollup_checks(metrics: pd.DataFrame) -> pd.DataFrame:

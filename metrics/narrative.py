@@ -287,11 +287,15 @@ def _with_unit(value: float, unit: str, lang: str) -> str:
     return _plain(value)
 
 
+def in_sentence(label: str, lang: str) -> str:
+    """A label in mid-sentence: 'city-level retrofit funding', not 'City-level ...' (Chinese as it is)."""
+    return label[:1].lower() + label[1:] if lang == "en" else label
+
+
 def parts_total_sentence(parts: list[tuple[str, str]], total: str, as_of, lang: str) -> str:
     """Named parts and their total in one sentence, each figure as stated (a lower bound stays one):
     截至2021年7月13日，市本级…超过2,000万元，县市区…超过5,000万元，合计超过7,000万元。"""
-    if lang == "en":  # a label in mid-sentence: 'city-level retrofit funding', not 'City-level ...'
-        parts = [(label[:1].lower() + label[1:], value) for label, value in parts]
+    parts = [(in_sentence(label, lang), value) for label, value in parts]
     items = text("sentence.comma", lang).join(
         text("words.label_value", lang, label=label, value=value) for label, value in parts
     )

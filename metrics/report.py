@@ -145,11 +145,10 @@ def _counted(history: list[dict]) -> bool:
 
 def _counted_in(history: list[dict], sources: pd.DataFrame | None, lang: str) -> str:
     """The document whose list of names the metric's newest figure counts ('' if it is not counted)."""
-    if not _counted(history):
-        return ""
+    if sources is None or not _counted(history):
+        return ""  # without the documents' list (the briefing's table, which shows no such note): not named
     newest = history[-1]
-    listed = sources if sources is not None else pd.DataFrame(columns=["source_id"])
-    return document_words(newest.get("origin"), newest.get("source_id"), listed, lang)
+    return document_words(newest.get("origin"), newest.get("source_id"), sources, lang)
 
 
 def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:

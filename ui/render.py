@@ -297,8 +297,9 @@ def key_points(reader, context: Context) -> list[str]:
 def cached_cards(progress, figures, context: Context, metric_ids: list[str] | None) -> list[Card]:
     """report.cards for these metrics, built once per data version and viewer's choices."""
     key = ("cards", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
-    sources = data.fetch("sources")
-    return data.derived(key, lambda: Cards(report.cards(progress, context.lang, metric_ids, figures, sources)))
+    return data.derived(
+        key, lambda: Cards(report.cards(progress, context.lang, metric_ids, figures, data.fetch("sources")))
+    )
 
 
 def other_metrics(page: str) -> list[str]:

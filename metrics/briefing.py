@@ -320,7 +320,8 @@ def figure_evidence(row: dict, lang: str) -> str:
 
 
 def summary_rows(progress: pd.DataFrame, lang: str) -> list[list]:
-    """The key-figures table: metric, latest figure, target, percent done, (status, word) per target."""
+    """The key-figures table: metric, figure (the newest, or the older one a target is judged on, dated),
+    target, percent done, (status, word) per target."""
     rows = []
     for card in report.cards(progress, lang):
         for line in card.targets or [None]:
@@ -328,7 +329,11 @@ def summary_rows(progress: pd.DataFrame, lang: str) -> list[list]:
                 rows.append([card.label, card.value, "—", "—", ("no_target", status_label("no_target", lang))])
                 continue
             target = f"{line.horizon}{text('deck.colon', lang)}{line.target}"
-            rows.append([card.label, card.value, target, line.percent, (line.status, line.status_text)])
+            # The figure the percent is of: the card's newest, or the line's own with its date.
+            figure = (
+                text("words.value_dated", lang, value=line.figure, date=line.figure_date) if line.figure else card.value
+            )
+            rows.append([card.label, figure, target, line.percent, (line.status, line.status_text)])
     return rows
 
 

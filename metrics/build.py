@@ -61,10 +61,19 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-# The database's shape: a change to these files (a new table, a summary) must rebuild a database built
-# before it from the very same CSVs, so both identities below include it.
+# The database's shape and the code whose results it stores (progress statuses, checks): a change to
+# these files (a new table, a new status) must rebuild a database built before it from the very same
+# CSVs, so both identities below include it.
 SCHEMA_STAMP = hashlib.sha256(
-    b"\0".join((SQL_DIR / name).read_bytes() for name in ("schema.sql", "summaries.sql"))
+    b"\0".join(
+        path.read_bytes()
+        for path in (
+            SQL_DIR / "schema.sql",
+            SQL_DIR / "summaries.sql",
+            Path(__file__).with_name("progress.py"),
+            Path(__file__).with_name("checks.py"),
+        )
+    )
 ).hexdigest()[:12]
 
 

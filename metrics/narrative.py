@@ -106,14 +106,20 @@ def _has_phrase(metric: Mapping, lang: str) -> bool:
     return isinstance(phrase, str) and bool(phrase)
 
 
-def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False) -> str:
-    """How the figure stands against one target, in words, by status; `brief` for chart titles."""
+def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False, lead: Mapping | None = None) -> str:
+    """How the figure stands against one target, in words, by status; `brief` for chart titles.
+
+    `lead`: the figure the sentence or title states (newest_figure). A target judged on another figure
+    (an ended period's last one, once a later figure is on file) says which: "（按2021年7月13日的153家）".
+    """
     status = row["status"]
     prefix = "clause_brief" if brief else "clause"
     fields = {
         "horizon": horizon_words(row, lang),
         "target": target_words(row["target"], metric, row.get("target_qualifier"), lang),
     }
+    if _present(row.get("value_as_of")):
+        fields["date"] = format_date(row["value_as_of"], lang)
     if _present(row.get("percent_of_target")):
         fields["percent"] = format_percent(row["percent_of_target"])
     if _present(row.get("expected_to_date")):
@@ -130,10 +136,22 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False)
             clause = text(f"{prefix}.met", lang, **fields)
     else:
         clause = text(f"{prefix}.{status}", lang, **fields)
+    if status != "unreported" and judged_on_another_figure(row, lead):  # an unreported clause names its date
+        value = value_words(row["value"], metric, row.get("value_qualifier"), lang)
+        clause += text("clause.judged_on", lang, date=fields["date"], value=value)
     # "2021年计划（假设）（152家）": brackets side by side read as one, "2021年计划（假设，152家）".
     clause = clause.replace("）（", "，") if lang == "zh" else clause.replace(") (", ", ")
     note = "" if brief else assumption_note(row, lang)
     return _with_assumption(clause, note, lang) if note else clause
+
+
+def judged_on_another_figure(row: Mapping, lead: Mapping | None) -> bool:
+    """Whether a target's status rests on a figure other than `lead`, the one stated beside it: its
+    period's last figure is older (or other) than the newest, so "已完成120家，超额完成2021年计划" would
+    credit July 2021's 153 to 120."""
+    if lead is None or not _present(row.get("value")) or not _present(row.get("value_as_of")):
+        return False
+    return pd.Timestamp(row["value_as_of"]) != pd.Timestamp(lead["value_as_of"]) or row["value"] != lead["value"]
 
 
 def _with_assumption(clause: str, note: str, lang: str) -> str:
@@ -188,7 +206,7 @@ def metric_sentence(rows: Rows, metric: Mapping, region_words: str, lang: str) -
     targeted = _targeted(rows)
     if not targeted:
         return lead + text("sentence.end", lang)
-    clauses = [status_clause(row, metric, lang) for row in targeted]
+    clauses = [status_clause(row, metric, lang, lead=latest) for row in targeted]
     return lead + text("sentence.comma", lang) + _join(clauses, lang) + text("sentence.end", lang)
 
 
@@ -218,7 +236,7 @@ def headline(rows: Rows, metric: Mapping, lang: str) -> str:
     targeted = _targeted(rows)
     if not targeted:
         return first
-    clauses = [status_clause(row, metric, lang, brief=True) for row in targeted]
+    clauses = [status_clause(row, metric, lang, brief=True, lead=latest) for row in targeted]
     return first + text("sentence.comma", lang) + _join(clauses, lang)
 
 

@@ -9,7 +9,10 @@ Statuses:
 - ahead        more than ON_TRACK_TOLERANCE above the expected-to-date value
 - on_track     within ON_TRACK_TOLERANCE (±10%) of the expected-to-date value
 - behind       more than ON_TRACK_TOLERANCE below it
-- missed       the period has ended (by the figure's date or the data's) short of the target: an outcome
+- missed       the period's figure is dated at or after its end and short of the target: an outcome
+- unreported   the data speak for a date after the period's end, but its last figure is from before the
+               end and short of the target: the outcome is not known (a July figure says nothing of
+               December), so no outcome is claimed
 - not_started  the period starts after the latest data
 - no_data      the period has started but no figure falls in it
 - no_target    a figure with no target set
@@ -30,8 +33,9 @@ ON_TRACK_TOLERANCE = 0.10
 
 ACHIEVED, AHEAD, ON_TRACK, BEHIND = "achieved", "ahead", "on_track", "behind"
 MISSED = "missed"
+UNREPORTED = "unreported"
 NOT_STARTED, NO_DATA, NO_TARGET = "not_started", "no_data", "no_target"
-STATUSES = (ACHIEVED, AHEAD, ON_TRACK, BEHIND, MISSED, NOT_STARTED, NO_DATA, NO_TARGET)
+STATUSES = (ACHIEVED, AHEAD, ON_TRACK, BEHIND, MISSED, UNREPORTED, NOT_STARTED, NO_DATA, NO_TARGET)
 
 PROGRESS_COLUMNS = [
     "metric_id",
@@ -105,8 +109,10 @@ def assess(
         return Assessment(percent, 0.0, 0.0, NOT_STARTED)
     if value >= target:
         status = ACHIEVED
-    elif as_of >= end or reference > end:
-        status = MISSED  # the period is over: its outcome, not a pace
+    elif as_of >= end:
+        status = MISSED  # the period's own end figure: its outcome, not a pace
+    elif reference > end:
+        status = UNREPORTED  # over, but no figure from its end: neither an outcome nor a pace
     elif value > expected * (1 + ON_TRACK_TOLERANCE):
         status = AHEAD
     elif value >= expected * (1 - ON_TRACK_TOLERANCE):

@@ -13,6 +13,7 @@ from metrics.charts import Footer
 from metrics.checks import document_words
 from metrics.i18n import format_date, text
 from metrics.numbers import COUNTED, EXACT, format_percent, format_value
+from metrics.progress import UNREPORTED
 from metrics.style import status_label
 from metrics.tablefile import to_csv_bytes
 
@@ -28,6 +29,10 @@ class TargetLine:
     status: str
     status_text: str
     assumption: str = ""  # the assumed reading the target rests on, shown with it
+    # The figure the percent and status rest on, when it is not the card's own (an ended period's last
+    # figure) or its date matters (a period that ended without a figure from its end): '153家', '2021年7月13日'.
+    figure: str = ""
+    figure_date: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ def cards(
                     status=row["status"],
                     status_text=status_label(row["status"], lang),
                     assumption=narrative.assumption_note(row, lang),
+                    **_own_figure(row, latest or None, meta, unit_word, lang),
                 )
             )
         result.append(
@@ -126,6 +132,16 @@ def cards(
             )
         )
     return result
+
+
+def _own_figure(row: dict, latest: dict | None, meta: dict, unit_word: str, lang: str) -> dict[str, str]:
+    """TargetLine's figure and figure_date, when the line must name them (see TargetLine)."""
+    if row["status"] != UNREPORTED and not narrative.judged_on_another_figure(row, latest):
+        return {}
+    return {
+        "figure": format_value(row["value"], meta["unit"], row["value_qualifier"] or EXACT, lang, unit_word),
+        "figure_date": format_date(row["value_as_of"], lang),
+    }
 
 
 def _by_period(rows: list[dict], first) -> list[dict]:
@@ -208,11 +224,13 @@ def footer(
     date_column: str = "value_as_of",
     source_column: str = "value_source",
 ) -> Footer:
-    """The chart footer for the rows a chart shows: their newest date and their sources, named."""
+    """The chart footer for the rows a chart shows: their newest date and their sources, named. Progress
+    rows cite their targets' documents too (a 2024–2026 plan's targets drawn beside the reply's figures)."""
     dated = pd.to_datetime(rows[date_column]).dropna() if date_column in rows else pd.Series(dtype="datetime64[ns]")
     as_of = dated.max().date() if not dated.empty else None
     names = source_names(sources, lang)
-    used = [s for s in dict.fromkeys(rows[source_column].dropna()) if s] if source_column in rows else []
+    columns = [source_column, *(["target_source"] if source_column == "value_source" else [])]
+    used = [s for s in dict.fromkeys(rows[[c for c in columns if c in rows]].stack().dropna()) if s]
     joined = text("sentence.semicolon", lang).join(names.get(s, s) for s in used)
     return Footer(as_of=as_of, source=joined or names.get("reply_2021_50", ""))
 
@@ -226,15 +244,23 @@ SOURCE_COLUMNS = ["metric", "region", "value", "as_of", "section", "evidence", "
 
 
 def document_text(source: dict, lang: str) -> str:
-    """A source document in one sentence: issuer, title, number, date and addressee."""
+    """A source document in one sentence: issuer, title, number, date and addressee, each only when the
+    document has it (a plan has no addressee, a kept report often no number: never "致nan")."""
+
+    def given(name: str) -> str:
+        value = source.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    details = [given("doc_number"), format_date(source["date"], lang) if pd.notna(source.get("date")) else ""]
+    if given(f"addressee_{lang}"):
+        details.append(text("sources.addressee", lang, addressee=given(f"addressee_{lang}")))
+    issuer = given(f"issuer_{lang}")
     return text(
-        "sources.document_text",
+        "sources.document_text" if issuer else "sources.document_text_no_issuer",
         lang,
-        issuer=source[f"issuer_{lang}"],
-        title=source[f"title_{lang}"],
-        number=source["doc_number"],
-        date=format_date(source["date"], lang),
-        addressee=source[f"addressee_{lang}"],
+        issuer=issuer,
+        title=given(f"title_{lang}"),
+        details=text("sentence.comma", lang).join(part for part in details if part),
     )
 
 

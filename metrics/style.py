@@ -13,6 +13,7 @@ STATUS_COLORS = {
     "on_track": "#1f6fb2",
     "behind": "#c2410c",
     "missed": "#b91c1c",
+    "unreported": "#78716c",  # stone: not known, neither good nor bad
     "not_started": "#6b7280",
     "no_data": "#9ca3af",
     "no_target": "#9ca3af",

@@ -56,8 +56,19 @@ def test_on_track_tolerates_ten_percent_either_side_of_pace(value, status):
 
 def test_period_ended_short_of_target_is_missed_not_behind_pace():
     assert assess(80, 100, D(2021, 12, 31), *YEAR, reference=D(2021, 12, 31)).status == "missed"
-    # the last figure of the period was in June, the data now speak for the next year: an outcome
-    assert assess(80, 100, D(2021, 6, 30), *YEAR, reference=D(2022, 3, 31)).status == "missed"
+    # the figure of the period's last day, read when the data speak for the next year: still its outcome
+    assert assess(80, 100, D(2021, 12, 31), *YEAR, reference=D(2022, 3, 31)).status == "missed"
+
+
+def test_a_period_over_without_a_figure_from_its_end_claims_no_outcome():
+    # The last figure of the period is from June and the data now speak for the next year: December's
+    # figure is not known, so neither "not met" nor a pace.
+    result = assess(80, 100, D(2021, 6, 30), *YEAR, reference=D(2022, 3, 31))
+    assert result.status == "unreported" and result.percent_of_target == 80
+    # A target reached before the end is met, whenever it is read.
+    assert assess(100, 100, D(2021, 6, 30), *YEAR, reference=D(2022, 3, 31)).status == "achieved"
+    # Before the period is over, a June figure is read against the pace as ever.
+    assert assess(20, 100, D(2021, 6, 30), *YEAR, reference=D(2021, 6, 30)).status == "behind"
 
 
 def test_period_not_yet_started():

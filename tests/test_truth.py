@@ -114,7 +114,7 @@ def test_a_plan_that_ended_shows_its_outcome_not_a_pace():
             "region_id": ["r", "r"],
             "value": [80.0, 1.0],
             "qualifier": ["=", "="],
-            "as_of": [dt.date(2020, 6, 30), dt.date(2021, 7, 13)],
+            "as_of": [dt.date(2020, 12, 31), dt.date(2021, 7, 13)],
             "source_id": ["s", "s"],
         }
     )
@@ -135,6 +135,14 @@ def test_a_plan_that_ended_shows_its_outcome_not_a_pace():
     zh, en = narrative.status_clause(row, metric, "zh"), narrative.status_clause(row, metric, "en")
     assert "期末未达成" in zh and "进度" not in zh
     assert "ended unmet" in en and "pace" not in en
+
+    # The period's last figure from June, not its end: no outcome is claimed, the figure's date is named.
+    figures.loc[0, "as_of"] = dt.date(2020, 6, 30)
+    row = compute_progress(figures, targets).iloc[0].to_dict()
+    assert row["status"] == "unreported"
+    zh, en = narrative.status_clause(row, metric, "zh"), narrative.status_clause(row, metric, "en")
+    assert zh == "2020年目标（100个）已结束，未报期末数（2020年6月30日时完成80%）"
+    assert en == "the 2020 target (100 projects) has ended with no figure for its end (80% on 30 June 2020)"
 
 
 def test_an_assumed_reading_is_marked_on_card_sentence_and_chart_in_both_languages(built):

@@ -190,6 +190,8 @@ def _target_line(line, context: Context) -> str:
         context.t("card.target", target=line.target),
         context.t("card.percent_of_target", percent=line.percent),
     ]
+    if line.figure:  # the figure the percent is of, when it is not the card's own
+        details.insert(0, context.t("card.judged_on", value=line.figure, date=line.figure_date))
     if line.status in ("ahead", "on_track", "behind"):
         details.append(context.t("card.expected", expected=line.expected))
     assumed = _html_text(context.t("scr.card.assumption", note=line.assumption)) if line.assumption else ""

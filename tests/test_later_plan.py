@@ -1,0 +1,186 @@
+"""A 2024–2026 plan and a 2024 record arrive: every sentence, card line and table row about the
+2021–2023 plan still says which figure it rests on, and a period that ended without a figure from its
+end is not called "not met"."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from metrics import briefing, chart_catalog, report
+from metrics.build import build
+from metrics.reader import Reader
+
+PLAN = {
+    "source_id": "plan_2024_2026",
+    "doc_number": "黄政办发〔2024〕8号",
+    "issuer_zh": "黄石市人民政府办公室",
+    "issuer_en": "General Office of Huangshi Municipal People's Government",
+    "date": "2024-03-01",
+    "title_zh": "黄石市工业互联网创新发展三年行动计划（2024—2026年）",
+    "title_en": "Huangshi three-year action plan for industrial-internet innovation (2024–2026)",
+    "short_zh": "2024—2026年行动计划",
+    "short_en": "the 2024–2026 action plan",
+    "noun_zh": "新计划",
+    "noun_en": "the new plan",
+}
+NEW_TARGETS = [
+    {"period_end": "2026-12-31", "target": "800", "qualifier": ">=", "plan": "三年行动计划（2024–2026年）"},
+    {"period_end": "2024-12-31", "target": "250", "qualifier": "=", "plan": "2024年计划"},
+]
+
+
+def _append_rows(path: Path, rows: list[dict]) -> None:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.DictReader(file)
+        header, existing = reader.fieldnames, list(reader)
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(existing + [{**dict.fromkeys(header, ""), **row} for row in rows])
+
+
+@pytest.fixture
+def later(data_dir: Path) -> Reader:
+    """The reply, the 2024–2026 plan's diagnosis targets and the city's diagnosis count of mid-2024."""
+    _append_rows(data_dir / "sources.csv", [PLAN])
+    plan_en = {"三年行动计划（2024–2026年）": "three-year plan (2024–2026)", "2024年计划": "2024 plan"}
+    _append_rows(
+        data_dir / "targets.csv",
+        [
+            {
+                "metric_id": "diagnosis_enterprises",
+                "region_id": "huangshi",
+                "period_start": "2024-01-01",
+                "source": "plan_2024_2026",
+                "section": "二（一）",
+                "evidence": "到2026年，累计为800家以上规上企业提供智能化诊断服务",
+                "plan_en": plan_en[target["plan"]],
+                **target,
+            }
+            for target in NEW_TARGETS
+        ],
+    )
+    _append_rows(
+        data_dir / "progress.csv",
+        [
+            {
+                "metric_id": "diagnosis_enterprises",
+                "region_id": "huangshi",
+                "as_of": "2024-06-30",
+                "value": "120",
+                "qualifier": "=",
+                "source": "2024年上半年调度会",
+            }
+        ],
+    )
+    build(data_dir)
+    return Reader()
+
+
+def _points(reader: Reader, lang: str) -> list[str]:
+    return report.key_points(reader.progress("huangshi"), reader.fetch("all_checks"), reader.region("huangshi"), lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "zh",
+            "截至2024年6月30日，全市已完成120家规上企业智能化诊断，超额完成2021年计划（152家），超出1家"
+            "（按2021年7月13日的153家）；三年行动计划（2021–2023年，500家以上）已结束，未报期末数"
+            "（2021年7月13日时完成30.6%）；2024年计划目标250家，完成48%，符合进度（按进度应达124家）；"
+            "三年行动计划（2024–2026年）目标800家以上，完成15%，符合进度（按进度应达133家）。",
+        ),
+        (
+            "en",
+            "As of 30 June 2024, the city had diagnosed 120 enterprises, exceeding the 2021 plan (152 enterprises) "
+            "by 1 enterprise (going by 153 enterprises on 13 July 2021); the three-year plan (2021–2023, at least "
+            "500 enterprises) has ended with no figure for its end (30.6% on 13 July 2021); 48% of the 2024 plan "
+            "target of 250 enterprises, on track (124 enterprises expected by now); 15% of the three-year plan "
+            "(2024–2026) target of at least 800 enterprises, on track (133 enterprises expected by now).",
+        ),
+    ],
+)
+def test_the_key_point_says_which_figure_each_plan_is_judged_on(later, lang, expected):
+    assert _points(later, lang)[0] == expected
+
+
+def test_a_plan_read_after_its_end_on_a_mid_period_figure_is_not_called_unmet(later):
+    points = _points(later, "zh")
+    (completed,) = [point for point in points if "已完成智能化改造项目66个" in point]
+    assert "2021年计划（假设，100个）已结束，未报期末数（2021年7月13日时完成66%；假设：" in completed
+    assert not any("未达成" in point for point in points)
+    assert not any("ended unmet" in point for point in _points(later, "en"))
+
+
+def test_the_card_names_the_older_figure_a_line_rests_on(later):
+    (card,) = report.cards(later.progress("huangshi"), "zh", ["diagnosis_enterprises"])
+    assert card.value == "120家"
+    lines = {line.horizon: line for line in card.targets}
+    assert (lines["2021年计划"].figure, lines["2021年计划"].figure_date) == ("153家", "2021年7月13日")
+    assert lines["2021年计划"].status == "achieved"
+    assert lines["三年行动计划（2021–2023年）"].status == "unreported"
+    assert lines["三年行动计划（2021–2023年）"].status_text == "未报期末数"
+    assert lines["2024年计划"].figure == "" and lines["三年行动计划（2024–2026年）"].figure == ""
+
+
+def test_the_briefing_table_gives_each_row_the_figure_its_percent_is_of(later):
+    rows = [
+        row for row in briefing.summary_rows(later.progress("huangshi"), "zh") if row[0] == "完成智能化诊断的规上企业"
+    ]
+    assert [(row[1], row[3], row[4][1]) for row in rows] == [
+        ("153家（2021年7月13日）", "100.7%", "已达成"),
+        ("153家（2021年7月13日）", "30.6%", "未报期末数"),
+        ("120家", "48%", "符合进度"),
+        ("120家", "15%", "符合进度"),
+    ]
+
+
+def test_the_chart_title_says_which_figure_the_old_plans_rest_on(later):
+    spec = chart_catalog.metric_progress(later, "huangshi", "diagnosis_enterprises", "zh")
+    assert spec.figure.layout.title.text.replace("<br>", "").startswith(
+        "已完成120家规上企业智能化诊断，超2021年计划1家（按2021年7月13日的153家）；"
+        "三年行动计划（2021–2023年）未报期末数（2021年7月13日时完成30.6%）"
+    )
+
+
+def test_the_replys_own_sentences_are_unchanged(built):
+    reader = Reader()
+    assert _points(reader, "zh")[0] == (
+        "截至2021年7月13日，全市已完成153家规上企业智能化诊断，超额完成2021年计划（152家），超出1家；"
+        "三年行动计划（2021–2023年）目标500家以上，完成30.6%，快于进度（按进度应达89家）。"
+    )
+
+
+def test_a_progress_chart_cites_the_plan_its_targets_come_from(later):
+    for spec in (
+        chart_catalog.metric_progress(later, "huangshi", "diagnosis_enterprises", "zh"),
+        chart_catalog.overview_progress(later, "huangshi", "zh"),
+    ):
+        footer = spec.figure.layout.annotations[-1].text.replace("<br>", "")
+        assert footer.endswith("来源：市经信局对市政协〔2021〕50号提案的答复；2024年上半年调度会；2024—2026年行动计划")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "zh",
+            "黄石市人民政府办公室《黄石市工业互联网创新发展三年行动计划（2024—2026年）》（黄政办发〔2024〕8号，2024年3月1日）",
+        ),
+        (
+            "en",
+            "General Office of Huangshi Municipal People's Government, \"Huangshi three-year action plan for "
+            'industrial-internet innovation (2024–2026)" (黄政办发〔2024〕8号, 1 March 2024)',
+        ),
+    ],
+)
+def test_a_document_without_an_addressee_is_named_without_one(later, lang, expected):
+    lines = briefing.source_lines(later.fetch("sources"), later.fetch("all_figures"), later.fetch("meta"), lang)
+    assert expected in lines
+    assert not any("nan" in line for line in lines)
+    # The reply's own line keeps its number, date and addressee.
+    assert any(line.endswith(("2021年7月13日，致民革黄石市委会）", "Chinese Kuomintang)")) for line in lines)

@@ -126,10 +126,12 @@ def chart_specs(
     specs = []
     for build in BRIEFING_CHARTS.values():
         spec = build(reader, region_id, lang)
-        if spec:
-            specs.append(spec)
+        if not spec:
+            continue
+        for each in spec.parts() if spec.parts is not None else [spec]:  # a crowded chart, in parts
+            specs.append(each)
             if pictures is not None:
-                pictures.add(spec)
+                pictures.add(each)
     return specs
 
 
@@ -390,8 +392,12 @@ def slide_finding(spec: chart_catalog.ChartSpec, points: list[str]) -> str:
 
 
 def chart_title(spec: chart_catalog.ChartSpec, lang: str) -> str:
-    """A chart's short name, the slide's title and the Word section's heading."""
-    return text(f"deck.chart.{spec.name}", lang) if has(f"deck.chart.{spec.name}") else spec.name
+    """A chart's short name, the slide's title and the Word section's heading; a part's, with its number."""
+    name = spec.part_of or spec.name
+    title = text(f"deck.chart.{name}", lang) if has(f"deck.chart.{name}") else name
+    if spec.part is None:
+        return title
+    return text("deck.chart_part", lang, title=title, number=spec.part[0], count=spec.part[1])
 
 
 def pack_zip(lang: str = "zh", region_id: str = DEFAULT_REGION, reader: Reader | None = None) -> bytes:

@@ -42,6 +42,11 @@ class ChartSpec:
     # speaker notes cite, so the notes state the very figures, documents and dates the chart shows.
     # A function, found only when a briefing asks (a page view does not).
     drawn: Callable[[], pd.DataFrame] | None = None
+    # For a briefing: the chart as several charts of a few rows each, where one picture would be too
+    # crowded for its slide (a second plan's targets beside the first's). None: the chart as it is.
+    parts: Callable[[], list[ChartSpec]] | None = None
+    part_of: str = ""  # a part's whole chart (its name): the slide title and section heading it shares
+    part: tuple[int, int] | None = None  # (this part, of how many)
 
     def picture_figure(self) -> go.Figure:
         """The figure a briefing's picture is drawn from."""
@@ -55,6 +60,31 @@ class ChartSpec:
     @cached_property
     def finding(self) -> str:
         return self.finding_words() if callable(self.finding_words) else self.finding_words
+
+
+# Targets a briefing picture holds legibly: the slide's 4.45-inch box at 14 pt and more fits four rows
+# of a label over its plan and a figure over its status; a fifth row overlaps its neighbours.
+PICTURE_ROWS = 4
+
+
+def _in_parts(name: str, rows: pd.DataFrame, chart: Callable[[pd.DataFrame, str], ChartSpec]):
+    """`parts` for a chart of one row per target: None when its rows fit one picture, else a function
+    making one chart per PICTURE_ROWS rows with chart(rows, part name), in the rows' order."""
+    if len(rows) <= PICTURE_ROWS:
+        return None
+
+    def parts() -> list[ChartSpec]:
+        count = -(-len(rows) // PICTURE_ROWS)  # as few parts as hold them, of even sizes: 5 rows as 3 + 2
+        size = -(-len(rows) // count)
+        chunks = [rows.iloc[start : start + size] for start in range(0, len(rows), size)]
+        made = []
+        for number, chunk in enumerate(chunks, start=1):
+            spec = chart(chunk, f"{name}_{number}")
+            spec.part_of, spec.part = name, (number, len(chunks))
+            made.append(spec)
+        return made
+
+    return parts
 
 
 def _metric(reader: Reader, metric_id: str) -> dict:
@@ -139,7 +169,8 @@ def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
         for status, n in counts.items()
     ]
     title = text("chart.overview_title", lang, count=len(targeted), statuses=text("sentence.comma", lang).join(parts))
-    footer = report.footer(targeted, reader.fetch("sources"), lang)
+    sources = reader.fetch("sources")
+    footer = report.footer(targeted, sources, lang)
     # The whole shared frame (its plain rows are made once); the chart keeps the rows with a target.
     figure = charts.target_bullets(progress, metrics, title, text("chart.overview_subtitle", lang), footer, lang)
     region = reader.region(region_id)
@@ -152,8 +183,17 @@ def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
         ]
         return ("" if lang == "zh" else " ").join(sentences)
 
+    def part(rows: pd.DataFrame, name: str) -> ChartSpec:
+        subtitle, footer = text("chart.overview_subtitle", lang), report.footer(rows, sources, lang)
+        figure = charts.target_bullets(rows, metrics, title, subtitle, footer, lang)
+        return ChartSpec(name, figure, finding, drawn=functools.partial(_progress_figures, reader, region_id, rows))
+
     return ChartSpec(
-        "overview_progress", figure, finding, drawn=functools.partial(_progress_figures, reader, region_id, targeted)
+        "overview_progress",
+        figure,
+        finding,
+        drawn=functools.partial(_progress_figures, reader, region_id, targeted),
+        parts=_in_parts("overview_progress", targeted, part),
     )
 
 
@@ -171,11 +211,25 @@ def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -
     footer = report.footer(rows, reader.fetch("sources"), lang)
     figure = charts.absolute_bullets(rows, metric, title, subtitle, footer, lang)
     region = reader.region(region_id)
+
+    def finding() -> str:
+        return narrative.metric_sentence(plain, metric, narrative.region_words(region, lang), lang)
+
+    def part(part_rows: pd.DataFrame, name: str) -> ChartSpec:
+        footer = report.footer(part_rows, reader.fetch("sources"), lang)
+        figure = charts.absolute_bullets(part_rows, metric, title, subtitle, footer, lang)
+        return ChartSpec(
+            name, figure, finding, drawn=functools.partial(_progress_figures, reader, region_id, part_rows)
+        )
+
+    # In the order the chart draws them (earliest period first), so the parts continue one another.
+    ordered = rows.sort_values("period_end", kind="stable")
     return ChartSpec(
         f"{metric_id}_progress",
         figure,
-        lambda: narrative.metric_sentence(plain, metric, narrative.region_words(region, lang), lang),
+        finding,
         drawn=functools.partial(_progress_figures, reader, region_id, rows),
+        parts=_in_parts(f"{metric_id}_progress", ordered, part),
     )
 
 

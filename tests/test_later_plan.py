@@ -184,3 +184,39 @@ def test_a_document_without_an_addressee_is_named_without_one(later, lang, expec
     assert not any("nan" in line for line in lines)
     # The reply's own line keeps its number, date and addressee.
     assert any(line.endswith(("2021年7月13日，致民革黄石市委会）", "Chinese Kuomintang)")) for line in lines)
+
+
+def _drawn_rows(spec) -> list[str]:
+    """The bar labels a bullet chart draws, top to bottom, without their markup."""
+    return [label.split("<br>")[-1].split(">")[-2].split("<")[0] for label in spec.figure.data[0].y]
+
+
+def test_a_briefing_draws_more_targets_than_a_slide_holds_in_parts(later):
+    specs = briefing.chart_specs(later, "huangshi", "zh")
+    parts = [spec for spec in specs if spec.part_of == "overview_progress"]
+    assert [briefing.chart_title(spec, "zh") for spec in parts] == [
+        "目标完成情况总览（1/2）",
+        "目标完成情况总览（2/2）",
+    ]
+    assert [briefing.chart_title(spec, "en") for spec in parts] == [
+        "Progress against every target (1 of 2)",
+        "Progress against every target (2 of 2)",
+    ]
+    assert [spec.name for spec in parts] == ["overview_progress_1", "overview_progress_2"]
+    assert [len(spec.figure.data[0].y) for spec in parts] == [3, 2]  # even parts, within chart_catalog.PICTURE_ROWS
+    plans = [_drawn_rows(spec) for spec in parts]
+    assert plans == [
+        ["2021年计划", "三年行动计划（2021–2023年）", "2024年计划"],
+        ["三年行动计划（2024–2026年）", "2021年计划（假设）"],
+    ]
+    # Each part's notes cite the figures it draws: the second, the 2024 record and the reply's 66 projects.
+    notes = briefing.evidence_lines(later, parts[1], "zh")
+    assert len(notes) == 2 and "120家" in notes[0] and "66个" in notes[1]
+    # The diagnosis chart's four targets fit one picture.
+    assert "diagnosis_enterprises_progress" in [spec.name for spec in specs]
+
+
+def test_the_replys_briefing_draws_each_chart_whole(built):
+    specs = briefing.chart_specs(Reader(), "huangshi", "zh")
+    assert not any(spec.part for spec in specs)
+    assert briefing.chart_title(specs[0], "zh") == "目标完成情况总览"

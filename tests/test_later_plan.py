@@ -220,3 +220,15 @@ def test_the_replys_briefing_draws_each_chart_whole(built):
     specs = briefing.chart_specs(Reader(), "huangshi", "zh")
     assert not any(spec.part for spec in specs)
     assert briefing.chart_title(specs[0], "zh") == "目标完成情况总览"
+
+
+def test_a_page_names_the_plan_its_cards_targets_come_from(later):
+    from tests.apptest_support import all_text, open_page
+
+    app = open_page("diagnosis")
+    assert not app.exception
+    assert app.caption[0].value == (
+        "数据截至 2024年6月30日 · 来源：2024年上半年调度会；市经信局对市政协〔2021〕50号提案的答复；2024—2026年行动计划"
+    )
+    page = all_text(app)
+    assert "按2021年7月13日的153家" in page and "未报期末数" in page and "期末未达成" not in page

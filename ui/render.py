@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
@@ -82,14 +83,25 @@ def page_header(context: Context, title_key: str, figures=None, metric_ids: list
 
 
 def page_footer(context: Context, figures, metric_ids: list[str] | None = None):
-    """The date and sources of what a page shows, once per data version and viewer's choices."""
+    """The date and sources of what a page shows, once per data version and viewer's choices: the
+    documents of its figures, then of its targets (the cards and charts show those too: a 2024–2026 plan's
+    targets beside the reply's figures)."""
     key = ("page_footer", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
-    return data.derived(key, lambda: _page_footer(figures, metric_ids, context.lang))
+    targets = data.reader(context.as_of).targets(context.region_id)
+    return data.derived(key, lambda: _page_footer(figures, targets, metric_ids, context.lang))
 
 
-def _page_footer(figures, metric_ids: list[str] | None, lang: str):
+def _page_footer(figures, targets, metric_ids: list[str] | None, lang: str):
     shown = figures if metric_ids is None else figures[figures["metric_id"].isin(metric_ids)]
-    return None if shown.empty else report.footer(shown, data.fetch("sources"), lang, "as_of", "source_id")
+    if shown.empty:
+        return None
+    aimed = targets if metric_ids is None else targets[targets["metric_id"].isin(metric_ids)]
+    # Target documents after the figures' own, undated: the date is the figures'.
+    cited = pd.concat(
+        [shown[["as_of", "source_id"]], pd.DataFrame({"as_of": pd.NaT, "source_id": aimed["source"].to_numpy()})],
+        ignore_index=True,
+    )
+    return report.footer(cited, data.fetch("sources"), lang, "as_of", "source_id")
 
 
 # Cards look like Streamlit's bordered containers with an st.metric inside, but a whole grid is one

@@ -87,19 +87,20 @@ def page_footer(context: Context, figures, metric_ids: list[str] | None = None):
     documents of its figures, then of its targets (the cards and charts show those too: a 2024–2026 plan's
     targets beside the reply's figures)."""
     key = ("page_footer", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
-    targets = data.reader(context.as_of).targets(context.region_id)
-    return data.derived(key, lambda: _page_footer(figures, targets, metric_ids, context.lang))
+    # The progress rows every figure page reads for its cards (cached): no query of its own.
+    progress = data.reader(context.as_of).progress(context.region_id)
+    return data.derived(key, lambda: _page_footer(figures, progress, metric_ids, context.lang))
 
 
-def _page_footer(figures, targets, metric_ids: list[str] | None, lang: str):
+def _page_footer(figures, progress, metric_ids: list[str] | None, lang: str):
     shown = figures if metric_ids is None else figures[figures["metric_id"].isin(metric_ids)]
     if shown.empty:
         return None
-    aimed = targets if metric_ids is None else targets[targets["metric_id"].isin(metric_ids)]
+    aimed = progress if metric_ids is None else progress[progress["metric_id"].isin(metric_ids)]
     # Target documents after the figures' own, undated: the date is the figures'.
+    targets = aimed["target_source"].dropna().to_numpy()
     cited = pd.concat(
-        [shown[["as_of", "source_id"]], pd.DataFrame({"as_of": pd.NaT, "source_id": aimed["source"].to_numpy()})],
-        ignore_index=True,
+        [shown[["as_of", "source_id"]], pd.DataFrame({"as_of": pd.NaT, "source_id": targets})], ignore_index=True
     )
     return report.footer(cited, data.fetch("sources"), lang, "as_of", "source_id")
 

@@ -92,7 +92,16 @@ def _metric(reader: Reader, metric_id: str) -> dict:
     return {"metric_id": metric_id, **metrics.loc[metric_id].to_dict()}
 
 
-def _footer_for_figures(reader: Reader, figures: pd.DataFrame, lang: str) -> charts.Footer:
+def _footer_for_figures(
+    reader: Reader, figures: pd.DataFrame, lang: str, target_sources: tuple[str, ...] = ()
+) -> charts.Footer:
+    """The footer of a chart of figures; `target_sources`, the documents of targets it also draws, after
+    the figures' own (undated: the date is the figures')."""
+    if target_sources:
+        figures = pd.concat(
+            [figures[["as_of", "source_id"]], pd.DataFrame({"as_of": pd.NaT, "source_id": list(target_sources)})],
+            ignore_index=True,
+        )
     return report.footer(figures, reader.fetch("sources"), lang, date_column="as_of", source_column="source_id")
 
 
@@ -244,7 +253,9 @@ def metric_trend(reader: Reader, region_id: str, metric_id: str, lang: str) -> C
     target_row = targets.iloc[-1].to_dict() if not targets.empty else None
     metric = _metric(reader, metric_id)
     title = text("chart.trend_title", lang, label=metric[f"label_{lang}"], count=series["as_of"].nunique())
-    figure = charts.trend(series, target_row, metric, title, "", _footer_for_figures(reader, series, lang), lang)
+    cited = (target_row["target_source"],) if target_row and isinstance(target_row.get("target_source"), str) else ()
+    footer = _footer_for_figures(reader, series, lang, cited)
+    figure = charts.trend(series, target_row, metric, title, "", footer, lang)
     return ChartSpec(f"{metric_id}_trend", figure, title)
 
 
@@ -256,8 +267,10 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     items.loc[items["metric_id"] == "retrofit_projects_completed", "color"] = CATEGORY_PALETTE[1]
     progress = reader.progress(region_id)
     planned = progress[(progress["metric_id"] == "retrofit_projects_completed") & progress["target"].notna()]
+    cited: tuple[str, ...] = ()
     if not planned.empty:
         row = planned.sort_values("period_end").iloc[0]
+        cited = (row["target_source"],) if isinstance(row["target_source"], str) else ()
         planned_item = {
             "metric_id": "",
             "label": text("chart.planned_completion", lang, horizon=narrative.horizon_words(row, lang)),
@@ -278,7 +291,7 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
         )
     else:
         title = text("chart.pipeline_title_partial", lang)
-    footer = _footer_for_figures(reader, items.dropna(subset=["as_of"]), lang)
+    footer = _footer_for_figures(reader, items.dropna(subset=["as_of"]), lang, cited)
     drawn = functools.partial(
         _latest_figures, reader, region_id, ["retrofit_projects_under_way", "retrofit_projects_completed"]
     )

@@ -162,6 +162,10 @@ def test_a_progress_chart_cites_the_plan_its_targets_come_from(later):
     ):
         footer = spec.figure.layout.annotations[-1].text.replace("<br>", "")
         assert footer.endswith("来源：市经信局对市政协〔2021〕50号提案的答复；2024年上半年调度会；2024—2026年行动计划")
+    # The trend draws the plan's ≥800 as its target line.
+    trend = chart_catalog.metric_trend(later, "huangshi", "diagnosis_enterprises", "zh")
+    footer = trend.figure.layout.annotations[-1].text.replace("<br>", "")
+    assert footer.endswith("来源：2024年上半年调度会；市经信局对市政协〔2021〕50号提案的答复；2024—2026年行动计划")
 
 
 @pytest.mark.parametrize(

@@ -144,6 +144,10 @@ def wrap(value: str, width: float) -> str:
             current += piece
         while display_width(current) > width:  # a piece longer than a line: cut it
             cut = _cut_index(current, width)
+            start = cut
+            while start > 0 and _in_number(current[start - 1]) and _in_number(current[start]):
+                start -= 1  # never inside a number: 完成30 / .6%
+            cut = start or cut
             opening = max(current.rfind("（", 0, cut), current.rfind("(", 0, cut))
             if opening > cut // 2:  # keep a bracketed remark together: 资金 / （拟安排）
                 cut = opening
@@ -153,6 +157,10 @@ def wrap(value: str, width: float) -> str:
             current = current[cut:]
     lines.append(current)
     return "<br>".join(line for line in lines if line)
+
+
+def _in_number(character: str) -> bool:
+    return character.isdigit() or character in ".,%"
 
 
 def unwrap(value: str) -> str:

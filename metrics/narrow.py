@@ -8,10 +8,12 @@ a page picks this variant for a phone's browser (ui.phone).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.charts import TARGET_LINE, TARGET_WORDS, TRACK_WIDTH, parts_key, unwrap, wrap
+from metrics.charts import TARGET_LINE, TARGET_WORDS, TRACK_WIDTH, display_width, parts_key, unwrap, wrap
 
 TITLE_UNITS, SUBTITLE_UNITS, FOOTER_UNITS, NOTE_UNITS = 17, 26, 30, 26  # CJK-character widths a line
 TITLE_PX, BODY_PX, SMALL_PX = 16, 12, 11
@@ -119,12 +121,23 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
         row_notes = [layout.annotations[index] for index in row_note_indices]
         target_words = [note for note in layout.annotations if note.name == TARGET_WORDS]
         end = (layout.xaxis.range or [0, max((note.x for note in target_words), default=0)])[1] or 1
+        label_ends = {category: display_width(_plain(_label(category).split("<br>")[-1])) for category in categories}
         for note in target_words:
             # Centred on its marker near the axis' end, '目标 ≥500家' ran past the chart's edge at 360 px: in
             # the axis' right half the words end at the marker, in its left half they start there (off the
             # row's label). Each is on its row's centre, lifted clear of the line below with the labels.
             note.y = categories[round(note.y + TRACK_WIDTH / 2)]
             note.xanchor = "right" if note.x > end / 2 else "left"
+            # Ending at a marker in the middle, the words ran into a long label ("Three-year plan
+            # (2021–2023)" under "Target ≥500" once a ≥800 target widened the axis): then they start there,
+            # where they fit the width.
+            marker, words = note.x / end * LABEL_UNITS, display_width(_plain(note.text or ""))
+            label_end = label_ends[note.y]
+            if note.xanchor == "right" and marker - words < label_end and marker + words <= LABEL_UNITS:
+                note.xanchor = "left"
+            if note.xanchor == "left" and marker < label_end + 1:
+                # Starting at a marker under the label ('2021年计划目标 152家'): after the label instead.
+                note.x = (label_end + 1) / LABEL_UNITS * end
             label_notes.append(note)
     if not horizontal:
         # A time line's event labels overlap at this width and run off its edge: the list under the
@@ -188,6 +201,11 @@ def _target_half_height(figure: go.Figure) -> float:
     ]
     tallest = max((max(size) if isinstance(size, tuple | list) else size for size in sizes), default=0)
     return tallest * LINE_NS_HEIGHT / 2
+
+
+def _plain(text: str) -> str:
+    """A label's words without its markup: what takes room on the line."""
+    return re.sub(r"<[^>]+>", "", unwrap(text))
 
 
 def _label(category: str) -> str:

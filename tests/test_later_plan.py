@@ -5,6 +5,7 @@ end is not called "not met"."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,37 @@ def test_a_page_names_the_plan_its_cards_targets_come_from(later):
     )
     page = all_text(app)
     assert "按2021年7月13日的153家" in page and "未报期末数" in page and "期末未达成" not in page
+
+
+def test_the_english_chart_title_keeps_the_plan_and_the_figure_apart(later):
+    spec = chart_catalog.metric_progress(later, "huangshi", "diagnosis_enterprises", "en")
+    assert spec.figure.layout.title.text.replace("<br>", " ") == (
+        "Diagnosed 120 enterprises, 1 enterprise above the 2021 plan (going by 153 enterprises on 13 July 2021); "
+        "no end figure for the three-year plan (2021–2023): 30.6% on 13 July 2021; 48% of the 2024 plan, on track; "
+        "15% of the three-year plan (2024–2026), on track"
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_no_targets_words_run_into_its_rows_label(later, lang):
+    from metrics import narrow
+    from metrics.charts import TARGET_WORDS, display_width
+
+    figure = chart_catalog.metric_progress(later, "huangshi", "diagnosis_enterprises", lang).figure
+    phone = narrow.narrow_figure(figure)
+    end = phone.layout.xaxis.range[1] if phone.layout.xaxis.range else max(n.x for n in phone.layout.annotations)
+    labels = {note.y: note.text for note in phone.layout.annotations if note.xref == "paper" and note.x == 0}
+    for note in [note for note in phone.layout.annotations if note.name == TARGET_WORDS]:
+        label_end = display_width(re.sub(r"<[^>]+>", "", labels[note.y]))  # the width the layout reckons with
+        start = note.x / end * narrow.LABEL_UNITS
+        if note.xanchor == "right":
+            start -= display_width(re.sub(r"<[^>]+>", "", note.text))
+        assert start >= label_end, (labels[note.y], note.text)
+
+
+def test_a_long_title_is_never_broken_inside_a_number():
+    from metrics.charts import wrap
+
+    assert wrap("三年行动计划（2021–2023年）未报期末数（2021年7月13日时完成30.6%）；", 17) == (
+        "三年行动计划（2021–2023年）<br>未报期末数（2021年7月13日时完成<br>30.6%）；"
+    )

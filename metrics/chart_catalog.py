@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from metrics import charts, frames, narrative, report
 from metrics import checks as checks_module  # `checks` names the stored check rows in this module
-from metrics.i18n import format_date, text
+from metrics.i18n import format_date, has, text
 from metrics.numbers import AT_LEAST, COUNTED, EXACT
 from metrics.reader import Reader
 from metrics.report import metric_meta
@@ -174,7 +174,13 @@ def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     metrics = reader.fetch("metrics").set_index("metric_id")
     counts = targeted["status"].value_counts()
     parts = [
-        text("chart.status_count", lang, count=n, status=status_label(status, lang).lower())
+        # A status whose word does not follow a number ("2 no end figure") has its own phrase.
+        text(
+            f"chart.status_count.{status}" if has(f"chart.status_count.{status}") else "chart.status_count",
+            lang,
+            count=n,
+            status=status_label(status, lang).lower(),
+        )
         for status, n in counts.items()
     ]
     title = text("chart.overview_title", lang, count=len(targeted), statuses=text("sentence.comma", lang).join(parts))

@@ -271,3 +271,14 @@ def test_a_long_title_is_never_broken_inside_a_number():
     assert wrap("三年行动计划（2021–2023年）未报期末数（2021年7月13日时完成30.6%）；", 17) == (
         "三年行动计划（2021–2023年）<br>未报期末数（2021年7月13日时完成<br>30.6%）；"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("zh", "5项目标：2项未报期末数，2项符合进度，1项已达成"),
+        ("en", "5 targets: 2 with no end figure, 2 on track, 1 achieved"),
+    ],
+)
+def test_the_overview_counts_the_targets_with_no_end_figure_in_words(later, lang, title):
+    assert chart_catalog.overview_progress(later, "huangshi", lang).figure.layout.title.text == title

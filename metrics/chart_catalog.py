@@ -95,14 +95,8 @@ def _metric(reader: Reader, metric_id: str) -> dict:
 def _footer_for_figures(
     reader: Reader, figures: pd.DataFrame, lang: str, target_sources: tuple[str, ...] = ()
 ) -> charts.Footer:
-    """The footer of a chart of figures; `target_sources`, the documents of targets it also draws, after
-    the figures' own (undated: the date is the figures')."""
-    if target_sources:
-        figures = pd.concat(
-            [figures[["as_of", "source_id"]], pd.DataFrame({"as_of": pd.NaT, "source_id": list(target_sources)})],
-            ignore_index=True,
-        )
-    return report.footer(figures, reader.fetch("sources"), lang, date_column="as_of", source_column="source_id")
+    """The footer of a chart of figures and of the targets whose documents are `target_sources`."""
+    return report.figures_footer(figures, reader.fetch("sources"), lang, target_sources)
 
 
 def _latest_figures(reader: Reader, region_id: str, metric_ids: list[str]) -> pd.DataFrame:

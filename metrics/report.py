@@ -235,6 +235,17 @@ def footer(
     return Footer(as_of=as_of, source=joined or names.get("reply_2021_50", ""))
 
 
+def figures_footer(
+    figures: pd.DataFrame, sources: pd.DataFrame, lang: str, target_sources: list[str] | tuple[str, ...] = ()
+) -> Footer:
+    """The footer for figures (as_of, source_id) and, after their documents, the documents of targets
+    drawn beside them (undated: the date is the figures')."""
+    if len(target_sources):
+        targets = pd.DataFrame({"as_of": pd.NaT, "source_id": list(target_sources)})
+        figures = pd.concat([figures[["as_of", "source_id"]], targets], ignore_index=True)
+    return footer(figures, sources, lang, date_column="as_of", source_column="source_id")
+
+
 def source_names(sources: pd.DataFrame, lang: str) -> dict[str, str]:
     """Each document's short name by its id, as footers and notes cite it."""
     return dict(zip(sources["source_id"], sources[f"short_{lang}"], strict=True))

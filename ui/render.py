@@ -6,7 +6,6 @@ import html
 import re
 from dataclasses import dataclass
 
-import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
@@ -97,12 +96,7 @@ def _page_footer(figures, progress, metric_ids: list[str] | None, lang: str):
     if shown.empty:
         return None
     aimed = progress if metric_ids is None else progress[progress["metric_id"].isin(metric_ids)]
-    # Target documents after the figures' own, undated: the date is the figures'.
-    targets = aimed["target_source"].dropna().to_numpy()
-    cited = pd.concat(
-        [shown[["as_of", "source_id"]], pd.DataFrame({"as_of": pd.NaT, "source_id": targets})], ignore_index=True
-    )
-    return report.footer(cited, data.fetch("sources"), lang, "as_of", "source_id")
+    return report.figures_footer(shown, data.fetch("sources"), lang, aimed["target_source"].dropna().to_numpy())
 
 
 # Cards look like Streamlit's bordered containers with an st.metric inside, but a whole grid is one

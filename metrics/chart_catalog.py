@@ -99,6 +99,12 @@ def _footer_for_figures(
     return report.figures_footer(figures, reader.fetch("sources"), lang, target_sources)
 
 
+def _target_document(row) -> tuple[str, ...]:
+    """The document of a drawn target (a progress row), for the chart's footer; () without one."""
+    source = row.get("target_source") if row is not None else None
+    return (source,) if isinstance(source, str) and source else ()
+
+
 def _latest_figures(reader: Reader, region_id: str, metric_ids: list[str]) -> pd.DataFrame:
     """The figures _items draws: the newest of each metric (the region's own first), in the given order."""
     latest = reader.latest(region_id)
@@ -253,7 +259,7 @@ def metric_trend(reader: Reader, region_id: str, metric_id: str, lang: str) -> C
     target_row = targets.iloc[-1].to_dict() if not targets.empty else None
     metric = _metric(reader, metric_id)
     title = text("chart.trend_title", lang, label=metric[f"label_{lang}"], count=series["as_of"].nunique())
-    cited = (target_row["target_source"],) if target_row and isinstance(target_row.get("target_source"), str) else ()
+    cited = _target_document(target_row)
     footer = _footer_for_figures(reader, series, lang, cited)
     figure = charts.trend(series, target_row, metric, title, "", footer, lang)
     return ChartSpec(f"{metric_id}_trend", figure, title)
@@ -270,7 +276,7 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     cited: tuple[str, ...] = ()
     if not planned.empty:
         row = planned.sort_values("period_end").iloc[0]
-        cited = (row["target_source"],) if isinstance(row["target_source"], str) else ()
+        cited = _target_document(row)
         planned_item = {
             "metric_id": "",
             "label": text("chart.planned_completion", lang, horizon=narrative.horizon_words(row, lang)),

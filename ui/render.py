@@ -86,16 +86,17 @@ def page_footer(context: Context, figures, metric_ids: list[str] | None = None):
     documents of its figures, then of its targets (the cards and charts show those too: a 2024–2026 plan's
     targets beside the reply's figures)."""
     key = ("page_footer", context.region_id, context.as_of, context.lang, tuple(metric_ids or ()))
-    # The progress rows every figure page reads for its cards (cached): no query of its own.
-    progress = data.reader(context.as_of).progress(context.region_id)
-    return data.derived(key, lambda: _page_footer(figures, progress, metric_ids, context.lang))
+    return data.derived(key, lambda: _page_footer(figures, metric_ids, context))
 
 
-def _page_footer(figures, progress, metric_ids: list[str] | None, lang: str):
+def _page_footer(figures, metric_ids: list[str] | None, context: Context):
     shown = figures if metric_ids is None else figures[figures["metric_id"].isin(metric_ids)]
     if shown.empty:
         return None
+    # The progress rows every figure page reads for its cards (cached): no query of its own.
+    progress = data.reader(context.as_of).progress(context.region_id)
     aimed = progress if metric_ids is None else progress[progress["metric_id"].isin(metric_ids)]
+    lang = context.lang
     return report.figures_footer(shown, data.fetch("sources"), lang, aimed["target_source"].dropna().to_numpy())
 
 

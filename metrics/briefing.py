@@ -29,7 +29,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from metrics import chart_catalog, exports, narrative, report
+from metrics import chart_catalog, exports, frames, narrative, report
 from metrics.charts import unwrap
 from metrics.exports import file_stem, image_name
 from metrics.i18n import format_date, has, text
@@ -298,11 +298,11 @@ def evidence_lines(reader: Reader, spec: chart_catalog.ChartSpec, lang: str) -> 
                 "date": format_date(row["date"], lang, row.get("date_precision") or "day"),
                 "source": documents.get(row["source_id"], "—"),
             }
-            for row in events.to_dict("records")
+            for row in frames.rows(events)
             if isinstance(row.get("evidence"), str) and row["evidence"]
         ]
         return [text("brief.evidence_event", lang, **row) for row in rows]
-    return [figure_evidence(row, lang) for row in spec.figures.to_dict("records")]
+    return [figure_evidence(row, lang) for row in frames.rows(spec.figures)]
 
 
 def figure_evidence(row: dict, lang: str) -> str:
@@ -343,7 +343,7 @@ def checks_lead(checks: pd.DataFrame, lang: str) -> str:
     """The checks in one or two sentences, each mismatch with its gap."""
     if checks.empty:
         return text("deck.checks_none", lang)
-    return narrative.checks_summary(checks.to_dict("records"), lang)
+    return narrative.checks_summary(frames.rows(checks), lang)
 
 
 def check_rows(checks: pd.DataFrame, lang: str) -> list[list]:
@@ -358,13 +358,13 @@ def check_rows(checks: pd.DataFrame, lang: str) -> list[list]:
             _number(check["gap"], signed=True),
             (check["status"], text(f"check.{check['status']}", lang)),
         ]
-        for check in ordered.to_dict("records")
+        for check in frames.rows(ordered)
     ]
 
 
 def source_lines(sources: pd.DataFrame, figures: pd.DataFrame, meta: pd.DataFrame, lang: str) -> list[str]:
     """The source documents, then how many figures and which data version the briefing was made from."""
-    lines = [report.document_text(source, lang) for source in sources.to_dict("records")]
+    lines = [report.document_text(source, lang) for source in frames.rows(sources)]
     version = dict(zip(meta["key"], meta["value"], strict=True)).get("data_version", "")
     lines.append(figures_line(figures, lang))
     lines.append(text("deck.sources_generated", lang, version=version[:12]))

@@ -287,7 +287,7 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
             "color": PLANNED,
         }
         items = pd.concat([items.iloc[:1], pd.DataFrame([planned_item]), items.iloc[1:]], ignore_index=True)
-    amounts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records") if row["metric_id"]}
+    amounts = {row["metric_id"]: _count(row, lang) for row in frames.rows(items) if row["metric_id"]}
     if len(amounts) == 2:
         title = text(
             "chart.pipeline_title",
@@ -454,7 +454,7 @@ def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     newest = items["as_of"].max()
     parts = [
         (row["label"], _amount(row, lang) if row["as_of"] == newest else _dated(_amount(row, lang), row["as_of"], lang))
-        for row in items.to_dict("records")
+        for row in frames.rows(items)
     ]
     finding = narrative.parts_total_sentence(parts, amount, newest, lang) if len(items) > 1 else title
     drawn = functools.partial(_latest_figures, reader, region_id, ["funding_city_level", "funding_county_level"])
@@ -466,7 +466,7 @@ def funding_supports(reader: Reader, region_id: str, lang: str) -> ChartSpec | N
     items = _items(reader, region_id, ["funded_retrofit_projects", "funded_demonstration_projects"], lang)
     if items.empty:
         return None
-    counts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records")}
+    counts = {row["metric_id"]: _count(row, lang) for row in frames.rows(items)}
     title = text(
         "chart.supports_title",
         lang,
@@ -518,7 +518,7 @@ def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
         "provincial_cloud_benchmarks": CATEGORY_PALETTE[1],
     }
     items["color"] = items["metric_id"].map(level_colors)
-    counts = {row["metric_id"]: _count(row, lang) for row in items.to_dict("records")}
+    counts = {row["metric_id"]: _count(row, lang) for row in frames.rows(items)}
     title = text(
         "scr.chart.benchmarks_title",
         lang,

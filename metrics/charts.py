@@ -530,7 +530,7 @@ def absolute_bullets(
 ) -> go.Figure:
     """One metric against each of its targets in the metric's own unit: value bar, target and pace markers."""
     rows = rows[rows["target"].notna()].sort_values("period_end").reset_index(drop=True)
-    records = rows.to_dict("records")  # once: to_dict costs ~0.1 ms a column whatever the rows
+    records = frames.rows(rows)  # once: a column costs ~0.03 ms to convert whatever the rows
     labels = [horizon_words(row, lang) for row in records]
     labels = [label[:1].upper() + label[1:] for label in labels]
     texts = [
@@ -650,7 +650,7 @@ def parts_and_whole(
     figure = FigureDraft()
     palette = ["#1f4e79", "#4f81bd", "#9dc3e6", "#c9daf0", "#dfe9f5"]
     parts_label = text("chart.sum_of_parts", lang)
-    for index, part in enumerate(parts.to_dict("records")):
+    for index, part in enumerate(frames.rows(parts)):
         figure.add_bar(
             y=[parts_label],
             x=[part["value"]],
@@ -722,7 +722,7 @@ def parts_key(parts: pd.DataFrame, palette: list[str], units: float = KEY_UNITS)
     """'■ 智能工厂建设项目 24　■ …', each square in its part's colour, wrapped between entries at `units`
     CJK-character widths a line."""
     lines, current, used = [], [], 0.0
-    for index, part in enumerate(parts.to_dict("records")):
+    for index, part in enumerate(frames.rows(parts)):
         words = f"{part['label']} {part['value']:g}"
         wide = display_width(words) + 3
         if current and used + wide > units:
@@ -824,7 +824,7 @@ def timeline(
     )
     # Plain rows grouped by lane once: a pandas filter per lane and column cost more than the chart.
     by_lane: dict[str, list[dict]] = {kind: [] for kind in lanes}
-    for row in events.to_dict("records"):
+    for row in frames.rows(events):
         by_lane[row["kind"]].append(row)
     for index, kind in enumerate(lanes):
         lane = by_lane[kind]

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from metrics import frames
 from metrics.i18n import format_date, text
 from metrics.numbers import AT_LEAST, COUNTED, EXACT, format_amount, format_percent, format_value
 
@@ -169,7 +170,7 @@ Rows = pd.DataFrame | list[Mapping]
 def _records(rows: Rows) -> list[Mapping]:
     """A metric's progress rows as plain rows: a frame is converted once (each pandas filter and row
     lookup on a frame of thirty-odd columns costs as much as the sentence)."""
-    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+    return frames.rows(rows) if isinstance(rows, pd.DataFrame) else list(rows)
 
 
 def _targeted(rows: list[Mapping]) -> list[Mapping]:

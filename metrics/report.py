@@ -213,7 +213,7 @@ def key_points(progress: pd.DataFrame, checks: pd.DataFrame, region: dict, lang:
     for rows in targeted_first[:limit]:
         points.append(narrative.metric_sentence(rows, metric_meta(rows[0]), words, lang))
     if not checks.empty:
-        points.append(narrative.checks_summary(checks.to_dict("records"), lang))
+        points.append(narrative.checks_summary(frames.rows(checks), lang))
     return points
 
 
@@ -387,4 +387,4 @@ def source_download(shown: pd.DataFrame, figures: pd.DataFrame, lang: str) -> by
 
 def target_texts(targets: pd.DataFrame, lang: str) -> list[str]:
     """Targets as plans word them: '152家', '500家以上', 'at least 500 enterprises'."""
-    return [narrative.target_words(row["target"], row, row["qualifier"], lang) for row in targets.to_dict("records")]
+    return [narrative.target_words(row["target"], row, row["qualifier"], lang) for row in frames.rows(targets)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, narrative, page_metrics
+from metrics import chart_catalog, frames, narrative, page_metrics
 from ui import data, render
 from ui.context import Context, current
 
@@ -25,7 +25,7 @@ def event_tables(events, context: Context):
         row["event_id"]: narrative.event_date_words(
             row["date"], row["date_precision"], row.get("date_approximate"), lang
         )
-        for row in events.to_dict("records")
+        for row in frames.rows(events)
     }
     events = events.assign(section=[narrative.section_words(section, lang) for section in events["section"]])
     conferences = events[events["kind"] == "conference"].copy()

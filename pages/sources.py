@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import narrative, report
+from metrics import frames, narrative, report
 from metrics.intake.recording import intake_document_text
 from ui import data, exports, render
 from ui.context import current
@@ -23,7 +23,7 @@ documents = data.derived(
         intake_document_text(row, lang)
         if str(row["file"]).startswith("documents/")
         else report.document_text(row, lang)
-        for row in sources.to_dict("records")
+        for row in frames.rows(sources)
     ],
 )
 for document in documents:

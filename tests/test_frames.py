@@ -3,10 +3,58 @@
 from __future__ import annotations
 
 import gc
+import math
+import re
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from metrics import frames
+from metrics import frames, queries
+
+
+def _same_rows(fast: list[dict], slow: list[dict]) -> None:
+    """Equal values of the same Python types, NaN and NaT matching themselves."""
+    assert len(fast) == len(slow)
+    for mine, theirs in zip(fast, slow, strict=True):
+        assert list(mine) == list(theirs)
+        for name, value in theirs.items():
+            assert type(mine[name]) is type(value), (name, mine[name], value)
+            if isinstance(value, float) and math.isnan(value) or value is pd.NaT:
+                continue
+            assert mine[name] == value, name
+
+
+def test_rows_are_what_to_dict_gives_for_every_kind_of_column():
+    frame = pd.DataFrame(
+        {
+            "whole": pd.array([1, None], dtype="Int64"),
+            "share": pd.array([1.5, None], dtype="Float64"),
+            "flag": pd.array([True, None], dtype="boolean"),
+            "nullable_text": pd.array(["a", None], dtype="string"),
+            "text": ["x", None],
+            "anything": pd.Series([None, "y"], dtype=object),
+            "day": pd.to_datetime(["2021-07-13", None]),
+            "count": [1, 2],
+            "value": [1.0, np.nan],
+            "yes": [True, False],
+            "kind": pd.Categorical(["a", None]),
+        }
+    )
+    _same_rows(frames.rows(frame), frame.to_dict("records"))
+    assert frames.rows(frame.iloc[:0]) == []
+    assert frames.rows(pd.DataFrame(index=[0, 1])) == [{}, {}]
+
+
+@pytest.mark.parametrize("name", queries.query_names())
+def test_rows_of_every_named_query_are_what_to_dict_gives(built: Path, name: str):
+    parameters = {"region_id": "huangshi", "metric_id": "diagnosis_enterprises", "region_ids": ["huangshi"]}
+    sql = getattr(queries._queries(), name).sql
+    wanted = {key: parameters[key] for key in set(re.findall(r"\$(\w+)", sql))}
+    with queries.connect(built / "dashboard.duckdb") as connection:
+        frame = queries.fetch(name, connection=connection, **wanted)
+    _same_rows(frames.rows(frame), frame.to_dict("records"))
 
 
 def test_records_are_to_dict_made_once_per_frame_and_dropped_with_it():
@@ -14,7 +62,7 @@ def test_records_are_to_dict_made_once_per_frame_and_dropped_with_it():
         {"metric_id": ["a", "b"], "value": [1.0, float("nan")], "as_of": pd.to_datetime(["2021-07-13", None])}
     )
     rows = frames.records(frame)
-    assert rows == frame.to_dict("records") or str(rows) == str(frame.to_dict("records"))  # NaN != NaN
+    _same_rows(rows, frame.to_dict("records"))
     assert frames.records(frame) is rows  # the same frame object: not converted again
     assert frames.records(frame.copy()) is not rows  # another object (a filter, a copy): its own rows
     key = id(frame)

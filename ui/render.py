@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from metrics import chart_catalog, escaping, narrative, page_metrics, report
+from metrics import chart_catalog, escaping, frames, narrative, page_metrics, report
 from metrics.charts import chart_config, enlarged
 from metrics.checks import documents_words
 from metrics.frames import _kept, kept_for  # noqa: F401 - _kept: the entries, which tests inspect
@@ -355,7 +355,7 @@ def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | No
     from_reply = rows[rows["origin"] == "reply"]
     recorded = rows[rows["origin"] != "reply"]
     lines = []
-    for row in from_reply.to_dict("records"):
+    for row in frames.rows(from_reply):
         shown = format_value(row["value"], row["unit"], row["qualifier"], lang, row["unit_en"])
         facts = " · ".join(
             [

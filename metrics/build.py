@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from metrics import paths, records, targets
+from metrics import paths, queries, records, targets
 from metrics.checks import run_checks
 from metrics.csvfile import Problem, problem
 from metrics.numbers import QUALIFIERS
@@ -61,20 +61,17 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-# The database's shape and the code whose results it stores (progress statuses, checks): a change to
-# these files (a new table, a new status) must rebuild a database built before it from the very same
-# CSVs, so both identities below include it.
-SCHEMA_STAMP = hashlib.sha256(
-    b"\0".join(
-        path.read_bytes()
-        for path in (
-            SQL_DIR / "schema.sql",
-            SQL_DIR / "summaries.sql",
-            Path(__file__).with_name("progress.py"),
-            Path(__file__).with_name("checks.py"),
-        )
-    )
-).hexdigest()[:12]
+# The database's shape and the code whose results it stores (progress statuses, checks, the kept results of
+# named queries): a change to these files (a new table, a new status) must rebuild a database built before
+# it from the very same CSVs, so both identities below include it.
+STAMPED_FILES = (
+    SQL_DIR / "schema.sql",
+    SQL_DIR / "summaries.sql",
+    SQL_DIR / "queries.sql",  # the kept results (kept_results) are what its queries gave
+    Path(__file__).with_name("progress.py"),
+    Path(__file__).with_name("checks.py"),
+)
+SCHEMA_STAMP = hashlib.sha256(b"\0".join(path.read_bytes() for path in STAMPED_FILES)).hexdigest()[:12]
 
 
 def input_fingerprint(folder: Path | None = None) -> str:
@@ -338,6 +335,7 @@ def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: st
             built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             meta = {"data_version": version, "fingerprint": fingerprint, "built_at": built_at}
             connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+            queries.keep_results(connection)
             connection.execute("CHECKPOINT")
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())

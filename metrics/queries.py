@@ -170,9 +170,13 @@ _NULLABLE_INTEGERS = {
 def as_frame(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
     """A query's rows as pandas by way of Arrow: half the time of .df() once there are thousands of rows
     with text (a region's figures at a million records: 24 → 12 ms), and the very frame .df() gives
-    (a test compares them for every named query): dates in microseconds, an integer column with NULLs
+    (a test compares them for every named query)."""
+    return frame_of(relation.to_arrow_table())
+
+
+def frame_of(table: pa.Table) -> pd.DataFrame:
+    """A query's Arrow rows as the frame .df() gives: dates in microseconds, an integer column with NULLs
     as a nullable integer, a text column with no text at all (or no rows) as objects."""
-    table = relation.to_arrow_table()
     frame = table.to_pandas(date_as_object=False)
     for field, column in zip(table.schema, table.columns, strict=True):
         if pa.types.is_integer(field.type) and column.null_count:
@@ -182,6 +186,34 @@ def as_frame(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
         elif pa.types.is_string(field.type) and column.null_count == table.num_rows:
             frame[field.name] = np.full(table.num_rows, None, dtype=object)
     return frame
+
+
+# Small queries without parameters that (nearly) every page's first view asks: the build keeps their results
+# (kept_results), and a new data version's first view reads them all at once (kept_tables) instead of one
+# query each. Not meta: the data version is read from its own table. Nothing large (all_targets, all_figures).
+KEPT_QUERIES = ("metrics", "sources", "all_checks", "entities_by_role", "regions_with_data", "update_dates")
+
+
+def keep_results(connection: duckdb.DuckDBPyConnection) -> None:
+    """Store each KEPT_QUERIES result in kept_results, run by the build once every other table is filled."""
+    for name in KEPT_QUERIES:
+        table = connection.sql(getattr(_queries(), name).sql).to_arrow_table()
+        stream = pa.BufferOutputStream()
+        with pa.ipc.new_stream(stream, table.schema) as writer:
+            writer.write_table(table)
+        connection.execute("INSERT INTO kept_results VALUES (?, ?)", [name, stream.getvalue().to_pybytes()])
+
+
+def kept_tables(connection: Database | duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
+    """The kept results, by query name, as Arrow tables (frame_of makes each a frame); empty when the
+    database has none (built before they were kept: the queries are then run one by one)."""
+    cursor = connection.borrowed_cursor() if isinstance(connection, Database) else connection.cursor()
+    with cursor as open_cursor:
+        try:
+            rows = open_cursor.execute("SELECT name, arrow FROM kept_results").fetchall()
+        except duckdb.CatalogException:
+            return {}
+    return {name: pa.ipc.open_stream(arrow).read_all() for name, arrow in rows}
 
 
 def data_version(database: Path | None = None, connection: Database | duckdb.DuckDBPyConnection | None = None) -> str:

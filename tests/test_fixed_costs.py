@@ -7,12 +7,14 @@ import os
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pytest
 
 from metrics import queries
 from metrics.build import build
 from tests.apptest_support import ROOT, open_page
+from ui import data
 
 
 def _attached(name: str) -> bool:
@@ -188,3 +190,49 @@ def test_queries_on_one_file_reuse_an_idle_cursor(built: Path, monkeypatch: pyte
         assert len(made) == 2
     with pytest.raises(duckdb.ConnectionException):  # closing the file closed its idle cursor
         made[-1].execute("SELECT 1")
+
+
+@pytest.mark.parametrize("name", queries.KEPT_QUERIES)
+def test_a_kept_result_is_the_frame_its_query_gives(built: Path, name: str):
+    with queries.connect(built / "dashboard.duckdb") as connection:
+        kept = queries.kept_tables(connection)
+        pd.testing.assert_frame_equal(queries.frame_of(kept[name]), queries.fetch(name, connection=connection))
+
+
+def test_a_first_view_reads_the_small_queries_at_once_from_what_the_build_kept(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Each small query cost 1.5-4 ms on a freshly attached file whatever its rows; one read of them all
+    costs about as much as one of them."""
+    ran: list[str] = []
+    real_fetch = queries.fetch
+    monkeypatch.setattr(queries, "fetch", lambda name, *a, **k: ran.append(name) or real_fetch(name, *a, **k))
+    read: list[int] = []
+    real_kept = queries.kept_tables
+    monkeypatch.setattr(queries, "kept_tables", lambda connection: read.append(1) or real_kept(connection))
+    frames = {name: data.fetch(name) for name in queries.KEPT_QUERIES}
+    assert read == [1]
+    assert not set(ran) & set(queries.KEPT_QUERIES)
+    with queries.connect(built / "dashboard.duckdb") as connection:
+        for name, frame in frames.items():
+            pd.testing.assert_frame_equal(frame, real_fetch(name, connection=connection))
+
+
+def test_a_database_built_before_results_were_kept_is_read_by_its_queries(built: Path):
+    database = built / "dashboard.duckdb"
+    with duckdb.connect(str(database)) as writer:
+        writer.execute("DROP TABLE kept_results")
+    with queries.connect(database) as connection:
+        assert queries.kept_tables(connection) == {}
+        expected = queries.fetch("sources", connection=connection)
+    data.forget_all()
+    pd.testing.assert_frame_equal(data.fetch("sources"), expected)
+
+
+def test_a_change_to_a_kept_query_rebuilds_the_database():
+    """A kept result is what its query gave when the database was built: the database's stamp covers the
+    queries' file, so a database built before a query was edited is built again, not read."""
+    from metrics import build as build_module
+
+    assert build_module.SQL_DIR / "queries.sql" in build_module.STAMPED_FILES
+    assert "kept_results" in (build_module.SQL_DIR / "schema.sql").read_text(encoding="utf-8")

@@ -162,12 +162,17 @@ def fetch(name: str, **parameters: object) -> pd.DataFrame:
 
 def _fetch_at(database: str, version: str, name: str, parameters: dict[str, object]) -> pd.DataFrame:
     key = tuple(sorted(parameters.items()))
-    return _derived_at(
-        database,
-        version,
-        ("query", name, key),
-        lambda: queries.fetch(name, connection=_connection(database, version), **parameters),
-    )
+
+    def run() -> pd.DataFrame:
+        if name in queries.KEPT_QUERIES and not parameters:
+            kept = _derived_at(
+                database, version, ("kept",), lambda: queries.kept_tables(_connection(database, version))
+            )
+            if name in kept:
+                return queries.frame_of(kept[name])
+        return queries.fetch(name, connection=_connection(database, version), **parameters)
+
+    return _derived_at(database, version, ("query", name, key), run)
 
 
 class CachedReader(Reader):

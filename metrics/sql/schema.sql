@@ -79,6 +79,10 @@ CREATE TABLE progress (
 -- a few rows instead of scanning every progress record on each new data version's first view.
 CREATE TABLE update_dates_kept (as_of DATE);
 CREATE TABLE regions_in_data (region_id VARCHAR);
+-- The results of the small named queries every first view asks (metrics.queries.KEPT_QUERIES), each as
+-- the Arrow stream its query gives, stored by the build once everything else is in: one read of one table
+-- instead of a query each, which cost 1.5-4 ms apiece on a freshly attached file whatever their rows.
+CREATE TABLE kept_results (name VARCHAR PRIMARY KEY, arrow BLOB NOT NULL);
 
 CREATE VIEW figures AS
 SELECT

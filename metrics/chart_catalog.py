@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -369,35 +370,37 @@ def _tiers_document(figures: pd.DataFrame, tier_ids: list[str], region_id: str):
     """(the whole's figure, its tiers' figures) as the newest document stating the whole and at least one
     tier on the same date gives them (the region's own figures first); None when no document does.
 
-    The figures of the whole and its tiers are picked out once and matched by (document, date, region):
-    at a million records a region has hundreds of recorded wholes, and a filter of every figure for
-    each of them was most of the chart's first view."""
-    wanted = figures[figures["metric_id"].isin([TIERS_WHOLE, *tier_ids])]
-    own = wanted[wanted["region_id"] == region_id]
-    for rows in (own, wanted) if not own.empty else (wanted,):
-        days = pd.to_datetime(rows["as_of"])
-        is_whole = rows["metric_id"] == TIERS_WHOLE
-        tiers, tier_days = rows[~is_whole], days[~is_whole]
-        # Walked as plain lists (tolist): pandas' Arrow-backed columns are slow to walk value by value.
-        stated_with_tiers = {
-            key
-            for key in zip(tiers["source_id"].tolist(), tier_days.tolist(), tiers["region_id"].tolist(), strict=True)
-            if pd.notna(key[0]) and pd.notna(key[1])
-        }
-        wholes = rows[is_whole].sort_values("as_of", ascending=False)
-        for index, source, day, region in zip(
-            wholes.index.tolist(),
-            wholes["source_id"].tolist(),
-            days[wholes.index].tolist(),
-            wholes["region_id"].tolist(),
+    The figures of the whole and its tiers are matched by (document, date, region) as plain lists, and
+    only the rows drawn are taken from the frame: at a million records a region has hundreds of recorded
+    wholes, and filtering every column of its figures, once for each of them, was most of the chart's first
+    view."""
+    positions = np.flatnonzero(figures["metric_id"].isin([TIERS_WHOLE, *tier_ids]).to_numpy())
+    keys = figures[["metric_id", "region_id", "as_of", "source_id"]].iloc[positions]
+    days = pd.to_datetime(keys["as_of"]).to_numpy().astype("datetime64[us]").tolist()  # datetimes, None for NaT
+    rows = list(
+        zip(
+            positions.tolist(),
+            keys["metric_id"].tolist(),
+            keys["region_id"].tolist(),
+            days,
+            keys["source_id"].tolist(),
             strict=True,
-        ):
-            if (source, day, region) not in stated_with_tiers:
+        )
+    )
+    own = [row for row in rows if row[2] == region_id]
+    order = {metric: rank for rank, metric in enumerate(tier_ids)}
+    for group in (own, rows) if own else (rows,):
+        tiers = [row for row in group if row[1] != TIERS_WHOLE]
+        stated_with_tiers = {(row[4], row[3], row[2]) for row in tiers if pd.notna(row[4]) and pd.notna(row[3])}
+        # Newest first; a whole with no date or document is stated with no tier.
+        wholes = [row for row in group if row[1] == TIERS_WHOLE and pd.notna(row[3])]
+        for whole in sorted(wholes, key=lambda row: row[3], reverse=True):
+            stated = (whole[4], whole[3], whole[2])
+            if stated not in stated_with_tiers:
                 continue
-            same = tiers[(tiers["source_id"] == source) & (tier_days == day) & (tiers["region_id"] == region)]
-            order = {metric: position for position, metric in enumerate(tier_ids)}
-            same = same.drop_duplicates("metric_id", keep="last").sort_values("metric_id", key=lambda m: m.map(order))
-            return pd.Series(wholes.loc[index].to_dict()), same
+            same = {row[1]: row[0] for row in tiers if (row[4], row[3], row[2]) == stated}  # a metric's last
+            parts = sorted(same.items(), key=lambda item: order[item[0]])
+            return pd.Series(figures.iloc[whole[0]].to_dict()), figures.iloc[[position for _, position in parts]]
     return None
 
 

@@ -226,11 +226,14 @@ def footer(
 ) -> Footer:
     """The chart footer for the rows a chart shows: their newest date and their sources, named. Progress
     rows cite their targets' documents too (a 2024–2026 plan's targets drawn beside the reply's figures)."""
-    dated = pd.to_datetime(rows[date_column]).dropna() if date_column in rows else pd.Series(dtype="datetime64[ns]")
-    as_of = dated.max().date() if not dated.empty else None
+    newest = pd.to_datetime(rows[date_column]).max() if date_column in rows else pd.NaT
+    as_of = newest.date() if pd.notna(newest) else None
     names = source_names(sources, lang)
     columns = [source_column, *(["target_source"] if source_column == "value_source" else [])]
-    used = [s for s in dict.fromkeys(rows[[c for c in columns if c in rows]].stack().dropna()) if s]
+    # Row by row, each row's document before its target's, as they are listed; plain lists, not a stack
+    # of the frame (a page's figures are thousands of rows at a million records).
+    cells = zip(*(rows[column].tolist() for column in columns if column in rows), strict=True)
+    used = [s for s in dict.fromkeys(cell for row in cells for cell in row) if isinstance(s, str) and s]
     joined = text("sentence.semicolon", lang).join(names.get(s, s) for s in used)
     return Footer(as_of=as_of, source=joined or names.get("reply_2021_50", ""))
 

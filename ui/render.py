@@ -90,7 +90,12 @@ def page_footer(context: Context, figures, metric_ids: list[str] | None = None):
 
 
 def _page_footer(figures, metric_ids: list[str] | None, context: Context):
-    shown = figures if metric_ids is None else figures[figures["metric_id"].isin(metric_ids)]
+    # Only the two columns the footer reads: a filter moves every column of thousands of figures.
+    shown = (
+        figures[["as_of", "source_id"]]
+        if metric_ids is None
+        else figures.loc[figures["metric_id"].isin(metric_ids), ["as_of", "source_id"]]
+    )
     if shown.empty:
         return None
     # The progress rows every figure page reads for its cards (cached): no query of its own.
@@ -348,12 +353,14 @@ def evidence(figures, metric_ids: list[str], context: Context) -> None:
 
 
 def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | None:
-    rows = figures[figures["metric_id"].isin(metric_ids)]
-    if rows.empty:
+    shown = figures["metric_id"].isin(metric_ids)
+    if not shown.any():
         return None
     lang = context.lang
-    from_reply = rows[rows["origin"] == "reply"]
-    recorded = rows[rows["origin"] != "reply"]
+    from_reply = shown & (figures["origin"] == "reply")
+    # Of the records (thousands at a million), only their dates and documents: a filter moves every column.
+    recorded = figures.loc[shown & ~from_reply, ["as_of", f"source_{lang}"]]
+    from_reply = figures[from_reply]
     lines = []
     for row in frames.rows(from_reply):
         shown = format_value(row["value"], row["unit"], row["qualifier"], lang, row["unit_en"])

@@ -80,7 +80,7 @@ def cards(
     groups: dict[str, list[dict]] = {}
     for row in chosen:
         groups.setdefault(row["metric_id"], []).append(row)
-    history = _figure_history(figures, {(m, rows[0].get("region_id")) for m, rows in groups.items()})
+    history = _recent_figures(figures, {(m, rows[0].get("region_id")) for m, rows in groups.items()})
     result = []
     for metric_id, rows in groups.items():
         first = rows[0]
@@ -167,20 +167,21 @@ def _counted_in(history: list[dict], sources: pd.DataFrame | None, lang: str) ->
     return document_words(newest.get("origin"), newest.get("source_id"), sources, lang)
 
 
-def _figure_history(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
-    """The figures of each (metric, region) in `keys`, oldest first (value, date, derivation, document).
+def _recent_figures(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
+    """The last two figures of each (metric, region) in `keys`, oldest first (value, date, derivation,
+    document): all a card reads (the change since the figure before the newest; whether the newest is a count).
 
-    One pass over the region's figures for every card: a filter per card cost more than the cards
-    (a region's figures are thousands of rows at a million records)."""
+    One pass over the region's figures for every card: a filter per card cost more than the cards. Only
+    the last two of each are made plain rows: a region has thousands of figures at a million records."""
     if figures is None or figures.empty or not keys:
         return {}
     extra = [column for column in ("derivation", "origin", "source_id") if column in figures]
     columns = ["metric_id", "region_id", "value", "as_of", *extra]
     shown = figures.loc[figures["metric_id"].isin({metric_id for metric_id, _ in keys}), columns]
-    history: dict[tuple[str, str], list[dict]] = {}
     ordered = shown.sort_values("as_of", kind="stable")
-    # Column by column (a region's history is thousands of rows at a million records; to_dict boxes each cell).
-    for values in zip(*(ordered[column].tolist() for column in columns), strict=True):
+    recent = ordered.groupby(["metric_id", "region_id"], sort=False).tail(2)
+    history: dict[tuple[str, str], list[dict]] = {}
+    for values in zip(*(recent[column].tolist() for column in columns), strict=True):
         row = dict(zip(columns, values, strict=True))
         key = (row["metric_id"], row["region_id"])
         if key in keys:

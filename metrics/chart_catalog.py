@@ -142,19 +142,22 @@ def _items(
 ) -> pd.DataFrame:
     """Latest figures of some metrics as bar items (label, value, unit, qualifier), in the given order."""
     latest = reader.latest(region_id)
-    metrics = reader.fetch("metrics").set_index("metric_id")
+    # Plain rows, made once for the shared frames: a row looked up in a frame (.loc) is a new Series of
+    # every column, each time.
+    newest = dict(zip(latest.index.tolist(), frames.records(latest), strict=True))
+    metrics = {row["metric_id"]: row for row in frames.records(reader.fetch("metrics"))}
     rows = []
     for metric_id in metric_ids:
-        if metric_id not in latest.index:
+        if metric_id not in newest:
             continue
-        figure = latest.loc[metric_id]
+        figure = newest[metric_id]
         rows.append(
             {
                 "metric_id": metric_id,
-                "label": metrics.at[metric_id, f"label_{lang}"],
+                "label": metrics[metric_id][f"label_{lang}"],
                 "value": figure["value"],
                 "unit": figure["unit"],
-                "unit_en": metrics.at[metric_id, "unit_en"],
+                "unit_en": metrics[metric_id]["unit_en"],
                 "qualifier": figure["qualifier"],
                 "derivation": figure.get("derivation"),
                 "as_of": figure["as_of"],

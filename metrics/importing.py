@@ -602,8 +602,28 @@ def _schema(spec: FileSpec, registry: Registry):
             )
         elif column.kind == "number":
             columns[column.name] = pa.Column(float, pa.Check.ge(0, error=spec.negative_code), coerce=True)
+        elif column.name == SOURCE.name:
+            listed = list(registry.sources["source_id"])
+            columns[column.name] = pa.Column(
+                object,
+                pa.Check(
+                    lambda cells, listed=listed: ~_names_a_document(cells) | cells.isin(listed),
+                    error="unlisted_source",
+                ),
+            )
     checks = [pa.Check(check, error=code) for check, code, _ in spec.rules]
     return pa.DataFrameSchema(columns, checks=checks, strict=False)
+
+
+# A source written as a document's id (reply_2021_50, plan_2024_2026, doc_3f2a9c): lower-case words joined
+# by "_". Anything else is the source in words (2021年第三季度调度会), shown as written.
+_DOCUMENT_ID = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
+
+
+def _names_a_document(cells: pd.Series) -> pd.Series:
+    """Whether each source cell is written as a document id: one that sources.csv must list, or a footer
+    would cite the bare id (a plan's targets citing plan_2024_2026 with the plan's row left out)."""
+    return cells.astype(str).str.fullmatch(_DOCUMENT_ID)
 
 
 def _check_rules(

@@ -341,8 +341,10 @@ planned = {
 bases = live_versions
 new_metrics = [metric for metric in pending_metrics if metric.metric_id in set(accepted["metric_id"])]
 new_regions = [region for region in pending_regions if region.region_id in set(accepted["region_id"])]
-# The rows are checked against the metrics and regions they will have once the new ones are saved.
-registry_after = NEW_METRICS.extended(NEW_REGIONS.extended(registry, new_regions), new_metrics)
+# The rows are checked against the metrics, regions and document they will have once those are saved.
+registry_after = recording.with_document(
+    NEW_METRICS.extended(NEW_REGIONS.extended(registry, new_regions), new_metrics), source_id
+)
 checks = {
     kind: memo(
         (

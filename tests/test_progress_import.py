@@ -116,6 +116,7 @@ REFUSED = {
     "unit_mismatch.csv": (2, "D", "单位", "does not match the metric's unit"),
     "conflicting_qualifier.csv": (2, "D", "不一致", "disagrees with the qualifier column"),
     "bad_qualifier.csv": (2, "E", "差不多", "is not a known qualifier"),
+    "unlisted_source.csv": (2, "F", "“reply_2021_5”是文件编号的写法", "'reply_2021_5' is written as a document id"),
 }
 
 

@@ -109,6 +109,7 @@ REFUSED = {
     "undecodable.csv": (2, "D", "0xff", "neither UTF-8 nor GBK"),
     "unit_mismatch.csv": (2, "D", "单位", "unit"),
     "bad_date.csv": (2, "B", "不是日期", "is not a date"),
+    "unlisted_source.csv": (2, "F", "sources.csv 中没有这份文件", "sources.csv lists no such document"),
 }
 
 

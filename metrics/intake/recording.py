@@ -111,6 +111,16 @@ def table_rows(table: str, accepted: pd.DataFrame, source_id: str) -> pd.DataFra
     return frame[[column for column in updates.KINDS[table].columns if column in frame]]
 
 
+def with_document(registry: Registry, source_id: str) -> Registry:
+    """The registry as it will be once the document is kept (keep_document): the rows that name it as their
+    source are checked against it, before sources.csv has its row."""
+    if source_id in set(registry.sources["source_id"]):
+        return registry
+    row = pd.DataFrame([{"source_id": source_id}]).reindex(columns=registry.sources.columns, fill_value="")
+    sources = pd.concat([registry.sources, row], ignore_index=True)
+    return Registry(metrics=registry.metrics, regions=registry.regions, sources=sources)
+
+
 def merged(kind: str, current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """The live table with the new rows: a new row replaces the live one with the same key."""
     key = list(updates.KINDS[kind].key)

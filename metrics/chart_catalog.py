@@ -278,8 +278,9 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
     progress = reader.progress(region_id)
     planned = progress[(progress["metric_id"] == "retrofit_projects_completed") & progress["target"].notna()]
     cited: tuple[str, ...] = ()
-    if not planned.empty:
-        row = planned.sort_values("period_end").iloc[0]
+    completed = items.loc[items["metric_id"] == "retrofit_projects_completed", "as_of"]
+    row = _plan_for(frames.rows(planned), completed.iloc[0] if not completed.empty else None)
+    if row is not None:
         cited = _target_document(row)
         planned_item = {
             "metric_id": "",
@@ -306,6 +307,23 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
         _latest_figures, reader, region_id, ["retrofit_projects_under_way", "retrofit_projects_completed"]
     )
     return ChartSpec("retrofit_pipeline", charts.value_bars(items, title, "", footer, lang), title, drawn=drawn)
+
+
+def _plan_for(targets: list[dict], day: object) -> dict | None:
+    """The target a figure of `day` is drawn beside: the one whose period holds the day (a year's before
+    the plan's years around it), else the last to end before it, else the first to end (a figure from
+    before every period). A 2024 count of completed projects is set beside a 2024 plan, not the reply's."""
+    if not targets:
+        return None
+    if day is not None and pd.notna(day):
+        day = pd.Timestamp(day)
+        holding = [row for row in targets if row["period_start"] <= day <= row["period_end"]]
+        if holding:
+            return min(holding, key=lambda row: row["period_end"] - row["period_start"])
+        ended = [row for row in targets if row["period_end"] < day]
+        if ended:  # the latest end; of the same end, the shortest period
+            return max(ended, key=lambda row: (row["period_end"], row["period_start"]))
+    return min(targets, key=lambda row: row["period_end"])
 
 
 TIERS_WHOLE = "retrofit_projects_under_way"  # the projects under way the three tiers add up to

@@ -169,6 +169,56 @@ def test_a_progress_chart_cites_the_plan_its_targets_come_from(later):
     assert footer.endswith("来源：2024年上半年调度会；市经信局对市政协〔2021〕50号提案的答复；2024—2026年行动计划")
 
 
+def _pipeline_bars(reader: Reader) -> dict[str, float]:
+    spec = chart_catalog.retrofit_pipeline(reader, "huangshi", "zh")
+    bars = spec.figure.data[0]
+    return dict(zip((" ".join(str(label).replace("<br>", " ").split()) for label in bars.y), bars.x, strict=True))
+
+
+def test_the_pipeline_sets_completed_projects_beside_the_plan_of_their_date(data_dir: Path):
+    """With a 2024 target for completed projects, the reply's 66 (2021) is still drawn beside the 2021 plan,
+    and a count of mid-2024 beside the 2024 plan, citing it."""
+    _append_rows(data_dir / "sources.csv", [PLAN])
+    _append_rows(
+        data_dir / "targets.csv",
+        [
+            {
+                "metric_id": "retrofit_projects_completed",
+                "region_id": "huangshi",
+                "period_start": "2024-01-01",
+                "period_end": "2024-12-31",
+                "target": "300",
+                "qualifier": "=",
+                "source": "plan_2024_2026",
+                "plan": "2024年计划",
+                "plan_en": "2024 plan",
+            }
+        ],
+    )
+    build(data_dir)
+    bars = _pipeline_bars(Reader())
+    assert bars["已完成智能化改造项目"] == 66 and bars["计划完成 · 2021年计划（假设）"] == 100
+    _append_rows(
+        data_dir / "progress.csv",
+        [
+            {
+                "metric_id": "retrofit_projects_completed",
+                "region_id": "huangshi",
+                "as_of": "2024-06-30",
+                "value": "180",
+                "qualifier": "=",
+                "source": "2024年上半年调度会",
+            }
+        ],
+    )
+    build(data_dir)
+    reader = Reader()
+    bars = _pipeline_bars(reader)
+    assert bars["已完成智能化改造项目"] == 180 and bars["计划完成 · 2024年计划"] == 300
+    spec = chart_catalog.retrofit_pipeline(reader, "huangshi", "zh")
+    assert spec.figure.layout.annotations[-1].text.replace("<br>", "").endswith("2024—2026年行动计划")
+
+
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [

@@ -330,31 +330,35 @@ def test_a_bad_file_shows_each_cell_and_changes_nothing(built, editor, lang, exp
     assert updates.versions("targets") == []
 
 
-def test_a_bad_cell_in_the_table_is_named_by_row_and_column(built, editor):
+@pytest.mark.parametrize(
+    ("change", "row", "column", "words"),
+    [
+        ({1: {"period_end": "2020-12-31"}}, "2", "结束日期", "早于"),
+        # A plan's targets entered before the plan's row in sources.csv would cite the bare id in every footer.
+        (
+            {0: {"source": "plan_2024_2026"}},
+            "1",
+            "来源",
+            "来源“plan_2024_2026”是文件编号的写法，但 sources.csv 中没有这份文件；请先在 sources.csv 登记该文件",
+        ),
+    ],
+)
+def test_a_bad_cell_in_the_table_is_named_by_row_and_column(built, editor, change, row, column, words):
     before = (built / "targets.csv").read_bytes()
     app = as_editor("targets", editor)
-    edit(app, edited_rows={1: {"period_end": "2020-12-31"}})
+    edit(app, edited_rows=change)
     assert "发现1个问题" in errors(app)
     listing = app.table[0].value
-    assert listing.iloc[0]["行"] == "2" and listing.iloc[0]["列"] == "结束日期"
-    assert listing.iloc[0]["问题"].startswith("第2行（结束日期）：")
+    assert listing.iloc[0]["行"] == row and listing.iloc[0]["列"] == column
+    problem = listing.iloc[0]["问题"].replace("\\_", "_")  # the table's cells are markdown, "_" escaped
+    assert problem.startswith(f"第{row}行（{column}）：") and words in problem
     assert "editui_targets_save" not in button_keys(app)
     assert (built / "targets.csv").read_bytes() == before
 
 
-def test_a_source_typed_as_an_unlisted_document_id_is_named_and_not_saved(built, editor):
-    """A plan's targets entered before the plan's row in sources.csv would cite the bare id in every footer."""
-    before = (built / "targets.csv").read_bytes()
+def test_a_source_in_words_is_kept_as_written(editor):
     app = as_editor("targets", editor)
-    edit(app, edited_rows={0: {"source": "plan_2024_2026"}})
-    assert "发现1个问题" in errors(app)
-    listing = app.table[0].value
-    assert listing.iloc[0]["行"] == "1" and listing.iloc[0]["列"] == "来源"
-    shown = listing.iloc[0]["问题"].replace("\\_", "_")  # the table's cells are markdown, "_" escaped
-    assert "来源“plan_2024_2026”是文件编号的写法，但 sources.csv 中没有这份文件；请先在 sources.csv 登记该文件" in shown
-    assert "editui_targets_save" not in button_keys(app)
-    assert (built / "targets.csv").read_bytes() == before
-    edit(app, edited_rows={0: {"source": "2024年上半年调度会"}})  # the source in words is kept as written
+    edit(app, edited_rows={0: {"source": "2024年上半年调度会"}})
     assert not app.error and "editui_targets_save" in button_keys(app)
 
 

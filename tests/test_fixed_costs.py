@@ -236,3 +236,13 @@ def test_a_change_to_a_kept_query_rebuilds_the_database():
 
     assert build_module.SQL_DIR / "queries.sql" in build_module.STAMPED_FILES
     assert "kept_results" in (build_module.SQL_DIR / "schema.sql").read_text(encoding="utf-8")
+
+
+def test_a_new_data_version_reads_its_own_kept_results(built: Path):
+    """The kept rows are the new build's, on the first view after a change as in a fresh session."""
+    assert data.fetch("sources")["short_zh"].tolist() == ["市经信局对市政协〔2021〕50号提案的答复"]
+    path = built / "sources.csv"
+    path.write_bytes(path.read_bytes().replace("市经信局对市政协".encode(), "黄石市经信局对市政协".encode()))
+    assert data.fetch("sources")["short_zh"].tolist() == ["黄石市经信局对市政协〔2021〕50号提案的答复"]
+    data.forget_all()  # a fresh process
+    assert data.fetch("sources")["short_zh"].tolist() == ["黄石市经信局对市政协〔2021〕50号提案的答复"]

@@ -7,6 +7,7 @@ which case the page shows its empty state instead of a blank chart.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,12 +79,10 @@ def _in_parts(name: str, rows: pd.DataFrame, chart: Callable[[pd.DataFrame, str]
         count = -(-len(rows) // PICTURE_ROWS)  # as few parts as hold them, of even sizes: 5 rows as 3 + 2
         size = -(-len(rows) // count)
         chunks = [rows.iloc[start : start + size] for start in range(0, len(rows), size)]
-        made = []
-        for number, chunk in enumerate(chunks, start=1):
-            spec = chart(chunk, f"{name}_{number}")
-            spec.part_of, spec.part = name, (number, len(chunks))
-            made.append(spec)
-        return made
+        return [
+            dataclasses.replace(chart(chunk, f"{name}_{number}"), part_of=name, part=(number, len(chunks)))
+            for number, chunk in enumerate(chunks, start=1)
+        ]
 
     return parts
 

@@ -99,6 +99,11 @@ def _footer_for_figures(
     return report.figures_footer(figures, reader.fetch("sources"), lang, target_sources)
 
 
+def _targets_of(progress: pd.DataFrame, metric_id: str) -> list[dict]:
+    """A metric's progress rows with a target, as plain rows of the shared frame (made once for it)."""
+    return [row for row in frames.records(progress) if row["metric_id"] == metric_id and pd.notna(row["target"])]
+
+
 def _target_document(row) -> tuple[str, ...]:
     """The document of a drawn target (a progress row), for the chart's footer; () without one."""
     source = row.get("target_source") if row is not None else None
@@ -221,8 +226,7 @@ def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -
     rows = progress[(progress["metric_id"] == metric_id) & progress["target"].notna()]
     if rows.empty:
         return None
-    # The same rows as plain rows, from the shared frame's (made once): the title and the finding read them.
-    plain = [row for row in frames.records(progress) if row["metric_id"] == metric_id and pd.notna(row["target"])]
+    plain = _targets_of(progress, metric_id)
     metric = metric_meta(plain[0])
     title = narrative.headline(plain, metric, lang)
     subtitle = f"{metric[f'label_{lang}']} · {text('chart.bullet_legend', lang)}"
@@ -275,10 +279,11 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
         return None
     items.loc[items["metric_id"] == "retrofit_projects_completed", "color"] = CATEGORY_PALETTE[1]
     progress = reader.progress(region_id)
-    planned = progress[(progress["metric_id"] == "retrofit_projects_completed") & progress["target"].notna()]
     cited: tuple[str, ...] = ()
     completed = items.loc[items["metric_id"] == "retrofit_projects_completed", "as_of"]
-    row = _plan_for(frames.rows(planned), completed.iloc[0] if not completed.empty else None)
+    row = _plan_for(
+        _targets_of(progress, "retrofit_projects_completed"), completed.iloc[0] if not completed.empty else None
+    )
     if row is not None:
         cited = _target_document(row)
         planned_item = {

@@ -61,7 +61,9 @@ def rows(frame: pd.DataFrame) -> list[dict]:
         if getattr(dtype, "na_value", None) is pd.NA:  # a nullable column's missing value: None, as to_dict gives
             values = [None if value is pd.NA else value for value in values]
         columns.append(values)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)] if names else [{}] * len(frame)
+    if not names:
+        return [{} for _ in range(len(frame))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

@@ -42,6 +42,15 @@ class Registry:
             sources=read_reference_csv(folder / "sources.csv"),
         )
 
+    def with_rows(self, table: str, rows: list[dict]) -> Registry:
+        """The registry with `rows` added to one of its tables (metrics, regions, sources), in that table's
+        columns: what rows that will use them once saved are checked against."""
+        current = getattr(self, table)
+        added = pd.DataFrame(rows).reindex(columns=current.columns, fill_value="")
+        tables = {"metrics": self.metrics, "regions": self.regions, "sources": self.sources}
+        tables[table] = pd.concat([current, added], ignore_index=True)
+        return Registry(**tables)
+
     @cached_property
     def metric_ids(self) -> list[str]:
         return self.metrics["metric_id"].tolist()

@@ -224,9 +224,11 @@ def footer(
     lang: str,
     date_column: str = "value_as_of",
     source_column: str = "value_source",
+    cited_after: list[str] | tuple[str, ...] = (),
 ) -> Footer:
     """The chart footer for the rows a chart shows: their newest date and their sources, named. Progress
-    rows cite their targets' documents too (a 2024–2026 plan's targets drawn beside the reply's figures)."""
+    rows cite their targets' documents too (a 2024–2026 plan's targets drawn beside the reply's figures);
+    `cited_after`: more documents, after the rows' own (targets drawn beside figures)."""
     newest = pd.to_datetime(rows[date_column]).max() if date_column in rows else pd.NaT
     as_of = newest.date() if pd.notna(newest) else None
     names = source_names(sources, lang)
@@ -234,7 +236,8 @@ def footer(
     # Row by row, each row's document before its target's, as they are listed; plain lists, not a stack
     # of the frame (a page's figures are thousands of rows at a million records).
     cells = zip(*(rows[column].tolist() for column in columns if column in rows), strict=True)
-    used = [s for s in dict.fromkeys(cell for row in cells for cell in row) if isinstance(s, str) and s]
+    listed = [*(cell for row in cells for cell in row), *cited_after]
+    used = [s for s in dict.fromkeys(listed) if isinstance(s, str) and s]
     joined = text("sentence.semicolon", lang).join(names.get(s, s) for s in used)
     return Footer(as_of=as_of, source=joined or names.get("reply_2021_50", ""))
 
@@ -244,10 +247,7 @@ def figures_footer(
 ) -> Footer:
     """The footer for figures (as_of, source_id) and, after their documents, the documents of targets
     drawn beside them (undated: the date is the figures')."""
-    if len(target_sources):
-        targets = pd.DataFrame({"as_of": pd.NaT, "source_id": list(target_sources)})
-        figures = pd.concat([figures[["as_of", "source_id"]], targets], ignore_index=True)
-    return footer(figures, sources, lang, date_column="as_of", source_column="source_id")
+    return footer(figures, sources, lang, "as_of", "source_id", cited_after=list(target_sources))
 
 
 def source_names(sources: pd.DataFrame, lang: str) -> dict[str, str]:

@@ -357,10 +357,10 @@ def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | No
     if not shown.any():
         return None
     lang = context.lang
-    from_reply = shown & (figures["origin"] == "reply")
+    is_reply = shown & (figures["origin"] == "reply")
+    from_reply = figures[is_reply]
     # Of the records (thousands at a million), only their dates and documents: a filter moves every column.
-    recorded = figures.loc[shown & ~from_reply, ["as_of", f"source_{lang}"]]
-    from_reply = figures[from_reply]
+    recorded = figures.loc[shown & ~is_reply, ["as_of", f"source_{lang}"]]
     lines = []
     for row in frames.rows(from_reply):
         shown = format_value(row["value"], row["unit"], row["qualifier"], lang, row["unit_en"])

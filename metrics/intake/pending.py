@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from metrics import store
 from metrics.intake.reference import Refused, build_problems, csv_with_rows
 from metrics.registry import Registry
@@ -40,11 +38,7 @@ class NewRows:
         """The registry as it will be once `rows` are saved: what the rows that use them are checked against."""
         if not rows:
             return registry
-        current = getattr(registry, self.table)
-        added = pd.DataFrame([self.as_row(row) for row in rows]).reindex(columns=current.columns, fill_value="")
-        frames = {"metrics": registry.metrics, "regions": registry.regions, "sources": registry.sources}
-        frames[self.table] = pd.concat([current, added], ignore_index=True)
-        return Registry(**frames)
+        return registry.with_rows(self.table, [self.as_row(row) for row in rows])
 
     def propose(self, row: Any, pending: list, folder: Path) -> Any:
         """Check a new row against the live table and the rows already pending; the cleaned row, or

@@ -116,9 +116,7 @@ def with_document(registry: Registry, source_id: str) -> Registry:
     source are checked against it, before sources.csv has its row."""
     if source_id in set(registry.sources["source_id"]):
         return registry
-    row = pd.DataFrame([{"source_id": source_id}]).reindex(columns=registry.sources.columns, fill_value="")
-    sources = pd.concat([registry.sources, row], ignore_index=True)
-    return Registry(metrics=registry.metrics, regions=registry.regions, sources=sources)
+    return registry.with_rows("sources", [{"source_id": source_id}])
 
 
 def merged(kind: str, current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

@@ -150,14 +150,17 @@ LONG_FIRST = [
 # (SharedChromium) starts once, whereas each test that does not use the browser after a browser file would
 # stop it and the next browser file start it again (about 3 s: Playwright's driver 1.3 s, chromium 1.5 s, on
 # this machine busy, 2026-12-03). Not needed for correctness: any order passes (tests/test_file_order.py).
-# Longest first, the two workers share them out so that both finish at about the same time.
+# Longest first, the two workers share them out so that both finish at about the same time. Seconds each
+# file took in a `make test` of 2026-12-04 (the intake scenarios, then one file of 140 s, split since).
 BROWSER_LONGEST_FIRST = [
-    "test_browser_intake.py",  # 165-290 s
-    "test_browser_phone.py",  # 210-280 s
-    "test_browser.py",  # 125 s
-    "test_browser_editing.py",  # 95 s
-    "test_browser_exports.py",  # 90 s
-    "test_browser_words.py",  # 80 s
+    "test_browser_phone.py",  # 92 s
+    "test_browser.py",  # 57 s
+    "test_browser_intake_metric.py",  # 57 s
+    "test_browser_intake_region.py",  # 50 s
+    "test_browser_editing.py",  # 50 s
+    "test_browser_exports.py",  # 33 s
+    "test_browser_words.py",  # 31 s
+    "test_browser_intake.py",  # 29 s
 ]
 
 

@@ -392,3 +392,20 @@ def region_words(region: Mapping, lang: str) -> str:
     if region.get("level") == "city":
         return text("words.city_total", lang)
     return region[f"name_{lang}"]
+
+
+def region_without_data(region: Mapping, parent: Mapping | None, groups: list[Mapping], lang: str) -> str:
+    """What a page says of a unit chosen before it has any figure, target or record: that it has none yet;
+    then, if its parent has figures, that those are the parent's, with the combined groups the parent's view
+    also lists. Said from the regions table and what has data, of no one document: a county of another
+    city, listed ahead of its reports, is not told that the reply covers it."""
+    name = region[f"name_{lang}"]
+    if parent is None:
+        return text("scr.region.no_data", lang, region=name)
+    fields = {"region": name, "parent": parent[f"name_{lang}"], "where": text("sidebar.region", lang)}
+    if not groups:
+        return text("scr.region.no_data_parent", lang, **fields)
+    quoted = text("sentence.enumeration", lang).join(
+        text("words.quoted", lang, words=group[f"name_{lang}"]) for group in groups
+    )
+    return text("scr.region.no_data_parent_groups", lang, groups=quoted, **fields)

@@ -54,12 +54,35 @@ def test_a_county_in_the_address_is_shown_and_says_it_has_no_data_yet(page):
     app = open_page(page, "zh", region="daye")
     assert not app.exception, [e.value for e in app.exception]
     assert app.query_params.get("region") in ("daye", ["daye"])
-    text = all_text(app)
-    assert "大冶市" in text and "暂无" in text and "黄石市" in text
+    said = [info.value for info in app.info if "大冶市暂无" in info.value]
+    assert said == [
+        "大冶市暂无自己的数字、目标或进展记录，录入后在此显示。黄石市的数字（含“大冶市、阳新县、开发区（合计）”）"
+        "请在“地区”中选择黄石市查看。"
+    ], said
     if page == "overview":
         assert app.sidebar.selectbox[0].value == "daye"
         english = all_text(open_page(page, "en", region="daye"))
-        assert "Daye" in english and "no figures of its own yet" in english
+        assert "Daye has no figures, targets or progress records of its own yet" in english
+        assert "For Huangshi's figures" in english and "choose Huangshi under Region" in english
+
+
+def test_a_unit_of_a_city_without_figures_is_told_only_that_it_has_none(data_dir):
+    """A city and its county listed ahead of their reports: neither is told that the reply's figures, or
+    Huangshi's, are theirs (the sentence had named the reply and Huangshi's county funding for any unit)."""
+    from metrics.build import build
+
+    with open(data_dir / "regions.csv", "a", encoding="utf-8") as regions:
+        regions.write("ezhou,鄂州市,Ezhou,city,hubei,420700\nechengqu,鄂城区,Echeng District,county,ezhou,420704\n")
+    build(data_dir)
+    for region, name, english in (("echengqu", "鄂城区", "Echeng District"), ("ezhou", "鄂州市", "Ezhou")):
+        app = open_page("retrofit", "zh", region=region)
+        assert not app.exception, [e.value for e in app.exception]
+        assert [info.value for info in app.info][:1] == [f"{name}暂无自己的数字、目标或进展记录，录入后在此显示。"]
+        assert "答复" not in app.info[0].value and "黄石" not in app.info[0].value
+        said = open_page("overview", "en", region=region).info[0].value
+        assert said == (
+            f"{english} has no figures, targets or progress records of its own yet; they appear here once recorded."
+        )
 
 
 def test_english_tables_number_the_sections_with_the_chinese_beside():

@@ -46,22 +46,20 @@ def check_chip(status: str, label: str) -> str:
 
 
 def _region_without_data(context: Context) -> None:
-    """A unit chosen that has no figures or targets yet: say so plainly, and where the reply's are."""
-    with_data = data.derived(("region_ids_with_data",), lambda: set(data.fetch("regions_with_data")["region_id"]))
+    """A unit chosen that has no figures or targets yet: say so plainly, and where figures are."""
+    regions = data.fetch("regions_with_data")
+    with_data = data.derived(("region_ids_with_data",), lambda: set(regions["region_id"]))
     if context.region_id in with_data:
         return
     known = data.fetch("region_by_id", region_id=context.region_id)
     if known.empty:
         return
-    row = known.iloc[0]
-    parent = data.fetch("region_by_id", region_id=row["parent_id"]) if isinstance(row["parent_id"], str) else None
-    parent_name = parent.iloc[0][f"name_{context.lang}"] if parent is not None and not parent.empty else ""
-    st.info(
-        context.t(
-            "scr.region.no_data", region=markdown_text(row[f"name_{context.lang}"]), parent=markdown_text(parent_name)
-        ),
-        icon=":material/info:",
-    )
+    row = known.iloc[0].to_dict()
+    parent_id = row["parent_id"] if row["parent_id"] in with_data else None  # only a parent with figures
+    parent = regions[regions["region_id"] == parent_id].iloc[0].to_dict() if parent_id else None
+    groups = regions[(regions["parent_id"] == parent_id) & (regions["level"] == "group")] if parent_id else regions[:0]
+    sentence = narrative.region_without_data(row, parent, frames.rows(groups), context.lang)
+    st.info(markdown_text(sentence), icon=":material/info:")
 
 
 def page_header(context: Context, title_key: str, figures=None, metric_ids: list[str] | None = None) -> None:

@@ -26,7 +26,8 @@ from metrics.checks import run_checks
 from metrics.csvfile import Problem, problem
 from metrics.numbers import QUALIFIERS
 from metrics.progress import compute_progress
-from metrics.registry import Registry, read_reference_csv
+from metrics.reader import Reader
+from metrics.registry import DEFAULT_REGION, Registry, read_reference_csv
 
 SQL_DIR = Path(__file__).parent / "sql"
 CURATED_FILES = ("metrics.csv", "regions.csv", "sources.csv", "figures.csv", "entities.csv", "events.csv", "checks.csv")
@@ -297,6 +298,18 @@ def remove_stale_temporaries(database: Path) -> list[Path]:
     return removed
 
 
+def default_view_queries(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, dict]]:
+    """The larger queries a first view of the default region asks: its figures and its county groups', and
+    their progress, with the parameters the pages give (Reader.figures, Reader.progress). The build keeps
+    their results beside the small ones: at a million records, on a freshly attached file, the queries took
+    16 ms of a first view, their kept rows 8.5 ms (most of it making the frames)."""
+    in_view = tuple(Reader(connection=connection).in_view(DEFAULT_REGION))
+    return [
+        *(("figures_for_region", {"region_id": region}) for region in in_view),
+        ("progress_for_regions", {"region_ids": in_view}),
+    ]
+
+
 def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: str, fingerprint: str) -> dict[str, int]:
     """Create the database in a temporary file, fill it, then swap it in; BuildFailed if it cannot be written."""
     remove_stale_temporaries(database)
@@ -335,7 +348,7 @@ def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: st
             built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             meta = {"data_version": version, "fingerprint": fingerprint, "built_at": built_at}
             connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
-            queries.keep_results(connection)
+            queries.keep_results(connection, default_view_queries(connection))
             connection.execute("CHECKPOINT")
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())

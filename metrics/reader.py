@@ -23,10 +23,11 @@ class Reader:
 
     database: Path | None = None
     as_of: dt.date | None = None
+    connection: object = None  # an open one instead of the file: the build's, while it writes the database
 
     def fetch(self, name: str, **parameters: object) -> pd.DataFrame:
         """A named query from sql/queries.sql."""
-        return queries.fetch(name, database=self.database, **parameters)
+        return queries.fetch(name, database=self.database, connection=self.connection, **parameters)
 
     def in_view(self, region_id: str) -> list[str]:
         """The region and, for a city, its combined county groups (the reply states county funding

@@ -164,12 +164,10 @@ def _fetch_at(database: str, version: str, name: str, parameters: dict[str, obje
     key = tuple(sorted(parameters.items()))
 
     def run() -> pd.DataFrame:
-        if name in queries.KEPT_QUERIES and not parameters:
-            kept = _derived_at(
-                database, version, ("kept",), lambda: queries.kept_tables(_connection(database, version))
-            )
-            if name in kept:
-                return queries.frame_of(kept[name])
+        kept = _derived_at(database, version, ("kept",), lambda: queries.kept_tables(_connection(database, version)))
+        kept_as = queries.kept_name(name, dict(key))
+        if kept_as in kept:
+            return queries.frame_of(kept[kept_as])
         return queries.fetch(name, connection=_connection(database, version), **parameters)
 
     return _derived_at(database, version, ("query", name, key), run)

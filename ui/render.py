@@ -56,9 +56,12 @@ def _region_without_data(context: Context) -> None:
         return
     row = known.iloc[0].to_dict()
     parent_id = row["parent_id"] if row["parent_id"] in with_data else None  # only a parent with figures
-    parent = regions[regions["region_id"] == parent_id].iloc[0].to_dict() if parent_id else None
-    groups = regions[(regions["parent_id"] == parent_id) & (regions["level"] == "group")] if parent_id else regions[:0]
-    sentence = narrative.region_without_data(row, parent, frames.rows(groups), context.lang)
+    parent, groups = None, []
+    if parent_id:
+        parent = regions[regions["region_id"] == parent_id].iloc[0].to_dict()
+        shown_with_parent = data.reader(context.as_of).in_view(parent_id)[1:]  # its combined county groups
+        groups = frames.rows(regions[regions["region_id"].isin(shown_with_parent)])
+    sentence = narrative.region_without_data(row, parent, groups, context.lang)
     st.info(markdown_text(sentence), icon=":material/info:")
 
 

@@ -164,6 +164,38 @@ def test_a_figure_shown_is_not_copied_and_validated_again(monkeypatch: pytest.Mo
     assert isinstance(shown, BaseFigure)  # what Streamlit takes as a figure, not a dict to validate on every view
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_charts_shown_form_is_written_by_orjson_at_once_as_the_same_json(built: Path, lang: str):
+    """The activities timeline held pandas Timestamps: plotly then walked every value of its dict before
+    writing it, on every view (0.26 ms, where the other charts took 0.02-0.03 ms)."""
+    import orjson
+    import plotly.io as pio
+
+    from metrics import chart_catalog
+    from metrics.reader import Reader
+    from ui import render
+
+    reader = Reader(built / "dashboard.duckdb")
+    builders = [
+        chart_catalog.overview_progress,
+        chart_catalog.retrofit_pipeline,
+        chart_catalog.retrofit_tiers,
+        chart_catalog.funding,
+        chart_catalog.funding_supports,
+        chart_catalog.benchmarks,
+        chart_catalog.activities_timeline,
+    ]
+    specs = [builder(reader, DEFAULT_REGION, lang) for builder in builders]
+    specs.append(chart_catalog.metric_progress(reader, DEFAULT_REGION, "retrofit_projects_completed", lang))
+    assert all(spec is not None for spec in specs)
+    for spec in specs:
+        for screenshot in (False, True):
+            shown = render.displayed(spec.figure, screenshot).to_dict()
+            orjson.dumps(shown, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)  # no TypeError
+            original = render._panel(spec.figure) if screenshot else spec.figure
+            assert pio.to_json(shown, validate=False) == pio.to_json(original, validate=False), spec.name
+
+
 def test_the_data_paths_follow_the_environment_and_are_made_once_per_value(tmp_path: Path, monkeypatch):
     from metrics import paths
 

@@ -9,7 +9,7 @@ import pytest
 
 from metrics.registry import read_reference_csv
 from tests.browser_support import ARTIFACTS, require_chromium, served_copy_with_editor
-from tests.test_browser_intake import _open_intake, _typed
+from tests.test_browser_intake import _open_intake, _typed, _upload
 from tools.browser import full_page_screenshot, wait_until_painted
 
 require_chromium()
@@ -59,9 +59,7 @@ def test_an_editor_makes_a_new_metric_saved_only_on_confirming_and_a_visitor_fin
     metrics_before = (data / "metrics.csv").read_bytes()
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     _open_intake(page, base_url, lang)
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(report))
-    page.locator(".intake-doc").wait_for(timeout=30_000)
-    wait_until_painted(page)
+    _upload(page, report)
     heading, id_label, en_label, unit_label, category_label, category, add = NEW_METRIC[lang]
     page.get_by_test_id("stExpander").get_by_text(heading).click()
     panel = page.get_by_test_id("stExpander").filter(has_text=heading)

@@ -15,7 +15,7 @@ from metrics import queries
 from metrics.build import build, default_view_queries
 from metrics.reader import Reader
 from metrics.registry import DEFAULT_REGION
-from tests.apptest_support import ROOT, open_page
+from tests.apptest_support import ROOT, all_text, open_page
 from ui import data
 
 
@@ -281,6 +281,28 @@ def test_a_first_view_reads_the_small_queries_at_once_from_what_the_build_kept(
     with queries.connect(built / "dashboard.duckdb") as connection:
         for name, frame in frames.items():
             pd.testing.assert_frame_equal(frame, real_fetch(name, connection=connection))
+
+
+def test_a_later_record_reaches_the_default_views_kept_figures_and_progress_on_the_next_view(built: Path):
+    """The kept rows are the new build's: a record added to progress.csv shows on the next view of the
+    default region (its figures, progress and cards read the kept rows), in this process and a fresh one."""
+    import os
+
+    reader = data.reader(None)
+    assert "2021年第四季度调度会" not in reader.figures(DEFAULT_REGION)["source_zh"].tolist()
+    path = built / "progress.csv"
+    record = "diagnosis_enterprises,huangshi,2021-12-31,200,,2021年第四季度调度会,\n"
+    path.write_text(path.read_text(encoding="utf-8-sig") + record, encoding="utf-8-sig")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    for _ in ("this process", "a fresh process"):
+        reader = data.reader(None)
+        figures, progress = reader.figures(DEFAULT_REGION), reader.progress(DEFAULT_REGION)
+        assert figures.loc[figures["source_zh"] == "2021年第四季度调度会", "value"].tolist() == [200]
+        assert 200 in progress.loc[progress["metric_id"] == "diagnosis_enterprises", "value"].tolist()
+        data.forget_all()
+    text = all_text(open_page("diagnosis", "zh"))
+    assert "2021年第四季度调度会" in text and "200家" in text
 
 
 def test_a_database_built_before_results_were_kept_is_read_by_its_queries(built: Path):

@@ -44,20 +44,21 @@ def _open_intake(page, base_url: str, lang: str) -> None:
     wait_until_painted(page)
 
 
-def _upload(page, report: Path = FIXTURES / "year_end_summary.docx") -> None:
-    """A report given to the intake page's uploader, shown with its figures marked."""
+def _intake_with(browser, base_url: str, lang: str, report: Path = FIXTURES / "year_end_summary.docx"):
+    """An editor's intake page at 1440 px with `report` uploaded and shown, its figures marked."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    _open_intake(page, base_url, lang)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(report))
     page.locator(".intake-doc").wait_for(timeout=30_000)
     wait_until_painted(page)
+    return page
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_an_editor_uploads_a_report_confirms_and_sees_it_on_overview_and_sources(site, browser, lang):
     base_url, data = site
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    _open_intake(page, base_url, lang)
-    _upload(page)
+    page = _intake_with(browser, base_url, lang)
     marks = page.locator(".intake-doc mark")
     assert marks.count() == 7
     assert "520家" in marks.first.inner_text()

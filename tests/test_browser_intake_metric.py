@@ -9,7 +9,7 @@ import pytest
 
 from metrics.registry import read_reference_csv
 from tests.browser_support import ARTIFACTS, require_chromium, served_copy_with_editor
-from tests.test_browser_intake import _open_intake, _typed, _upload
+from tests.test_browser_intake import _intake_with, _typed
 from tools.browser import full_page_screenshot, wait_until_painted
 
 require_chromium()
@@ -57,9 +57,7 @@ def test_an_editor_makes_a_new_metric_saved_only_on_confirming_and_a_visitor_fin
     report = tmp_path / "上半年工作进展.txt"
     report.write_text(NEW_FIGURE, encoding="utf-8")
     metrics_before = (data / "metrics.csv").read_bytes()
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    _open_intake(page, base_url, lang)
-    _upload(page, report)
+    page = _intake_with(browser, base_url, lang, report)
     heading, id_label, en_label, unit_label, category_label, category, add = NEW_METRIC[lang]
     page.get_by_test_id("stExpander").get_by_text(heading).click()
     panel = page.get_by_test_id("stExpander").filter(has_text=heading)

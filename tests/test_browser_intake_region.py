@@ -10,7 +10,7 @@ import pytest
 from metrics.registry import read_reference_csv
 from tests.browser_support import ARTIFACTS, require_chromium, served_copy_with_editor
 from tests.test_browser_editing import main_text
-from tests.test_browser_intake import _open_intake, _typed, _upload
+from tests.test_browser_intake import _intake_with, _typed
 from tools.browser import full_page_screenshot, wait_until_painted
 
 require_chromium()
@@ -54,9 +54,7 @@ def test_an_editor_makes_a_new_region_from_a_report_and_a_fresh_visitor_sees_it(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = tmp_path / "湖北省工业互联网简报.txt"
     report.write_text(OTHER_CITY, encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    _open_intake(page, base_url, lang)
-    _upload(page, report)
+    page = _intake_with(browser, base_url, lang, report)
     heading, id_label, en_label, zh_label, add = NEW_REGION[lang]
     assert page.get_by_text(heading).count() == 1
     full_page_screenshot(page, ARTIFACTS / f"intake_region_table_{lang}.png", 1440)

@@ -49,20 +49,18 @@ def check_chip(status: str, label: str) -> str:
 
 def _region_without_data(context: Context) -> None:
     """A unit chosen that has no figures or targets yet: say so plainly, and where figures are."""
-    regions = data.fetch("regions_with_data")
-    with_data = data.derived(("region_ids_with_data",), lambda: set(regions["region_id"]))
+    with_data = data.derived(("region_ids_with_data",), lambda: set(data.fetch("regions_with_data")["region_id"]))
     if context.region_id in with_data:
         return
     known = data.fetch("region_by_id", region_id=context.region_id)
     if known.empty:
         return
     row = known.iloc[0].to_dict()
-    parent_id = row["parent_id"] if row["parent_id"] in with_data else None  # only a parent with figures
     parent, groups = None, []
-    if parent_id:
-        parent = regions[regions["region_id"] == parent_id].iloc[0].to_dict()
-        shown_with_parent = data.reader(context.as_of).in_view(parent_id)[1:]  # its combined county groups
-        groups = frames.rows(regions[regions["region_id"].isin(shown_with_parent)])
+    if row["parent_id"] in with_data:  # only a parent with figures, and the county groups its view shows
+        reader = data.reader(context.as_of)
+        parent = reader.region(row["parent_id"])
+        groups = [reader.region(group) for group in reader.in_view(row["parent_id"])[1:]]
     sentence = narrative.region_without_data(row, parent, groups, context.lang)
     st.info(markdown_text(sentence), icon=":material/info:")
 

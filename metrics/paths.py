@@ -24,7 +24,8 @@ def database_path() -> Path:
 def _folder(configured: str | None) -> tuple[Path, Path]:
     # A page view asks for these two dozen times (every cached query's key): the paths are made once
     # per DASHBOARD_DATA_DIR value instead of each time.
-    folder = Path(PROJECT_ROOT / "data" if configured is None else configured)
+    # Unset or empty: the project's own folder (an empty value had meant the current directory).
+    folder = Path(configured or PROJECT_ROOT / "data")
     return folder, folder / "dashboard.duckdb"
 
 

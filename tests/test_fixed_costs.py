@@ -206,6 +206,9 @@ def test_the_data_paths_follow_the_environment_and_are_made_once_per_value(tmp_p
     assert paths.database_path() == tmp_path / "b" / "dashboard.duckdb"
     monkeypatch.delenv("DASHBOARD_DATA_DIR")
     assert paths.data_dir() == paths.PROJECT_ROOT / "data"
+    # Set but empty (`DASHBOARD_DATA_DIR= make run`): the default, not the folder the server started in.
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", "")
+    assert paths.data_dir() == paths.PROJECT_ROOT / "data"
 
 
 def test_queries_on_one_file_reuse_an_idle_cursor(built: Path, monkeypatch: pytest.MonkeyPatch):

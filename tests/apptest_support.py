@@ -32,20 +32,34 @@ CARD = re.compile(r'<div class="hs-card-label"><span>(.*?)</span>.*?<div class="
 
 
 def metric_values(app: AppTest) -> dict[str, str]:
-    """Label → value of every card on the page (cards are drawn as HTML in one markdown element)."""
+    """Label → value of every card on the page (cards are drawn as one st.html element)."""
     return {
         html.unescape(label): html.unescape(value)
-        for element in app.markdown
+        for element in app.get("html")
         for label, value in CARD.findall(element.value)
     }
 
 
+def static_tables(app: AppTest) -> list:
+    """The page's static tables (ui.render.static_table, drawn as HTML) as DataFrames of text."""
+    from io import StringIO
+
+    import pandas as pd
+
+    return [
+        pd.read_html(StringIO(element.value), flavor="lxml", keep_default_na=False)[0].astype(str)
+        for element in app.get("html")
+        if 'class="hs-table"' in element.value
+    ]
+
+
 def all_text(app: AppTest) -> str:
-    """Every markdown, caption, info and title text on the page, joined, as a reader sees it: text from the
-    data is escaped for markdown (metrics.escaping), and the backslashes do not show."""
+    """Every markdown, caption, info and title text on the page, and its HTML elements (cards, static
+    tables) as written, joined, as a reader sees it: text from the data is escaped for markdown
+    (metrics.escaping), and the backslashes do not show."""
     parts = [
         element.value
-        for kind in ("markdown", "caption", "title", "subheader", "info", "warning", "success")
+        for kind in ("markdown", "html", "caption", "title", "subheader", "info", "warning", "success")
         for element in app.get(kind)
     ]
     return MARKDOWN_ESCAPE.sub(r"\1", "\n".join(str(part) for part in parts))

@@ -62,9 +62,10 @@ def test_the_funding_page_shows_a_new_funding_metric_with_its_value_date_and_sou
 def test_a_target_gives_the_new_card_its_status_and_pace(built):
     add_loans(built, with_target=True)
     app = open_page("funding")
-    card = next(element.value for element in app.markdown if "智能化改造专项贷款" in element.value)
+    card = next(element.value for element in app.get("html") if "智能化改造专项贷款" in element.value)
     assert "2022年计划" in card and "目标 10亿元 · 完成 35%" in card and "超前" in card
-    english = next(element.value for element in open_page("funding", "en").markdown if "special loans" in element.value)
+    english_page = open_page("funding", "en")
+    english = next(element.value for element in english_page.get("html") if "special loans" in element.value)
     assert "Target ¥1 billion · 35% of target" in english and "Ahead" in english
 
 

@@ -30,7 +30,7 @@ def test_latest_record_drives_values_and_status(with_later_records):
     app = open_page("overview")
     assert [box.label for box in app.sidebar.selectbox] == ["地区", "数据截至"]
     assert metric_values(app)["完成智能化诊断的规上企业"] == "260家"
-    cards = next(element.value for element in app.markdown if "hs-card" in element.value)
+    cards = next(element.value for element in app.get("html") if "hs-card" in element.value)
     # The change since the figure before, right under the value.
     assert '260家</div><div class="hs-card-note">+107家（较2021年7月13日）</div>' in cards
     assert "截至2021年9月30日，全市已完成260家规上企业智能化诊断" in all_text(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest_support import all_text, open_page
+from tests.apptest_support import all_text, open_page, static_tables
 from ui.editing import EDITOR_KEY
 
 pytestmark = pytest.mark.usefixtures("built")
@@ -87,7 +87,7 @@ def test_a_unit_of_a_city_without_figures_is_told_only_that_it_has_none(data_dir
 
 def test_english_tables_number_the_sections_with_the_chinese_beside():
     activities = open_page("activities", "en")
-    conferences = activities.table[0].value
-    assert conferences.iloc[0, -1] == r"1\(2\) 一（二）"  # escaped: static tables render markdown
+    conferences = static_tables(activities)[0]
+    assert conferences.iloc[0, -1] == "1(2) 一（二）"
     sources = open_page("sources", "en")
     assert any("2(1) 二（一）" in str(frame.value.to_string()) for frame in sources.dataframe)

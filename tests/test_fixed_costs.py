@@ -8,14 +8,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 from metrics import queries
 from metrics.build import build, default_view_queries
 from metrics.reader import Reader
 from metrics.registry import DEFAULT_REGION
-from tests.apptest_support import ROOT, all_text, open_page
+from tests.apptest_support import ROOT, all_text, open_page, static_tables
 from ui import data
 
 
@@ -112,19 +111,27 @@ def test_the_browser_is_asked_whether_it_is_a_phone_once_per_session(built: Path
     assert len(asked) == 1
 
 
-def test_a_static_table_is_given_to_streamlit_in_arrow_form_kept_between_views(built: Path, monkeypatch):
-    """st.table converted the same pandas frame to Arrow on every view (the activities page's two tables)."""
+def test_a_static_table_is_made_once_and_kept_between_views(built: Path, monkeypatch):
+    """st.table converted the same pandas frame to Arrow on every view (the activities page's two
+    tables); its HTML form is made once per frame and language and the same text handed over again."""
     import streamlit as st
 
-    shown: list[object] = []
-    real = st.table
-    monkeypatch.setattr(st, "table", lambda data, **kwargs: shown.append(data) or real(data, **kwargs))
+    from ui import render
+
+    made: list[str] = []
+    real = render.static_table_html
+    monkeypatch.setattr(render, "static_table_html", lambda frame: made.append(real(frame)) or made[-1])
+    shown: list[str] = []
+    real_html = st.html
+    monkeypatch.setattr(st, "html", lambda body, **kwargs: shown.append(body) or real_html(body, **kwargs))
     app = open_page("activities", "zh")
     app.run()
     assert not app.exception
-    assert len(shown) == 4 and all(isinstance(table, pa.Table) for table in shown)
-    assert shown[0] is shown[2] and shown[1] is shown[3]  # built once, kept for the next view
-    assert list(app.table[0].value.columns[:3]) == ["时间", "活动", "形式"]
+    assert len(made) == 2  # the two tables, once each
+    tables = [body for body in shown if 'class="hs-table"' in body]
+    assert len(tables) == 4 and tables[0] is tables[2] and tables[1] is tables[3]
+    assert not app.table
+    assert list(static_tables(app)[0].columns[:3]) == ["时间", "活动", "形式"]
 
 
 def test_the_check_for_edited_files_on_each_view_takes_one_system_call_a_file(

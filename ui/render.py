@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -107,23 +108,30 @@ def _page_footer(figures, metric_ids: list[str] | None, context: Context):
 
 
 # Cards look like Streamlit's bordered containers with an st.metric inside, but a whole grid is one
-# markdown element: drawn as containers, columns and metrics, cards were half of a page's server time
-# (each element costs about as much as a line of data work) and most of its browser work.
-CARD_STYLES = """<style>
+# HTML element: drawn as containers, columns and metrics, cards were half of a page's server time (each
+# element costs about as much as a line of data work) and most of its browser work. st.html, not HTML in
+# st.markdown: the browser then parses it natively, where markdown's HTML parser (rehype-raw, 190 KB of
+# script to load and run) made a page with cards paint ~0.15-0.3 s later (benchmarks/FIXES.md).
+# st.html keeps no SVG, so the help mark is drawn by the style sheet.
+_HELP_MARK_SVG = (
+    "<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16' viewBox='0 0 24 24' fill='none' "
+    "stroke='rgb(49,51,63)' stroke-opacity='0.6' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'>"
+    "<circle cx='12' cy='12' r='10'/><path d='M9.09 9a3 3 0 0 1 5.83 1c0 2-3 3-3 3'/>"
+    "<line x1='12' y1='17' x2='12.01' y2='17'/></svg>"
+)
+CARD_STYLES = (
+    """<style>
 .hs-cards{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:1rem;margin:0 0 1rem 0}
 @media (max-width:640px){.hs-cards{grid-template-columns:minmax(0,1fr)}}
 .hs-card{border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:calc(1rem - 1px)}
 .hs-card-label{display:flex;justify-content:space-between;gap:0.5rem;font-weight:600;line-height:1.6}
-.hs-card-help{flex:none;margin-top:0.2rem;color:rgba(49,51,63,0.6);cursor:help}
+.hs-card-help{flex:none;width:16px;height:16px;margin-top:0.2rem;cursor:help;"""
+    + f'background:url("data:image/svg+xml,{urllib.parse.quote(_HELP_MARK_SVG)}") center/16px 16px no-repeat'
+    + """}
 .hs-card-value{font-size:2.25rem;line-height:1.4;margin:0.75rem 0 0.25rem 0;overflow-wrap:anywhere}
 .hs-card-note{color:rgba(49,51,63,0.6);font-size:0.875rem;line-height:1.5;margin-top:0.5rem}
 .hs-card-line{margin-top:0.75rem;line-height:1.6}
 </style>"""
-# The help mark of Streamlit's own labels (a question mark in a circle); the words show on hover.
-HELP_ICON = (
-    '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" '
-    'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><circle cx="12" cy="12" r="10"></circle>'
-    '<path d="M9.09 9a3 3 0 0 1 5.83 1c0 2-3 3-3 3"></path><line x1="12" y1="17" x2="12.01" y2="17"></line></svg>'
 )
 
 
@@ -155,7 +163,7 @@ def card_grid(cards: list[Card], context: Context) -> None:
 def boxes(cards_html: list[str]) -> None:
     """Cards made by card_html, as one grid."""
     if cards_html:
-        st.markdown(f'{CARD_STYLES}<div class="hs-cards">{"".join(cards_html)}</div>', unsafe_allow_html=True)
+        st.html(f'{CARD_STYLES}<div class="hs-cards">{"".join(cards_html)}</div>')
 
 
 def card_html(label: str, value: str | None, definition: str = "", notes: list[str] = (), lines: list[str] = ()) -> str:
@@ -163,7 +171,7 @@ def card_html(label: str, value: str | None, definition: str = "", notes: list[s
     notes in caption type and lines (already HTML) below. Text is escaped here."""
     help_mark = (
         f'<span class="hs-card-help" title="{_html_text(definition)}" role="img" '
-        f'aria-label="{_html_text(definition)}">{HELP_ICON}</span>'
+        f'aria-label="{_html_text(definition)}"></span>'
         if definition
         else ""
     )
@@ -505,19 +513,43 @@ def table(frame, columns: dict[str, str], context: Context) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
+# A static table drawn as Streamlit draws st.table(border="horizontal"), as one HTML element. st.table
+# renders every cell as a markdown element of its own: the activities page's two tables were 80 of them,
+# most of the page's browser work after its chart (benchmarks/FIXES.md).
+STATIC_TABLE_STYLES = """<style>
+.hs-table-box{overflow-x:auto}
+.hs-table{min-width:100%;border-collapse:separate;border-spacing:0;font-size:14px;line-height:21px}
+.hs-table th,.hs-table td{text-align:left;vertical-align:middle;white-space:nowrap;padding:4px 6px;
+border-bottom:1px solid rgba(47,45,43,0.1)}
+.hs-table th{font-weight:400;color:rgba(47,45,43,0.7);padding-left:8px}
+.hs-table tbody tr:last-child td{border-bottom:none}
+.hs-table div{white-space:normal;max-width:400px}
+</style>"""
+
+
 def static_table(frame, columns: dict[str, str], context: Context) -> None:
     """A short table shown whole, long titles wrapped instead of cut (st.dataframe cuts them, and loads
     the grid's 1.6 MB of scripts for a handful of rows). Columns as for `table`; cells are shown as
-    themselves, never as markdown."""
+    themselves (escaped HTML), never as markdown."""
 
-    def shown_form() -> pa.Table:
-        shown = _headed(frame, columns, context).fillna("").map(markdown_text)
-        return pa.Table.from_pandas(shown, preserve_index=False)
+    def shown_form() -> str:
+        return static_table_html(_headed(frame, columns, context).fillna(""))
 
-    # Kept in Arrow form, as `table` does: st.table converted the frame again on every view (the
-    # activities page's two tables, a quarter of its warm view).
-    shown = kept_for(frame, ("static_table", tuple(columns.items()), context.lang), shown_form)
-    st.table(shown, hide_index=True, border="horizontal")
+    # Made once per frame and language: the same HTML on every view.
+    st.html(kept_for(frame, ("static_table", tuple(columns.items()), context.lang), shown_form))
+
+
+def static_table_html(frame) -> str:
+    """A frame as an HTML table: headers, then each row's cells as text, each in a box as wide as
+    st.table's (long text wraps at 400 px)."""
+
+    def cells(tag: str, values, opening: str = "") -> str:
+        return "".join(f"<{tag}{opening}><div>{_html_text(value)}</div></{tag}>" for value in values)
+
+    head = f"<thead><tr>{cells('th', frame.columns, ' scope=col')}</tr></thead>"
+    body = "".join(f"<tr>{cells('td', row)}</tr>" for row in frame.itertuples(index=False))
+    table = f'<table class="hs-table">{head}<tbody>{body}</tbody></table>'
+    return f'{STATIC_TABLE_STYLES}<div class="hs-table-box">{table}</div>'
 
 
 def _headed(frame, columns: dict[str, str], context: Context):

@@ -17,9 +17,6 @@ import datetime as dt
 import io
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from metrics.i18n import format_date, text
 from metrics.narrative import horizon_words, in_language, quote_words
@@ -34,6 +31,12 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 def workbook(frame: pd.DataFrame, headers: dict[str, str], sheet: str = "Sheet1") -> bytes:
     """The frame's columns named in `headers` (column → header, in order) as one .xlsx sheet."""
+    # openpyxl only when a workbook is made: importing it was ~0.2 s of a fresh server's first page,
+    # which draws the download buttons but makes no workbook until one is clicked.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     page = book.active
     page.title = sheet[:31]

@@ -80,13 +80,22 @@ def _warm_up_streamlit() -> None:
     """Streamlit's own first-use costs, paid here rather than by the first viewer's page: the emoji
     table a non-ASCII widget label is checked against, ~0.2 s to compile, and the one-time check
     whether it runs in a REPL, a stack inspection of ~0.1 s. Both are Streamlit internals: if they
-    change, this does nothing."""
+    change, this does nothing. Then what the first run of the scripts did once: import the modules
+    only they import (the editing room's, and PIL for set_page_config's icon) and compile the entry
+    script and the Overview (~0.1 s of the first page's run before)."""
+    import PIL.Image  # noqa: F401 - what Streamlit reads a page icon with
     from streamlit import delta_generator, string_util
+    from streamlit.runtime import Runtime
 
+    import ui.editing  # noqa: F401 - dashboard.py's sidebar status
     from metrics.i18n import text
 
     string_util.extract_leading_emoji(text("language.zh", "zh"))  # the language switch's own label
     delta_generator._maybe_print_use_warning()
+    scripts = getattr(Runtime.instance(), "_script_cache", None) if Runtime.exists() else None
+    if scripts is not None:  # the first viewer's scripts; any other page is compiled on its first view
+        for script in (PROJECT_ROOT / "dashboard.py", PROJECT_ROOT / "pages" / "overview.py"):
+            scripts.get_bytecode(str(script))
 
 
 def _warm_up_quietly() -> None:
@@ -95,8 +104,13 @@ def _warm_up_quietly() -> None:
     # interpreter between threads every 5 ms by default; at 0.1 ms the server answers those requests
     # between the warm-up's steps instead of after them (first paint 2.31 → 2.10 s in BENCHMARKS.md's
     # measure). The default is restored once the warm-up is done.
+    # The cyclic collector is paused meanwhile: imports make ~150,000 long-lived objects, which it
+    # walked again and again (~10% of the imports' time, on the CPU the browser is loading with); they are
+    # frozen out of later collections at the end in any case.
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0001)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for step in (_warm_up, _warm_up_streamlit):
             try:
@@ -105,6 +119,8 @@ def _warm_up_quietly() -> None:
                 pass
         freeze_long_lived()
     finally:
+        if collecting:
+            gc.enable()
         sys.setswitchinterval(interval)
 
 

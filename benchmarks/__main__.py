@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     def browser_part() -> None:
         from benchmarks.browser import measure
 
-        run.cold = measure(rounds=3 if quick else 5)
+        run.cold = measure(rounds=3 if quick else 5, visits=1 if quick else 3)
 
     def scale_part() -> None:
         from benchmarks.scale import SIZES, run_scale

@@ -1,9 +1,14 @@
 """Cold start and first paint in headless chromium: the dashboard against a one-chart toy app.
 
-Each round starts a fresh server, times it to a healthy /_stcore/health, then opens every page in a
+Each round starts fresh servers, times each to a healthy /_stcore/health, then opens every page in a
 new browser page and times navigation until the script has finished and every chart has drawn. The
 dashboard is started as `make run` does (`python -m ui.serve`) and, for comparison, as plain
 `streamlit run dashboard.py`; the toy app with `streamlit run`. Rounds alternate the order.
+
+A round takes VISITS fresh starts of the toy app and of the dashboard (each page opened once on each),
+and its ratios are of the round's medians: one visit is a ~2 s browser measure whose own spread (±10%
+from one visit to the next on an idle machine) would otherwise decide the round, the slowest page
+being the largest of nine such samples against one of the toy app.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ class ColdStart:
     # One value per round (dashboard and toy app measured in the same round):
     start_ratio_rounds: list[float] = field(default_factory=list)  # start → first page painted, vs the toy's
     paint_ratio_rounds: list[float] = field(default_factory=list)  # slowest page painted, vs the toy's
+    visits: int = 1  # fresh starts of each app per round; a round's ratio is of its medians
 
     @property
     def slowest_page(self) -> tuple[str, float]:
@@ -138,17 +144,30 @@ def page_url(base_url: str, page: Page, lang: str = "zh") -> str:
     return f"{base_url}/{'' if page.default else page.url}?lang={lang}"
 
 
-def measure(rounds: int = 3, data_dir: Path | None = None, pages: list[Page] | None = None) -> ColdStart:
-    """Alternate dashboard and toy app rounds (at least three); medians of each measure, and each round's
-    ratios."""
+VISITS = 3  # fresh starts of each app per round (module docstring)
+
+
+def measure(
+    rounds: int = 3, data_dir: Path | None = None, pages: list[Page] | None = None, visits: int = VISITS
+) -> ColdStart:
+    """Alternate dashboard and toy app rounds (at least three) of `visits` fresh starts each; medians of
+    each measure, and each round's ratios of its medians."""
     rounds = max(rounds, 3)
     pages = pages or registered_pages()
     env = {"DASHBOARD_DATA_DIR": str(data_dir)} if data_dir else {}
     samples: dict[str, list[float]] = {}
+    by_round: dict[str, list[list[float]]] = {}  # the same samples, one list per round
     charts: dict[str, int] = {}
 
     def add(name: str, value: float) -> None:
         samples.setdefault(name, []).append(value)
+        rounds_of = by_round.setdefault(name, [])
+        while len(rounds_of) <= round_number:
+            rounds_of.append([])
+        rounds_of[round_number].append(value)
+
+    def round_median(name: str, index: int) -> float:
+        return median(by_round[name][index])
 
     with tempfile.TemporaryDirectory() as folder, chromium() as browser:
         toy = Path(folder) / "toy_app.py"
@@ -161,20 +180,22 @@ def measure(rounds: int = 3, data_dir: Path | None = None, pages: list[Page] | N
             order = ["toy", "dashboard"] if round_number % 2 == 0 else ["dashboard", "toy"]
             for which in order:
                 if which == "toy":
-                    with server(toy) as (base_url, healthy, _):
-                        add("toy_healthy", healthy)
-                        add("toy_first", paint_time(browser, f"{base_url}/", toy_charts)[0])
-                        add("toy_warm", paint_time(browser, f"{base_url}/", toy_charts)[0])
+                    for _ in range(visits):
+                        with server(toy) as (base_url, healthy, _):
+                            add("toy_healthy", healthy)
+                            add("toy_first", paint_time(browser, f"{base_url}/", toy_charts)[0])
+                            add("toy_warm", paint_time(browser, f"{base_url}/", toy_charts)[0])
                     continue
                 with server(PROJECT_ROOT / "dashboard.py", env) as (base_url, healthy, _):
                     add("plain_healthy", healthy)
                     add("plain_first", paint_time(browser, page_url(base_url, pages[0]), charts[pages[0].name])[0])
-                with server(PROJECT_ROOT / "dashboard.py", env, launcher=True) as (base_url, healthy, _):
-                    add("healthy", healthy)
-                    add("first", paint_time(browser, page_url(base_url, pages[0]), charts[pages[0].name])[0])
-                    for page in pages:
-                        seconds, _ = paint_time(browser, page_url(base_url, page), charts[page.name])
-                        add(f"page:{page.name}", seconds)
+                for _ in range(visits):
+                    with server(PROJECT_ROOT / "dashboard.py", env, launcher=True) as (base_url, healthy, _):
+                        add("healthy", healthy)
+                        add("first", paint_time(browser, page_url(base_url, pages[0]), charts[pages[0].name])[0])
+                        for page in pages:
+                            seconds, _ = paint_time(browser, page_url(base_url, page), charts[page.name])
+                            add(f"page:{page.name}", seconds)
     return ColdStart(
         healthy=median(samples["healthy"]),
         toy_healthy=median(samples["toy_healthy"]),
@@ -187,13 +208,13 @@ def measure(rounds: int = 3, data_dir: Path | None = None, pages: list[Page] | N
         plain_healthy=median(samples["plain_healthy"]),
         plain_first_paint=median(samples["plain_first"]),
         start_ratio_rounds=[
-            (healthy + first) / (toy_healthy + toy_first)
-            for healthy, first, toy_healthy, toy_first in zip(
-                samples["healthy"], samples["first"], samples["toy_healthy"], samples["toy_first"], strict=True
-            )
-        ],
-        paint_ratio_rounds=[
-            max(samples[f"page:{page.name}"][index] for page in pages) / samples["toy_warm"][index]
+            median([h + f for h, f in zip(by_round["healthy"][index], by_round["first"][index], strict=True)])
+            / median([h + f for h, f in zip(by_round["toy_healthy"][index], by_round["toy_first"][index], strict=True)])
             for index in range(rounds)
         ],
+        paint_ratio_rounds=[
+            max(round_median(f"page:{page.name}", index) for page in pages) / round_median("toy_warm", index)
+            for index in range(rounds)
+        ],
+        visits=visits,
     )

@@ -76,3 +76,26 @@ def test_a_goal_is_met_only_when_its_worst_round_meets_it():
     assert rows["Page speed (warm, AppTest)"][3] == "**no**"  # the median meets 2.5×, the worst round does not
     assert rows["Page at 1,000,000 records"][3] == "**no**"
     assert "≤ 2.5×" in rows["Page speed (warm, AppTest)"][1] and "≤ 150 ms" in rows["Page at 1,000,000 records"][1]
+
+
+def test_a_browser_round_is_judged_on_its_medians_and_says_how_many_starts_it_took():
+    from benchmarks.browser import ColdStart
+
+    cold = ColdStart(
+        healthy=0.5,
+        toy_healthy=0.5,
+        first_paint=2.0,
+        toy_first_paint=1.8,
+        page_paint={"overview": 1.9},
+        toy_paint=1.8,
+        start_ratio_rounds=[1.05, 1.08, 1.21],
+        paint_ratio_rounds=[1.02, 1.05, 1.1],
+        visits=3,
+    )
+    run = _run([2.1, 2.3, 2.4], [0.120, 0.130, 0.140])
+    run.cold = cold
+    rows = {row[0]: row for row in report.goals(run)}
+    start, paint = rows["Cold start to first paint"], rows["Each page painted (warm server)"]
+    assert start[3] == "**no**" and paint[3] == "yes"  # the worst round decides, as for every goal
+    assert "(min–median–max of 3 rounds), each round of 3 fresh starts of each app" in start[2]
+    assert "each round starts each app 3 times afresh" in "\n".join(report._cold_section(run))

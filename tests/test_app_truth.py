@@ -61,6 +61,10 @@ def test_a_county_in_the_address_is_shown_and_says_it_has_no_data_yet(page):
     ], said
     if page == "overview":
         assert app.sidebar.selectbox[0].value == "daye"
+        # One notice (not a second "该地区暂无数据"), and no briefing to make of a region without data.
+        assert len(app.info) == 1 and not app.get("download_button")
+        # In screenshot mode (no sidebar) the way back is still at the foot of the page.
+        assert [button.key for button in open_page(page, "zh", region="daye", shot="1").button] == ["shot_exit"]
         english = all_text(open_page(page, "en", region="daye"))
         assert "Daye has no figures, targets or progress records of its own yet" in english
         assert "For Huangshi's figures" in english and "choose Huangshi under Region" in english

@@ -48,14 +48,15 @@ def check_chip(status: str, label: str) -> str:
     return chip(label, CHECK_COLORS.get(status, "#9ca3af"))
 
 
-def _region_without_data(context: Context) -> None:
-    """A unit chosen that has no figures or targets yet: say so plainly, and where figures are."""
+def _region_without_data(context: Context) -> bool:
+    """A unit chosen that has no figures or targets yet: say so plainly, and where figures are. True if
+    it was said."""
     with_data = data.derived(("region_ids_with_data",), lambda: set(data.fetch("regions_with_data")["region_id"]))
     if context.region_id in with_data:
-        return
+        return False
     known = data.fetch("region_by_id", region_id=context.region_id)
     if known.empty:
-        return
+        return False
     row = known.iloc[0].to_dict()
     parent, groups = None, []
     if row["parent_id"] in with_data:  # only a parent with figures, and the county groups its view shows
@@ -64,13 +65,14 @@ def _region_without_data(context: Context) -> None:
         groups = [reader.region(group) for group in reader.in_view(row["parent_id"])[1:]]
     sentence = narrative.region_without_data(row, parent, groups, context.lang)
     st.info(markdown_text(sentence), icon=":material/info:")
+    return True
 
 
-def page_header(context: Context, title_key: str, figures=None, metric_ids: list[str] | None = None) -> None:
+def page_header(context: Context, title_key: str, figures=None, metric_ids: list[str] | None = None) -> bool:
     """Page title, the data date and source of what it shows (the figures of `metric_ids`, or all), and a
-    banner if the data files are invalid."""
+    banner if the data files are invalid. True if it said the region has no data of its own yet."""
     st.title(context.t(title_key))
-    _region_without_data(context)
+    without_data = _region_without_data(context)
     if figures is not None:
         footer = page_footer(context, figures, metric_ids)
         if footer is not None:
@@ -81,6 +83,7 @@ def page_header(context: Context, title_key: str, figures=None, metric_ids: list
             f"- {markdown_text(name)}：{markdown_text(p.message(context.lang))}" for name, p in problems[:8]
         )
         st.error(f"{context.t('banner.invalid_data')}\n\n{lines}", icon=":material/error:")
+    return without_data
 
 
 def page_footer(context: Context, figures, metric_ids: list[str] | None = None):

@@ -63,8 +63,11 @@ def test_a_county_in_the_address_is_shown_and_says_it_has_no_data_yet(page):
         assert app.sidebar.selectbox[0].value == "daye"
         # One notice (not a second "该地区暂无数据"), and no briefing to make of a region without data.
         assert len(app.info) == 1 and not app.get("download_button")
-        # In screenshot mode (no sidebar) the way back is still at the foot of the page.
-        assert [button.key for button in open_page(page, "zh", region="daye", shot="1").button] == ["shot_exit"]
+        # In screenshot mode (no sidebar) the way back is still at the foot of the page, and the sentence
+        # does not send the reader to the sidebar's "地区".
+        shot = open_page(page, "zh", region="daye", shot="1")
+        assert [button.key for button in shot.button] == ["shot_exit"]
+        assert [info.value for info in shot.info] == ["大冶市暂无自己的数字、目标或进展记录，录入后在此显示。"]
         english = all_text(open_page(page, "en", region="daye"))
         assert "Daye has no figures, targets or progress records of its own yet" in english
         assert "For Huangshi's figures" in english and "choose Huangshi under Region" in english

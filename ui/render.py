@@ -59,7 +59,9 @@ def _region_without_data(context: Context) -> bool:
         return False
     row = known.iloc[0].to_dict()
     parent, groups = None, []
-    if row["parent_id"] in with_data:  # only a parent with figures, and the county groups its view shows
+    # Where the figures are: only a parent with figures, and the county groups its view shows; not in
+    # screenshot mode, where the sidebar's "地区" it points to is hidden.
+    if row["parent_id"] in with_data and not context.screenshot:
         reader = data.reader(context.as_of)
         parent = reader.region(row["parent_id"])
         groups = [reader.region(group) for group in reader.in_view(row["parent_id"])[1:]]

@@ -156,18 +156,15 @@ def measure(
     pages = pages or registered_pages()
     env = {"DASHBOARD_DATA_DIR": str(data_dir)} if data_dir else {}
     samples: dict[str, list[float]] = {}
-    by_round: dict[str, list[list[float]]] = {}  # the same samples, one list per round
     charts: dict[str, int] = {}
 
     def add(name: str, value: float) -> None:
         samples.setdefault(name, []).append(value)
-        rounds_of = by_round.setdefault(name, [])
-        while len(rounds_of) <= round_number:
-            rounds_of.append([])
-        rounds_of[round_number].append(value)
 
-    def round_median(name: str, index: int) -> float:
-        return median(by_round[name][index])
+    def of_round(name: str, index: int) -> list[float]:
+        """A measure's samples of one round (every round adds the same number of each, in order)."""
+        per_round = len(samples[name]) // rounds
+        return samples[name][index * per_round : (index + 1) * per_round]
 
     with tempfile.TemporaryDirectory() as folder, chromium() as browser:
         toy = Path(folder) / "toy_app.py"
@@ -208,12 +205,12 @@ def measure(
         plain_healthy=median(samples["plain_healthy"]),
         plain_first_paint=median(samples["plain_first"]),
         start_ratio_rounds=[
-            median([h + f for h, f in zip(by_round["healthy"][index], by_round["first"][index], strict=True)])
-            / median([h + f for h, f in zip(by_round["toy_healthy"][index], by_round["toy_first"][index], strict=True)])
+            median([h + f for h, f in zip(of_round("healthy", index), of_round("first", index), strict=True)])
+            / median([h + f for h, f in zip(of_round("toy_healthy", index), of_round("toy_first", index), strict=True)])
             for index in range(rounds)
         ],
         paint_ratio_rounds=[
-            max(round_median(f"page:{page.name}", index) for page in pages) / round_median("toy_warm", index)
+            max(median(of_round(f"page:{page.name}", index)) for page in pages) / median(of_round("toy_warm", index))
             for index in range(rounds)
         ],
         visits=visits,

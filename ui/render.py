@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import urllib.parse
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -116,28 +115,8 @@ def _page_footer(figures, metric_ids: list[str] | None, context: Context):
 # HTML element: drawn as containers, columns and metrics, cards were half of a page's server time (each
 # element costs about as much as a line of data work) and most of its browser work. st.html, not HTML in
 # st.markdown: the browser then parses it natively, where markdown's HTML parser (rehype-raw, 190 KB of
-# script to load and run) made a page with cards paint ~0.15-0.3 s later (benchmarks/FIXES.md).
-# st.html keeps no SVG, so the help mark is drawn by the style sheet.
-_HELP_MARK_SVG = (
-    "<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16' viewBox='0 0 24 24' fill='none' "
-    "stroke='rgb(49,51,63)' stroke-opacity='0.6' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'>"
-    "<circle cx='12' cy='12' r='10'/><path d='M9.09 9a3 3 0 0 1 5.83 1c0 2-3 3-3 3'/>"
-    "<line x1='12' y1='17' x2='12.01' y2='17'/></svg>"
-)
-CARD_STYLES = (
-    """<style>
-.hs-cards{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:1rem;margin:0 0 1rem 0}
-@media (max-width:640px){.hs-cards{grid-template-columns:minmax(0,1fr)}}
-.hs-card{border:1px solid rgba(49,51,63,0.2);border-radius:0.5rem;padding:calc(1rem - 1px)}
-.hs-card-label{display:flex;justify-content:space-between;gap:0.5rem;font-weight:600;line-height:1.6}
-.hs-card-help{flex:none;width:16px;height:16px;margin-top:0.2rem;cursor:help;"""
-    + f'background:url("data:image/svg+xml,{urllib.parse.quote(_HELP_MARK_SVG)}") center/16px 16px no-repeat'
-    + """}
-.hs-card-value{font-size:2.25rem;line-height:1.4;margin:0.75rem 0 0.25rem 0;overflow-wrap:anywhere}
-.hs-card-note{color:rgba(49,51,63,0.6);font-size:0.875rem;line-height:1.5;margin-top:0.5rem}
-.hs-card-line{margin-top:0.75rem;line-height:1.6}
-</style>"""
-)
+# script to load and run) made a page with cards paint ~0.15-0.3 s later (benchmarks/FIXES.md). Their
+# style sheet is the page's (ui.phone.CARD_CSS).
 
 
 class Cards(list):
@@ -168,7 +147,7 @@ def card_grid(cards: list[Card], context: Context) -> None:
 def boxes(cards_html: list[str]) -> None:
     """Cards made by card_html, as one grid."""
     if cards_html:
-        st.html(f'{CARD_STYLES}<div class="hs-cards">{"".join(cards_html)}</div>')
+        st.html(f'<div class="hs-cards">{"".join(cards_html)}</div>')
 
 
 def card_html(label: str, value: str | None, definition: str = "", notes: list[str] = (), lines: list[str] = ()) -> str:
@@ -518,18 +497,10 @@ def table(frame, columns: dict[str, str], context: Context) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
-# A static table drawn as Streamlit draws st.table(border="horizontal"), as one HTML element. st.table
-# renders every cell as a markdown element of its own: the activities page's two tables were 80 of them,
-# most of the page's browser work after its chart (benchmarks/FIXES.md).
-STATIC_TABLE_STYLES = """<style>
-.hs-table-box{overflow-x:auto}
-.hs-table{min-width:100%;border-collapse:separate;border-spacing:0;font-size:14px;line-height:21px}
-.hs-table th,.hs-table td{text-align:left;vertical-align:middle;white-space:nowrap;padding:4px 6px;
-border-bottom:1px solid rgba(47,45,43,0.1)}
-.hs-table th{font-weight:400;color:rgba(47,45,43,0.7);padding-left:8px}
-.hs-table tbody tr:last-child td{border-bottom:none}
-.hs-table div{white-space:normal;max-width:400px;min-width:3em}
-</style>"""
+# A static table drawn as Streamlit draws st.table(border="horizontal"), as one HTML element (its style
+# sheet is the page's: ui.phone.TABLE_CSS). st.table renders every cell as a markdown element of its own:
+# the activities page's two tables were 80 of them, most of the page's browser work after its chart
+# (benchmarks/FIXES.md).
 
 
 def static_table(frame, columns: dict[str, str], context: Context) -> None:
@@ -554,7 +525,7 @@ def static_table_html(frame) -> str:
     head = f"<thead><tr>{cells('th', frame.columns, ' scope=col')}</tr></thead>"
     body = "".join(f"<tr>{cells('td', row)}</tr>" for row in frame.itertuples(index=False))
     table = f'<table class="hs-table">{head}<tbody>{body}</tbody></table>'
-    return f'{STATIC_TABLE_STYLES}<div class="hs-table-box">{table}</div>'
+    return f'<div class="hs-table-box">{table}</div>'
 
 
 def _headed(frame, columns: dict[str, str], context: Context):

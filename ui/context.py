@@ -118,7 +118,7 @@ def session_pages(pages: list[tuple[str, str, str, str]], context: Context) -> l
         path, key, icon, url = pages[0]
         made[context.lang].append(st.Page(path, title=context.t(key), icon=icon, url_path=url, visibility="hidden"))
     pages = [*pages, pages[0]]
-    if _signed_in_editor(context.lang):
+    if _editor_session(context.lang):
         return made[context.lang]
     # Pages only editors use (报告导入) are not in a viewer's navigation, so a viewer sees no way in.
     return [page for page, spec in zip(made[context.lang], pages, strict=True) if spec[3] not in EDITOR_PAGES]
@@ -139,11 +139,13 @@ def open_bookmarked_alias(page, pages: list) -> None:
 EDITOR_PAGES = frozenset({"intake"})
 
 
-def _signed_in_editor(lang: str) -> bool:
+def _editor_session(lang: str) -> bool:
+    """Whether this session signed in as an editor, still valid or lapsed: a lapsed editor stays on the
+    editors' page and is asked there to sign in again, rather than sent to the Overview without a word."""
     from ui.editing import session_editor  # ui.editing builds on this module
 
-    editor, lapsed = session_editor(lang)
-    return editor is not None and lapsed is None
+    editor, _lapsed = session_editor(lang)
+    return editor is not None
 
 
 def _screenshot_choice(lang: str) -> bool:

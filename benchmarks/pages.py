@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
 from benchmarks.browser import TOY_APP
 from benchmarks.common import APP, Page, median, registered_pages, timed
+from tools.apptest import ServerPagesManager
 from ui import serve
 
 ONE_LINE = 'import streamlit as st\nst.write("你好")\n'
@@ -54,17 +55,6 @@ class PageTimes:
 _SHARED_SCRIPT_CACHE = ScriptCache()
 
 
-class _ServerPagesManager(PagesManager):
-    """Pages as a running server has them. A server runs an app with a pages/ folder in Streamlit's old
-    folder mode (every page file made into a page, then the script run as one of them) only until its
-    first st.navigation call, which turns that mode off for the process. AppTest turns it back on
-    before every run, so each timed run would pay for the folder mode a server has left behind."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
 @contextlib.contextmanager
 def as_the_server_runs() -> Iterator[None]:
     """Within: each script compiled once, as the server does (AppTest otherwise recompiles every run),
@@ -72,7 +62,7 @@ def as_the_server_runs() -> Iterator[None]:
     AppTest tests in the same process keep AppTest's own behaviour."""
     saved = (app_test.ScriptCache, local_script_runner.ScriptCache, app_test.PagesManager)
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: _SHARED_SCRIPT_CACHE
-    app_test.PagesManager = _ServerPagesManager
+    app_test.PagesManager = ServerPagesManager
     try:
         yield
     finally:

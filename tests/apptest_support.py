@@ -8,6 +8,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tools.apptest import run_pages_as_the_server
+
+run_pages_as_the_server()  # a page switched to runs inside dashboard.py, with the sidebar, as viewers see it
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "progress", "sources"]
 

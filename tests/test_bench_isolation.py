@@ -10,5 +10,5 @@ from benchmarks import pages
 def test_the_page_benchmark_leaves_apptest_as_it_found_it():
     before = (app_test.ScriptCache, local_script_runner.ScriptCache, app_test.PagesManager)
     with pages.as_the_server_runs():
-        assert app_test.PagesManager is pages._ServerPagesManager
+        assert app_test.PagesManager is pages.ServerPagesManager
     assert (app_test.ScriptCache, local_script_runner.ScriptCache, app_test.PagesManager) == before

@@ -287,8 +287,7 @@ def evidence_lines(reader: Reader, spec: chart_catalog.ChartSpec, lang: str) -> 
     """Where a chart's numbers come from, one line per figure it draws: the figure, the source's words,
     section, document and date; a recorded figure, its record's source and date. The lines cite the
     chart's own figures (spec.figures), so they never state another document's or a newer date's."""
-    if spec.figures is None:  # a chart of events: each event's words and the document stating them
-        events = reader.fetch("all_events")
+    if spec.events is not None:  # a chart of events: each event's words and the document stating them
         documents = report.source_names(reader.fetch("sources"), lang)
         rows = [
             {
@@ -298,10 +297,12 @@ def evidence_lines(reader: Reader, spec: chart_catalog.ChartSpec, lang: str) -> 
                 "date": format_date(row["date"], lang, row.get("date_precision") or "day"),
                 "source": documents.get(row["source_id"], "—"),
             }
-            for row in frames.rows(events)
+            for row in frames.rows(spec.events)
             if isinstance(row.get("evidence"), str) and row["evidence"]
         ]
         return [text("brief.evidence_event", lang, **row) for row in rows]
+    if spec.figures is None:
+        return []
     return [figure_evidence(row, lang) for row in frames.rows(spec.figures)]
 
 

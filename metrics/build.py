@@ -152,6 +152,8 @@ def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
     problems += [("figures.csv", p) for p in _validate_figures(tables["reported_figures"], registry)]
     for name, key in (("figures.csv", "reported_figures"), ("events.csv", "events"), ("entities.csv", "entities")):
         problems += [(name, p) for p in _unknown_documents(tables[key], registry)]
+    for name, key in (("events.csv", "events"), ("entities.csv", "entities")):
+        problems += [(name, p) for p in _unknown_regions(tables[key], registry)]
     problems += [("sources.csv", p) for p in _shared_nouns(registry.sources)]
     editable = (
         ("targets.csv", targets.parse_targets, "targets", targets.COLUMNS),
@@ -224,19 +226,30 @@ def _validate_figures(figures: pd.DataFrame, registry: Registry) -> list[Problem
 def _unknown_documents(frame: pd.DataFrame, registry: Registry) -> list[Problem]:
     """Each row names its document in sources.csv: a figure or event whose document is missing or not
     listed would reach a chart's footer as a bare id, or under another document's name and date."""
-    if "source_id" not in frame.columns:
-        return [problem("missing_column", line=1, column_name="source_id", value="source_id", aliases="source_id")]
-    known = set(registry.sources["source_id"])
-    column = list(frame.columns).index("source_id") + 1
+    return _unknown_ids(frame, "source_id", set(registry.sources["source_id"]), "unknown_source")
+
+
+def _unknown_regions(frame: pd.DataFrame, registry: Registry) -> list[Problem]:
+    """Each event and named enterprise says which unit the document reports it of (regions.csv): pages
+    list a unit's own, so a row without a known unit would be shown for none, or be taken for another's."""
+    return _unknown_ids(frame, "region_id", set(registry.region_ids), "unknown_region", suggestion={"zh": "", "en": ""})
+
+
+def _unknown_ids(frame: pd.DataFrame, column_name: str, known: set[str], code: str, **fields) -> list[Problem]:
+    """A problem for each row whose `column_name` is empty or not among `known` (or one for the column missing)."""
+    if column_name not in frame.columns:
+        return [problem("missing_column", line=1, column_name=column_name, value=column_name, aliases=column_name)]
+    column = list(frame.columns).index(column_name) + 1
     return [
         problem(
-            "unknown_source" if value else "empty_required",
+            code if value else "empty_required",
             line=index + 2,
             column=column,
-            column_name="source_id",
+            column_name=column_name,
             value=value,
+            **fields,
         )
-        for index, value in enumerate(frame["source_id"].tolist())
+        for index, value in enumerate(frame[column_name].tolist())
         if value not in known
     ]
 

@@ -47,6 +47,8 @@ class ChartSpec:
     # For a briefing: the chart as several charts of a few rows each, where one picture would be too
     # crowded for its slide (a second plan's targets beside the first's). None: the chart as it is.
     parts: Callable[[], list[ChartSpec]] | None = None
+    # A chart of events: the events it draws, which a slide's notes cite (None: a chart of figures).
+    events: pd.DataFrame | None = None
     part_of: str = ""  # a part's whole chart (its name): the slide title and section heading it shares
     part: tuple[int, int] | None = None  # (this part, of how many)
 
@@ -269,7 +271,7 @@ def metric_trend(reader: Reader, region_id: str, metric_id: str, lang: str) -> C
     cited = _target_document(target_row)
     footer = _footer_for_figures(reader, series, lang, cited)
     figure = charts.trend(series, target_row, metric, title, "", footer, lang)
-    return ChartSpec(f"{metric_id}_trend", figure, title)
+    return ChartSpec(f"{metric_id}_trend", figure, title, drawn=lambda: series)
 
 
 def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
@@ -563,7 +565,7 @@ def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
 
 def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """Conferences, trainings, study tours, on-site meetings and launches on one time line."""
-    events = reader.fetch("all_events")
+    events = reader.events(region_id)
     shown = events[events["kind"].isin(["conference", "training", "lecture", "study_tour", "onsite_meeting", "launch"])]
     if shown.empty:
         return None
@@ -578,7 +580,7 @@ def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec 
     subtitle = text("chart.timeline_subtitle", lang)
     figure = charts.timeline(shown, title, subtitle, footer, lang)
     picture = functools.partial(charts.timeline, shown, title, subtitle, footer, lang, row_each=True)
-    return ChartSpec("activities_timeline", figure, title, picture=picture)
+    return ChartSpec("activities_timeline", figure, title, picture=picture, events=shown)
 
 
 def _count(row, lang: str) -> str:

@@ -88,7 +88,7 @@ class Resolver:
     ):
         self.figures = figures[figures["region_id"] == region].sort_values("as_of")
         self.targets = targets[targets["region_id"] == region]
-        self.events = events
+        self.events = events[events["region_id"] == region]  # the events the documents report of this region
         self.metrics = metrics.set_index("metric_id")
         self.sources = sources if sources is not None else pd.DataFrame(columns=["source_id"])
 

@@ -70,6 +70,17 @@ class Reader:
         last = {metric_id: position for position, metric_id in enumerate(figures["metric_id"].to_numpy()[order])}
         return figures.take(order[sorted(last.values())]).set_index("metric_id")
 
+    def entities(self, region_id: str) -> pd.DataFrame:
+        """The enterprises and bodies the documents name for the regions in view, in the order named: a
+        county's pages do not list those the reply names for the whole city."""
+        entities = self.fetch("entities_by_role")
+        return entities[entities["region_id"].isin(self.in_view(region_id))]
+
+    def events(self, region_id: str) -> pd.DataFrame:
+        """The conferences, trainings and other activities the documents report of the regions in view."""
+        events = self.fetch("all_events")
+        return events[events["region_id"].isin(self.in_view(region_id))]
+
     def region(self, region_id: str) -> dict:
         """A region's row (names, level)."""
         regions = self.fetch("regions_with_data").set_index("region_id")

@@ -42,35 +42,39 @@ lang = context.lang
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 other_ids = render.other_metrics("activities")  # metrics of this category made later, e.g. on the intake page
-render.page_header(context, "page.activities", figures, REACH + PLANNED + other_ids)
+told_without_data = render.page_header(context, "page.activities", figures, REACH + PLANNED + other_ids)
+if not told_without_data:  # a unit without figures or targets yet: the header has said so
+    render.catalog_chart(chart_catalog.activities_timeline, reader, context, empty_key="empty.chart")
 
-render.catalog_chart(chart_catalog.activities_timeline, reader, context, empty_key="empty.chart")
+    st.subheader(context.t("activities.reach"))
+    progress = reader.progress(context.region_id)
+    cards = render.cached_cards(progress, figures, context, REACH)
+    render.card_grid(cards, context)
 
-st.subheader(context.t("activities.reach"))
-progress = reader.progress(context.region_id)
-cards = render.cached_cards(progress, figures, context, REACH)
-render.card_grid(cards, context)
-
-st.subheader(context.t("activities.conferences"))
-events = reader.fetch("all_events")
-conferences, others = data.derived(("activity_tables", context.lang), lambda: event_tables(events, context))
-columns = {
-    "when": "date",
-    f"title_{lang}": "event",
-    f"format_{lang}": "format",
-    "state": "status",
-    "section": "section",
-}
-render.static_table(conferences, columns, context)
-
-st.subheader(context.t("activities.timeline_table"))
-columns = {
-    "when": "date",
-    "kind_text": "category",
-    f"title_{lang}": "event",
-    f"location_{lang}": "location",
-    "section": "section",
-}
-render.static_table(others, columns, context)
-render.other_cards(progress, figures, context, other_ids)
-render.evidence(figures, REACH + PLANNED + other_ids, context)
+    events = reader.events(context.region_id)
+    conferences, others = data.derived(
+        ("activity_tables", context.region_id, context.lang), lambda: event_tables(events, context)
+    )
+    # The tables of the activities the documents report of this unit: none for a county whose report lists none.
+    if not conferences.empty:
+        st.subheader(context.t("activities.conferences"))
+        columns = {
+            "when": "date",
+            f"title_{lang}": "event",
+            f"format_{lang}": "format",
+            "state": "status",
+            "section": "section",
+        }
+        render.static_table(conferences, columns, context)
+    if not others.empty:
+        st.subheader(context.t("activities.timeline_table"))
+        columns = {
+            "when": "date",
+            "kind_text": "category",
+            f"title_{lang}": "event",
+            f"location_{lang}": "location",
+            "section": "section",
+        }
+        render.static_table(others, columns, context)
+    render.other_cards(progress, figures, context, other_ids)
+    render.evidence(figures, REACH + PLANNED + other_ids, context)

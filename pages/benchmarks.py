@@ -27,22 +27,23 @@ reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 other_ids = render.other_metrics("benchmarks")  # benchmark and ecosystem metrics made later (intake page)
 metrics = page_metrics.OWN_METRICS["benchmarks"] + other_ids
-render.page_header(context, "page.benchmarks", figures, metrics)
-entities = reader.fetch("entities_by_role")
+told_without_data = render.page_header(context, "page.benchmarks", figures, metrics)
+if not told_without_data:  # a unit without figures or targets yet: the header has said so
+    entities = reader.entities(context.region_id)
 
-progress = reader.progress(context.region_id)
-# Enterprises on one chart; projects, industries, providers, universities and partnerships are unlike
-# units, so each is a tile of its own.
-city_tiles = [m for m in chart_catalog.BENCHMARK_METRICS if m not in chart_catalog.BENCHMARK_ENTERPRISE_METRICS]
+    progress = reader.progress(context.region_id)
+    # Enterprises on one chart; projects, industries, providers, universities and partnerships are unlike
+    # units, so each is a tile of its own.
+    city_tiles = [m for m in chart_catalog.BENCHMARK_METRICS if m not in chart_catalog.BENCHMARK_ENTERPRISE_METRICS]
 
-st.subheader(context.t("benchmarks.heading"))
-render.catalog_chart(chart_catalog.benchmarks, reader, context, empty_key="empty.chart")
-render.card_grid(render.cached_cards(progress, figures, context, city_tiles), context)
-render.entity_table(entities, BENCHMARK_ROLES, context)
+    st.subheader(context.t("benchmarks.heading"))
+    render.catalog_chart(chart_catalog.benchmarks, reader, context, empty_key="empty.chart")
+    render.card_grid(render.cached_cards(progress, figures, context, city_tiles), context)
+    render.entity_table(entities, BENCHMARK_ROLES, context)
 
-st.subheader(context.t("benchmarks.ecosystem"))
-render.card_grid(render.cached_cards(progress, figures, context, chart_catalog.ECOSYSTEM_METRICS), context)
-render.entity_table(entities, ECOSYSTEM_ROLES, context)
+    st.subheader(context.t("benchmarks.ecosystem"))
+    render.card_grid(render.cached_cards(progress, figures, context, chart_catalog.ECOSYSTEM_METRICS), context)
+    render.entity_table(entities, ECOSYSTEM_ROLES, context)
 
-render.other_cards(progress, figures, context, other_ids)
-render.evidence(figures, metrics, context)
+    render.other_cards(progress, figures, context, other_ids)
+    render.evidence(figures, metrics, context)

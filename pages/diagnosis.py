@@ -14,30 +14,30 @@ context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 other_ids = render.other_metrics("diagnosis")  # metrics of this category made later, e.g. on the intake page
-render.page_header(context, "page.diagnosis", figures, METRICS + other_ids)
+told_without_data = render.page_header(context, "page.diagnosis", figures, METRICS + other_ids)
+if not told_without_data:  # a unit without figures or targets yet: the header has said so
+    progress = reader.progress(context.region_id)
+    cards = render.cached_cards(progress, figures, context, METRICS)
+    render.card_grid(cards, context)
 
-progress = reader.progress(context.region_id)
-cards = render.cached_cards(progress, figures, context, METRICS)
-render.card_grid(cards, context)
-
-render.catalog_chart(
-    chart_catalog.metric_progress, reader, context, "diagnosis_enterprises", empty_key="empty.no_target"
-)
-
-st.subheader(context.t("diagnosis.trend"))
-render.catalog_chart(chart_catalog.metric_trend, reader, context, "diagnosis_enterprises", empty_key="empty.trend")
-
-st.subheader(context.t("diagnosis.providers"))
-latest = reader.latest(context.region_id)
-if "diagnosis_providers" in latest.index:
-    providers = latest.loc["diagnosis_providers"]
-    entities = reader.fetch("entities_by_role")
-    st.markdown(
-        context.t(
-            "diagnosis.providers_text",
-            count=render.markdown_text(render.figure_text(providers, context)),
-            named=render.markdown_text(render.named_in(entities, "diagnosis_provider", context)),
-        )
+    render.catalog_chart(
+        chart_catalog.metric_progress, reader, context, "diagnosis_enterprises", empty_key="empty.no_target"
     )
-render.other_cards(progress, figures, context, other_ids)
-render.evidence(figures, METRICS + other_ids, context)
+
+    st.subheader(context.t("diagnosis.trend"))
+    render.catalog_chart(chart_catalog.metric_trend, reader, context, "diagnosis_enterprises", empty_key="empty.trend")
+
+    st.subheader(context.t("diagnosis.providers"))
+    latest = reader.latest(context.region_id)
+    if "diagnosis_providers" in latest.index:
+        providers = latest.loc["diagnosis_providers"]
+        entities = reader.entities(context.region_id)
+        st.markdown(
+            context.t(
+                "diagnosis.providers_text",
+                count=render.markdown_text(render.figure_text(providers, context)),
+                named=render.markdown_text(render.named_in(entities, "diagnosis_provider", context)),
+            )
+        )
+    render.other_cards(progress, figures, context, other_ids)
+    render.evidence(figures, METRICS + other_ids, context)

@@ -14,20 +14,22 @@ context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 other_ids = render.other_metrics("funding")  # metrics of this category made later, e.g. on the intake page
-render.page_header(context, "page.funding", figures, METRICS + other_ids)
-st.info(context.t("funding.planned_note"), icon=":material/info:")
+told_without_data = render.page_header(context, "page.funding", figures, METRICS + other_ids)
+if not told_without_data:  # a unit without figures or targets yet: the header has said so
+    st.info(context.t("funding.planned_note"), icon=":material/info:")
 
-progress = reader.progress(context.region_id)
-cards = render.cached_cards(progress, figures, context, METRICS)
-render.card_grid(cards, context)
+    progress = reader.progress(context.region_id)
+    cards = render.cached_cards(progress, figures, context, METRICS)
+    render.card_grid(cards, context)
 
-render.catalog_chart(chart_catalog.funding, reader, context, empty_key="empty.chart")
-render.catalog_chart(chart_catalog.funding_supports, reader, context, empty_key="empty.chart")
+    render.catalog_chart(chart_catalog.funding, reader, context, empty_key="empty.chart")
+    render.catalog_chart(chart_catalog.funding_supports, reader, context, empty_key="empty.chart")
 
-entities = reader.fetch("entities_by_role")
-names = render.markdown_text(render.entity_names(entities, "county_policy", context))
-st.markdown(context.t("funding.county_units", names=names))
-st.caption(context.t("funding.other"))
-# The note at the top ("以下资金均为拟安排…") is about the reply's figures, not these.
-render.other_cards(progress, figures, context, other_ids, note_key="pages3.funding_other_note")
-render.evidence(figures, METRICS + other_ids, context)
+    entities = reader.entities(context.region_id)
+    names = render.entity_names(entities, "county_policy", context)
+    if names:  # the units the documents name for this region: none for a county a later report adds
+        st.markdown(context.t("funding.county_units", names=render.markdown_text(names)))
+    st.caption(context.t("funding.other"))
+    # The note at the top ("以下资金均为拟安排…") is about the reply's figures, not these.
+    render.other_cards(progress, figures, context, other_ids, note_key="pages3.funding_other_note")
+    render.evidence(figures, METRICS + other_ids, context)

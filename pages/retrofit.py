@@ -43,33 +43,34 @@ reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 tier_ids = [metric for metric, _ in TIERS]
 other_ids = render.other_metrics("retrofit")  # metrics of this category made later, e.g. on the intake page
-render.page_header(context, "page.retrofit", figures, METRICS + tier_ids + other_ids)
+told_without_data = render.page_header(context, "page.retrofit", figures, METRICS + tier_ids + other_ids)
+if not told_without_data:  # a unit without figures or targets yet: the header has said so
+    progress = reader.progress(context.region_id)
+    cards = render.cached_cards(progress, figures, context, METRICS)
+    render.card_grid(cards, context)
+    if any(card.metric_id == "retrofit_investment" for card in cards):
+        st.caption(context.t("retrofit.investment_note"))
 
-progress = reader.progress(context.region_id)
-cards = render.cached_cards(progress, figures, context, METRICS)
-render.card_grid(cards, context)
-if any(card.metric_id == "retrofit_investment" for card in cards):
-    st.caption(context.t("retrofit.investment_note"))
+    render.catalog_chart(
+        chart_catalog.metric_progress, reader, context, "retrofit_projects_completed", empty_key="empty.no_target"
+    )
+    render.catalog_chart(chart_catalog.retrofit_pipeline, reader, context, empty_key="empty.chart")
 
-render.catalog_chart(
-    chart_catalog.metric_progress, reader, context, "retrofit_projects_completed", empty_key="empty.no_target"
-)
-render.catalog_chart(chart_catalog.retrofit_pipeline, reader, context, empty_key="empty.chart")
+    st.subheader(context.t("retrofit.tiers"))
+    render.catalog_chart(chart_catalog.retrofit_tiers, reader, context, empty_key="empty.chart")
+    checks = reader.fetch("all_checks")
+    for status, label in data.derived(
+        ("retrofit_checks", context.region_id, context.lang), lambda: check_lines(checks, context)
+    ):
+        (st.warning if status == "mismatch" else st.success)(label, icon=":material/rule:")
 
-st.subheader(context.t("retrofit.tiers"))
-render.catalog_chart(chart_catalog.retrofit_tiers, reader, context, empty_key="empty.chart")
-checks = reader.fetch("all_checks")
-for status, label in data.derived(
-    ("retrofit_checks", context.region_id, context.lang), lambda: check_lines(checks, context)
-):
-    (st.warning if status == "mismatch" else st.success)(label, icon=":material/rule:")
+    latest = reader.latest(context.region_id)
+    entities = reader.entities(context.region_id)
+    tiers = data.derived(
+        ("retrofit_tiers", context.region_id, context.as_of, context.lang),
+        lambda: tier_texts(latest, entities, context),
+    )
+    render.boxes([render.card_html(context.t("role." + role), value, notes=[named]) for role, value, named in tiers])
 
-latest = reader.latest(context.region_id)
-entities = reader.fetch("entities_by_role")
-tiers = data.derived(
-    ("retrofit_tiers", context.region_id, context.as_of, context.lang), lambda: tier_texts(latest, entities, context)
-)
-render.boxes([render.card_html(context.t("role." + role), value, notes=[named]) for role, value, named in tiers])
-
-render.other_cards(progress, figures, context, other_ids)
-render.evidence(figures, METRICS + tier_ids + other_ids, context)
+    render.other_cards(progress, figures, context, other_ids)
+    render.evidence(figures, METRICS + tier_ids + other_ids, context)

@@ -71,6 +71,62 @@ def test_a_county_in_the_address_is_shown_and_says_it_has_no_data_yet(page):
         english = all_text(open_page(page, "en", region="daye"))
         assert "Daye has no figures, targets or progress records of its own yet" in english
         assert "For Huangshi's figures" in english and "choose Huangshi under Region" in english
+    if page in CHART_PAGES:
+        # The header's sentence and nothing else: not "未设定目标" and "该地区暂无可绘制的数据" after it, nor the
+        # enterprises, conferences and funding notes the reply gives for the whole city, as if Daye's.
+        assert len(app.info) == 1 and not app.get("plotly_chart") and not app.get("download_button")
+        text = all_text(app)
+        for city_words in ("大冶特钢", "浙江中控", "工业互联网创新发展大会", "答复列名", "拟安排", "出台配套政策"):
+            assert city_words not in text, (page, city_words)
+        shot = open_page(page, "zh", region="daye", shot="1")  # the page ends; the way back is still drawn
+        assert [button.key for button in shot.button] == ["shot_exit"] and len(shot.info) == 1
+
+
+CHART_PAGES = ("diagnosis", "retrofit", "funding", "benchmarks", "activities")
+DAYE_REPORT = (  # a county's own report (made up for the test), in sources.csv's columns
+    "daye_report_2021,大经信〔2021〕9号,大冶市经济和信息化局,Daye Bureau of Economy and IT,,,2021-06-30,"
+    "大冶市智能化改造工作进展,Daye smart-retrofit progress,大冶市经信局进展报告,Daye progress report,报告,the report,\n"
+)
+
+
+def test_a_county_with_figures_of_its_own_is_not_given_the_citys_enterprises_or_conferences(data_dir):
+    """A county report's figure for Daye: its pages show it, and none of the enterprises, institutions or
+    activities the reply names for Huangshi; a name or event a document gives for Daye is shown for Daye."""
+    from metrics.build import build
+
+    with open(data_dir / "sources.csv", "a", encoding="utf-8") as sources:
+        sources.write(DAYE_REPORT)
+    with open(data_dir / "figures.csv", "a", encoding="utf-8") as figures:
+        header = (data_dir / "figures.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        row = dict.fromkeys(header, "")
+        row.update(
+            figure_id="F_daye_1",
+            metric_id="retrofit_projects_completed",
+            region_id="daye",
+            value="9",
+            unit="个",
+            qualifier="=",
+            as_of="2021-06-30",
+            source_id="daye_report_2021",
+            section="二",
+            evidence="全市已完成智能化改造项目9个",
+        )
+        figures.write(",".join(row[column] for column in header) + "\n")
+    with open(data_dir / "entities.csv", "a", encoding="utf-8") as entities:
+        entities.write("新港智造,Xingang Smart,enterprise,smart_factory,daye_report_2021,daye,二,新港智造等\n")
+    build(data_dir)
+
+    retrofit = all_text(open_page("retrofit", "zh", region="daye"))
+    assert "9个" in retrofit and "大冶市暂无" not in retrofit
+    assert "新港智造" in retrofit  # named for Daye
+    assert "大冶特钢" not in retrofit and "沪士电子" not in retrofit  # named for the city
+    assert "新港智造" not in all_text(open_page("retrofit", "zh"))  # nor Daye's name on the city's page
+    for page, city_words in (("benchmarks", "华新水泥"), ("diagnosis", "浙江中控"), ("activities", "发展大会")):
+        app = open_page(page, "zh", region="daye")
+        assert not app.exception, [e.value for e in app.exception]
+        assert city_words not in all_text(app), page
+    activities = open_page("activities", "zh", region="daye")
+    assert not activities.get("plotly_chart") and activities.get("html")  # no timeline; the tables are empty
 
 
 def test_a_unit_of_a_city_without_figures_is_told_only_that_it_has_none(data_dir):

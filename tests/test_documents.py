@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from metrics import briefing, chart_catalog
@@ -99,6 +100,39 @@ def test_a_row_naming_no_listed_document_is_refused_where_it_is(built, name, row
     message = str(error.value)
     letter = chr(ord("A") + column - 1)  # the column as Excel and WPS name it
     assert f"{name}: 第3行 {letter}列（source_id）" in message and zh in message and en in message
+    assert (built / "dashboard.duckdb").read_bytes() == before
+
+
+@pytest.mark.parametrize(("name", "row_id"), [("events.csv", "conference_2019"), ("entities.csv", "大冶特钢,")])
+@pytest.mark.parametrize(
+    ("written", "zh", "en"),
+    [("dayee", "未知地区“dayee”", "Unknown region 'dayee'"), ("", "必填项为空", "Required value is empty")],
+)
+def test_an_event_or_name_of_no_known_unit_is_refused_where_it_is(built, name, row_id, written, zh, en):
+    """Each event and named enterprise says which unit the document reports it of: pages list a unit's own."""
+    before = (built / "dashboard.duckdb").read_bytes()
+    path = built / name
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    column = lines[0].split(",").index("region_id") + 1
+    (index,) = [i for i, line in enumerate(lines) if line.startswith(row_id)]
+    lines[index] = lines[index].replace(",reply_2021_50,huangshi,", f",reply_2021_50,{written},")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BuildError) as error:
+        build(built)
+    message = str(error.value)
+    letter = chr(ord("A") + column - 1)
+    assert f"{name}: 第{index + 1}行 {letter}列（region_id）" in message and zh in message and en in message
+    assert (built / "dashboard.duckdb").read_bytes() == before
+
+
+def test_an_events_file_without_units_is_refused(built):
+    before = (built / "dashboard.duckdb").read_bytes()
+    path = built / "events.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns="region_id")
+    frame.to_csv(path, index=False)
+    with pytest.raises(BuildError) as error:
+        build(built)
+    assert "events.csv: 第1行" in str(error.value) and "缺少必填列“region_id”" in str(error.value)
     assert (built / "dashboard.duckdb").read_bytes() == before
 
 
@@ -298,7 +332,10 @@ def test_a_name_a_later_document_adds_is_credited_to_that_document(data_dir):
 
     _append(data_dir / "sources.csv", LATER_DOCUMENT.replace("2022-12,\n", "2022-12,报告,the report,\n"))
     for role in ("smart_factory", "national_benchmark"):
-        _append(data_dir / "entities.csv", f"新港智造,Xingang Smart,enterprise,{role},reply_2022_12,二,新港智造等\n")
+        _append(
+            data_dir / "entities.csv",
+            f"新港智造,Xingang Smart,enterprise,{role},reply_2022_12,huangshi,二,新港智造等\n",
+        )
     build(data_dir)
     entities = Reader().fetch("entities_by_role")
     zh, en = (Context(lang=lang, region_id="huangshi", as_of=None) for lang in ("zh", "en"))

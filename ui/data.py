@@ -195,6 +195,12 @@ class CachedReader(Reader):
     def targets(self, region_id: str) -> pd.DataFrame:
         return derived(("targets", region_id), lambda: Reader.targets(self, region_id))
 
+    def entities(self, region_id: str) -> pd.DataFrame:
+        return derived(("entities", region_id), lambda: Reader.entities(self, region_id))
+
+    def events(self, region_id: str) -> pd.DataFrame:
+        return derived(("events", region_id), lambda: Reader.events(self, region_id))
+
     def region(self, region_id: str) -> dict:
         return derived(("region", region_id), lambda: Reader.region(self, region_id))
 

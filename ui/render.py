@@ -400,13 +400,14 @@ def markdown_text(value: object) -> str:
 
 
 def entity_names(entities, role: str, context: Context) -> str:
-    """The names the documents give for a role, joined: 大冶特钢、东贝电器、… ."""
+    """The names the documents give for a role, joined: 大冶特钢、东贝电器、… . `entities`: the viewer's
+    region's (Reader.entities), as for named_in and entity_table."""
 
     def build() -> str:
         names = entities[entities["role"] == role][f"name_{context.lang}"].drop_duplicates().tolist()
         return context.t("words.list_separator").join(names)
 
-    return data.derived(("entity_names", role, context.lang), build)
+    return data.derived(("entity_names", role, context.region_id, context.lang), build)
 
 
 def named_in(entities, role: str, context: Context, key: str = "words.named_in") -> str:
@@ -421,7 +422,7 @@ def named_in(entities, role: str, context: Context, key: str = "words.named_in")
             for document, names in by_document.items()
         )
 
-    return data.derived(("named_in", role, key, context.lang), build)
+    return data.derived(("named_in", role, key, context.region_id, context.lang), build)
 
 
 def _naming_documents(entities, lang: str) -> list[str]:
@@ -453,7 +454,7 @@ def entity_table(entities, roles: list[str], context: Context) -> None:
     """The enterprises and institutions the documents name, one line per role (and document, when more
     than one names them), in the documents' order; headed by the documents that name them."""
     heading, lines = data.derived(
-        ("entity_lines", tuple(roles), context.lang), lambda: _entity_lines(entities, roles, context)
+        ("entity_lines", tuple(roles), context.region_id, context.lang), lambda: _entity_lines(entities, roles, context)
     )
     if lines:
         with st.expander(heading, expanded=True, icon=":material/apartment:"):

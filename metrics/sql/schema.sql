@@ -46,6 +46,7 @@ CREATE TABLE targets (
 CREATE TABLE entities (
     name_zh VARCHAR, name_en VARCHAR, entity_type VARCHAR, role VARCHAR,
     source_id VARCHAR,  -- the document that names them (sources.csv)
+    region_id VARCHAR,  -- the unit the document names them for: a county's page does not list the city's
     section VARCHAR, evidence VARCHAR,
     sort_order INTEGER  -- the order the documents name them in
 );
@@ -55,7 +56,9 @@ CREATE TABLE events (
     status VARCHAR,
     label_zh VARCHAR, label_en VARCHAR,  -- short label for a timeline
     title_zh VARCHAR, title_en VARCHAR, format_zh VARCHAR, format_en VARCHAR, location_zh VARCHAR,
-    location_en VARCHAR, source_id VARCHAR, section VARCHAR, evidence VARCHAR, note VARCHAR
+    location_en VARCHAR, source_id VARCHAR,
+    region_id VARCHAR,  -- the unit whose activity the document reports (the city's conferences are not a county's)
+    section VARCHAR, evidence VARCHAR, note VARCHAR
 );
 
 CREATE TABLE checks (

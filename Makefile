@@ -24,8 +24,10 @@ db: $(VENV)/.runtime
 run: db
 	$(PY) -m ui.serve --server.address $(HOST) --server.port $(PORT)
 
+# Three workers on two cores: the browser files spend much of their time waiting (a page to load, a run to
+# end, a second of quiet), and a third worker fills those waits: 957 tests in 320 s instead of 362 s (2026-12-05).
 test: $(VENV)/.dev
-	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -n 3 --dist loadfile --no-loadscope-reorder
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

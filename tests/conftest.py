@@ -150,7 +150,7 @@ LONG_FIRST = [
 # (SharedChromium) starts once, whereas each test that does not use the browser after a browser file would
 # stop it and the next browser file start it again (about 3 s: Playwright's driver 1.3 s, chromium 1.5 s, on
 # this machine busy, 2026-12-03). Not needed for correctness: any order passes (tests/test_file_order.py).
-# Longest first, the two workers share them out so that both finish at about the same time. Seconds each
+# Longest first, the workers share them out so that they finish at about the same time. Seconds each
 # file took in a `make test` of 2026-12-04 (the intake scenarios, then one file of 140 s, split since).
 BROWSER_LONGEST_FIRST = [
     "test_browser_phone.py",  # 92 s

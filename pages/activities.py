@@ -46,10 +46,11 @@ told_without_data = render.page_header(context, "page.activities", figures, REAC
 if not told_without_data:  # a unit without figures or targets yet: the header has said so
     render.catalog_chart(chart_catalog.activities_timeline, reader, context, empty_key="empty.chart")
 
-    st.subheader(context.t("activities.reach"))
     progress = reader.progress(context.region_id)
     cards = render.cached_cards(progress, figures, context, REACH)
-    render.card_grid(cards, context)
+    if cards:  # no heading over nothing (a county whose report counts no trainings)
+        st.subheader(context.t("activities.reach"))
+        render.card_grid(cards, context)
 
     events = reader.events(context.region_id)
     conferences, others = data.derived(

@@ -41,9 +41,11 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
     render.card_grid(render.cached_cards(progress, figures, context, city_tiles), context)
     render.entity_table(entities, BENCHMARK_ROLES, context)
 
-    st.subheader(context.t("benchmarks.ecosystem"))
-    render.card_grid(render.cached_cards(progress, figures, context, chart_catalog.ECOSYSTEM_METRICS), context)
-    render.entity_table(entities, ECOSYSTEM_ROLES, context)
+    ecosystem = render.cached_cards(progress, figures, context, chart_catalog.ECOSYSTEM_METRICS)
+    if ecosystem or render.entity_lines(entities, ECOSYSTEM_ROLES, context)[1]:  # no heading over nothing
+        st.subheader(context.t("benchmarks.ecosystem"))
+        render.card_grid(ecosystem, context)
+        render.entity_table(entities, ECOSYSTEM_ROLES, context)
 
     render.other_cards(progress, figures, context, other_ids)
     render.evidence(figures, metrics, context)

@@ -70,7 +70,14 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
         ("retrofit_tiers", context.region_id, context.as_of, context.lang),
         lambda: tier_texts(latest, entities, context),
     )
-    render.boxes([render.card_html(context.t("role." + role), value, notes=[named]) for role, value, named in tiers])
+    # A tier with neither a figure nor a named enterprise here (a county's report gives neither) has no box.
+    render.boxes(
+        [
+            render.card_html(context.t("role." + role), value, notes=[named])
+            for role, value, named in tiers
+            if value or named
+        ]
+    )
 
     render.other_cards(progress, figures, context, other_ids)
     render.evidence(figures, METRICS + tier_ids + other_ids, context)

@@ -125,8 +125,11 @@ def test_a_county_with_figures_of_its_own_is_not_given_the_citys_enterprises_or_
         app = open_page(page, "zh", region="daye")
         assert not app.exception, [e.value for e in app.exception]
         assert city_words not in all_text(app), page
+    assert "智能车间" not in retrofit  # a tier with neither a figure nor a name here has no box
+    # No timeline and no heading over nothing: Daye's report counts no activities, trainings or platforms.
     activities = open_page("activities", "zh", region="daye")
-    assert not activities.get("plotly_chart") and activities.get("html")  # no timeline; the tables are empty
+    assert not activities.get("plotly_chart") and not [h.value for h in activities.subheader]
+    assert "平台与生态" not in [h.value for h in open_page("benchmarks", "zh", region="daye").subheader]
 
 
 def test_a_unit_of_a_city_without_figures_is_told_only_that_it_has_none(data_dir):

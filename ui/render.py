@@ -453,12 +453,16 @@ def figure_text(figure, context: Context, style: str = "words") -> str:
 def entity_table(entities, roles: list[str], context: Context) -> None:
     """The enterprises and institutions the documents name, one line per role (and document, when more
     than one names them), in the documents' order; headed by the documents that name them."""
-    heading, lines = data.derived(
-        ("entity_lines", tuple(roles), context.region_id, context.lang), lambda: _entity_lines(entities, roles, context)
-    )
+    heading, lines = entity_lines(entities, roles, context)
     if lines:
         with st.expander(heading, expanded=True, icon=":material/apartment:"):
             st.markdown("\n".join(lines))
+
+
+def entity_lines(entities, roles: list[str], context: Context) -> tuple[str, list[str]]:
+    """(entity_table's heading, its lines: none when the documents name no one for these roles here)."""
+    key = ("entity_lines", tuple(roles), context.region_id, context.lang)
+    return data.derived(key, lambda: _entity_lines(entities, roles, context))
 
 
 def _entity_lines(entities, roles: list[str], context: Context) -> tuple[str, list[str]]:

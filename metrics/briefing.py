@@ -363,6 +363,17 @@ def check_rows(checks: pd.DataFrame, lang: str) -> list[list]:
     ]
 
 
+def cited_sources(reader: Reader, region_id: str) -> pd.DataFrame:
+    """The documents a briefing of the region draws on: those of its figures, of the targets beside them
+    and of the activities it shows. Not every document on file: a county's report is not a source of the
+    city's briefing, nor the reply of a county's."""
+    cited = set(reader.figures(region_id)["source_id"].dropna())  # a record's own words match no document
+    cited |= set(reader.progress(region_id)["target_source"].dropna())
+    cited |= set(reader.events(region_id)["source_id"])
+    sources = reader.fetch("sources")
+    return sources[sources["source_id"].isin(cited)]
+
+
 def source_lines(sources: pd.DataFrame, figures: pd.DataFrame, meta: pd.DataFrame, lang: str) -> list[str]:
     """The source documents, then how many figures and which data version the briefing was made from."""
     lines = [report.document_text(source, lang) for source in frames.rows(sources)]
@@ -446,7 +457,7 @@ def build_deck(
         context.chart(spec, image, unavailable, notes, slide_finding(spec, points))
     context.untargeted(progress)
     context.checks(checks)
-    context.sources(reader.fetch("sources"), figures, reader.fetch("meta"))
+    context.sources(cited_sources(reader, region_id), figures, reader.fetch("meta"))
     return deck
 
 

@@ -207,7 +207,7 @@ def build_document(
         writer.table(headers, rows, widths, CHECK_COLORS)
 
     writer.heading(text("brief.section.sources", lang))
-    for line in briefing.source_lines(reader.fetch("sources"), figures, reader.fetch("meta"), lang):
+    for line in briefing.source_lines(briefing.cited_sources(reader, region_id), figures, reader.fetch("meta"), lang):
         # Left-aligned: justified, a line before an unbreakable run (the data version's hash, a document
         # number) had its characters spread apart ("本 简 报 由 看 板 …").
         writer.body(line, justified=False)

@@ -388,3 +388,27 @@ def test_the_command_line_briefing_rebuilds_a_database_older_than_the_files(data
     assert "targets.csv: 第2行" in err and "简报未生成：请先改正上面列出的数据文件问题" in err
     assert not list(out.iterdir())
     assert (data_dir / "dashboard.duckdb").read_bytes() == before
+
+
+def test_a_briefing_lists_only_the_documents_it_draws_on(data_dir):
+    """A county's report on file is not a source of the city's briefing, nor the reply of the county's: the
+    deck's and the Word briefing's source lists had named every document on file."""
+    from metrics import wordbrief
+
+    _append(data_dir / "sources.csv", LATER_DOCUMENT)
+    _append(
+        data_dir / "figures.csv",
+        "F_daye,retrofit_projects_completed,daye,9,个,=,2022-06-30,reply_2022_12,二,9个,stated,,大冶市已完成9个,,,\n",
+    )
+    build(data_dir)
+    reader = Reader()
+    for region, cited, not_cited in (("huangshi", "〔2021〕50号", "〔2022〕12号"), ("daye", "〔2022〕12号", "〔2021〕50号")):
+        specs = briefing.chart_specs(reader, region, "zh")
+        deck = briefing.build_deck(reader, region, "zh", specs, {}, None)
+        listed = " ".join(shape.text_frame.text for shape in deck.slides[-1].shapes if shape.has_text_frame)
+        document = wordbrief.build_document(reader, region, "zh", specs, {}, None)
+        paragraphs = [paragraph.text for paragraph in document.paragraphs]
+        heading = max(i for i, words in enumerate(paragraphs) if words.endswith("数据来源") and len(words) < 10)
+        sources_part = " ".join(paragraphs[heading:])
+        for text in (listed, sources_part):
+            assert cited in text and not_cited not in text, (region, text)

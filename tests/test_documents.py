@@ -402,7 +402,10 @@ def test_a_briefing_lists_only_the_documents_it_draws_on(data_dir):
     )
     build(data_dir)
     reader = Reader()
-    for region, cited, not_cited in (("huangshi", "〔2021〕50号", "〔2022〕12号"), ("daye", "〔2022〕12号", "〔2021〕50号")):
+    for region, cited, not_cited in (
+        ("huangshi", "〔2021〕50号", "〔2022〕12号"),
+        ("daye", "〔2022〕12号", "〔2021〕50号"),
+    ):
         specs = briefing.chart_specs(reader, region, "zh")
         deck = briefing.build_deck(reader, region, "zh", specs, {}, None)
         listed = " ".join(shape.text_frame.text for shape in deck.slides[-1].shapes if shape.has_text_frame)

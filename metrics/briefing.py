@@ -455,7 +455,7 @@ def build_deck(
         image = images.get(spec.name)  # Pictures waits here for the browser to finish this one
         unavailable = getattr(images, "unavailable", None) or unavailable
         context.chart(spec, image, unavailable, notes, slide_finding(spec, points))
-    context.untargeted(progress)
+    context.untargeted(progress, any("overview_progress" in (spec.name, spec.part_of) for spec in specs))
     context.checks(checks)
     context.sources(cited_sources(reader, region_id), figures, reader.fetch("meta"))
     return deck
@@ -542,13 +542,15 @@ class _Deck:
             paragraph.space_before = Pt(0 if index == 0 else 12)
             _style_run(paragraph.add_run(), f"■ {point}" if self.lang == "zh" else f"• {point}", size, color=INK)
 
-    def untargeted(self, progress: pd.DataFrame) -> None:
-        """The key metrics with no target yet (the targeted ones are on the overview chart's slide)."""
+    def untargeted(self, progress: pd.DataFrame, progress_slide: bool) -> None:
+        """The key metrics with no target yet; the lead points to the targeted ones' slide only when the
+        deck has it (a county whose report sets no target has none)."""
         rows = [row[:2] + [row[-1]] for row in summary_rows(progress, self.lang) if row[-1][0] == "no_target"]
         if not rows:
             return
         slide = self._slide(self.t("brief.untargeted_title"))
-        _textbox(slide, MARGIN, Inches(1.1), SLIDE_WIDTH - 2 * MARGIN, Inches(0.6), self.t("brief.untargeted_lead"), 16)
+        lead = self.t("brief.untargeted_lead" if progress_slide else "brief.untargeted_lead_all")
+        _textbox(slide, MARGIN, Inches(1.1), SLIDE_WIDTH - 2 * MARGIN, Inches(0.6), lead, 16)
         headers = [self.t(f"deck.column.{name}") for name in ("metric", "value", "status")]
         _table(
             slide, Inches(1.8), headers, rows, [6.8, 3.0, 2.53], STATUS_COLORS, font_size=16 if len(rows) <= 9 else 14

@@ -447,3 +447,23 @@ def test_the_deck_says_what_its_figures_carry_only_as_far_as_it_is_true(data_dir
     for slide, _spec in chart_slides_and_specs("zh"):
         notes = slide.notes_slide.notes_text_frame.text
         assert "答复原文" not in notes and "依据（各数字的出处、原文与日期）：" in notes
+
+
+def test_the_untargeted_slide_points_to_a_progress_slide_only_when_the_deck_has_one(data_dir):
+    """A county whose report sets no target: its deck has no "目标完成情况总览" slide to point to."""
+    from metrics.reader import Reader
+
+    with open(data_dir / "figures.csv", "a", encoding="utf-8") as figures:
+        figures.write("F_daye,retrofit_projects_completed,daye,9,个,=,2021-07-13,reply_2021_50,二,9个,stated,,9个,,,\n")
+    build(data_dir)
+    reader = Reader()
+
+    def lead(region: str) -> str:
+        deck = briefing.build_deck(reader, region, "zh", briefing.chart_specs(reader, region, "zh"), {}, None)
+        (slide,) = [
+            s for s in deck.slides if any(sh.has_text_frame and "尚未设定目标" in sh.text_frame.text for sh in s.shapes)
+        ]
+        return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+    assert "有目标的指标见“目标完成情况总览”" in lead("huangshi")
+    assert "以下关键指标均暂无目标，只列最新数值。" in lead("daye") and "目标完成情况总览" not in lead("daye")

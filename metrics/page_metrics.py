@@ -10,6 +10,10 @@ import pandas as pd
 
 from metrics import chart_catalog
 
+# The document a page's sentence restates (what else the reply says about funding, 我市…): said only in a
+# view that shows that document's figures, never on a county's page of its own report's figures.
+REPLY = "reply_2021_50"
+
 # The metrics each page draws itself (cards, charts, tier boxes, the timeline), by page file name.
 DIAGNOSIS = ["diagnosis_enterprises", "diagnosis_providers"]
 FUNDING = ["funding_city_level", "funding_county_level", "funded_retrofit_projects", "funded_demonstration_projects"]

@@ -27,9 +27,9 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
     st.subheader(context.t("diagnosis.trend"))
     render.catalog_chart(chart_catalog.metric_trend, reader, context, "diagnosis_enterprises", empty_key="empty.trend")
 
-    st.subheader(context.t("diagnosis.providers"))
     latest = reader.latest(context.region_id)
-    if "diagnosis_providers" in latest.index:
+    if "diagnosis_providers" in latest.index:  # no heading over nothing (a county whose report counts none)
+        st.subheader(context.t("diagnosis.providers"))
         providers = latest.loc["diagnosis_providers"]
         entities = reader.entities(context.region_id)
         st.markdown(

@@ -29,7 +29,8 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
     names = render.entity_names(entities, "county_policy", context)
     if names:  # the units the documents name for this region: none for a county a later report adds
         st.markdown(context.t("funding.county_units", names=render.markdown_text(names)))
-    st.caption(context.t("funding.other"))
+    if (figures["source_id"] == page_metrics.REPLY).any():  # the reply's words, beside the reply's figures only
+        st.caption(context.t("funding.other"))
     # The note at the top ("以下资金均为拟安排…") is about the reply's figures, not these.
     render.other_cards(progress, figures, context, other_ids, note_key="pages3.funding_other_note")
     render.evidence(figures, METRICS + other_ids, context)

@@ -157,3 +157,27 @@ def test_english_tables_number_the_sections_with_the_chinese_beside():
     assert conferences.iloc[0, -1] == "1(2) 一（二）"
     sources = open_page("sources", "en")
     assert any("2(1) 二（一）" in str(frame.value.to_string()) for frame in sources.dataframe)
+
+
+def test_the_replys_words_on_the_citys_funding_are_not_on_a_countys_page(data_dir):
+    """ "答复还提到：我市积极争取…" is the reply's about Huangshi: not said beside a county report's figures. And
+    a county whose report counts no diagnosis providers gets no providers heading over nothing."""
+    from metrics.build import build
+
+    with open(data_dir / "sources.csv", "a", encoding="utf-8") as sources:
+        sources.write(DAYE_REPORT)
+    with open(data_dir / "figures.csv", "a", encoding="utf-8") as figures:
+        figures.write(
+            "F_daye_f,funding_city_level,daye,1000000,元,>=,2021-06-30,daye_report_2021,三,100万元,stated,,拟安排资金超过100万元,,,\n"
+        )
+        figures.write(
+            "F_daye_d,diagnosis_enterprises,daye,30,家,=,2021-06-30,daye_report_2021,一,30家,stated,,已完成诊断30家,,,\n"
+        )
+    build(data_dir)
+
+    county = open_page("funding", "zh", region="daye")
+    assert "≥100万元" in all_text(county) and "答复（三（一）、三（二））还提到" not in all_text(county)
+    assert "答复（三（一）、三（二））还提到" in all_text(open_page("funding", "zh"))
+    diagnosis = open_page("diagnosis", "zh", region="daye")
+    assert "诊断服务机构" not in [heading.value for heading in diagnosis.subheader]
+    assert "诊断服务机构" in [heading.value for heading in open_page("diagnosis", "zh").subheader]

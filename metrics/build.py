@@ -196,6 +196,8 @@ def _validate_figures(figures: pd.DataFrame, registry: Registry) -> list[Problem
             "value": pa.Column(float, pa.Check.ge(0, error="negative_value"), coerce=True),
             "qualifier": pa.Column(str, pa.Check.isin(QUALIFIERS, error="bad_qualifier")),
             "figure_id": pa.Column(str, unique=True),
+            # A document's figure is traceable only with the document's own words (its sentence, quoted).
+            "evidence": pa.Column(str, pa.Check(lambda words: words.str.strip() != "", error="missing_evidence")),
         },
         checks=[pa.Check(lambda f: f["unit"] == f["metric_id"].map(units), error="unit_mismatch")],
     )
@@ -282,7 +284,14 @@ def _shared_nouns(sources: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-_FIGURE_CODES = {"unknown_metric", "unknown_region", "negative_value", "bad_qualifier", "unit_mismatch"}
+_FIGURE_CODES = {
+    "unknown_metric",
+    "unknown_region",
+    "negative_value",
+    "bad_qualifier",
+    "unit_mismatch",
+    "missing_evidence",
+}
 
 
 def _pid_alive(pid: int) -> bool:

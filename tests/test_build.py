@@ -64,6 +64,20 @@ def test_invalid_data_leaves_the_old_database(built: Path):
     assert (built / "dashboard.duckdb").read_bytes() == before
 
 
+def test_a_figure_without_the_documents_words_is_refused_where_it_is(built: Path):
+    """Every figure is traceable to where its document says it: a row without the document's words is not."""
+    before = (built / "dashboard.duckdb").read_bytes()
+    figures = pd.read_csv(built / "figures.csv", dtype=str, keep_default_na=False)
+    figures.loc[1, "evidence"] = " "
+    figures.to_csv(built / "figures.csv", index=False)
+    with pytest.raises(BuildError) as error:
+        build(built)
+    letter = chr(ord("A") + list(figures.columns).index("evidence"))
+    assert f"figures.csv: 第3行 {letter}列（evidence）：缺少原文" in str(error.value)
+    assert "column M (evidence): The document's words are missing" in str(error.value)
+    assert (built / "dashboard.duckdb").read_bytes() == before
+
+
 def test_a_reader_during_builds_always_sees_a_complete_database(built: Path):
     database = built / "dashboard.duckdb"
     failures: list[str] = []

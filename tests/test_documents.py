@@ -193,7 +193,7 @@ def test_a_check_of_a_later_documents_figures_names_that_document(data_dir):
     for figure_id, metric, value in figures:
         _append(
             data_dir / "figures.csv",
-            f"{figure_id},{metric},huangshi,{value},个,=,2022-06-30,reply_2022_12,二,{value}个,stated,,,,,\n",
+            f"{figure_id},{metric},huangshi,{value},个,=,2022-06-30,reply_2022_12,二,{value}个,stated,,报告所述{value}个,,,\n",
         )
     build(data_dir)
     check, zh = _tiers_check("zh")

@@ -16,14 +16,18 @@ figures = reader.figures(context.region_id)
 other_ids = render.other_metrics("funding")  # metrics of this category made later, e.g. on the intake page
 told_without_data = render.page_header(context, "page.funding", figures, METRICS + other_ids)
 if not told_without_data:  # a unit without figures or targets yet: the header has said so
-    st.info(context.t("funding.planned_note"), icon=":material/info:")
-
     progress = reader.progress(context.region_id)
     cards = render.cached_cards(progress, figures, context, METRICS)
+    if cards:  # the note is on the funding shown: none over a county whose report gives no funding
+        st.info(context.t("funding.planned_note"), icon=":material/info:")
     render.card_grid(cards, context)
 
-    render.catalog_chart(chart_catalog.funding, reader, context, empty_key="empty.chart")
-    render.catalog_chart(chart_catalog.funding_supports, reader, context, empty_key="empty.chart")
+    charts = [
+        render.catalog_spec(builder, reader, context)
+        for builder in (chart_catalog.funding, chart_catalog.funding_supports)
+    ]
+    for spec in [spec for spec in charts if spec is not None] or [None]:  # nothing to draw: said once, not twice
+        render.chart_or_empty(spec, context, "empty.chart")
 
     entities = reader.entities(context.region_id)
     names = render.entity_names(entities, "county_policy", context)

@@ -130,6 +130,8 @@ def test_a_county_with_figures_of_its_own_is_not_given_the_citys_enterprises_or_
     activities = open_page("activities", "zh", region="daye")
     assert not activities.get("plotly_chart") and not [h.value for h in activities.subheader]
     assert "平台与生态" not in [h.value for h in open_page("benchmarks", "zh", region="daye").subheader]
+    funding = open_page("funding", "zh", region="daye")  # no funding in Daye's report: one notice, no note on it
+    assert [info.value for info in funding.info] == ["该地区暂无可绘制的数据"]
 
 
 def test_a_unit_of_a_city_without_figures_is_told_only_that_it_has_none(data_dir):

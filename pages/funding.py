@@ -33,7 +33,13 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
     names = render.entity_names(entities, "county_policy", context)
     if names:  # the units the documents name for this region: none for a county a later report adds
         st.markdown(context.t("funding.county_units", names=render.markdown_text(names)))
-    if (figures["source_id"] == page_metrics.REPLY).any():  # the reply's words, beside the reply's figures only
+    # The reply's words, beside the reply's figures only; looked up once per data version, not on every view
+    # (a region's figures are thousands of rows at a million records).
+    shows_reply = data.derived(
+        ("shows_reply", context.region_id, context.as_of),
+        lambda: bool((figures["source_id"] == page_metrics.REPLY).any()),
+    )
+    if shows_reply:
         st.caption(context.t("funding.other"))
     # The note at the top ("以下资金均为拟安排…") is about the reply's figures, not these.
     render.other_cards(progress, figures, context, other_ids, note_key="pages3.funding_other_note")

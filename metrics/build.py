@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import os
 import re
@@ -77,16 +78,21 @@ SCHEMA_STAMP = hashlib.sha256(b"\0".join(path.read_bytes() for path in STAMPED_F
 
 def input_fingerprint(folder: Path | None = None) -> str:
     """Cheap identity of the input files (size and modification time): changes when any file is edited."""
-    folder = folder or paths.data_dir()
     parts = [f"schema:{SCHEMA_STAMP}"]
-    for name in INPUT_FILES:
+    for name, path in _input_paths(folder or paths.data_dir()):
         try:  # one system call a file: this runs on every page view (exists() then stat() was two)
-            stat = os.stat(folder / name)
+            stat = os.stat(path)
         except FileNotFoundError:
             parts.append(f"{name}:-")
             continue
         parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=16)
+def _input_paths(folder: Path) -> tuple[tuple[str, str], ...]:
+    """Each input file's name and path in a folder, joined once rather than on every page view."""
+    return tuple((name, str(folder / name)) for name in INPUT_FILES)
 
 
 def content_version(folder: Path | None = None) -> str:

@@ -37,6 +37,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import hmac
 import importlib.util
@@ -133,17 +134,39 @@ class Editor:
 # ---------- the secrets file ----------
 
 
+_DEFAULT_SECRETS = paths.PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+
 def secrets_path() -> Path:
     """Where accounts live: DASHBOARD_SECRETS if set (tests, a second site), else .streamlit/secrets.toml."""
-    return Path(os.environ.get("DASHBOARD_SECRETS", paths.PROJECT_ROOT / ".streamlit" / "secrets.toml"))
+    return Path(os.environ.get("DASHBOARD_SECRETS", _DEFAULT_SECRETS))
+
+
+_parsed_secrets: dict[str, tuple[tuple[int, ...], dict]] = {}  # path → (the file's identity, its content)
 
 
 def _read_secrets(path: Path | None = None) -> dict:
+    """secrets.toml as parsed (not to be changed by the caller); {} if there is none.
+
+    Every page view asks it (is single sign-on configured? does this editor's account still stand?).
+    It is parsed again whenever the file is replaced or written (its inode, size, modification or change
+    time differ), so a removed account stops working at once; otherwise the last parse is reused.
+    """
     path = path or secrets_path()
-    if not path.exists():
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
         return {}
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
+    identity = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+    kept = _parsed_secrets.get(str(path))
+    if kept is not None and kept[0] == identity:
+        return kept[1]
+    # Stat first, read after: a change in between leaves a newer content under the older identity,
+    # which the next call's stat no longer matches, so it is read again.
+    with open(path, "rb") as handle:
+        content = tomllib.load(handle)
+    _parsed_secrets[str(path)] = (identity, content)
+    return content
 
 
 def accounts(path: Path | None = None) -> dict[str, Account]:
@@ -540,7 +563,14 @@ def sign_out(editor: Editor) -> None:
 
 def is_oidc_configured(path: Path | None = None) -> bool:
     """Whether secrets.toml configures st.login completely and Authlib (which st.login needs) is installed."""
-    return oidc_provider(path) is not None and importlib.util.find_spec("authlib") is not None
+    return oidc_provider(path) is not None and _authlib_installed()
+
+
+@functools.cache
+def _authlib_installed() -> bool:
+    # Looked up once per process (the search of sys.path took ~30 µs, on every page view), as st.login
+    # imports it once.
+    return importlib.util.find_spec("authlib") is not None
 
 
 def oidc_provider(path: Path | None = None) -> str | None:

@@ -351,9 +351,12 @@ def test_is_oidc_configured_also_needs_authlib(secrets_file, monkeypatch):
         OIDC + 'client_id = "d"\nclient_secret = "s"\nserver_metadata_url = "https://idp/x"\n', encoding="utf-8"
     )
     monkeypatch.setattr("importlib.util.find_spec", lambda name: object() if name == "authlib" else None)
+    editors._authlib_installed.cache_clear()  # looked up once per process; here, as in a fresh one
     assert editors.is_oidc_configured()
     monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    editors._authlib_installed.cache_clear()
     assert not editors.is_oidc_configured()
+    editors._authlib_installed.cache_clear()  # the next test sees this machine's own answer
 
 
 def test_authenticate_oidc_maps_a_verified_email_to_an_account(secrets_file):
@@ -376,3 +379,26 @@ def test_a_sign_in_bound_to_a_browser_writes_only_when_that_browser_presents_its
     with pytest.raises(editors.NotAuthorised):
         editors.verify(signed_in)  # as kept in session state: no secret at all
     assert editors.presented("jianghui", "cookie-of-the-editor") == "jianghui"  # a forgery stays a forgery
+
+
+def test_secrets_are_parsed_once_per_version_of_the_file_and_an_edit_by_hand_counts_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Every page view reads secrets.toml (single sign-on configured? the editor's account still there?):
+    one parse per version of the file, and any change, even in place, is read at once."""
+    path = tmp_path / "secrets.toml"
+    editors.add_editor("zhangsan", "correct horse battery", path=path)
+    editors.add_editor("lisi", "correct horse battery", path=path)
+    parses: list[object] = []
+    real_load = tomllib.load
+    monkeypatch.setattr(tomllib, "load", lambda handle: parses.append(handle) or real_load(handle))
+    assert set(editors.accounts(path)) == {"zhangsan", "lisi"}
+    assert set(editors.accounts(path)) == {"zhangsan", "lisi"}
+    assert editors.oidc_provider(path) is None
+    assert len(parses) == 1
+    text = path.read_text(encoding="utf-8")
+    with open(path, "r+", encoding="utf-8") as handle:  # in place: same file, as some editors save
+        handle.write(text.replace("[editors.lisi]", "[editors.wang]"))  # the same size
+    assert set(editors.accounts(path)) == {"zhangsan", "wang"}
+    path.unlink()
+    assert editors.accounts(path) == {}

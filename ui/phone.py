@@ -11,6 +11,7 @@ import urllib.parse
 
 import streamlit as st
 
+from ui import markup
 from ui.context import REGION_CSS, SCREENSHOT_CSS
 
 PHONE_WORDS = ("Mobi", "iPhone", "Android", "MicroMessenger", "HarmonyOS")
@@ -84,5 +85,14 @@ def page_styles(screenshot: bool) -> None:
     """The page's style sheets in one element (each element costs a view as much as its words): the
     cards' and static tables', the narrow-window sheet, the region list's, and in screenshot mode the
     panel sheet. Once per view, rather than with each card grid and table."""
-    sheets = [CARD_CSS, TABLE_CSS, PHONE_CSS, REGION_CSS, *([SCREENSHOT_CSS] if screenshot else [])]
-    st.html("".join(f"<style>{sheet}</style>" for sheet in sheets))
+    markup.html(_STYLE_SHEETS[screenshot])
+
+
+# The two forms of the page's style element, made once: without and with the screenshot panel sheet.
+_STYLE_SHEETS = {
+    screenshot: "".join(
+        f"<style>{sheet}</style>"
+        for sheet in [CARD_CSS, TABLE_CSS, PHONE_CSS, REGION_CSS, *([SCREENSHOT_CSS] if screenshot else [])]
+    )
+    for screenshot in (False, True)
+}

@@ -21,7 +21,7 @@ from metrics.narrow import narrow_figure
 from metrics.numbers import format_value
 from metrics.report import Card
 from metrics.style import CHECK_COLORS, status_color
-from ui import data, exports, phone
+from ui import data, exports, markup, phone
 from ui.context import PANEL_FONT_SCALE, PANEL_HEIGHT, Context
 
 
@@ -147,7 +147,7 @@ def card_grid(cards: list[Card], context: Context) -> None:
 def boxes(cards_html: list[str]) -> None:
     """Cards made by card_html, as one grid."""
     if cards_html:
-        st.html(f'<div class="hs-cards">{"".join(cards_html)}</div>')
+        markup.html(f'<div class="hs-cards">{"".join(cards_html)}</div>')
 
 
 def card_html(label: str, value: str | None, definition: str = "", notes: list[str] = (), lines: list[str] = ()) -> str:
@@ -517,7 +517,7 @@ def static_table(frame, columns: dict[str, str], context: Context) -> None:
         return static_table_html(_headed(frame, columns, context).fillna(""))
 
     # Made once per frame and language: the same HTML on every view.
-    st.html(kept_for(frame, ("static_table", tuple(columns.items()), context.lang), shown_form))
+    markup.html(kept_for(frame, ("static_table", tuple(columns.items()), context.lang), shown_form))
 
 
 def static_table_html(frame) -> str:

@@ -238,8 +238,8 @@ def footer(
     cells = zip(*(rows[column].tolist() for column in columns if column in rows), strict=True)
     listed = [*(cell for row in cells for cell in row), *cited_after]
     used = [s for s in dict.fromkeys(listed) if isinstance(s, str) and s]
-    joined = text("sentence.semicolon", lang).join(names.get(s, s) for s in used)
-    return Footer(as_of=as_of, source=joined or names.get("reply_2021_50", ""))
+    # Only the documents of what is drawn: rows without any would name none, never a default document.
+    return Footer(as_of=as_of, source=text("sentence.semicolon", lang).join(names.get(s, s) for s in used))
 
 
 def figures_footer(

@@ -70,3 +70,15 @@ def test_progress_records_come_newest_first_then_by_metric_keeping_region_order_
     pd.testing.assert_frame_equal(
         shown, figures[figures["origin"] == "record"].sort_values(["as_of", "metric_id"], ascending=[False, True])
     )
+
+
+def test_a_footer_names_only_the_documents_of_what_it_draws_never_a_default_one():
+    """Rows that carry no document (none should reach a chart) are cited as nothing, not as the reply."""
+    sources = pd.DataFrame(
+        {"source_id": ["reply_2021_50", "plan_2024"], "short_zh": ["答复", "规划"], "short_en": ["Reply", "Plan"]}
+    )
+    planned = pd.DataFrame({"value_as_of": [None], "value_source": [None], "target_source": ["plan_2024"]})
+    assert report.footer(planned, sources, "zh").source == "规划"
+    unsourced = pd.DataFrame({"value_as_of": ["2021-07-13"], "value_source": [None], "target_source": [None]})
+    assert report.footer(unsourced, sources, "zh").source == ""
+    assert report.footer(unsourced.iloc[:0], sources, "en").source == ""

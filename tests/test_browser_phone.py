@@ -88,6 +88,20 @@ OVERLAPS = """() => {
 }"""
 
 
+# Table cells holding a section number alone (一（二）) drawn on more than one line: the browser broke such
+# short cells between their characters where a column was narrow ("一" over "（二）").
+SPLIT_SECTIONS = """() => {
+    const sections = [...document.querySelectorAll('.hs-table td')]
+        .filter(td => /^[一二三四五六七八九十]+（[一二三四五六七八九十]+）$/.test(td.textContent.trim()));
+    const split = sections.filter(td => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+    });
+    return {cells: sections.length, split: split.map(td => td.textContent.trim()).slice(0, 5)};
+}"""
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     with served_copy(tmp_path_factory.mktemp("browser_phone")) as (base_url, _):
@@ -139,6 +153,10 @@ def test_every_page_reads_top_to_bottom_on_a_phone(server, any_phone, lang):
         assert phone.evaluate(CLIPPED_TEXT) == [], where
         assert phone.evaluate(OVERLAPS) == [], where  # issue 14: "已达成" sat over the 100% line
         assert phone.locator("[data-testid='stPlotlyChart'] .modebar-container:visible").count() == 0
+        sections = phone.evaluate(SPLIT_SECTIONS)
+        assert sections["split"] == [], where
+        if name == "activities" and lang == "zh":
+            assert sections["cells"] >= 10, where  # the two tables' section column
         full_page_screenshot(phone, ARTIFACTS / f"phone_{name}_{lang}_{width}.png", width)
 
 

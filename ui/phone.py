@@ -58,6 +58,7 @@ border-bottom:1px solid rgba(47,45,43,0.1)}
 .hs-table th{font-weight:400;color:rgba(47,45,43,0.7);padding-left:8px}
 .hs-table tbody tr:last-child td{border-bottom:none}
 .hs-table div{white-space:normal;max-width:400px;min-width:3em}
+.hs-table .hs-whole{white-space:nowrap}
 """
 
 

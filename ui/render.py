@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -13,7 +14,7 @@ import pyarrow as pa
 import streamlit as st
 
 from metrics import chart_catalog, escaping, frames, narrative, page_metrics, report
-from metrics.charts import chart_config, enlarged
+from metrics.charts import chart_config, display_width, enlarged
 from metrics.checks import documents_words
 from metrics.frames import _kept, kept_for  # noqa: F401 - _kept: the entries, which tests inspect
 from metrics.i18n import format_date
@@ -525,12 +526,27 @@ def static_table_html(frame) -> str:
     st.table's (long text wraps at 400 px)."""
 
     def cells(tag: str, values, opening: str = "") -> str:
-        return "".join(f"<{tag}{opening}><div>{_html_text(value)}</div></{tag}>" for value in values)
+        return "".join(f"<{tag}{opening}><div>{_cell_text(value)}</div></{tag}>" for value in values)
 
     head = f"<thead><tr>{cells('th', frame.columns, ' scope=col')}</tr></thead>"
     body = "".join(f"<tr>{cells('td', row)}</tr>" for row in frame.itertuples(index=False))
     table = f'<table class="hs-table">{head}<tbody>{body}</tbody></table>'
     return f'<div class="hs-table-box">{table}</div>'
+
+
+# A short Chinese cell (a date, a section such as 一（二）, a status, a place) is not broken between its
+# characters: on a phone the browser broke it wherever the column was narrow ("一" over "（二）", "学习考"
+# over "察"). It may still break after a year ("2021年" over "10月") and at a space ("1(2)" over "一（二）"),
+# so the long titles keep the width. English breaks only at spaces anyway and is left as it is.
+SHORT_CELL = 8  # display width, in Chinese characters
+
+
+def _cell_text(value: object) -> str:
+    escaped = _html_text(value)
+    if display_width(str(value)) > SHORT_CELL or not any(unicodedata.east_asian_width(ch) in "WF" for ch in escaped):
+        return escaped
+    parts = (part for part in re.split(r"(?<=年)|(\s+)", escaped) if part)
+    return "".join(" " if part.isspace() else f'<span class="hs-whole">{part}</span>' for part in parts)
 
 
 def _headed(frame, columns: dict[str, str], context: Context):

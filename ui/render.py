@@ -539,13 +539,16 @@ def static_table_html(frame) -> str:
 # over "察"). It may still break after a year ("2021年" over "10月") and at a space ("1(2)" over "一（二）"),
 # so the long titles keep the width. English breaks only at spaces anyway and is left as it is.
 SHORT_CELL = 8  # display width, in Chinese characters
+# Where such a cell may break: after a year with its unit (four digits and one more, non-ASCII,
+# character: "2021年"), and at a space, which is kept.
+_BREAKS = re.compile(r"(?<=\d{4}[^\x00-\x7f])|(\s+)")
 
 
 def _cell_text(value: object) -> str:
     escaped = _html_text(value)
     if display_width(str(value)) > SHORT_CELL or not any(unicodedata.east_asian_width(ch) in "WF" for ch in escaped):
         return escaped
-    parts = (part for part in re.split(r"(?<=年)|(\s+)", escaped) if part)
+    parts = (part for part in _BREAKS.split(escaped) if part)
     return "".join(" " if part.isspace() else f'<span class="hs-whole">{part}</span>' for part in parts)
 
 

@@ -96,6 +96,16 @@ class NotAuthorised(EditorError):
         super().__init__(reason)
 
 
+class SecretsUnreadable(NotAuthorised):
+    """secrets.toml cannot be read as TOML (a hand edit gone wrong): no one can sign in or save until it is
+    mended; viewers' pages do not depend on it."""
+
+    def __init__(self, path: Path, error: tomllib.TOMLDecodeError):
+        place = re.search(r"at line (\d+), column (\d+)", str(error))
+        line, column = place.groups() if place else ("?", "?")
+        EditorError.__init__(self, "editors.secrets_unreadable", file=path.name, line=line, column=column)
+
+
 class LoginRefused(EditorError):
     """Too many failed sign-ins for this user name or client: wait before trying again."""
 
@@ -164,7 +174,10 @@ def _read_secrets(path: Path | None = None) -> dict:
     # Stat first, read after: a change in between leaves a newer content under the older identity,
     # which the next call's stat no longer matches, so it is read again.
     with open(path, "rb") as handle:
-        content = tomllib.load(handle)
+        try:
+            content = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise SecretsUnreadable(path, error) from None  # not kept: read again once mended
     _parsed_secrets[str(path)] = (identity, content)
     return content
 
@@ -210,6 +223,7 @@ def _write_secrets(path: Path, document: tomlkit.TOMLDocument) -> None:
 
 
 def _load_document(path: Path) -> tomlkit.TOMLDocument:
+    _read_secrets(path)  # a file broken by hand: refused with its line and column, never rewritten
     return tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
 
 
@@ -576,7 +590,10 @@ def _authlib_installed() -> bool:
 def oidc_provider(path: Path | None = None) -> str | None:
     """The provider name to pass to st.login: 'default' for one provider set in [auth] itself, else the
     first named [auth.NAME] table that is complete; None if OIDC is not configured."""
-    auth = _read_secrets(path).get("auth")
+    try:
+        auth = _read_secrets(path).get("auth")
+    except SecretsUnreadable:
+        return None  # single sign-on waits for the file to be mended; a viewer's page does not fail on it
     if not isinstance(auth, dict) or not auth.get("redirect_uri") or not auth.get("cookie_secret"):
         return None
     required = ("client_id", "client_secret", "server_metadata_url")

@@ -612,3 +612,40 @@ def test_a_broken_file_on_the_server_shows_the_banner_and_pauses_table_editing(b
         assert not app.tabs
     else:
         assert app.tabs  # progress.csv itself is fine: its editing goes on
+
+
+def test_a_secrets_file_broken_by_hand_stops_sign_ins_and_saves_with_its_line_but_no_viewer_page(built, editor):
+    """An administrator's hand edit leaves secrets.toml unreadable: every viewer's page still opens, a
+    sign-in and a save are refused naming the file's line and column, the editor's table stays, and once
+    the file is mended the editor signs in and saves."""
+    path = editors.secrets_path()
+    app = as_editor("targets", editor)
+    edit(app, edited_rows={0: {"target": 160}})
+    mended = path.read_text(encoding="utf-8")
+    path.write_text(mended.replace("[editors.jianghui]", "[editors.jianghui", 1), encoding="utf-8")
+    line = mended.splitlines().index("[editors.jianghui]") + 1
+    where = f"编辑账号文件 secrets.toml 第{line}行第18列有误"
+
+    for page, lang in [("overview", "zh"), ("retrofit", "en"), ("progress", "zh")]:
+        viewer = open_page(page, lang)
+        assert not viewer.exception and viewer.title, page
+    app.run()
+    assert not app.exception
+    warning = " ".join(w.value for w in app.warning)
+    assert where in warning and "暂时无法登录或保存" in warning
+    assert "152家 → 160家" in tables_text(app)  # the editor's work stays
+    app.button(key="editui_targets_save").click().run()  # a save checks the account again: refused
+    assert not app.exception and ",160," not in (built / "targets.csv").read_text(encoding="utf-8-sig")
+
+    app.text_input(key="editui_username").input("jianghui")
+    app.text_input(key="editui_password").input("correct horse")
+    app.button(key="editui_sign_in").click().run()
+    assert not app.exception and where in errors(app)
+    assert ",160," not in (built / "targets.csv").read_text(encoding="utf-8-sig")
+
+    path.write_text(mended, encoding="utf-8")
+    app.text_input(key="editui_username").input("jianghui")
+    app.text_input(key="editui_password").input("correct horse")
+    app.button(key="editui_sign_in").click().run()
+    app.button(key="editui_targets_save").click().run()
+    assert ",160,=" in (built / "targets.csv").read_text(encoding="utf-8-sig")

@@ -402,3 +402,15 @@ def test_secrets_are_parsed_once_per_version_of_the_file_and_an_edit_by_hand_cou
     assert set(editors.accounts(path)) == {"zhangsan", "wang"}
     path.unlink()
     assert editors.accounts(path) == {}
+
+
+def test_a_secrets_file_broken_by_hand_is_named_by_line_and_column_and_never_rewritten(secrets_file, capsys):
+    broken = '[editors.jianghui\nname = "江晖"\n'
+    secrets_file.write_text(broken, encoding="utf-8")
+    for command in (["editors", "list"], ["editors", "remove", "jianghui"]):
+        assert main(command) == 1
+        assert "secrets.toml 第1行第18列有误" in capsys.readouterr().err
+    assert secrets_file.read_text(encoding="utf-8") == broken
+    with pytest.raises(editors.SecretsUnreadable):
+        editors.authenticate("jianghui", "correct horse", "127.0.0.1")
+    assert editors.oidc_provider() is None  # single sign-on off until it is mended; nothing raised

@@ -20,7 +20,7 @@ EDITOR_KEY = "editui_editor"
 FORM_OPEN_KEY = "editui_sign_in_open"  # True: the viewer asked for the sign-in form; False: closed with 取消
 _FORM_FIELDS = ("editui_username", "editui_password", "editui_sign_in_error")
 # Reasons a genuine sign-in stops working; the editor keeps the table and signs in again to save.
-_LAPSED = ("editors.expired", "editors.signed_out", "editors.account_changed")
+_LAPSED = ("editors.expired", "editors.signed_out", "editors.account_changed", "editors.secrets_unreadable")
 
 
 def session_editor(lang: str) -> tuple[Editor | None, NotAuthorised | None]:
@@ -69,7 +69,7 @@ def _sign_in(lang: str) -> None:
         return
     try:
         editor = editors.authenticate(username, password, client_id=_client_id(), browser=browser)
-    except LoginRefused as refused:
+    except (LoginRefused, editors.SecretsUnreadable) as refused:
         st.session_state["editui_sign_in_error"] = refused.message(lang)
         return
     if editor is None:

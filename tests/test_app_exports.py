@@ -78,7 +78,7 @@ def test_screenshot_mode_hides_the_chrome_until_left():
 
 def test_screenshot_switch_is_in_the_sidebar_and_off_by_default():
     app = open_page("overview", "en")
-    (switch,) = app.sidebar.toggle
+    switch = app.sidebar.toggle(key="screenshot")
     assert switch.label == "Screenshot mode" and switch.value is False
     assert not any("display: none" in element.proto.body for element in app.get("html"))
     # Flipping it is exercised in the browser test: AppTest reruns only the page after a widget change.

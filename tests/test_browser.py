@@ -54,11 +54,12 @@ def test_language_switch_keeps_the_page_and_region(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{server}/funding?lang=en")
     wait_until_painted(page)
-    page.get_by_role("radio", name="中文").click()
+    switch = page.locator("[data-testid='stSidebar']").get_by_text("English")
+    switch.click()  # off: back to Chinese
     page.wait_for_url("**/funding?lang=zh")
     wait_until_painted(page)
     assert page.locator("[data-testid='stMain'] h1").first.inner_text() == "资金支持"
-    page.get_by_role("radio", name="English").click()
+    switch.click()
     page.wait_for_url("**/funding?lang=en")
     wait_until_painted(page)
     assert page.locator("[data-testid='stMain'] h1").first.inner_text() == "Funding"

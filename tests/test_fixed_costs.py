@@ -363,3 +363,24 @@ def test_our_html_is_handed_to_streamlit_as_streamlit_would_have_tidied_it(
     assert len(shown) >= 8  # each page's style element, card grids, tier boxes, static tables
     assert [clean_text(body) for body in shown] == shown
     assert any("<style>" in body for body in shown) and any('class="hs-cards"' in body for body in shown)
+
+
+def test_a_views_data_state_is_read_in_its_own_thread_and_never_by_another(built: Path):
+    """run_state answers from the run's own thread (no session-state lookups): a state one thread began
+    is not what another thread's run, or a thread that began none, is answered with."""
+    import threading
+
+    seen: dict[str, object] = {}
+
+    def view(name: str, state: data.DataState | None) -> None:
+        if state is not None:
+            data._this_run.state = state  # what begin_run sets
+        seen[name] = data.run_state()
+
+    began = data.DataState(version="began-in-this-thread")
+    for name, state in (("began", began), ("other", None)):
+        thread = threading.Thread(target=view, args=(name, state))
+        thread.start()
+        thread.join()
+    assert seen["began"] is began
+    assert seen["other"] is not began and seen["other"].version == queries.data_version()

@@ -287,7 +287,7 @@ def test_a_flood_of_sign_ins_from_one_address_is_shed_and_the_editor_signs_in_af
     closed = sum(attacker.busy and attacker.closed for attacker in attackers)
     assert 1 <= notices <= gate.NOTICES + 2, notices  # the rest of the shed ones cost the server no page run
     assert notices + closed >= burst - gate.CONCURRENT - gate.WAITING - 2, f"only {notices} + {closed} shed"
-    assert not viewer.busy and "language" in viewer.widgets  # the viewer's page (its sidebar), drawn
+    assert not viewer.busy and "english" in viewer.widgets  # the viewer's page (its sidebar), drawn
     viewer.close()
     editor = Client(base_url)
     with editor.connected():

@@ -42,14 +42,9 @@ def language() -> str:
 def sidebar() -> Context:
     """Draw the sidebar controls and return the viewer's context."""
     lang = language()
-    chosen = st.sidebar.segmented_control(
-        text("sidebar.language", lang),
-        options=list(LANGUAGES),
-        format_func=lambda code: text(f"language.{code}", code),  # each language named in itself
-        default=lang,
-        key="language",
-    )
-    if chosen and chosen != lang:
+    english = st.sidebar.toggle(text("language.en", lang), value=lang == "en", key="english")
+    chosen = "en" if english else DEFAULT_LANGUAGE
+    if chosen != lang:
         st.query_params["lang"] = chosen
         st.rerun()
 

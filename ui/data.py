@@ -71,6 +71,10 @@ def data_state() -> DataState:
 
 
 _RUN_KEY = "_data_state_of_this_run"
+# The same state for this thread's run, read without session state's lookups (a view asks ~20 times).
+# A script thread serves one session (Streamlit starts a thread for each run), so it is never another
+# session's state; a callback before begin_run sees the previous run's, as session state would give.
+_this_run = threading.local()
 
 
 def begin_run() -> DataState:
@@ -81,12 +85,15 @@ def begin_run() -> DataState:
     """
     state = data_state()
     st.session_state[_RUN_KEY] = state
+    _this_run.state = state
     return state
 
 
 def run_state() -> DataState:
     """The data state this page view began with (checked now if the run did not begin in dashboard.py)."""
-    state = st.session_state.get(_RUN_KEY) if st.runtime.exists() else None
+    state = getattr(_this_run, "state", None)
+    if state is None and st.runtime.exists():
+        state = st.session_state.get(_RUN_KEY)
     return state if state is not None else data_state()
 
 

@@ -298,6 +298,8 @@ class Guard:
             send = _with_cookie(send, scope)
         if UPLOAD_PATH in path and scope.get("method") == "PUT":
             return await self._upload(scope, receive, send, path, address)
+        if scope.get("method") == "GET" and _is_page_address(path):
+            scope, send = _telling_the_server_address(scope, send)
         return await self.app(scope, receive, send)
 
     async def _websocket(self, scope, receive, send) -> None:
@@ -400,6 +402,55 @@ def _ends_a_run(data: bytes) -> bool:
         message.WhichOneof("type") == "script_finished"
         and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
     )
+
+
+# A page opened by its own address (/retrofit: a bookmark, a reload, a briefing's link). Streamlit's page
+# looks for its server at /retrofit/_stcore/health first, gets a 404, waits 100 ms and then asks
+# /_stcore/health: ~0.1 s on every such load. Told where its server is (window.__streamlit.BACKEND_BASE_URL,
+# Streamlit's setting for a frontend served elsewhere) it asks there at once. The address is the page's own
+# less its last part, worked out in the browser, so a proxy's path prefix is kept.
+PAGE_PATHS = frozenset(path.stem for path in (PROJECT_ROOT / "pages").glob("*.py"))
+SERVER_ADDRESS_SCRIPT = (
+    b"<script>window.__streamlit = {...window.__streamlit, BACKEND_BASE_URL: "
+    b'location.origin + location.pathname.replace(/\\/*[^/]+\\/*$/, "")};</script>'
+)
+
+
+def _is_page_address(path: str) -> bool:
+    return path.rstrip("/").rpartition("/")[2] in PAGE_PATHS
+
+
+def _telling_the_server_address(scope, send):
+    """The request for a page's address asked for plain, fresh HTML (no gzip, no 304 of a copy without the
+    script), and the page's HTML sent with SERVER_ADDRESS_SCRIPT before its first script."""
+    dropped = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
+    scope = {**scope, "headers": [(name, value) for name, value in scope.get("headers", []) if name not in dropped]}
+    start: dict | None = None
+    body: list[bytes] = []
+
+    async def sending(message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            headers = dict(message.get("headers", []))
+            if message.get("status") == 200 and headers.get(b"content-type", b"").startswith(b"text/html"):
+                start = message
+                return
+        elif message["type"] == "http.response.body" and start is not None:
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            html = b"".join(body)
+            at = html.find(b"<script")
+            if at >= 0:
+                html = html[:at] + SERVER_ADDRESS_SCRIPT + html[at:]
+            kept = [
+                (n, v) for n, v in start.get("headers", []) if n not in (b"content-length", b"etag", b"last-modified")
+            ]
+            await send({**start, "headers": [*kept, (b"content-length", str(len(html)).encode())]})
+            message = {"type": "http.response.body", "body": html}
+        await send(message)
+
+    return scope, sending
 
 
 def _upload_manager():

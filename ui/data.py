@@ -84,7 +84,7 @@ def begin_run() -> DataState:
     twenty-odd queries of one view no longer stat every file again each.
     """
     state = data_state()
-    st.session_state[_RUN_KEY] = state
+    st.session_state[_RUN_KEY] = state  # for a widget's callback that runs in a new thread before begin_run
     _this_run.state = state
     return state
 

@@ -90,7 +90,7 @@ def _warm_up_streamlit() -> None:
     import ui.editing  # noqa: F401 - dashboard.py's sidebar status
     from metrics.i18n import text
 
-    string_util.extract_leading_emoji(text("language.zh", "zh"))  # the language switch's own label
+    string_util.extract_leading_emoji(text("sidebar.region", "zh"))  # the region selector's label, 地区
     delta_generator._maybe_print_use_warning()
     scripts = getattr(Runtime.instance(), "_script_cache", None) if Runtime.exists() else None
     if scripts is not None:  # the first viewer's scripts; any other page is compiled on its first view

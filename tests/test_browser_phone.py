@@ -102,6 +102,24 @@ SPLIT_SECTIONS = """() => {
 }"""
 
 
+# A shown toolbar (a table's or a chart's: on a touch screen always shown) over a text: its box crosses the
+# box of a heading, caption or paragraph.
+TOOLBAR_OVER_TEXT = """() => {
+    const crosses = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const texts = [...document.querySelectorAll('[data-testid="stMain"] :is('
+        + '[data-testid="stCaptionContainer"], [data-testid="stMarkdownContainer"], h1, h2, h3)')]
+        .map(e => [e.innerText.trim().slice(0, 30), e.getBoundingClientRect()])
+        .filter(([words, r]) => words && r.width > 0);
+    const over = [];
+    for (const toolbar of document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementToolbar"]')) {
+        const r = toolbar.getBoundingClientRect();
+        if (r.width === 0 || getComputedStyle(toolbar).opacity === '0') continue;
+        for (const [words, box] of texts) if (crosses(r, box)) over.push(words);
+    }
+    return over.slice(0, 5);
+}"""
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     with served_copy(tmp_path_factory.mktemp("browser_phone")) as (base_url, _):
@@ -152,6 +170,7 @@ def test_every_page_reads_top_to_bottom_on_a_phone(server, any_phone, lang):
         assert phone.evaluate(TOO_WIDE) == [], where
         assert phone.evaluate(CLIPPED_TEXT) == [], where
         assert phone.evaluate(OVERLAPS) == [], where  # issue 14: "已达成" sat over the 100% line
+        assert phone.evaluate(TOOLBAR_OVER_TEXT) == [], where  # the Targets table's toolbar over its caption
         assert phone.locator("[data-testid='stPlotlyChart'] .modebar-container:visible").count() == 0
         sections = phone.evaluate(SPLIT_SECTIONS)
         assert sections["split"] == [], where

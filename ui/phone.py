@@ -17,13 +17,20 @@ from ui.context import REGION_CSS, SCREENSHOT_CSS
 PHONE_WORDS = ("Mobi", "iPhone", "Android", "MicroMessenger", "HarmonyOS")
 
 # On any narrow window: the page uses the width (Streamlit's 6rem side padding leaves 300 px of 390),
-# wide elements scroll inside themselves instead of the page scrolling sideways.
+# wide elements scroll inside themselves instead of the page scrolling sideways. On a touch screen a
+# table's toolbar (show columns, search, full screen) is always shown, 44 px above the table: the table
+# leaves it a row of its own rather than the toolbar covering the end of the caption above.
 PHONE_CSS = """
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem !important; padding-right: 0.75rem !important; }
   [data-testid="stMarkdownContainer"] table, [data-testid="stHtml"] table { display: block; overflow-x: auto; }
   [data-testid="stMain"] { overflow-x: hidden; }
   .js-plotly-plot .modebar-container { visibility: hidden !important; }
+}
+@media (hover: none) {
+  [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] > [data-testid="stDataFrame"]) {
+    margin-top: 2.75rem;
+  }
 }
 """
 

@@ -381,6 +381,10 @@ def test_an_editor_rolls_back_to_an_earlier_version_as_a_new_version(built, edit
     assert (latest.action, latest.editor, latest.detail) == ("rollback", "江晖", first.version)
     assert len(updates.versions("targets")) == 3  # nothing deleted
     assert "152家" in set(app.dataframe[0].value["目标"])
+    # Versions are named by content: the live version is the restored one again, named once, not as "new".
+    assert latest.version == first.version
+    said = [s.value for s in app.success if "已恢复版本" in s.value]
+    assert said == [f"已恢复版本 {first.version}：它重新成为当前版本，看板各页已按此版本显示。"], said
 
 
 def test_two_saves_from_the_same_version_the_second_is_refused_then_reapplied(built, editor):

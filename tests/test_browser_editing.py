@@ -124,6 +124,44 @@ def test_an_editor_signs_in_edits_a_target_previews_saves_and_sees_it(site, brow
     assert "已登录" not in main_text(page)  # the sign-in shows in the sidebar only, on other pages
     assert "江晖" in page.locator("[data-testid='stSidebar']").inner_text()
 
+    # Restore the version before the save (issue: rollback walked in a browser), then look as a new viewer:
+    # a fresh browser session, which shares nothing with the editor's.
+    page.locator("[data-testid='stSidebarNav']").get_by_text("目标").click()
+    page.locator("[data-testid='stMain'] h1").filter(has_text="目标").wait_for()
+    wait_until_painted(page)
+    chooser = page.get_by_test_id("stSelectbox").filter(has_text="选择版本").locator("input")
+    chooser.scroll_into_view_if_needed()
+    chooser.click()
+    versions = page.get_by_role("option")
+    if not versions.count():
+        chooser.press("ArrowDown")  # opens the list where a click only focused the box
+    versions.first.wait_for()
+    assert versions.count() >= 2, versions.all_inner_texts()  # newest first: the save, then what it replaced
+    assert "江晖" in versions.nth(0).inner_text()
+    versions.nth(1).click()
+    wait_until_painted(page)
+    page.get_by_role("button", name="恢复此版本").click()
+    page.get_by_role("button", name="确认恢复").click()
+    page.get_by_text("已恢复版本", exact=False).first.wait_for()
+    wait_until_painted(page)
+    targets = (data / "targets.csv").read_text(encoding="utf-8-sig")
+    assert ",152,=" in targets and ",160,=" not in targets
+    full_page_screenshot(page, ARTIFACTS / "editing_targets_rolled_back_zh.png", 1280)
+
+    viewer = browser.new_context(viewport={"width": 1280, "height": 720})
+    fresh = viewer.new_page()
+    fresh.goto(f"{base_url}/?lang=zh")
+    wait_until_painted(fresh)
+    shown = main_text(fresh)
+    assert "超额完成2021年计划（152家）" in shown and "160家" not in shown, shown[:600]
+    fresh.goto(f"{base_url}/targets?lang=zh")
+    wait_until_painted(fresh)
+    newest = fresh.get_by_test_id("stSelectbox").filter(has_text="选择版本").locator("input").input_value()
+    assert "恢复旧版本" in newest and "江晖" in newest, newest  # the history says what happened, to viewers too
+    assert fresh.get_by_role("button", name="恢复此版本").count() == 0  # and offers them no way to do it
+    full_page_screenshot(fresh, ARTIFACTS / "editing_targets_after_rollback_viewer_zh.png", 1280)
+    viewer.close()
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_screenshots_of_the_editing_pages(site, browser, lang):

@@ -119,8 +119,9 @@ def _rollback(kind: str, context: Context, state: EditState, editor: Editor, sna
         st.markdown("\n".join(f"- {markdown_text(problem.message(lang))}" for problem in result.parsed.errors))
         return
     data.begin_run()
-    new = result.saved.version if result.saved else version
-    restart(kind, ("success", context.t("editui.rolled_back", version=version, new=new)))
+    # A version is named by its content, and the old bytes are restored exactly: the live version's name is
+    # the restored one's, so the message names it once (the history's new line records the rollback).
+    restart(kind, ("success", context.t("editui.rolled_back", version=version)))
     st.rerun()
 
 

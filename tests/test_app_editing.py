@@ -362,7 +362,7 @@ def test_a_source_in_words_is_kept_as_written(editor):
     assert not app.error and "editui_targets_save" in button_keys(app)
 
 
-def test_an_editor_rolls_back_to_an_earlier_version_as_a_new_version(built, editor):
+def test_an_editor_rolls_back_to_an_earlier_version_recorded_as_a_new_history_line(built, editor):
     original = (built / "targets.csv").read_bytes()
     app = as_editor("targets", editor)
     edit(app, edited_rows={0: {"target": 160}})

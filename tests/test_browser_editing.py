@@ -124,7 +124,7 @@ def test_an_editor_signs_in_edits_a_target_previews_saves_and_sees_it(site, brow
     assert "已登录" not in main_text(page)  # the sign-in shows in the sidebar only, on other pages
     assert "江晖" in page.locator("[data-testid='stSidebar']").inner_text()
 
-    # Restore the version before the save (issue: rollback walked in a browser), then look as a new viewer:
+    # Restore the version before the save (walked in a browser, not only in AppTest), then look as a new viewer:
     # a fresh browser session, which shares nothing with the editor's.
     page.locator("[data-testid='stSidebarNav']").get_by_text("目标").click()
     page.locator("[data-testid='stMain'] h1").filter(has_text="目标").wait_for()

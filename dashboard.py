@@ -17,6 +17,7 @@ from ui.context import (
 )
 from ui.editing import sidebar_status
 from ui.gate import stop_if_busy
+from ui.navigation import PAGES
 from ui.phone import page_styles
 
 if in_pages_folder_mode() and len(st.context.headers):
@@ -32,18 +33,6 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",  # collapsed on a phone (the sidebar would cover the page), open on a desktop
 )
-PAGES = [
-    ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
-    ("pages/diagnosis.py", "page.diagnosis", ":material/troubleshoot:", "diagnosis"),
-    ("pages/retrofit.py", "page.retrofit", ":material/precision_manufacturing:", "retrofit"),
-    ("pages/funding.py", "page.funding", ":material/payments:", "funding"),
-    ("pages/benchmarks.py", "page.benchmarks", ":material/workspace_premium:", "benchmarks"),
-    ("pages/activities.py", "page.activities", ":material/event:", "activities"),
-    ("pages/targets.py", "page.targets", ":material/flag:", "targets"),
-    ("pages/progress.py", "page.progress", ":material/edit_note:", "progress"),
-    ("pages/intake.py", "page.intake", ":material/upload_file:", "intake"),
-    ("pages/sources.py", "page.sources", ":material/menu_book:", "sources"),
-]
 stop_if_busy(language(), PAGES)  # a run the launcher's gate shed (ui/gate.py): a notice, no page work
 
 data.begin_run()

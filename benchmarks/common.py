@@ -1,8 +1,7 @@
-"""What every benchmark shares: the pages dashboard.py registers, timing and summary helpers."""
+"""What every benchmark shares: the pages of the dashboard's navigation, timing and summary helpers."""
 
 from __future__ import annotations
 
-import ast
 import os
 import statistics
 import time
@@ -12,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.paths import PROJECT_ROOT
+from ui.navigation import PAGES
 
 APP = PROJECT_ROOT / "dashboard.py"
 
 
 @dataclass(frozen=True)
 class Page:
-    """A page as dashboard.py registers it."""
+    """A page of the dashboard's navigation (ui/navigation.py)."""
 
     path: str  # pages/overview.py
     title_key: str  # page.overview
@@ -30,30 +30,14 @@ class Page:
         return self.url or Path(self.path).stem
 
 
-def registered_pages(app: Path = APP) -> list[Page]:
-    """The PAGES list of dashboard.py (path, title key, icon, url), read without running it.
+def registered_pages() -> list[Page]:
+    """The pages of the dashboard's navigation (ui/navigation.py), less those a viewer cannot open (报告导入)."""
+    from ui.context import EDITOR_PAGES
 
-    Falls back to every file in pages/ if the list is not a literal, so pages the lead adds are timed
-    as soon as they land.
-    """
-    tree = ast.parse(app.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets):
-            try:
-                entries = ast.literal_eval(node.value)
-            except ValueError:
-                break
-            from ui.context import EDITOR_PAGES  # pages a viewer cannot open (报告导入) are not timed as one
-
-            return [
-                Page(path=entry[0], title_key=entry[1], url=entry[3] if len(entry) > 3 else "", default=index == 0)
-                for index, entry in enumerate(entries)
-                if not (len(entry) > 3 and entry[3] in EDITOR_PAGES)
-            ]
-    files = sorted((app.parent / "pages").glob("*.py"))
     return [
-        Page(path=f"pages/{f.name}", title_key=f"page.{f.stem}", url=f.stem, default=index == 0)
-        for index, f in enumerate(files)
+        Page(path=path, title_key=title_key, url=url, default=index == 0)
+        for index, (path, title_key, _icon, url) in enumerate(PAGES)
+        if url not in EDITOR_PAGES
     ]
 
 

@@ -199,7 +199,7 @@ def markdown(run: Run) -> str:
         "",
         _table(["machine", ""], [[key, value] for key, value in run.machine.items()]),
         "",
-        f"Pages timed (read from `dashboard.py` PAGES): {', '.join(p.name for p in run.pages)}.",
+        f"Pages timed (the navigation's, `ui/navigation.py`): {', '.join(p.name for p in run.pages)}.",
         "",
         "## Summary",
         "",

@@ -26,6 +26,7 @@ from collections import defaultdict
 
 from metrics.paths import PROJECT_ROOT
 from ui.gate import BUSY_PARAM, RunGate, SocketRuns
+from ui.navigation import PAGE_ADDRESSES
 
 SERVER_WAIT_SECONDS = 30
 
@@ -409,7 +410,6 @@ def _ends_a_run(data: bytes) -> bool:
 # /_stcore/health: ~0.1 s on every such load. Told where its server is (window.__streamlit.BACKEND_BASE_URL,
 # Streamlit's setting for a frontend served elsewhere) it asks there at once. The address is the page's own
 # less its last part, worked out in the browser, so a proxy's path prefix is kept.
-PAGE_PATHS = frozenset(path.stem for path in (PROJECT_ROOT / "pages").glob("*.py"))
 SERVER_ADDRESS_SCRIPT = (
     b"<script>window.__streamlit = {...window.__streamlit, BACKEND_BASE_URL: "
     b'location.origin + location.pathname.replace(/\\/*[^/]+\\/*$/, "")};</script>'
@@ -417,7 +417,7 @@ SERVER_ADDRESS_SCRIPT = (
 
 
 def _is_page_address(path: str) -> bool:
-    return path.rstrip("/").rpartition("/")[2] in PAGE_PATHS
+    return path.rstrip("/").rpartition("/")[2] in PAGE_ADDRESSES
 
 
 def _telling_the_server_address(scope, send):

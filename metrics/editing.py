@@ -250,12 +250,13 @@ def version_file_name(kind: str, snapshot: str) -> str:
     return f"{updates.KINDS[kind].table}-{stamp[:8]}-{stamp[9:15]}-{version}.csv"
 
 
-def stale_message(kind: str, error: store.StaleVersionError, lang: str = "zh") -> str:
-    """Why a save was refused, who saved in between and when, and what to do next."""
+def stale_message(kind: str, error: store.StaleVersionError, lang: str = "zh", key: str = "editing.stale") -> str:
+    """Why a save (or with key editing.stale_rollback, a restore) was refused, who saved in between and when,
+    and what to do next."""
     entry = next((entry for entry in updates.versions(kind) if entry.version == error.live), None)
     who = entry.editor if entry and entry.editor else text("editing.stale_unknown_who", lang)
     when = entry.saved_at_text if entry else ""
-    return text("editing.stale", lang, who=who, when=when, live=error.live)
+    return text(key, lang, who=who, when=when, live=error.live)
 
 
 # ---------- templates ----------

@@ -387,6 +387,27 @@ def test_an_editor_rolls_back_to_an_earlier_version_recorded_as_a_new_history_li
     assert said == [f"已恢复版本 {first.version}：它重新成为当前版本，看板各页已按此版本显示。"], said
 
 
+def test_a_restore_confirmed_after_another_save_is_refused_with_who_saved(built, editor):
+    """A restore asked for, another editor's save, then 确认恢复: nothing restored, and the editor is told."""
+    first = as_editor("targets", editor)
+    edit(first, edited_rows={0: {"target": 160}})
+    first.button(key="editui_targets_save").click().run()
+    baseline = updates.versions("targets")[-1]
+    first.selectbox(key="editui_targets_version").select(baseline.snapshot).run()
+    first.button(key="editui_targets_rollback").click().run()
+    second = as_editor("targets", editors.authenticate("jianghui", "correct horse"))
+    edit(second, edited_rows={2: {"target": 120}})
+    second.button(key="editui_targets_save").click().run()
+    saved_by_second = (built / "targets.csv").read_bytes()
+
+    first.button(key="editui_targets_rollback_yes").click().run()
+    assert not first.exception
+    assert (built / "targets.csv").read_bytes() == saved_by_second
+    assert updates.versions("targets")[0].action == "edit"
+    assert "未恢复：您确认前，江晖已于" in errors(first)
+    assert not [s.value for s in first.success if "已恢复版本" in s.value]
+
+
 def test_two_saves_from_the_same_version_the_second_is_refused_then_reapplied(built, editor):
     first = as_editor("targets", editor)
     second = as_editor("targets", editors.authenticate("jianghui", "correct horse"))

@@ -108,8 +108,8 @@ def _rollback(kind: str, context: Context, state: EditState, editor: Editor, sna
     except NotAuthorised as refused:
         st.error(refused.message(lang), icon=":material/lock:")
         return
-    except store.StaleVersionError as error:
-        st.error(editing.stale_message(kind, error, lang), icon=":material/sync_problem:")
+    except store.StaleVersionError as error:  # another save since the restore was asked for
+        st.error(editing.stale_message(kind, error, lang, "editing.stale_rollback"), icon=":material/sync_problem:")
         return
     except updates.DeletionNotConfirmed as refused:
         st.error(refused.message(lang), icon=":material/delete:")

@@ -387,25 +387,76 @@ def test_an_editor_rolls_back_to_an_earlier_version_recorded_as_a_new_history_li
     assert said == [f"已恢复版本 {first.version}：它重新成为当前版本，看板各页已按此版本显示。"], said
 
 
-def test_a_restore_confirmed_after_another_save_is_refused_with_who_saved(built, editor):
-    """A restore asked for, another editor's save, then 确认恢复: nothing restored, and the editor is told."""
+def ask_to_restore_then_another_saves(built, editor):
+    """Editor A saves 160, then asks to restore the version before it; 江晖 then saves an edit of his own.
+    Returns A's session and the bytes 江晖 saved."""
     first = as_editor("targets", editor)
     edit(first, edited_rows={0: {"target": 160}})
     first.button(key="editui_targets_save").click().run()
     baseline = updates.versions("targets")[-1]
     first.selectbox(key="editui_targets_version").select(baseline.snapshot).run()
     first.button(key="editui_targets_rollback").click().run()
+    assert "确定恢复到" in " ".join(w.value for w in first.warning)
     second = as_editor("targets", editors.authenticate("jianghui", "correct horse"))
     edit(second, edited_rows={2: {"target": 120}})
     second.button(key="editui_targets_save").click().run()
-    saved_by_second = (built / "targets.csv").read_bytes()
+    return first, (built / "targets.csv").read_bytes()
+
+
+def test_a_restore_confirmed_after_another_save_is_refused_with_who_saved(built, editor):
+    """A restore asked for, another editor's save, then 确认恢复: nothing restored, and the editor is told
+    where the question was, in words that fit a restore (not the table's reload-and-reapply)."""
+    first, saved_by_second = ask_to_restore_then_another_saves(built, editor)
 
     first.button(key="editui_targets_rollback_yes").click().run()
     assert not first.exception
     assert (built / "targets.csv").read_bytes() == saved_by_second
     assert updates.versions("targets")[0].action == "edit"
-    assert "未恢复：您确认前，江晖已于" in errors(first)
+    assert "未恢复：您要求恢复旧版本后，江晖已于" in errors(first)
     assert not [s.value for s in first.success if "已恢复版本" in s.value]
+    assert "您打开此表后" not in all_text(first)  # that notice is for table edits, and A had none
+    assert not [b for b in first.button if b.key in ("editui_targets_reapply", "editui_targets_rollback_yes")]
+    editor_table = next(frame.value for frame in first.dataframe if "metric_id" in frame.value.columns)
+    assert editor_table["target"].tolist() == [160.0, 500.0, 120.0]  # the table A now sees is 江晖's version
+
+    first.run()
+    assert not first.error  # said once
+
+
+def test_a_restore_overtaken_by_another_save_is_not_asked_again(built, editor):
+    """After the other save, A's next run (any click) replaces the question by why it is gone: its answer
+    would be refused. Asking again then restores, from the new version."""
+    first, saved_by_second = ask_to_restore_then_another_saves(built, editor)
+
+    first.run()
+    assert "未恢复：您要求恢复旧版本后，江晖已于" in errors(first)
+    assert not [b for b in first.button if b.key == "editui_targets_rollback_yes"]
+    assert (built / "targets.csv").read_bytes() == saved_by_second
+    editor_table = next(frame.value for frame in first.dataframe if "metric_id" in frame.value.columns)
+    assert editor_table["target"].tolist() == [160.0, 500.0, 120.0]
+
+    first.button(key="editui_targets_rollback").click().run()
+    first.button(key="editui_targets_rollback_yes").click().run()
+    assert not first.exception and not first.error
+    assert updates.versions("targets")[0].action == "rollback"
+    editor_table = next(frame.value for frame in first.dataframe if "metric_id" in frame.value.columns)
+    assert editor_table["target"].tolist() == [152.0, 500.0, 100.0]
+
+
+def test_choosing_another_version_drops_the_restore_question(built, editor):
+    """The question belongs to the version it was asked of: choose another, and coming back does not
+    bring it back (nor does it hold the page on an old version meanwhile)."""
+    app = as_editor("targets", editor)
+    edit(app, edited_rows={0: {"target": 160}})
+    app.button(key="editui_targets_save").click().run()
+    baseline, saved = updates.versions("targets")[-1], updates.versions("targets")[0]
+    app.selectbox(key="editui_targets_version").select(baseline.snapshot).run()
+    app.button(key="editui_targets_rollback").click().run()
+    assert [b for b in app.button if b.key == "editui_targets_rollback_yes"]
+    app.selectbox(key="editui_targets_version").select(saved.snapshot).run()
+    app.selectbox(key="editui_targets_version").select(baseline.snapshot).run()
+    assert not [b for b in app.button if b.key == "editui_targets_rollback_yes"]
+    assert "确定恢复到" not in all_text(app)
 
 
 def test_two_saves_from_the_same_version_the_second_is_refused_then_reapplied(built, editor):

@@ -83,7 +83,14 @@ def history_section(kind: str, context: Context, editor: Editor | None) -> None:
     ):
         preview = updates.rollback_preview(kind, snapshot)
         state.confirm = (snapshot, preview.base_version, preview.counts["removed"] if preview.ok else 0)
-    if state.confirm is None or state.confirm[0] != snapshot:
+    if state.overtaken is not None:  # a restore asked for here, then another save came first (edit_section)
+        st.error(
+            editing.stale_message(kind, state.overtaken, lang, "editing.stale_rollback"), icon=":material/sync_problem:"
+        )
+        state.overtaken = None
+    if state.confirm is not None and state.confirm[0] != snapshot:
+        state.confirm = None  # another version chosen: the question asked of the first one is dropped
+    if state.confirm is None:
         return
     question = context.t("editui.rollback_confirm", saved_at=entry["saved_at"], version=entry["version"])
     if state.confirm[2]:

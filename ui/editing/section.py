@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import editing, updates
+from metrics import editing, store, updates
 from metrics.editors import Editor
 from metrics.i18n import text
 from metrics.registry import Registry
@@ -20,9 +20,16 @@ def edit_section(kind: str, context: Context, editor: Editor) -> None:
     """Notices, then the two ways to change the table: edit it here, or upload a file."""
     registry = Registry.load()
     state = edit_state(kind)
-    if state.base != updates.live_version(kind) and not pending(kind, state):
+    live = updates.live_version(kind)
+    overtaken = None
+    if state.confirm is not None and state.confirm[1] != live:
+        # Someone saved since a restore was asked for: it is not done (confirming would be refused), so it no
+        # longer holds the page on the version it was asked on. The history section says why, where it was asked.
+        overtaken, state.confirm = store.StaleVersionError(state.confirm[1], live), None
+    if state.base != live and not pending(kind, state):
         restart(kind, state.flash)  # nothing of the editor's would be lost: just open the latest version
         state = edit_state(kind)
+    state.overtaken = overtaken or state.overtaken
     table = updates.KINDS[kind].table
     # The build's verdict, which the banner at the top of the page shows too (a header-only file is fine).
     live_ok = all(name != f"{table}.csv" for name, _ in data.run_state().problems)

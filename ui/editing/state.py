@@ -30,6 +30,8 @@ class EditState:
     flash: tuple[str, str] | None = None  # (success | info, message) shown once after a save or reload
     # (snapshot, live version, rows it deletes) of a rollback awaiting confirmation
     confirm: tuple[str, str, int] | None = None
+    # a restore asked for that another editor's save overtook: not done, and said once where it was asked
+    overtaken: store.StaleVersionError | None = None
 
 
 def state_key(kind: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.paths import PROJECT_ROOT
-from ui.navigation import PAGES
+from ui.navigation import EDITOR_PAGES, PAGES
 
 APP = PROJECT_ROOT / "dashboard.py"
 
@@ -32,8 +32,6 @@ class Page:
 
 def registered_pages() -> list[Page]:
     """The pages of the dashboard's navigation (ui/navigation.py), less those a viewer cannot open (报告导入)."""
-    from ui.context import EDITOR_PAGES
-
     return [
         Page(path=path, title_key=title_key, url=url, default=index == 0)
         for index, (path, title_key, _icon, url) in enumerate(PAGES)

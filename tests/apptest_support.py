@@ -9,11 +9,12 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from tools.apptest import run_pages_as_the_server
+from ui.navigation import VIEWER_PAGES
 
 run_pages_as_the_server()  # a page switched to runs inside dashboard.py, with the sidebar, as viewers see it
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "progress", "sources"]
+PAGES = VIEWER_PAGES  # addresses, in navigation order
 
 
 def open_page(page: str, lang: str = "zh", session: dict | None = None, **query: str) -> AppTest:

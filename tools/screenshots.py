@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 
 from tools.browser import chromium, full_page_screenshot, serve, wait_until_painted
+from ui.navigation import VIEWER_PAGES
 
-PAGES = ["overview", "diagnosis", "retrofit", "funding", "benchmarks", "activities", "targets", "progress", "sources"]
+PAGES = VIEWER_PAGES
 
 
 def main() -> None:

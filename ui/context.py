@@ -14,6 +14,7 @@ from metrics.escaping import markdown_text
 from metrics.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, text
 from metrics.registry import DEFAULT_REGION
 from ui import data
+from ui.navigation import EDITOR_PAGES
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,6 @@ def session_pages(pages: list[tuple[str, str, str, str]], context: Context) -> l
     pages = [*pages, pages[0]]
     if _editor_session(context.lang):
         return made[context.lang]
-    # Pages only editors use (报告导入) are not in a viewer's navigation, so a viewer sees no way in.
     return [page for page, spec in zip(made[context.lang], pages, strict=True) if spec[3] not in EDITOR_PAGES]
 
 
@@ -129,9 +129,6 @@ def open_bookmarked_alias(page, pages: list) -> None:
     with the sidebar's choices (language, region, date) kept, so the navigation marks it as chosen."""
     if page is pages[-1]:
         st.switch_page(pages[0], query_params=st.query_params.to_dict())
-
-
-EDITOR_PAGES = frozenset({"intake"})
 
 
 def _editor_session(lang: str) -> bool:

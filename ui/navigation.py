@@ -19,3 +19,9 @@ PAGES = [
 
 # Every page's own address (/retrofit); the first page's (/overview) is kept as an alias of the root.
 PAGE_ADDRESSES = frozenset(address for *_, address in PAGES)
+
+# Pages only editors use (报告导入): not in a viewer's navigation, so a viewer sees no way in.
+EDITOR_PAGES = frozenset({"intake"})
+
+# The addresses a viewer can open, in navigation order (what the tests, screenshots and benchmarks go through).
+VIEWER_PAGES = [address for *_, address in PAGES if address not in EDITOR_PAGES]

@@ -294,22 +294,23 @@ def accepted_rows(edited: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     for position, row in enumerate(edited.to_dict("records")):
         if not row["accept"]:
             continue
-        number = position + 1
+        figure = {"quote": row["quote"], "line": int(row["line"])}  # as the table and the document show it
         metric_id, region_id = metric_options.get(row["metric"] or ""), region_options.get(row["region"] or "")
         kind = kinds.get(row["kind"], "actual")
         if not metric_id:
-            problems.append(t("intake.need_metric", row=number))
+            problems.append(t("intake.need_metric", **figure))
             continue
         if not region_id:
-            problems.append(t("intake.need_region", row=number))
+            problems.append(t("intake.need_region", **figure))
             continue
         dates = [row["as_of"]] if kind == "actual" else [row["period_start"], row["period_end"]]
         if any(d is None or pd.isna(d) for d in dates):
-            problems.append(t("intake.need_date", row=number))
+            problems.append(t("intake.need_date", **figure))
             continue
         original = proposals.iloc[position]
         rows.append(
             {
+                "quote": row["quote"],
                 "line": int(row["line"]),
                 "section": original["section"],
                 "evidence": original["evidence"],
@@ -323,11 +324,27 @@ def accepted_rows(edited: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                 "period_end": pd.Timestamp(row["period_end"]).date().isoformat() if kind == "target" else "",
             }
         )
-    columns = ["line", "section", "evidence", "metric_id", "region_id", "kind", "value", "qualifier"]
+    columns = ["quote", "line", "section", "evidence", "metric_id", "region_id", "kind", "value", "qualifier"]
     return pd.DataFrame(rows, columns=columns + ["as_of", "period_start", "period_end"]), problems
 
 
+inverse_metric = {m: label for label, m in metric_options.items()}
+inverse_region = {r: name for name, r in region_options.items()}
+metric_rows = known_metrics.set_index("metric_id")
+
+
+def as_read(metric_id: str, value: float, qualifier: str) -> str:
+    """A value as officials read it (58.6亿元, 10.56万个, ≥66%); the table above keeps the exact number."""
+    unit_en = metric_rows.at[metric_id, "unit_en"] if metric_id in metric_rows.index else ""
+    unit = metric_rows.at[metric_id, "unit"] if metric_id in metric_rows.index else ""
+    return format_value(float(value), unit, qualifier, lang, unit_en=unit_en)
+
+
 accepted, problems = accepted_rows(edited)
+for earlier, later in recording.clashes(accepted):  # saved, the table would keep one of them without a word
+    problems.append(
+        t("intake.clash", quote=earlier["quote"], line=earlier["line"], other=later["quote"], other_line=later["line"])
+    )
 if problems:
     st.warning("\n".join(f"- {p}" for p in problems), icon=":material/warning:")
 if accepted.empty:
@@ -359,16 +376,6 @@ checks = {
     )
     for kind, frame in planned.items()
 }
-inverse_metric = {m: label for label, m in metric_options.items()}
-inverse_region = {r: name for name, r in region_options.items()}
-metric_rows = known_metrics.set_index("metric_id")
-
-
-def as_read(metric_id: str, value: float, qualifier: str) -> str:
-    """A value as officials read it (58.6亿元, 10.56万个, ≥66%); the table above keeps the exact number."""
-    unit_en = metric_rows.at[metric_id, "unit_en"] if metric_id in metric_rows.index else ""
-    unit = metric_rows.at[metric_id, "unit"] if metric_id in metric_rows.index else ""
-    return format_value(float(value), unit, qualifier, lang, unit_en=unit_en)
 
 
 def listed(names: list[str]) -> str:

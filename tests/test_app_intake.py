@@ -281,3 +281,49 @@ def test_a_place_outside_the_dashboard_becomes_a_new_region_saved_with_its_figur
     overview = open_page("overview", lang, region="ezhou")
     assert not overview.exception
     assert "300" in " ".join(metric_values(overview).values()), metric_values(overview)
+
+
+CLASHING = (
+    "黄石市2024年上半年工业互联网工作进展\n"
+    "截至6月底，全市今年已完成规上企业智能化诊断服务96家，三年来累计完成智能化诊断服务规上企业352家。\n"
+)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_two_accepted_figures_for_one_metric_and_date_are_not_saved_as_one(editor, built, lang):
+    """Both read as diagnoses at the end of June: saving both would keep one and drop the other without a
+    word. The editor is told which figures clash, by their words and document lines (the table's 行 column),
+    and nothing can be confirmed until one is left."""
+    app = _read(open_page("intake", lang, session={EDITOR_KEY: editor}), CLASHING)
+    proposals = app.dataframe[0].value
+    assert list(proposals["quote"]) == ["96家", "352家"]
+    assert proposals["accept"].all() and proposals["metric"].nunique() == 1
+    warned = " ".join(w.value for w in app.warning)
+    if lang == "zh":
+        assert "“96家”（原文第2行）和“352家”（原文第2行）是同一指标、地区和日期的两个不同数字" in warned, warned
+    else:
+        assert "'96家' (line 2) and '352家' (line 2) are two different figures for the same metric" in warned, warned
+    confirm = next(button for button in app.button if button.label in ("确认导入", "Confirm import"))
+    assert confirm.disabled
+    before = (built / "progress.csv").read_bytes()
+
+    table_key = f"intake_table_{app.session_state['intake_read_key'][0][:16]}_0"  # as pages/intake.py names it
+    app.session_state[table_key] = {"edited_rows": {0: {"accept": False}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert "96家" not in " ".join(w.value for w in app.warning)
+    confirm = next(button for button in app.button if button.label in ("确认导入", "Confirm import"))
+    assert not confirm.disabled
+    confirm.click().run()
+    progress = read_reference_csv(built / "progress.csv")
+    assert (built / "progress.csv").read_bytes() != before
+    assert list(progress.loc[progress["metric_id"] == "diagnosis_enterprises", "value"]) == ["352"]
+
+
+def test_a_ticked_figure_without_a_metric_is_named_by_its_words_and_line(editor):
+    """The table's 行 column is the document's line, so a problem names the figure as the table shows it."""
+    app = _read(open_page("intake", "zh", session={EDITOR_KEY: editor}), REPORT)
+    table_key = f"intake_table_{app.session_state['intake_read_key'][0][:16]}_0"
+    app.session_state[table_key] = {"edited_rows": {4: {"accept": True}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    warned = " ".join(w.value for w in app.warning)
+    assert "“2个”（原文第4行）：请选择指标，或取消“采用”" in warned, warned

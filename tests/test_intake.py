@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from metrics.intake import IntakeError, read_document
+from metrics.intake import IntakeError, read_document, recording
 from metrics.intake import reading as intake_reading
 from metrics.intake.finding import find_figures
 
@@ -250,3 +251,27 @@ def test_keep_without_issuer_records_the_signing_office(tmp_path, data_dir):
     sources = Registry.load(data_dir).sources
     kept = sources[sources["source_id"].str.startswith("doc_")].iloc[0]
     assert (kept["issuer_zh"], kept["date"]) == ("阳新县经济和信息化局", "2024-04-10")
+
+
+def _accepted(number, value, kind="actual", as_of="2022-06-30", end="", qualifier="="):
+    """One accepted intake row as pages/intake.py builds it (a target has a period, an actual a date)."""
+    start, as_of = ("2022-01-01", "") if kind == "target" else ("", as_of)
+    return {
+        **{"row": number, "kind": kind, "metric_id": "diagnosis_enterprises", "region_id": "huangshi"},
+        **{"as_of": as_of, "period_start": start, "period_end": end, "value": value, "qualifier": qualifier},
+    }
+
+
+def test_accepted_rows_clash_only_when_one_saved_row_would_hold_two_values():
+    accepted = pd.DataFrame(
+        [
+            _accepted(1, 96),
+            _accepted(2, 352),  # the same metric, region and date: clashes with row 1
+            _accepted(3, 96.0),  # the same figure again: no clash
+            _accepted(4, 352, as_of="2022-07-20"),  # another date
+            _accepted(5, 150, kind="target", end="2022-12-31"),
+            _accepted(6, 500, kind="target", end="2023-12-31"),  # another period
+            _accepted(7, 150, kind="target", end="2022-12-31", qualifier=">="),  # 150 and ≥150 differ
+        ]
+    )
+    assert [(a["row"], b["row"]) for a, b in recording.clashes(accepted)] == [(1, 2), (5, 7)]

@@ -128,6 +128,21 @@ def merged(kind: str, current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return both.drop_duplicates(key, keep="last").reset_index(drop=True)
 
 
+def clashes(accepted: pd.DataFrame) -> list[tuple[dict, dict]]:
+    """Pairs of accepted rows that the saved table would hold as one row (same kind, metric, region and
+    date or period) with different values: saving would keep the later and drop the other without a word
+    (this year's 96家 and the three years' 352家, both read as diagnoses at the end of June), so the editor
+    must choose. The same figure accepted twice is no clash."""
+    pairs, first = [], {}
+    for row in accepted.to_dict("records"):
+        key = tuple(row[c] for c in ("kind", "metric_id", "region_id", "as_of", "period_start", "period_end"))
+        if key not in first:
+            first[key] = row
+        elif (float(first[key]["value"]), first[key]["qualifier"]) != (float(row["value"]), row["qualifier"]):
+            pairs.append((first[key], row))
+    return pairs
+
+
 def mark_recorded(proposals: pd.DataFrame, progress: pd.DataFrame, targets: pd.DataFrame) -> list[bool]:
     """For each proposal, whether the live tables already hold it (same metric, region, date(s) and value)."""
     actual = {(r["metric_id"], r["region_id"], str(r["as_of"]), float(r["value"])) for r in progress.to_dict("records")}

@@ -13,6 +13,9 @@ import pytest
 from metrics.intake import IntakeError, read_document, recording
 from metrics.intake import reading as intake_reading
 from metrics.intake.finding import find_figures
+from metrics.intake.places import Gazetteer
+from metrics.intake.proposals import suggest_label
+from metrics.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).parent / "fixtures" / "intake" / "bad"
@@ -275,3 +278,34 @@ def test_accepted_rows_clash_only_when_one_saved_row_would_hold_two_values():
         ]
     )
     assert [(a["row"], b["row"]) for a, b in recording.clashes(accepted)] == [(1, 2), (5, 7)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "region"),
+    [
+        ("阳新县安排配套资金1000万元", "yangxin"),
+        ("大冶市、阳新县、开发区合计安排资金拟超过5000万元", "daye_yangxin_kaifaqu"),  # the reply's own group
+        ("大冶市、阳新县合计安排配套资金3000余万元", "huangshi"),  # two units' sum: their city's, not 阳新县's
+        ("大冶市和阳新县共新增智能工厂5个", "huangshi"),
+        ("大冶市、阳新县各新增智能工厂2个", "yangxin"),  # each: stays with the unit named last
+        ("大冶市出台政策，阳新县安排资金1000万元", "yangxin"),  # not a list: the nearer unit's
+        ("武汉市、襄阳市合计安排资金2亿元", ""),  # other cities are never filed under Huangshi
+    ],
+)
+def test_a_figure_after_a_list_of_units_is_their_parents(sentence, region):
+    places = Gazetteer(Registry.load().regions)
+    assert places.place_of(sentence, sentence.index(next(ch for ch in sentence if ch.isdigit()))).region_id == region
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label"),
+    [
+        # was 级智能制造示范项目: 新增省 read as a place
+        ("新增省级智能制造示范项目6个，3家企业入选", "省级智能制造示范项目"),
+        ("阳新县新增5G工厂3个", "5G工厂"),
+        ("2023年全市新增数字化车间8个", "数字化车间"),
+    ],
+)
+def test_a_suggested_label_is_the_words_before_the_figure_without_places_and_verbs(sentence, label):
+    figure = find_figures(sentence)[0]
+    assert suggest_label(sentence, figure.start, figure.end, figure) == label

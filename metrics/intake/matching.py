@@ -67,7 +67,7 @@ class Matcher:
                 continue
             if any(_near_before(sentence, word, start, clauses) for word in excluded):
                 continue
-            score = max(self._score(parts, sentence, start, end, counted, clauses) for parts in alternatives)
+            score = max(self._score(parts, sentence, start, end, unit, counted, clauses) for parts in alternatives)
             if score > 0:
                 scored.append((score, metric_id, metric_unit))
         scored.sort(reverse=True)
@@ -82,7 +82,9 @@ class Matcher:
         return Match(metric_id, round(max(0.05, sure), 2), metric_unit)
 
     @staticmethod
-    def _score(parts: list[str], sentence: str, start: int, end: int, counted: bool, clauses: list[int]) -> float:
+    def _score(
+        parts: list[str], sentence: str, start: int, end: int, unit: str, counted: bool, clauses: list[int]
+    ) -> float:
         total = 0.0
         own_clause = clauses[start]
         joined = len(parts) > 1
@@ -106,12 +108,24 @@ class Matcher:
                     distance = start - part_end
                     same = clauses[part_end] == own_clause
                     if not (joined and not same and distance > NEAR):
-                        best = max(best, len(part) / (1 + distance / 16) * (1.0 if same else 0.5))
+                        weight = len(part) / (1 + distance / 16) * (1.0 if same else 0.5)
+                        if _counts_other_things(sentence[part_end:start], unit):
+                            weight *= 0.5  # 省级示范项目6个，3家企业…: the word names the projects, not these
+                        best = max(best, weight)
                 at = sentence.find(part, at + 1)
             if best == 0:
                 return 0.0
             total += best
         return total
+
+
+_MEASURED = re.compile(r"[0-9０-９][0-9０-９.]*\s*(?:余|多)?\s*(?:万|亿)?\s*(家|个|项|所|名|人|位|次|场|届|元|%|％)")
+
+
+def _counts_other_things(between: str, unit: str) -> bool:
+    """A number of another unit stands between a word and the figure (项目6个 before 3家): the word is that
+    number's label. One of the same unit may share it (已完成项目58个，计划全年完成120个)."""
+    return any(not unit_fits(found, unit) for found in _MEASURED.findall(between))
 
 
 def _labels_next(sentence: str, end: int, at: int, part_end: int) -> bool:

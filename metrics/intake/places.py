@@ -41,6 +41,7 @@ class Gazetteer:
         self.names: dict[str, str] = {}
         self.groups: dict[frozenset[str], str] = {}
         self.level = dict(zip(regions["region_id"], regions["level"], strict=True))
+        self.parent = dict(zip(regions["region_id"], regions["parent_id"].fillna(""), strict=True))
         self.display = dict(zip(regions["region_id"], regions["name_zh"], strict=True))
         for row in regions.itertuples():
             if row.level == "group":
@@ -96,9 +97,32 @@ class Gazetteer:
             group = self.groups.get(frozenset(ids))
             if group:
                 return Place(group, self.display[group])
+        listed = _listed_last(sentence, named)
+        ids = [self.names[name] for _, name in listed]
+        after = sentence[listed[-1][0] + len(listed[-1][1]) : offset]
+        if len(ids) > 1 and all(ids) and not any(word in after for word in ("各", "分别")):
+            # 大冶市、阳新县合计…: the units' sum is none of theirs but their parent's, as counted places are
+            # (… each, 各: the figure is every unit's, and stays with the last one named)
+            parents = {self.parent.get(region_id, "") for region_id in ids}
+            parent = next(iter(parents)) if len(parents) == 1 else ""
+            parent = parent if parent in self.display else self.default
+            return Place(parent, self.display.get(parent, ""))
         at, name = named[-1]
         region_id = self.names[name]
         return Place(region_id, self.display.get(region_id, name) if region_id else name)
+
+
+_LIST_JOINS = ("、", "和", "及", "与", "以及")
+
+
+def _listed_last(sentence: str, named: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The places named last, when they are a list (大冶市、阳新县): each joined to the next by 、 和 及 与."""
+    listed = [named[-1]]
+    for at, name in reversed(named[:-1]):
+        if sentence[at + len(name) : listed[-1][0]] not in _LIST_JOINS:
+            break
+        listed.append((at, name))
+    return listed[::-1]
 
 
 def _inside_a_name(text: str, start: int, end: int, name: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -309,3 +310,19 @@ def test_a_figure_after_a_list_of_units_is_their_parents(sentence, region):
 def test_a_suggested_label_is_the_words_before_the_figure_without_places_and_verbs(sentence, label):
     figure = find_figures(sentence)[0]
     assert suggest_label(sentence, figure.start, figure.end, figure) == label
+
+
+def test_a_missing_dashboard_file_is_named_not_the_report(tmp_path):
+    """The report is readable; the data folder it is read against lacks metrics.csv. The message names that
+    file (it named the report before: 无法读取文件 report.txt：… metrics.csv)."""
+    report = tmp_path / "report.txt"
+    report.write_text("截至6月底，全市已完成规上企业智能化诊断服务96家。\n", encoding="utf-8")
+    empty = tmp_path / "data"
+    empty.mkdir()
+    command = [sys.executable, "-m", "metrics", "intake", str(report), "--out", str(tmp_path / "out.csv")]
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(empty)}
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 1
+    assert f"无法读取文件 {empty / 'metrics.csv'}" in result.stderr, result.stderr
+    assert f"Cannot read {empty / 'metrics.csv'}" in result.stderr
+    assert not (tmp_path / "out.csv").exists()

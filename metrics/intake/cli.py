@@ -27,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
     except IntakeError as error:
         print(f"{args.file.name}: {error.bilingual()}", file=sys.stderr)
         return 1
-    except OSError as error:
-        print(bilingual("cli.unreadable", path=args.file, error=error), file=sys.stderr)
+    except OSError as error:  # the report, or one of the dashboard's own files it is read against
+        print(bilingual("cli.unreadable", path=error.filename or args.file, error=error), file=sys.stderr)
         return 1
     write_proposals(frame, args.out)
     matched = int((frame["metric_id"] != "").sum())

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from metrics.intake import IntakeError, read_document, recording
+from metrics.intake import context as intake_context
 from metrics.intake import reading as intake_reading
 from metrics.intake.finding import find_figures
 from metrics.intake.places import Gazetteer
@@ -326,3 +327,17 @@ def test_a_missing_dashboard_file_is_named_not_the_report(tmp_path):
     assert f"无法读取文件 {empty / 'metrics.csv'}" in result.stderr, result.stderr
     assert f"Cannot read {empty / 'metrics.csv'}" in result.stderr
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("head", "as_of"),
+    [
+        ("去年全市完成智能化诊断", "2023-12-31"),  # last year's figure
+        ("全市规上工业企业上云率达到65%，较去年提高", "2024-10-12"),  # a change since last year, as of now
+        ("比去年增加", "2024-10-12"),
+        ("比去年同期增长", "2024-10-12"),
+        ("今年1至9月，新增项目45个，比去年同期多", "2024-09-30"),
+    ],
+)
+def test_last_year_dates_a_figure_only_when_it_is_not_the_comparison(head, as_of):
+    assert intake_context.as_of(head, dt.date(2024, 10, 12)).isoformat() == as_of

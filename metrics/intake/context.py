@@ -149,8 +149,10 @@ def as_of(head: str, document_date: dt.date, default: dt.date | None = None) -> 
             candidates.append((at, dt.date(year, 12, 31)))
         elif year == document_date.year:
             candidates.append((at, document_date))
-    if "去年" in head:
-        candidates.append((head.rfind("去年"), dt.date(document_date.year - 1, 12, 31)))
+    last_year = head.rfind("去年")
+    # 去年 dates a figure (去年完成…); 较去年, 比去年, 去年同期 only name what it is compared with
+    if last_year >= 0 and head[last_year - 1 : last_year] not in ("较", "比") and "同期" not in head[last_year:]:
+        candidates.append((last_year, dt.date(document_date.year - 1, 12, 31)))
     for word in _NOW:
         if word in head:
             candidates.append((head.rfind(word), document_date))

@@ -94,6 +94,15 @@ def test_lists_of_names_are_counted_when_they_name_a_kind_of_thing():
     assert _found("规划“会、展、赛”三大版块") == [("三大", 3, "个", "=")]
 
 
+def test_a_figure_in_brackets_counts_and_a_bracketed_list_number_or_year_does_not():
+    assert _found("完成智能化诊断32家，占年度目标（60家）的53%") == [
+        ("32家", 32, "家", "="),
+        ("60家", 60, "家", "="),
+        ("53%", 53, "%", "="),
+    ]
+    assert _found("（1）三年行动计划（2021-2023年）") == []  # a list number and years in brackets
+
+
 def _refused(path: Path, tmp_path: Path) -> tuple[int, str, Path]:
     out = tmp_path / "proposals.csv"
     command = [sys.executable, "-m", "metrics", "intake", str(path), "--out", str(out)]
@@ -306,6 +315,7 @@ def test_a_figure_after_a_list_of_units_is_their_parents(sentence, region):
         ("新增省级智能制造示范项目6个，3家企业入选", "省级智能制造示范项目"),
         ("阳新县新增5G工厂3个", "5G工厂"),
         ("2023年全市新增数字化车间8个", "数字化车间"),
+        ("兑现2023年度奖补资金650万元", "兑现奖补资金"),  # was 兑现度奖补资金
     ],
 )
 def test_a_suggested_label_is_the_words_before_the_figure_without_places_and_verbs(sentence, label):

@@ -158,8 +158,10 @@ def _figure(match: re.Match, text: str, line: str) -> Found | None:
             return None
         unit = "个"
     before = text[max(0, start - 1) : start]
-    if before and (before.isdigit() or before in "〔[(（." or before.isascii() and before.isalpha()):
+    if before and (before.isdigit() or before in "〔[." or before.isascii() and before.isalpha()):
         return None  # part of a code, a document number or a decimal
+    if before in "(（" and not match.group("unit"):
+        return None  # (1), （2021）: a list number or a year; 年度目标（60家） is a figure
     if match.group("ord"):
         if unit not in _ORDINAL_UNITS or text[end - 1 : end + 1].startswith("批"):
             return None

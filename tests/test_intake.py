@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics.intake import IntakeError, read_document, recording
+from metrics.intake import IntakeError, propose_file, read_document, recording
 from metrics.intake import context as intake_context
 from metrics.intake import reading as intake_reading
 from metrics.intake.finding import find_figures
@@ -351,3 +351,16 @@ def test_a_missing_dashboard_file_is_named_not_the_report(tmp_path):
 )
 def test_last_year_dates_a_figure_only_when_it_is_not_the_comparison(head, as_of):
     assert intake_context.as_of(head, dt.date(2024, 10, 12)).isoformat() == as_of
+
+
+def test_a_target_set_for_each_year_is_proposed_for_one_year_not_the_whole_plan():
+    text = (
+        "黄石市工业互联网创新发展三年行动计划（2024-2026年）\n"
+        "到2026年，全市累计完成智能化改造项目600个以上，每年新增智能化改造项目200个以上。\n"
+        "市财政每年安排智能化改造专项资金不少于5000万元。\n"
+    )
+    _, frame = propose_file(text.encode("utf-8"), "plan.txt", dt.date(2024, 3, 1), registry=Registry.load())
+    periods = {row["quote"]: (row["period_start"], row["period_end"]) for row in frame.to_dict("records")}
+    assert periods["600个以上"] == ("2024-01-01", "2026-12-31")  # the plan's: 到2026年累计
+    assert periods["200个以上"] == ("2024-01-01", "2024-12-31")  # each year's: was the whole plan's three years
+    assert periods["5000万元"] == ("2024-01-01", "2024-12-31")

@@ -171,6 +171,21 @@ def document_span(text: str) -> tuple[dt.date, dt.date] | None:
     return dt.date(first, 1, 1), dt.date(last, 12, 31)
 
 
+_EACH_YEAR = ("每年", "年均", "每一年")
+
+
+def per_year(sentence: str, start: int) -> bool:
+    """A target set for each year (每年新增…200个, 每年安排…不少于5000万元): said in the figure's own clause."""
+    clause_start = max((sentence.rfind(mark, 0, start) for mark in CLAUSE_ENDS), default=-1) + 1
+    return any(word in sentence[clause_start:start] for word in _EACH_YEAR)
+
+
+def one_year_of(period: tuple[dt.date, dt.date], document_date: dt.date) -> tuple[dt.date, dt.date]:
+    """The year of a period that a per-year target is proposed for: the document's, within the period."""
+    year = min(max(document_date.year, period[0].year), period[1].year)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 def target_period(
     sentence: str, document_date: dt.date, plan: tuple[dt.date, dt.date] | None
 ) -> tuple[dt.date, dt.date]:

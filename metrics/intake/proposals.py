@@ -175,6 +175,8 @@ def _row(item: Found, line: str, where: tuple, matcher: Matcher, places: Gazette
     }
     if kind == "target":
         first, last = context.target_period(sentence, document_date, plan)
+        if context.per_year(sentence, start):  # each year's, not the plan's whole: proposed for one year
+            first, last = context.one_year_of((first, last), document_date)
         row["period_start"], row["period_end"] = first.isoformat(), last.isoformat()
     else:
         row["as_of"] = context.as_of(line[: item.start], document_date, default_as_of).isoformat()

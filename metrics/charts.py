@@ -21,6 +21,7 @@ from metrics.escaping import plotly_text, safe_figure_text
 from metrics.i18n import format_date, text
 from metrics.narrative import event_date_words, event_position, horizon_words
 from metrics.numbers import EXACT, format_percent, format_value
+from metrics.progress import NOT_STARTED
 from metrics.style import (
     ACCENT,
     CATEGORY_PALETTE,
@@ -313,8 +314,15 @@ def enlarged(figure: go.Figure, factor: float, height: int | None = None) -> go.
     return copy
 
 
-def chart_config(filename: str) -> dict:
-    """The plotly toolbar: PNG at 1600×900 and 2× scale with a sensible name; no plotly logo."""
+def image_height(figure: go.Figure, font_scale: float = 1.0) -> int:
+    """A chart image's height at IMAGE_WIDTH: 16:9, unless its rows, drawn as the page draws them with type
+    `font_scale` larger, need more (a new plan's targets beside the reply's: 14 rows). Then it is taller,
+    rather than its rows squeezed into each other."""
+    return max(IMAGE_HEIGHT, round((figure.layout.height or 0) * font_scale))
+
+
+def chart_config(filename: str, height: int = IMAGE_HEIGHT) -> dict:
+    """The plotly toolbar: PNG 1600 wide (900 high, or `height`) at 2× scale with a sensible name; no plotly logo."""
     return {
         "displaylogo": False,
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
@@ -322,7 +330,7 @@ def chart_config(filename: str) -> dict:
             "format": "png",
             "filename": filename,
             "width": IMAGE_WIDTH,
-            "height": IMAGE_HEIGHT,
+            "height": height,
             "scale": IMAGE_SCALE,
         },
     }
@@ -502,7 +510,9 @@ def target_bullets(
         horizon = horizon_words(row, lang)
         labels.append(f"{metric[f'label_{lang}']}<br><span style='font-size:12px;color:{MUTED}'>{horizon}</span>")
         values.append(row["percent_of_target"] if pd.notna(row["percent_of_target"]) else 0.0)
-        paces.append(row["elapsed_share"] * 100 if pd.notna(row["elapsed_share"]) else None)
+        # A period not begun has no pace to mark (0, drawn as half a diamond on the axis)
+        started = pd.notna(row["elapsed_share"]) and row["status"] != NOT_STARTED
+        paces.append(row["elapsed_share"] * 100 if started else None)
         value_text = _short_value(row["value"], metric, row["value_qualifier"], lang)
         target_text = _short_value(row["target"], metric, row["target_qualifier"], lang)
         texts.append(f"{value_text} / {target_text} · {format_percent(row['percent_of_target'])}")
@@ -544,7 +554,8 @@ def absolute_bullets(
     values = [0.0 if pd.isna(r["value"]) else r["value"] for r in records]
     targets = [r["target"] for r in records]
     axis_end = max([*(t * 1.08 for t in targets), *(v * 1.1 for v in values)], default=1)
-    paces = [None if pd.isna(r["expected_to_date"]) else r["expected_to_date"] for r in records]
+    started = [pd.notna(r["expected_to_date"]) and r["status"] != NOT_STARTED for r in records]
+    paces = [r["expected_to_date"] if begun else None for r, begun in zip(records, started, strict=True)]
     figure = _bullets(
         labels,
         values,

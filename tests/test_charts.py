@@ -190,6 +190,46 @@ def test_chart_config_names_the_png_and_doubles_its_scale():
     assert config["displaylogo"] is False
 
 
+def _with_a_plan_not_begun(data_dir) -> Reader:
+    """The reply's data and eleven more targets of 2024–2026 (a new plan read in before any of its figures)."""
+    from metrics.build import build
+
+    lines = (data_dir / "targets.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    metrics = ["diagnosis_enterprises", "retrofit_projects_completed", "smart_factory_projects"]
+    for number in range(11):
+        row = dict.fromkeys(header, "")
+        row |= {"metric_id": metrics[number % 3], "region_id": "huangshi", "period_start": "2024-01-01"}
+        row |= {"period_end": f"{2024 + number // 3}-12-31", "target": str(100 + number), "qualifier": "="}
+        row |= {"source": "reply_2021_50", "plan": f"新计划{number}", "plan_en": f"new plan {number}"}
+        lines.append(",".join(row[column] for column in header))
+    (data_dir / "targets.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build(data_dir)
+    return Reader()
+
+
+def test_a_period_not_begun_has_no_pace_marker(data_dir):
+    """Its pace is 0 by definition: drawn, it was half a diamond on the axis, read as a glitch."""
+    reader = _with_a_plan_not_begun(data_dir)
+    statuses = [row["status"] for row in reader.progress("huangshi").to_dict("records") if pd.notna(row["target"])]
+    assert (len(statuses), statuses.count("not_started")) == (14, 11)
+    overview = chart_catalog.overview_progress(reader, "huangshi", "zh").figure
+    assert len(traces_named(overview, "按进度应达")[0].x) == 3  # the reply's three targets only
+    diagnosis = chart_catalog.metric_progress(reader, "huangshi", "diagnosis_enterprises", "zh").figure
+    assert len(traces_named(diagnosis, "按进度应达")[0].x) == 2  # of its six targets, the two begun
+
+
+def test_an_image_of_many_rows_is_taller_rather_than_squeezed(reader, data_dir):
+    """16:9 (1600×900) while the rows fit as the page draws them; 14 target rows make a taller image."""
+    few = chart_catalog.overview_progress(reader, "huangshi", "zh").figure
+    assert charts.image_height(few) == charts.image_height(few, 1.4) == 900
+    many = chart_catalog.overview_progress(_with_a_plan_not_begun(data_dir), "huangshi", "zh").figure
+    assert many.layout.height == 150 + 92 * 14
+    assert charts.image_height(many) == many.layout.height  # the toolbar's PNG: the page's own spacing
+    assert charts.image_height(many, 1.4) == round(many.layout.height * 1.4)  # the button's, type 1.4× larger
+    assert charts.chart_config("x", charts.image_height(many))["toImageButtonOptions"]["height"] == many.layout.height
+
+
 @pytest.mark.parametrize(
     ("title", "width", "lines"),
     [

@@ -14,7 +14,7 @@ import pyarrow as pa
 import streamlit as st
 
 from metrics import chart_catalog, escaping, frames, narrative, page_metrics, report
-from metrics.charts import chart_config, display_width, enlarged
+from metrics.charts import chart_config, display_width, enlarged, image_height
 from metrics.checks import documents_words
 from metrics.frames import _kept, kept_for  # noqa: F401 - _kept: the entries, which tests inspect
 from metrics.i18n import format_date
@@ -256,7 +256,8 @@ def chart(figure: go.Figure, name: str, context: Context) -> None:
         with st.container(key=f"panel_{name}"):
             st.plotly_chart(shown, config=chart_config(filename), key=f"chart_{name}", theme=None, height="stretch")
         return
-    st.plotly_chart(shown, config=chart_config(filename), key=f"chart_{name}", theme=None)
+    config = chart_config(filename, image_height(figure))  # the toolbar's PNG: as tall as the rows need
+    st.plotly_chart(shown, config=config, key=f"chart_{name}", theme=None)
     if not context.screenshot:
         exports.png_button(figure, name, context)
 

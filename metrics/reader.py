@@ -41,9 +41,13 @@ class Reader:
         if self.as_of is None:
             return self.fetch("progress_for_regions", region_ids=tuple(self.in_view(region_id)))
         frames = []
+        targets = self.fetch("all_targets")
+        # What was known on that date: not the targets of a document issued after it (a 2024–2026 plan in the
+        # view as updated on 2021-07-13). A target whose source names no dated document is kept.
+        issued = pd.to_datetime(targets["source_date"]).dt.date
+        targets = targets[issued.isna() | (issued <= self.as_of)]
         for region in self.in_view(region_id):
             figures = self.fetch("figures_for_region", region_id=region)
-            targets = self.fetch("all_targets")
             progress = compute_progress(figures, targets[targets["region_id"] == region], as_of=self.as_of)
             frames.append(progress.merge(self.fetch("metrics"), on="metric_id", how="left"))
         return _concat(frames)

@@ -5,6 +5,7 @@ end is not called "not met"."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -154,6 +155,20 @@ def test_the_replys_own_sentences_are_unchanged(built):
         "截至2021年7月13日，全市已完成153家规上企业智能化诊断，超额完成2021年计划（152家），超出1家；"
         "三年行动计划（2021–2023年）目标500家以上，完成30.6%，快于进度（按进度应达89家）。"
     )
+
+
+def test_the_view_as_updated_before_the_new_plan_has_none_of_its_targets(later):
+    """Chosen in the sidebar, an earlier update shows what was known then: the 2024–2026 plan (issued
+    2024-03-01) set no target on 2021-07-13, so the reply's sentence reads as it did."""
+    then = Reader(as_of=dt.date(2021, 7, 13))
+    targeted = then.progress("huangshi").dropna(subset=["target"])
+    assert sorted(targeted["period_end"].astype(str).unique()) == ["2021-12-31", "2023-12-31"]
+    assert _points(then, "zh")[0] == (
+        "截至2021年7月13日，全市已完成153家规上企业智能化诊断，超额完成2021年计划（152家），超出1家；"
+        "三年行动计划（2021–2023年）目标500家以上，完成30.6%，快于进度（按进度应达89家）。"
+    )
+    after = Reader(as_of=dt.date(2024, 6, 30)).progress("huangshi").dropna(subset=["target"])
+    assert "2026-12-31" in set(after["period_end"].astype(str))  # issued by then: the plan's targets are in
 
 
 def test_a_progress_chart_cites_the_plan_its_targets_come_from(later):

@@ -34,10 +34,11 @@ WHERE metric_id = :metric_id AND region_id = :region_id
 ORDER BY as_of;
 
 -- name: all_targets()
--- Every target with the metric's labels.
+-- Every target with the metric's labels, and the date of the document that set it (an earlier update's view
+-- leaves out the targets of a plan issued after it).
 SELECT t.*, m.label_zh, m.label_en, m.unit, m.unit_en,
        r.name_zh AS region_zh, r.name_en AS region_en,
-       s.short_zh AS source_zh, s.short_en AS source_en
+       s.short_zh AS source_zh, s.short_en AS source_en, s.date AS source_date
 FROM targets t
 JOIN metrics m USING (metric_id)
 JOIN regions r USING (region_id)

@@ -510,9 +510,7 @@ def target_bullets(
         horizon = horizon_words(row, lang)
         labels.append(f"{metric[f'label_{lang}']}<br><span style='font-size:12px;color:{MUTED}'>{horizon}</span>")
         values.append(row["percent_of_target"] if pd.notna(row["percent_of_target"]) else 0.0)
-        # A period not begun has no pace to mark (0, drawn as half a diamond on the axis)
-        started = pd.notna(row["elapsed_share"]) and row["status"] != NOT_STARTED
-        paces.append(row["elapsed_share"] * 100 if started else None)
+        paces.append(row["elapsed_share"] * 100 if _pace_shown(row) else None)
         value_text = _short_value(row["value"], metric, row["value_qualifier"], lang)
         target_text = _short_value(row["target"], metric, row["target_qualifier"], lang)
         texts.append(f"{value_text} / {target_text} · {format_percent(row['percent_of_target'])}")
@@ -525,6 +523,13 @@ def target_bullets(
     figure.update_layout(margin={"r": 230})
     height = 150 + 92 * max(len(labels), 1)
     return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width, right=230)
+
+
+def _pace_shown(row: dict) -> bool:
+    """Whether a target's row marks its pace: not for a period not begun (0, drawn as half a diamond on the
+    axis) nor for one whose figure is from its end or later (the pace is then the target: the line says it)."""
+    share = row["elapsed_share"]
+    return pd.notna(share) and 0 < share < 1 and row["status"] != NOT_STARTED
 
 
 def _short_value(value: float, metric: dict, qualifier: str | None, lang: str) -> str:
@@ -554,8 +559,7 @@ def absolute_bullets(
     values = [0.0 if pd.isna(r["value"]) else r["value"] for r in records]
     targets = [r["target"] for r in records]
     axis_end = max([*(t * 1.08 for t in targets), *(v * 1.1 for v in values)], default=1)
-    started = [pd.notna(r["expected_to_date"]) and r["status"] != NOT_STARTED for r in records]
-    paces = [r["expected_to_date"] if begun else None for r, begun in zip(records, started, strict=True)]
+    paces = [r["expected_to_date"] if _pace_shown(r) and pd.notna(r["expected_to_date"]) else None for r in records]
     figure = _bullets(
         labels,
         values,

@@ -219,6 +219,21 @@ def test_a_period_not_begun_has_no_pace_marker(data_dir):
     assert len(traces_named(diagnosis, "按进度应达")[0].x) == 2  # of its six targets, the two begun
 
 
+def test_a_period_judged_on_its_end_figure_has_no_pace_marker(data_dir):
+    """A figure from the period's end (or later): its pace is the target itself, which the line marks."""
+    from metrics.build import build
+
+    (data_dir / "progress.csv").write_text(
+        "metric_id,as_of,value\ndiagnosis_enterprises,2021-12-31,160\n", encoding="utf-8"
+    )
+    build(data_dir)
+    figure = chart_catalog.metric_progress(Reader(), "huangshi", "diagnosis_enterprises", "zh").figure
+    pace = traces_named(figure, "按进度应达")[0]
+    assert list(pace.x) == [pytest.approx(500 / 3, rel=0.01)]  # the three-year plan's only: a year of three
+    overview = chart_catalog.overview_progress(Reader(), "huangshi", "zh").figure
+    assert len(traces_named(overview, "按进度应达")[0].x) == 2  # not the 2021 plan's, ended with 160家
+
+
 def test_an_image_of_many_rows_is_taller_rather_than_squeezed(reader, data_dir):
     """16:9 (1600×900) while the rows fit as the page draws them; 14 target rows make a taller image."""
     few = chart_catalog.overview_progress(reader, "huangshi", "zh").figure

@@ -428,6 +428,7 @@ def _bullets(
         marker={"symbol": "diamond", "size": 14, "color": PACE, "line": {"width": 1.5, "color": "white"}},
         name=text("chart.pace", lang),
         hoverinfo="skip",
+        showlegend=bool(paced),  # no key for a diamond no row has (every period ended, or none begun)
     )
     # Set at once: add_annotation in a loop re-validates every earlier annotation (quadratic; 0.3 s
     # for a region with fifty targets).

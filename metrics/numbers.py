@@ -106,6 +106,17 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def chinese_ordinal(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五: the numbers of a document's sections and items
+    (一、（二）), as parse_chinese_integer reads them back; up to 99."""
+    digits = "一二三四五六七八九"
+    if not 1 <= number <= 99:
+        raise ValueError(f"no section number {number}")
+    tens, ones = divmod(number, 10)
+    words = ("" if tens <= 1 else digits[tens - 1]) + ("十" if tens else "")
+    return words + (digits[ones - 1] if ones else "")
+
+
 def parse_chinese_integer(text: str) -> int:
     """三 → 3, 十二 → 12, 二百五十 → 250; digits written one by one (一五二) → 152."""
     if not text:

@@ -35,6 +35,7 @@ from docx.shared import Cm, Pt, RGBColor
 from metrics import briefing, exports, report
 from metrics.charts import unwrap
 from metrics.i18n import format_date, text
+from metrics.numbers import chinese_ordinal
 from metrics.reader import Reader
 from metrics.registry import DEFAULT_REGION
 from metrics.style import CHECK_COLORS, MUTED, STATUS_COLORS
@@ -58,7 +59,6 @@ FONTS = {  # role → East Asian font, per language (English text keeps Chinese 
 SIZES = {"masthead": 30, "title": 22, "heading": 16, "subheading": 16, "body": 16, "table": 11, "caption": 12}
 EN_SIZES = {**SIZES, "masthead": 26, "title": 20, "heading": 14, "subheading": 13, "body": 12}
 RED = "C00000"
-CHINESE_NUMERALS = "一二三四五六七八九十"
 PDF_HINT = "apt-get install -y libreoffice-writer"
 
 
@@ -297,7 +297,7 @@ class _Writer:
         self._run(paragraph, value, "title", self.sizes["title"], bold=True)
 
     def heading(self, value: str) -> None:
-        number = CHINESE_NUMERALS[self.sections] if self.lang == "zh" else str(self.sections + 1)
+        number = chinese_ordinal(self.sections + 1) if self.lang == "zh" else str(self.sections + 1)
         self.sections += 1
         words = f"{number}、{value}" if self.lang == "zh" else f"{number}. {value}"
         paragraph = self._paragraph(before=12, after=6, indent=True)
@@ -305,7 +305,7 @@ class _Writer:
         self._run(paragraph, words, "heading", self.sizes["heading"], bold=self.lang == "en")
 
     def subheading(self, number: int, value: str) -> None:
-        words = f"（{CHINESE_NUMERALS[number - 1]}）{value}" if self.lang == "zh" else f"({number}) {value}"
+        words = f"（{chinese_ordinal(number)}）{value}" if self.lang == "zh" else f"({number}) {value}"
         paragraph = self._paragraph(before=6, indent=True, exact=28 if self.lang == "zh" else 0)
         paragraph.paragraph_format.keep_with_next = True
         self._run(paragraph, words, "subheading", self.sizes["subheading"], bold=self.lang == "en")

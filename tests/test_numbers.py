@@ -4,8 +4,10 @@ import pytest
 
 from metrics.numbers import (
     NumberFormatError,
+    chinese_ordinal,
     format_percent,
     format_value,
+    parse_chinese_integer,
     parse_qualifier,
     parse_quantity,
     unit_matches,
@@ -97,3 +99,12 @@ def test_english_counts_carry_their_unit_word():
 
 def test_percent_format():
     assert format_percent(30.6) == "30.6%" and format_percent(66.0) == "66%" and format_percent(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [(1, "一"), (10, "十"), (11, "十一"), (12, "十二"), (20, "二十"), (21, "二十一"), (99, "九十九")],
+)
+def test_section_numbers_past_ten_read_as_chinese_write_them(number, words):
+    assert chinese_ordinal(number) == words
+    assert parse_chinese_integer(words) == number

@@ -19,6 +19,7 @@ from docx.shared import Cm
 from metrics import briefing, exports, wordbrief
 from metrics.__main__ import main
 from metrics.build import build
+from metrics.numbers import chinese_ordinal
 from metrics.style import CHECK_COLORS, STATUS_COLORS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,3 +297,17 @@ def test_the_sources_section_is_not_justified(zh_doc):
     assert all(paragraph.alignment == WD_ALIGN_PARAGRAPH.LEFT for paragraph in lines)
     body = next(paragraph for paragraph in zh_doc.paragraphs if "总投资40亿元" in paragraph.text)
     assert body.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY  # the body text stays justified
+
+
+def test_more_than_ten_charts_are_numbered_on_in_chinese(data_dir):
+    """A 2024–2026 plan beside the reply puts its targets in parts (4 rows a picture): twelve charts. The
+    eleventh is （十一）: the numbering stopped at 十 and the whole briefing failed (IndexError) before."""
+    from tests.test_charts import _with_a_plan_not_begun
+
+    reader = briefing.SnapshotReader(_with_a_plan_not_begun(data_dir))
+    specs = briefing.chart_specs(reader, "huangshi", "zh")
+    assert len(specs) > 10
+    lines = paragraphs(wordbrief.build_document(reader, "huangshi", "zh", specs, {}, None))
+    numbered = [line[: line.index("）") + 1] for line in lines if re.match(r"（[一二三四五六七八九十]+）", line)]
+    assert numbered == [f"（{chinese_ordinal(number)}）" for number in range(1, len(specs) + 1)]
+    assert numbered[10] == "（十一）"

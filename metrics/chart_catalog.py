@@ -497,12 +497,13 @@ def funding_supports(reader: Reader, region_id: str, lang: str) -> ChartSpec | N
     if items.empty:
         return None
     counts = {row["metric_id"]: _count(row, lang) for row in frames.rows(items)}
-    title = text(
-        "chart.supports_title",
-        lang,
-        retrofit=counts.get("funded_retrofit_projects", "—"),
-        demos=counts.get("funded_demonstration_projects", "—"),
-    )
+    # Only what the region's documents state (a county's may give one of the two: "示范项目—" is no sentence).
+    parts = [
+        text(f"chart.supports_part.{metric_id}", lang, count=counts[metric_id])
+        for metric_id in ("funded_retrofit_projects", "funded_demonstration_projects")
+        if metric_id in counts
+    ]
+    title = text("chart.supports_title", lang, parts=text("chart.supports_join", lang).join(parts))
     figure = charts.value_bars(items, title, "", _footer_for_figures(reader, items, lang), lang)
     drawn = functools.partial(
         _latest_figures, reader, region_id, ["funded_retrofit_projects", "funded_demonstration_projects"]
@@ -537,6 +538,9 @@ BENCHMARK_ENTERPRISE_METRICS = [
 ]
 
 
+BENCHMARK_TITLE_ORDER = ("provincial_demo_enterprises", "provincial_cloud_benchmarks", "national_benchmark_enterprises")
+
+
 def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """Enterprises with national pilot, provincial demonstration and provincial cloud-benchmark status."""
     items = _items(reader, region_id, BENCHMARK_ENTERPRISE_METRICS, lang)
@@ -549,13 +553,14 @@ def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     }
     items["color"] = items["metric_id"].map(level_colors)
     counts = {row["metric_id"]: _count(row, lang) for row in frames.rows(items)}
-    title = text(
-        "scr.chart.benchmarks_title",
-        lang,
-        provincial=counts.get("provincial_demo_enterprises", "—"),
-        cloud=counts.get("provincial_cloud_benchmarks", "—"),
-        national=counts.get("national_benchmark_enterprises", "—"),
-    )
+    # Only the levels the region has figures for (a county's report names one: "—入选…" is no sentence); the
+    # first names the enterprises, the rest follow it.
+    stated = [metric_id for metric_id in BENCHMARK_TITLE_ORDER if metric_id in counts]
+    parts = [
+        text(f"scr.chart.benchmarks_{'then' if index else 'first'}.{metric_id}", lang, count=counts[metric_id])
+        for index, metric_id in enumerate(stated)
+    ]
+    title = text("sentence.comma", lang).join(parts)
     counted = items[items["derivation"] == COUNTED]
     note = "" if counted.empty else text("chart.counted_note", lang, document=_stating(reader, counted, lang))
     figure = charts.value_bars(items, title, note, _footer_for_figures(reader, items, lang), lang)

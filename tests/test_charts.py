@@ -234,6 +234,34 @@ def test_a_period_judged_on_its_end_figure_has_no_pace_marker(data_dir):
     assert len(traces_named(overview, "按进度应达")[0].x) == 2  # not the 2021 plan's, ended with 160家
 
 
+@pytest.mark.parametrize(
+    ("lang", "benchmarks", "supports"),
+    [
+        ("zh", "3家企业获省级智能制造示范", "资金拟支持智能化改造项目5个"),
+        (
+            "en",
+            "3 enterprises hold provincial smart-manufacturing demonstrations",
+            "Funding is planned for 5 retrofit projects",
+        ),
+    ],
+)
+def test_a_county_title_names_only_what_its_report_states(data_dir, lang, benchmarks, supports):
+    """A county's report gives one level of the three and one of the two supports: the titles read
+    "3家企业获省级智能制造示范", not "…，—入选湖北省首批上云标杆，—获国家级试点示范"."""
+    from metrics.build import build
+
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "provincial_demo_enterprises,yangxin,2024-03-31,3,=,阳新县一季度报告,\n"
+        "funded_retrofit_projects,yangxin,2024-03-31,5,=,阳新县一季度报告,\n",
+        encoding="utf-8",
+    )
+    build(data_dir)
+    reader = Reader()
+    assert chart_catalog.benchmarks(reader, "yangxin", lang).finding == benchmarks
+    assert chart_catalog.funding_supports(reader, "yangxin", lang).finding == supports
+
+
 def test_an_image_of_many_rows_is_taller_rather_than_squeezed(reader, data_dir):
     """16:9 (1600×900) while the rows fit as the page draws them; 14 target rows make a taller image."""
     few = chart_catalog.overview_progress(reader, "huangshi", "zh").figure

@@ -26,6 +26,23 @@ def test_placeholders_match_between_languages():
         assert not en or zh == en, key
 
 
+def test_a_count_of_one_takes_the_singular_where_there_is_one():
+    """English needs "1 target"; a key's `.one` form says it, with the same placeholders as the key."""
+    from metrics.i18n import text
+
+    singular = [key for key in table() if key.endswith(".one")]
+    assert "chart.overview_title.one" in singular
+    for key in singular:
+        base = key.removesuffix(".one")
+        assert has(base), key
+        for lang in LANGUAGES:
+            assert set(re.findall(r"{(\w+)}", table()[key][lang])) == set(re.findall(r"{(\w+)}", table()[base][lang]))
+    assert text("chart.overview_title", "en", count=1, statuses="1 ahead") == "1 target: 1 ahead"
+    assert text("chart.overview_title", "en", count=2, statuses="2 ahead") == "2 targets: 2 ahead"
+    assert text("chart.overview_title", "zh", count=1, statuses="1项超前") == "1项目标：1项超前"
+    assert text("overview.checks_mismatch_one", "en", count=1, document="the reply").startswith("1 of the 1")
+
+
 # Placeholders that stand for a number inside a sentence (a count, a size); a card's "目标 152家" is a
 # label and its value, spaced as labels are.
 NUMBER_PLACEHOLDERS = (

@@ -33,7 +33,10 @@ def table() -> dict[str, dict[str, str]]:
 
 
 def text(key: str, lang: str = DEFAULT_LANGUAGE, /, **fields: object) -> str:
-    """The string for `key` in `lang`, with {placeholders} filled; KeyError for an unknown key."""
+    """The string for `key` in `lang`, with {placeholders} filled; KeyError for an unknown key. A count of 1
+    takes the key's `.one` form where the table has one ("1 target", not "1 targets")."""
+    if str(fields.get("count", "")) == "1" and f"{key}.one" in table():
+        key = f"{key}.one"
     entry = table()[key]
     template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return template.format(**fields) if fields else template

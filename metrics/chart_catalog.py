@@ -491,23 +491,24 @@ def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     return ChartSpec("funding", figure, finding, drawn=drawn)
 
 
+SUPPORT_METRICS = ["funded_retrofit_projects", "funded_demonstration_projects"]
+
+
 def funding_supports(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """What the funding is planned to support: retrofit projects and demonstration projects."""
-    items = _items(reader, region_id, ["funded_retrofit_projects", "funded_demonstration_projects"], lang)
+    items = _items(reader, region_id, SUPPORT_METRICS, lang)
     if items.empty:
         return None
     counts = {row["metric_id"]: _count(row, lang) for row in frames.rows(items)}
     # Only what the region's documents state (a county's may give one of the two: "示范项目—" is no sentence).
     parts = [
         text(f"chart.supports_part.{metric_id}", lang, count=counts[metric_id])
-        for metric_id in ("funded_retrofit_projects", "funded_demonstration_projects")
+        for metric_id in SUPPORT_METRICS
         if metric_id in counts
     ]
     title = text("chart.supports_title", lang, parts=text("chart.supports_join", lang).join(parts))
     figure = charts.value_bars(items, title, "", _footer_for_figures(reader, items, lang), lang)
-    drawn = functools.partial(
-        _latest_figures, reader, region_id, ["funded_retrofit_projects", "funded_demonstration_projects"]
-    )
+    drawn = functools.partial(_latest_figures, reader, region_id, SUPPORT_METRICS)
     return ChartSpec("funding_supports", figure, title, drawn=drawn)
 
 

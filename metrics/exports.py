@@ -30,7 +30,7 @@ from pathlib import Path
 import plotly
 import plotly.graph_objects as go
 
-from metrics.charts import enlarged
+from metrics.charts import enlarged, image_height
 from metrics.i18n import bilingual, text
 from metrics.style import IMAGE_HEIGHT, IMAGE_SCALE, IMAGE_WIDTH
 
@@ -278,11 +278,13 @@ atexit.register(stop_server)
 def figure_png(
     figure: go.Figure,
     width: int = IMAGE_WIDTH,
-    height: int = IMAGE_HEIGHT,
+    height: int | None = None,
     scale: float = IMAGE_SCALE,
     font_scale: float = IMAGE_FONT_SCALE,
 ) -> bytes:
-    """The figure as a PNG of width×scale by height×scale pixels, title, date and source inside it."""
+    """The figure as a PNG of width×scale by height×scale pixels, title, date and source inside it; by default
+    16:9, or taller when its rows need it (charts.image_height)."""
+    height = image_height(figure, font_scale) if height is None else height
     return figure_png_later(figure, width, height, scale, font_scale).result()
 
 

@@ -16,8 +16,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from metrics import exports, paths
-from metrics.charts import image_height
-from metrics.exports import IMAGE_FONT_SCALE
 from metrics.reader import Reader
 from ui import data
 from ui.context import Context
@@ -63,7 +61,7 @@ def png_button(figure: go.Figure, name: str, context: Context) -> None:
     key = (data.run_state().version, name, context.region_id, context.lang, context.as_of)
     st.download_button(
         context.t("exports.png_button"),
-        data=lambda: _pngs.get(key, lambda: exports.figure_png(figure, height=image_height(figure, IMAGE_FONT_SCALE))),
+        data=lambda: _pngs.get(key, lambda: exports.figure_png(figure)),
         file_name=png_name(name, context),
         mime="image/png",
         icon=":material/image:",

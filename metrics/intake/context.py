@@ -174,10 +174,14 @@ def document_span(text: str) -> tuple[dt.date, dt.date] | None:
 _EACH_YEAR = ("每年", "年均", "每一年")
 
 
+def clause_start(sentence: str, start: int) -> int:
+    """Where the clause holding position `start` begins: after the last ，。；： or bracket before it."""
+    return max((sentence.rfind(mark, 0, start) for mark in CLAUSE_ENDS), default=-1) + 1
+
+
 def per_year(sentence: str, start: int) -> bool:
     """A target set for each year (每年新增…200个, 每年安排…不少于5000万元): said in the figure's own clause."""
-    clause_start = max((sentence.rfind(mark, 0, start) for mark in CLAUSE_ENDS), default=-1) + 1
-    return any(word in sentence[clause_start:start] for word in _EACH_YEAR)
+    return any(word in sentence[clause_start(sentence, start) : start] for word in _EACH_YEAR)
 
 
 def one_year_of(period: tuple[dt.date, dt.date], document_date: dt.date) -> tuple[dt.date, dt.date]:

@@ -217,8 +217,8 @@ def suggest_label(sentence: str, start: int, end: int, item: Found) -> str:
         noun = re.split(r"[的和及与]|建设|改造$", after.group())[0]
         if len(noun) >= 2:
             return noun
-    clause_start = max((sentence.rfind(mark, 0, start) for mark in context.CLAUSE_ENDS), default=-1) + 1
-    before = _MARKUP.sub("", sentence[clause_start:start])  # a tag pasted with the text is not a word
+    # a tag pasted with the text is not a word
+    before = _MARKUP.sub("", sentence[context.clause_start(sentence, start) : start])
     # The leading words go first and again after the place: 新增省级… is no place called 新增省.
     before = _LEADING_WORDS.sub("", _NOT_A_WORD_START.sub("", before))
     before = _TRAILING_WORDS.sub("", _LEADING_WORDS.sub("", _PLACE_OR_DATE.sub("", before)))

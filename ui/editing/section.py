@@ -23,8 +23,8 @@ def edit_section(kind: str, context: Context, editor: Editor) -> None:
     live = updates.live_version(kind)
     overtaken = None
     if state.confirm is not None and state.confirm[1] != live:
-        # Someone saved since a restore was asked for: it is not done (confirming would be refused), so it no
-        # longer holds the page on the version it was asked on. The history section says why, where it was asked.
+        # Someone saved since a restore was asked for: it is not done (confirming would be refused), and the
+        # page opens the new version below. The history section says why, where the restore was asked.
         overtaken, state.confirm = store.StaleVersionError(state.confirm[1], live), None
     if state.base != live and not pending(kind, state):
         restart(kind, state.flash)  # nothing of the editor's would be lost: just open the latest version

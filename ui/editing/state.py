@@ -73,8 +73,7 @@ def pending(kind: str, state: EditState) -> bool:
     edits = st.session_state.get(table_key(kind, state.generation)) or {}
     edited = any(edits.get(part) for part in ("edited_rows", "added_rows", "deleted_rows"))
     uploaded = st.session_state.get(upload_key(kind, state.generation)) is not None
-    awaiting = state.confirm is not None  # a restore asked for: confirming it must meet the version it was asked on
-    return edited or uploaded or awaiting or state.refused is not None or state.start is not state.base_frame
+    return edited or uploaded or state.refused is not None or state.start is not state.base_frame
 
 
 def forget_edits() -> None:

@@ -26,7 +26,10 @@ def _same_rows(fast: list[dict], slow: list[dict]) -> None:
             assert mine[name] == value, name
 
 
-def test_rows_are_what_to_dict_gives_for_every_kind_of_column():
+@pytest.mark.parametrize("whole_frame_rows", [0, frames.WHOLE_FRAME_ROWS], ids=["by_column", "whole_frame"])
+def test_rows_are_what_to_dict_gives_for_every_kind_of_column(monkeypatch, whole_frame_rows: int):
+    """Both ways of converting (a frame at once below WHOLE_FRAME_ROWS rows, column by column above)."""
+    monkeypatch.setattr(frames, "WHOLE_FRAME_ROWS", whole_frame_rows)
     frame = pd.DataFrame(
         {
             "whole": pd.array([1, None], dtype="Int64"),

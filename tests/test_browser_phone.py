@@ -9,17 +9,12 @@ import pytest
 
 from tests.apptest_support import PAGES
 from tests.browser_support import ARTIFACTS, require_chromium, served_copy
-from tools.browser import full_page_screenshot, wait_until_painted
+from tools.browser import PHONE_AGENT, full_page_screenshot, wait_until_painted
 
 require_chromium()
 
 pytestmark = pytest.mark.browser
 
-# WeChat's browser on an iPhone: chat apps keep the phone's "Mobile" in their User-Agent.
-PHONE_AGENT = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-    "Mobile/15E148 MicroMessenger/8.0.47"
-)
 WIDTH, HEIGHT = 390, 844
 PHONES = [(390, 844), (360, 800)]  # an iPhone; the narrowest common Android screen
 

@@ -31,6 +31,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+# WeChat's browser on an iPhone: chat apps keep the phone's "Mobile" in their User-Agent, which is what gives
+# a page its phone layout of charts (ui/phone.py); a desktop browser at 390 px keeps the desktop layout.
+PHONE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/15E148 MicroMessenger/8.0.47"
+)
+
+
 def chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
 

@@ -170,8 +170,8 @@ _MICROSECONDS = np.dtype("datetime64[us]")
 _ARROW_MICROSECONDS = pa.timestamp("us")
 
 
-def _plain_date_or_time(kind: pa.DataType) -> bool:
-    """A date, or a timestamp without a time zone: what Arrow casts to microseconds as pandas would."""
+def _cast_to_microseconds(kind: pa.DataType) -> bool:
+    """A date, or a timestamp without a time zone: what Arrow casts to microsecond timestamps as pandas would."""
     return pa.types.is_date(kind) or (pa.types.is_timestamp(kind) and kind.tz is None)
 
 
@@ -198,7 +198,7 @@ def frame_of(table: pa.Table) -> pd.DataFrame:
     # values are the same). Together a quarter of a first view's conversions.
     schema = pa.schema(
         [
-            pa.field(field.name, _ARROW_MICROSECONDS) if _plain_date_or_time(field.type) else field
+            pa.field(field.name, _ARROW_MICROSECONDS) if _cast_to_microseconds(field.type) else field
             for field in table.schema
         ]
     )

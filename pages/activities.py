@@ -20,26 +20,26 @@ def event_tables(events, context: Context):
     page's first view on a slow machine."""
     lang = context.lang
     conferences, others = [], []
-    for row in frames.rows(events):
-        row.update(
-            # Each date as precise as the source gives it (2020年, 约2021年5月).
-            when=narrative.event_date_words(row["date"], row["date_precision"], row.get("date_approximate"), lang),
-            section=narrative.section_words(row["section"], lang),
-        )
+    for row in frames.rows(events):  # fresh rows, not shared: completed in place
+        # Each date as precise as the source gives it (2020年, 约2021年5月).
+        row["when"] = narrative.event_date_words(row["date"], row["date_precision"], row.get("date_approximate"), lang)
+        row["section"] = narrative.section_words(row["section"], lang)
         if row["kind"] == "conference":
-            conferences.append({**row, "state": context.t(f"activities.{row['status']}")})
+            row["state"] = context.t(f"activities.{row['status']}")
+            conferences.append(row)
         else:
-            others.append({**row, "kind_text": context.t(f"event.{row['kind']}")})
+            row["kind_text"] = context.t(f"event.{row['kind']}")
+            others.append(row)
 
-    def in_order(rows: list[dict], extra: str) -> pd.DataFrame:
-        """In the order the events happened (a stable sort: the documents' order within a date)."""
-        positions = [narrative.event_position(row["date"], row["date_precision"]) for row in rows]
-        order = sorted(
-            range(len(rows)), key=lambda i: (pd.isna(positions[i]), positions[i] if pd.notna(positions[i]) else 0)
-        )
-        return pd.DataFrame([rows[i] for i in order], columns=[*events.columns, "when", extra])
+    def happened(row: dict) -> tuple:
+        """Where an event sits in time; an undated one last, as sort_values puts NaT."""
+        position = narrative.event_position(row["date"], row["date_precision"])
+        return (True, 0) if pd.isna(position) else (False, position)
 
-    return in_order(conferences, "state"), in_order(others, "kind_text")
+    def table(rows: list[dict], extra: str) -> pd.DataFrame:  # in the order the events happened; stable
+        return pd.DataFrame(sorted(rows, key=happened), columns=[*events.columns, "when", extra])
+
+    return table(conferences, "state"), table(others, "kind_text")
 
 
 context = current()

@@ -46,11 +46,13 @@ class Reader:
         # view as updated on 2021-07-13). A target whose source names no dated document is kept.
         issued = pd.to_datetime(targets["source_date"]).dt.date
         targets = targets[issued.isna() | (issued <= self.as_of)]
-        for region in self.in_view(region_id):
+        regions = self.in_view(region_id)
+        for region in regions:
             figures = self.fetch("figures_for_region", region_id=region)
             progress = compute_progress(figures, targets[targets["region_id"] == region], as_of=self.as_of)
             frames.append(progress.merge(self.fetch("metrics"), on="metric_id", how="left"))
-        return _concat(frames)
+        stored = self.fetch("progress_for_regions", region_ids=tuple(regions))
+        return _as_stored(_concat(frames), stored, regions)
 
     def figures(self, region_id: str) -> pd.DataFrame:
         """Every figure of a region in view up to the as-of date."""
@@ -94,6 +96,24 @@ class Reader:
         if not known.empty:
             return known.iloc[0].to_dict()
         return {"region_id": region_id, "name_zh": region_id, "name_en": region_id, "level": ""}
+
+
+def _as_stored(progress: pd.DataFrame, stored: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
+    """Progress worked out for an earlier date with the stored rows' columns, types and order (as the
+    query progress_for_regions gives them): dates as dates of the stored kind, not datetime.date objects,
+    which a chart comparing them with a figure's date could not (the retrofit page failed on an earlier
+    update once a later record existed)."""
+    position = {region: index for index, region in enumerate(regions)}
+    ordered = progress.assign(_region=progress["region_id"].map(position)).sort_values(
+        ["_region", "key_order", "sort_order", "period_end", "period_start", "horizon"],
+        ascending=[True, True, True, True, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    conformed = ordered.reindex(columns=stored.columns).astype(stored.dtypes.to_dict()).reset_index(drop=True)
+    for name in [name for name, kind in stored.dtypes.items() if kind == "object"]:  # None where empty
+        conformed[name] = conformed[name].astype(object).where(conformed[name].notna(), None)
+    return conformed
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -188,3 +188,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return (1, -counts[name])
 
     items.sort(key=lambda item: rank(item.path.name))  # stable: a file's tests keep their order
+
+
+LATER_RECORDS = (
+    "metric_id,region_id,as_of,value,qualifier,source,note\n"
+    "diagnosis_enterprises,huangshi,2021-09-30,260,=,2021年第三季度调度会,\n"
+    "diagnosis_enterprises,daye,2021-09-30,41,=,2021年第三季度调度会,\n"
+)
+
+
+@pytest.fixture
+def with_later_records(data_dir: Path) -> Path:
+    """The data with progress recorded after the reply (2021-09-30): two update dates to choose between."""
+    (data_dir / "progress.csv").write_text(LATER_RECORDS, encoding="utf-8")
+    build(data_dir)
+    return data_dir

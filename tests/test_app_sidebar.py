@@ -4,21 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.build import build
+from benchmarks.common import registered_pages
 from tests.apptest_support import all_text, metric_values, open_page
-
-LATER = (
-    "metric_id,region_id,as_of,value,qualifier,source,note\n"
-    "diagnosis_enterprises,huangshi,2021-09-30,260,=,2021年第三季度调度会,\n"
-    "diagnosis_enterprises,daye,2021-09-30,41,=,2021年第三季度调度会,\n"
-)
-
-
-@pytest.fixture
-def with_later_records(data_dir):
-    (data_dir / "progress.csv").write_text(LATER, encoding="utf-8")
-    build(data_dir)
-    return data_dir
 
 
 def test_no_as_of_selector_with_a_single_update(built):
@@ -43,6 +30,16 @@ def test_choosing_an_earlier_update_shows_the_data_as_it_was(with_later_records)
     app = open_page("overview", asof="2021-07-13")
     assert metric_values(app)["完成智能化诊断的规上企业"] == "153家"
     assert "完成 30.6%" in all_text(app)
+
+
+@pytest.mark.parametrize("page", [page.name for page in registered_pages()])
+def test_every_page_shows_an_earlier_update_once_a_later_record_exists(with_later_records, page: str):
+    """The earlier view's progress is worked out again, not read from the database: the retrofit page failed
+    on it (its dates were of another kind than the figures' it was compared with)."""
+    app = open_page(page, asof="2021-07-13")
+    assert not app.exception
+    if page not in ("targets", "progress"):  # the editors' pages list the live targets and every record
+        assert "2021年7月13日" in all_text(app) and "2021年9月30日" not in all_text(app)
 
 
 def test_choosing_a_county_shows_its_own_figures(with_later_records):

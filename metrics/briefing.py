@@ -297,7 +297,7 @@ def evidence_lines(reader: Reader, spec: chart_catalog.ChartSpec, lang: str) -> 
                 "date": format_date(row["date"], lang, row.get("date_precision") or "day"),
                 "source": documents.get(row["source_id"], "—"),
             }
-            for row in frames.rows(spec.events)
+            for row in spec.events
             if isinstance(row.get("evidence"), str) and row["evidence"]
         ]
         return [text("brief.evidence_event", lang, **row) for row in rows]

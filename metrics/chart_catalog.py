@@ -47,8 +47,8 @@ class ChartSpec:
     # For a briefing: the chart as several charts of a few rows each, where one picture would be too
     # crowded for its slide (a second plan's targets beside the first's). None: the chart as it is.
     parts: Callable[[], list[ChartSpec]] | None = None
-    # A chart of events: the events it draws, which a slide's notes cite (None: a chart of figures).
-    events: pd.DataFrame | None = None
+    # A chart of events: the events it draws (plain rows), which a slide's notes cite (None: a chart of figures).
+    events: list[dict] | None = None
     part_of: str = ""  # a part's whole chart (its name): the slide title and section heading it shares
     part: tuple[int, int] | None = None  # (this part, of how many)
 
@@ -71,13 +71,17 @@ class ChartSpec:
 PICTURE_ROWS = 4
 
 
-def _in_parts(name: str, rows: pd.DataFrame, chart: Callable[[pd.DataFrame, str], ChartSpec]):
-    """`parts` for a chart of one row per target: None when its rows fit one picture, else a function
-    making one chart per PICTURE_ROWS rows with chart(rows, part name), in the rows' order."""
-    if len(rows) <= PICTURE_ROWS:
+def _in_parts(
+    name: str, count: int, ordered: Callable[[], pd.DataFrame], chart: Callable[[pd.DataFrame, str], ChartSpec]
+):
+    """`parts` for a chart of one row per target (`count` rows): None when they fit one picture, else a
+    function making one chart per PICTURE_ROWS rows with chart(rows, part name), in the order of
+    ordered() (made only when a briefing asks for the parts)."""
+    if count <= PICTURE_ROWS:
         return None
 
     def parts() -> list[ChartSpec]:
+        rows = ordered()
         count = -(-len(rows) // PICTURE_ROWS)  # as few parts as hold them, of even sizes: 5 rows as 3 + 2
         size = -(-len(rows) // count)
         chunks = [rows.iloc[start : start + size] for start in range(0, len(rows), size)]
@@ -90,8 +94,15 @@ def _in_parts(name: str, rows: pd.DataFrame, chart: Callable[[pd.DataFrame, str]
 
 
 def _metric(reader: Reader, metric_id: str) -> dict:
-    metrics = reader.fetch("metrics").set_index("metric_id")
-    return {"metric_id": metric_id, **metrics.loc[metric_id].to_dict()}
+    """A metric's row of the registry (labels, unit): a copy of the plain row made once for the shared frame."""
+    return dict(next(row for row in frames.records(reader.fetch("metrics")) if row["metric_id"] == metric_id))
+
+
+def _footer_for_items(
+    reader: Reader, items: list[dict], lang: str, target_sources: tuple[str, ...] = ()
+) -> charts.Footer:
+    """The footer of a chart of bar items (_items) and of the targets whose documents are `target_sources`."""
+    return report.rows_footer(items, reader.fetch("sources"), lang, "as_of", ("source_id",), target_sources)
 
 
 def _footer_for_figures(
@@ -143,10 +154,9 @@ def _progress_figures(reader: Reader, region_id: str, rows: pd.DataFrame) -> pd.
     return matched.drop(columns=["_day", "_source"]).reset_index(drop=True)
 
 
-def _items(
-    reader: Reader, region_id: str, metric_ids: list[str], lang: str, colors: dict | None = None
-) -> pd.DataFrame:
-    """Latest figures of some metrics as bar items (label, value, unit, qualifier), in the given order."""
+def _items(reader: Reader, region_id: str, metric_ids: list[str], lang: str, colors: dict | None = None) -> list[dict]:
+    """Latest figures of some metrics as bar items (label, value, unit, qualifier), in the given order, as
+    plain rows: the charts of a few bars read them one by one (a frame of them cost more than the chart)."""
     latest = reader.latest(region_id)
     # Plain rows, made once for the shared frames: a row looked up in a frame (.loc) is a new Series of
     # every column, each time.
@@ -172,7 +182,7 @@ def _items(
                 "color": (colors or {}).get(metric_id, ACCENT),
             }
         )
-    return pd.DataFrame(rows)
+    return rows
 
 
 def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
@@ -218,74 +228,85 @@ def overview_progress(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
         figure,
         finding,
         drawn=functools.partial(_progress_figures, reader, region_id, targeted),
-        parts=_in_parts("overview_progress", targeted, part),
+        parts=_in_parts("overview_progress", len(targeted), lambda: targeted, part),
     )
 
 
 def metric_progress(reader: Reader, region_id: str, metric_id: str, lang: str) -> ChartSpec | None:
     """One metric against each of its targets in its own unit (e.g. diagnoses vs 152 and 500)."""
     progress = reader.progress(region_id)
-    rows = progress[(progress["metric_id"] == metric_id) & progress["target"].notna()]
-    if rows.empty:
-        return None
     plain = _targets_of(progress, metric_id)
+    if not plain:
+        return None
     metric = metric_meta(plain[0])
     title = narrative.headline(plain, metric, lang)
     subtitle = f"{metric[f'label_{lang}']} · {text('chart.bullet_legend', lang)}"
-    footer = report.footer(rows, reader.fetch("sources"), lang)
-    figure = charts.absolute_bullets(rows, metric, title, subtitle, footer, lang)
+    footer = report.rows_footer(plain, reader.fetch("sources"), lang)
+    figure = charts.absolute_bullets(plain, metric, title, subtitle, footer, lang)
     region = reader.region(region_id)
+
+    def rows() -> pd.DataFrame:  # the rows drawn as a frame: only a briefing's notes and parts read it
+        return progress[(progress["metric_id"] == metric_id) & progress["target"].notna()]
 
     def finding() -> str:
         return narrative.metric_sentence(plain, metric, narrative.region_words(region, lang), lang)
 
     def part(part_rows: pd.DataFrame, name: str) -> ChartSpec:
         footer = report.footer(part_rows, reader.fetch("sources"), lang)
-        figure = charts.absolute_bullets(part_rows, metric, title, subtitle, footer, lang)
+        figure = charts.absolute_bullets(frames.rows(part_rows), metric, title, subtitle, footer, lang)
         return ChartSpec(
             name, figure, finding, drawn=functools.partial(_progress_figures, reader, region_id, part_rows)
         )
 
     # In the order the chart draws them (earliest period first), so the parts continue one another.
-    ordered = rows.sort_values("period_end", kind="stable")
+    parts = _in_parts(
+        f"{metric_id}_progress", len(plain), lambda: rows().sort_values("period_end", kind="stable"), part
+    )
     return ChartSpec(
         f"{metric_id}_progress",
         figure,
         finding,
-        drawn=functools.partial(_progress_figures, reader, region_id, rows),
-        parts=_in_parts(f"{metric_id}_progress", ordered, part),
+        drawn=lambda: _progress_figures(reader, region_id, rows()),
+        parts=parts,
     )
 
 
 def metric_trend(reader: Reader, region_id: str, metric_id: str, lang: str) -> ChartSpec | None:
     """A metric over time against the pace to its longest target; None until there are two figures."""
     figures = reader.figures(region_id)
-    series = figures[figures["metric_id"] == metric_id]
-    if series["as_of"].nunique() < 2:
+    # The metric's figures by position, and only the columns drawn taken: a filter moved every column of
+    # thousands of figures (a region at a million records), and the notes' whole rows are taken when asked.
+    positions = np.flatnonzero((figures["metric_id"] == metric_id).to_numpy())
+    series = figures[["as_of", "value", "qualifier", "source_id"]].iloc[positions]
+    dates = series["as_of"].nunique()
+    if dates < 2:
         return None
-    progress = reader.progress(region_id)
-    targets = progress[(progress["metric_id"] == metric_id) & progress["target"].notna()].sort_values("period_end")
-    target_row = targets.iloc[-1].to_dict() if not targets.empty else None
+    targets = sorted(_targets_of(reader.progress(region_id), metric_id), key=charts.by_period_end)
+    target_row = targets[-1] if targets else None
     metric = _metric(reader, metric_id)
-    title = text("chart.trend_title", lang, label=metric[f"label_{lang}"], count=series["as_of"].nunique())
+    title = text("chart.trend_title", lang, label=metric[f"label_{lang}"], count=dates)
     cited = _target_document(target_row)
     footer = _footer_for_figures(reader, series, lang, cited)
     figure = charts.trend(series, target_row, metric, title, "", footer, lang)
-    return ChartSpec(f"{metric_id}_trend", figure, title, drawn=lambda: series)
+    return ChartSpec(f"{metric_id}_trend", figure, title, drawn=lambda: figures.iloc[positions])
 
 
 def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """Projects under way, planned to complete, and completed, side by side."""
-    items = _items(reader, region_id, ["retrofit_projects_under_way", "retrofit_projects_completed"], lang)
-    if items.empty:
+    items = _items(
+        reader,
+        region_id,
+        ["retrofit_projects_under_way", "retrofit_projects_completed"],
+        lang,
+        colors={"retrofit_projects_completed": CATEGORY_PALETTE[1]},
+    )
+    if not items:
         return None
-    items.loc[items["metric_id"] == "retrofit_projects_completed", "color"] = CATEGORY_PALETTE[1]
     progress = reader.progress(region_id)
     cited: tuple[str, ...] = ()
-    completed = items.loc[items["metric_id"] == "retrofit_projects_completed", "as_of"]
-    row = _plan_for(
-        _targets_of(progress, "retrofit_projects_completed"), completed.iloc[0] if not completed.empty else None
-    )
+    completed = [item["as_of"] for item in items if item["metric_id"] == "retrofit_projects_completed"]
+    row = _plan_for(_targets_of(progress, "retrofit_projects_completed"), completed[0] if completed else None)
+    figures = list(items)  # the figures drawn, without the plan's bar
     if row is not None:
         cited = _target_document(row)
         planned_item = {
@@ -297,8 +318,8 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
             "qualifier": row["target_qualifier"] or EXACT,
             "color": PLANNED,
         }
-        items = pd.concat([items.iloc[:1], pd.DataFrame([planned_item]), items.iloc[1:]], ignore_index=True)
-    amounts = {row["metric_id"]: _count(row, lang) for row in frames.rows(items) if row["metric_id"]}
+        items.insert(1, planned_item)
+    amounts = {item["metric_id"]: _count(item, lang) for item in figures}
     if len(amounts) == 2:
         title = text(
             "chart.pipeline_title",
@@ -308,7 +329,7 @@ def retrofit_pipeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | 
         )
     else:
         title = text("chart.pipeline_title_partial", lang)
-    footer = _footer_for_figures(reader, items.dropna(subset=["as_of"]), lang, cited)
+    footer = _footer_for_items(reader, [item for item in figures if pd.notna(item["as_of"])], lang, cited)
     drawn = functools.partial(
         _latest_figures, reader, region_id, ["retrofit_projects_under_way", "retrofit_projects_completed"]
     )
@@ -339,20 +360,29 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
     """The three tiers (factory / workshop / line) against the projects under way they should add up to,
     all as one document states them on one date: the bars and the title's sum are the same figures, so a
     later record of one tier never sits under a title about the reply's own figures."""
-    metrics = reader.fetch("metrics")
-    tier_ids = metrics[metrics["parent_id"] == "retrofit_projects_under_way"]["metric_id"].tolist()
-    stated = _tiers_document(reader.figures(region_id), tier_ids, region_id)
+    # Plain rows of the shared frames (made once for them): a pandas filter or lookup each cost more than
+    # the chart's own work on a first view.
+    metrics = frames.records(reader.fetch("metrics"))
+    tier_ids = [row["metric_id"] for row in metrics if row["parent_id"] == TIERS_WHOLE]
+    figures = reader.figures(region_id)
+    stated = _tiers_document(figures, tier_ids, region_id)
     if stated is None:
         return None
-    whole_row, part_rows = stated
-    labels = metrics.set_index("metric_id")[f"label_{lang}"]
-    parts = pd.DataFrame({"label": [labels[m] for m in part_rows["metric_id"]], "value": list(part_rows["value"])})
-    whole = {"label": labels["retrofit_projects_under_way"], "value": whole_row["value"]}
-    checks = reader.fetch("all_checks")
-    check_rows = checks[
-        (checks["check_id"] == "retrofit_projects_under_way_parts") & (checks["region_id"] == region_id)
-    ]
-    check = check_rows.iloc[0].to_dict() if not check_rows.empty else None
+    whole_position, part_positions = stated
+    whole_row, *part_rows = frames.rows(figures.iloc[[whole_position, *part_positions]])
+    labels = {row["metric_id"]: row[f"label_{lang}"] for row in metrics}
+    parts = pd.DataFrame(
+        {"label": [labels[row["metric_id"]] for row in part_rows], "value": [row["value"] for row in part_rows]}
+    )
+    whole = {"label": labels[TIERS_WHOLE], "value": whole_row["value"]}
+    check = next(
+        (
+            dict(row)  # a copy: the shared rows are not the chart's to change
+            for row in frames.records(reader.fetch("all_checks"))
+            if row["check_id"] == "retrofit_projects_under_way_parts" and row["region_id"] == region_id
+        ),
+        None,
+    )
     # The stored check compares the newest statement of the whole with its own document's parts; it
     # speaks for this chart only when that is the document drawn here, with every tier in it.
     drawn_date = pd.Timestamp(whole_row["as_of"]).date()
@@ -363,16 +393,8 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
     if check is not None and check["status"] != "incomplete":
         title = narrative.check_sentence(check, lang)
     else:
-        title = labels["retrofit_projects_under_way"]
-    # The footer needs the dates and documents only (a frame of whole rows mixed with a Series' row took
-    # longer to put together than the chart).
-    drawn = pd.DataFrame(
-        {
-            "as_of": [*part_rows["as_of"], whole_row["as_of"]],
-            "source_id": [*part_rows["source_id"], whole_row["source_id"]],
-        }
-    )
-    footer = _footer_for_figures(reader, drawn, lang)
+        title = labels[TIERS_WHOLE]
+    footer = _footer_for_items(reader, [*part_rows, whole_row], lang)
     document = checks_module.document_words(whole_row["origin"], whole_row["source_id"], reader.fetch("sources"), lang)
     draw = functools.partial(
         charts.parts_and_whole,
@@ -388,14 +410,15 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
     picture = functools.partial(draw, names_in_legend=True)
 
     def cited() -> pd.DataFrame:  # the notes cite the whole first, then its tiers: as the reply states them
-        return pd.concat([whole_row.to_frame().T, part_rows], ignore_index=True)
+        return figures.iloc[[whole_position, *part_positions]].reset_index(drop=True)
 
     return ChartSpec("retrofit_tiers", figure, title, picture=picture, drawn=cited)
 
 
-def _tiers_document(figures: pd.DataFrame, tier_ids: list[str], region_id: str):
-    """(the whole's figure, its tiers' figures) as the newest document stating the whole and at least one
-    tier on the same date gives them (the region's own figures first); None when no document does.
+def _tiers_document(figures: pd.DataFrame, tier_ids: list[str], region_id: str) -> tuple[int, list[int]] | None:
+    """(the whole's figure, its tiers' figures), as positions in `figures`, as the newest document stating the
+    whole and at least one tier on the same date gives them (the region's own figures first); None when no
+    document does.
 
     The figures of the whole and its tiers are matched by (document, date, region) as plain lists, and
     only the rows drawn are taken from the frame: at a million records a region has hundreds of recorded
@@ -427,7 +450,7 @@ def _tiers_document(figures: pd.DataFrame, tier_ids: list[str], region_id: str):
                 continue
             same = {row[1]: row[0] for row in tiers if (row[4], row[3], row[2]) == stated}  # a metric's last
             parts = sorted(same.items(), key=lambda item: order[item[0]])
-            return pd.Series(figures.iloc[whole[0]].to_dict()), figures.iloc[[position for _, position in parts]]
+            return whole[0], [position for _, position in parts]
     return None
 
 
@@ -449,10 +472,10 @@ def _tiers_title(check: dict | None, document: str, date: str, lang: str) -> str
     )
 
 
-def _stating(reader: Reader, items: pd.DataFrame, lang: str) -> str:
+def _stating(reader: Reader, items: list[dict], lang: str) -> str:
     """The documents that state these drawn figures, as a sentence names them (答复, 进展记录, a later
     document's noun): a note about how a figure is stated holds only for the document that states it."""
-    documents = zip(items["origin"].tolist(), items["source_id"].tolist(), strict=True)
+    documents = [(item["origin"], item["source_id"]) for item in items]
     words = checks_module.documents_words(documents, reader.fetch("sources"), lang)
     return text("words.list_separator", lang).join(dict.fromkeys(words))
 
@@ -460,31 +483,31 @@ def _stating(reader: Reader, items: pd.DataFrame, lang: str) -> str:
 def funding(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """City-level and county-level funding, lower bounds kept as lower bounds."""
     items = _items(reader, region_id, ["funding_city_level", "funding_county_level"], lang)
-    if items.empty:
+    if not items:
         return None
-    total = items["value"].sum()
-    qualifier = AT_LEAST if (items["qualifier"] == AT_LEAST).any() else EXACT
+    total = sum(item["value"] for item in items)
+    lower_bounds = [item for item in items if item["qualifier"] == AT_LEAST]
+    qualifier = AT_LEAST if lower_bounds else EXACT
     amount = narrative.value_words(total, {"unit": "元", "unit_en": "yuan"}, qualifier, lang)
-    title = text("chart.funding_title", lang, amount=amount) if len(items) > 1 else items.iloc[0]["label"]
-    lower_bounds = items[items["qualifier"] == AT_LEAST]
-    if lower_bounds.empty:
+    title = text("chart.funding_title", lang, amount=amount) if len(items) > 1 else items[0]["label"]
+    if not lower_bounds:
         subtitle = ""
     elif len(lower_bounds) == len(items):
         subtitle = text("chart.funding_subtitle", lang, document=_stating(reader, lower_bounds, lang))
     else:
         labels = text("words.list_separator", lang).join(
-            narrative.in_sentence(label, lang) for label in lower_bounds["label"]
+            narrative.in_sentence(item["label"], lang) for item in lower_bounds
         )
         subtitle = text(
             "chart.funding_subtitle_some", lang, document=_stating(reader, lower_bounds, lang), labels=labels
         )
-    figure = charts.value_bars(items, title, subtitle, _footer_for_figures(reader, items, lang), lang)
+    figure = charts.value_bars(items, title, subtitle, _footer_for_items(reader, items, lang), lang)
     # The sentence is dated by the newest amount; an older one keeps its own date ("截至2021年12月31日，
     # 市本级…2,600万元，县市区…超过5,000万元（2021年7月13日）"), not the newer date it was not stated on.
-    newest = items["as_of"].max()
+    newest = max((item["as_of"] for item in items if pd.notna(item["as_of"])), default=None)
     parts = [
         (row["label"], _amount(row, lang) if row["as_of"] == newest else _dated(_amount(row, lang), row["as_of"], lang))
-        for row in frames.rows(items)
+        for row in items
     ]
     finding = narrative.parts_total_sentence(parts, amount, newest, lang) if len(items) > 1 else title
     drawn = functools.partial(_latest_figures, reader, region_id, ["funding_city_level", "funding_county_level"])
@@ -497,9 +520,9 @@ SUPPORT_METRICS = ["funded_retrofit_projects", "funded_demonstration_projects"]
 def funding_supports(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """What the funding is planned to support: retrofit projects and demonstration projects."""
     items = _items(reader, region_id, SUPPORT_METRICS, lang)
-    if items.empty:
+    if not items:
         return None
-    counts = {row["metric_id"]: _count(row, lang) for row in frames.rows(items)}
+    counts = {row["metric_id"]: _count(row, lang) for row in items}
     # Only what the region's documents state (a county's may give one of the two: "示范项目—" is no sentence).
     parts = [
         text(f"chart.supports_part.{metric_id}", lang, count=counts[metric_id])
@@ -507,7 +530,7 @@ def funding_supports(reader: Reader, region_id: str, lang: str) -> ChartSpec | N
         if metric_id in counts
     ]
     title = text("chart.supports_title", lang, parts=text("chart.supports_join", lang).join(parts))
-    figure = charts.value_bars(items, title, "", _footer_for_figures(reader, items, lang), lang)
+    figure = charts.value_bars(items, title, "", _footer_for_items(reader, items, lang), lang)
     drawn = functools.partial(_latest_figures, reader, region_id, SUPPORT_METRICS)
     return ChartSpec("funding_supports", figure, title, drawn=drawn)
 
@@ -544,16 +567,15 @@ BENCHMARK_TITLE_ORDER = ("provincial_demo_enterprises", "provincial_cloud_benchm
 
 def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """Enterprises with national pilot, provincial demonstration and provincial cloud-benchmark status."""
-    items = _items(reader, region_id, BENCHMARK_ENTERPRISE_METRICS, lang)
-    if items.empty:
-        return None
     level_colors = {
         "national_benchmark_enterprises": CATEGORY_PALETTE[0],
         "provincial_demo_enterprises": CATEGORY_PALETTE[3],
         "provincial_cloud_benchmarks": CATEGORY_PALETTE[1],
     }
-    items["color"] = items["metric_id"].map(level_colors)
-    counts = {row["metric_id"]: _count(row, lang) for row in frames.rows(items)}
+    items = _items(reader, region_id, BENCHMARK_ENTERPRISE_METRICS, lang, colors=level_colors)
+    if not items:
+        return None
+    counts = {row["metric_id"]: _count(row, lang) for row in items}
     # Only the levels the region has figures for (a county's report names one: "—入选…" is no sentence); the
     # first names the enterprises, the rest follow it.
     stated = [metric_id for metric_id in BENCHMARK_TITLE_ORDER if metric_id in counts]
@@ -562,27 +584,32 @@ def benchmarks(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
         for index, metric_id in enumerate(stated)
     ]
     title = text("sentence.comma", lang).join(parts)
-    counted = items[items["derivation"] == COUNTED]
-    note = "" if counted.empty else text("chart.counted_note", lang, document=_stating(reader, counted, lang))
-    figure = charts.value_bars(items, title, note, _footer_for_figures(reader, items, lang), lang)
+    counted = [item for item in items if item["derivation"] == COUNTED]
+    note = text("chart.counted_note", lang, document=_stating(reader, counted, lang)) if counted else ""
+    figure = charts.value_bars(items, title, note, _footer_for_items(reader, items, lang), lang)
     drawn = functools.partial(_latest_figures, reader, region_id, BENCHMARK_ENTERPRISE_METRICS)
     return ChartSpec("benchmarks", figure, title, drawn=drawn)
 
 
+TIMELINE_KINDS = ("conference", "training", "lecture", "study_tour", "onsite_meeting", "launch")
+
+
 def activities_timeline(reader: Reader, region_id: str, lang: str) -> ChartSpec | None:
     """Conferences, trainings, study tours, on-site meetings and launches on one time line."""
-    events = reader.events(region_id)
-    shown = events[events["kind"].isin(["conference", "training", "lecture", "study_tour", "onsite_meeting", "launch"])]
-    if shown.empty:
+    # Plain rows of the shared frame (made once for it): the filters and the footer's lookups in pandas
+    # cost more than the chart on a first view.
+    shown = [row for row in frames.records(reader.events(region_id)) if row["kind"] in TIMELINE_KINDS]
+    if not shown:
         return None
-    held = shown[shown["status"] == "held"]
-    conferences = held[held["kind"] == "conference"]
-    title = text("chart.timeline_title", lang, conferences=len(conferences), events=len(held) - len(conferences))
+    held = [row for row in shown if row["status"] == "held"]
+    conferences = sum(row["kind"] == "conference" for row in held)
+    title = text("chart.timeline_title", lang, conferences=conferences, events=len(held) - conferences)
     # The documents that state the events drawn, and their dates: not every document on file (a later
     # document would lend its date and name to events it does not mention).
     sources = reader.fetch("sources")
-    stating = sources[sources["source_id"].isin(shown["source_id"])]
-    footer = report.footer(stating, sources, lang, date_column="date", source_column="source_id")
+    stated_in = {row["source_id"] for row in shown}
+    stating = [row for row in frames.records(sources) if row["source_id"] in stated_in]
+    footer = report.rows_footer(stating, sources, lang, "date", ("source_id",))
     subtitle = text("chart.timeline_subtitle", lang)
     figure = charts.timeline(shown, title, subtitle, footer, lang)
     picture = functools.partial(charts.timeline, shown, title, subtitle, footer, lang, row_each=True)

@@ -541,12 +541,17 @@ def _short_value(value: float, metric: dict, qualifier: str | None, lang: str) -
     return format_value(value, metric["unit"], qualifier or EXACT, lang, unit_en)
 
 
+def by_period_end(row: dict) -> tuple:
+    """A progress row's place when sorted by the end of its period, as sort_values puts them: undated last."""
+    return (True, 0) if pd.isna(row["period_end"]) else (False, row["period_end"])
+
+
 def absolute_bullets(
-    rows: pd.DataFrame, metric: dict, title: str, subtitle: str, footer: Footer, lang: str, title_width: float = 40
+    rows: list[dict], metric: dict, title: str, subtitle: str, footer: Footer, lang: str, title_width: float = 40
 ) -> go.Figure:
-    """One metric against each of its targets in the metric's own unit: value bar, target and pace markers."""
-    rows = rows[rows["target"].notna()].sort_values("period_end").reset_index(drop=True)
-    records = frames.rows(rows)  # once: a column costs ~0.03 ms to convert whatever the rows
+    """One metric against each of its targets in the metric's own unit: value bar, target and pace markers.
+    `rows`: its progress rows as plain rows; those with a target are drawn, the earliest to end first."""
+    records = sorted((row for row in rows if pd.notna(row["target"])), key=by_period_end)
     labels = [horizon_words(row, lang) for row in records]
     labels = [label[:1].upper() + label[1:] for label in labels]
     texts = [
@@ -580,7 +585,7 @@ def absolute_bullets(
 
 
 def value_bars(
-    items: pd.DataFrame,
+    items: list[dict],
     title: str,
     subtitle: str,
     footer: Footer,
@@ -594,14 +599,13 @@ def value_bars(
     A lower-bound figure (超过 / 以上) is drawn hatched with a dark solid outline and labelled '≥', so
     it never reads as exact.
     """
-    items = items.reset_index(drop=True)
-    labels = [wrap(label, 14 if lang == "zh" else 16) for label in items["label"]]
-    values = items["value"].astype(float).tolist()
-    colors = items["color"].tolist() if "color" in items else [ACCENT] * len(items)
-    lower_bound = [q == ">=" for q in items["qualifier"]]
+    labels = [wrap(item["label"], 14 if lang == "zh" else 16) for item in items]
+    values = [float(item["value"]) for item in items]
+    colors = [item.get("color", ACCENT) for item in items]
+    lower_bound = [item["qualifier"] == ">=" for item in items]
     texts = [
-        format_value(v, u, q, lang, ue)
-        for v, u, q, ue in zip(values, items["unit"], items["qualifier"], items["unit_en"], strict=True)
+        format_value(value, item["unit"], item["qualifier"], lang, item["unit_en"])
+        for value, item in zip(values, items, strict=True)
     ]
     figure = FigureDraft()
     bar = {
@@ -805,8 +809,13 @@ def trend(
     return briefing_layout(figure, title, subtitle, footer, lang, height=420, title_width=title_width)
 
 
+def _dated_first(row: dict) -> tuple:
+    """An event's place in date order, the undated last (as sort_values puts NaT)."""
+    return (True, 0) if pd.isna(row["date"]) else (False, pd.Timestamp(row["date"]))
+
+
 def timeline(
-    events: pd.DataFrame,
+    events: list[dict],
     title: str,
     subtitle: str,
     footer: Footer,
@@ -814,34 +823,26 @@ def timeline(
     title_width: float = 40,
     row_each: bool = False,
 ) -> go.Figure:
-    """Events on a time axis, one lane per kind; planned events hollow, held events filled.
+    """Events (plain rows) on a time axis, one lane per kind; planned events hollow, held events filled.
 
     `row_each`: one row per event, named by its kind and label, with its date on one line beside the
     marker: for a picture on a slide or a page, where two-line labels above and below the markers of
     six lanes in 4 inches ran into each other."""
-    events = events.sort_values("date").reset_index(drop=True)
-    lanes = list(dict.fromkeys(events["kind"]))
+    # In date order (undated last), each row a copy: the chart adds its own keys to them.
+    events = [dict(row) for row in sorted(events, key=_dated_first)]
+    lanes = list(dict.fromkeys(row["kind"] for row in events))
     lane_names = {kind: text(f"event.{kind}", lang) for kind in lanes}
-    row_names = (
-        [f"{lane_names[kind]} · {label}" for kind, label in zip(events["kind"], events[f"label_{lang}"], strict=True)]
-        if row_each
-        else [lane_names[kind] for kind in events["kind"]]
-    )
-    events = events.assign(_row=row_names)
+    by_lane: dict[str, list[dict]] = {kind: [] for kind in lanes}
+    for row in events:
+        row["_row"] = f"{lane_names[row['kind']]} · {row[f'label_{lang}']}" if row_each else lane_names[row["kind"]]
+        approximate = row.get("date_approximate")
+        row["_when"] = event_date_words(
+            row["date"], row["date_precision"], "" if pd.isna(approximate) else approximate, lang
+        )
+        row["_x"] = event_position(row["date"], row["date_precision"])
+        by_lane[row["kind"]].append(row)
     figure = FigureDraft()
     palette = CATEGORY_PALETTE
-    approximate = events["date_approximate"] if "date_approximate" in events else pd.Series([""] * len(events))
-    events = events.assign(
-        _when=[
-            event_date_words(d, p, a, lang)
-            for d, p, a in zip(events["date"], events["date_precision"], approximate.fillna(""), strict=True)
-        ],
-        _x=[event_position(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)],
-    )
-    # Plain rows grouped by lane once: a pandas filter per lane and column cost more than the chart.
-    by_lane: dict[str, list[dict]] = {kind: [] for kind in lanes}
-    for row in frames.rows(events):
-        by_lane[row["kind"]].append(row)
     for index, kind in enumerate(lanes):
         lane = by_lane[kind]
         held = [row["status"] == "held" for row in lane]
@@ -892,11 +893,12 @@ def timeline(
             hoverinfo="text",
             showlegend=False,
         )
-    first, last = pd.to_datetime(events["date"]).min(), pd.to_datetime(events["date"]).max()
+    dates = [pd.Timestamp(row["date"]) for row in events if pd.notna(row["date"])]
+    first, last = min(dates, default=pd.NaT), max(dates, default=pd.NaT)
     # Room on the left for the first event's date, written before its marker, when each has a row.
     before = pd.Timedelta(days=420 if row_each else 200)
     figure.update_xaxes(range=[first - before, last + pd.Timedelta(days=260)], tickformat="%Y", dtick="M12", title=None)
-    rows = len(dict.fromkeys(events["_row"]))
+    rows = len(dict.fromkeys(row["_row"] for row in events))
     figure.update_yaxes(range=[rows - 0.4, -0.7] if not row_each else [rows - 0.5, -0.6], title=None)
     figure.add_annotation(
         text=text("chart.planned_hollow", lang),

@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 import pandas as pd
+import pyarrow as pa
 
 T = TypeVar("T")
 
@@ -50,32 +51,30 @@ def kept_for(source: object, variant: Hashable, build: Callable[[], T]) -> T:
         return forms[variant]
 
 
-# Below this many rows a frame is converted whole (to_numpy): a column's own conversion costs ~0.1 ms
-# whatever its rows, 5 ms for one progress row of 36 columns on a slow machine, most of a first view's
-# conversions. Above it, column by column is the faster (measured at 39 to 3,900 rows: crossing near 1,000).
-WHOLE_FRAME_ROWS = 1000
+def _values(column: pd.Series) -> list:
+    """A column's values as to_dict gives them: a text column through Arrow, whose to_pylist makes the
+    strings at once (pandas' own conversion cost ~0.1 ms a text column whatever its rows, 4 ms for one
+    region's progress rows on a slow machine); a missing value as the dtype's (NaN), a nullable column's as None."""
+    array = column.array
+    if isinstance(array, pd.arrays.ArrowStringArray):
+        values = pa.array(array).to_pylist()
+        missing = array.dtype.na_value
+        if missing is not pd.NA and None in values:
+            values = [missing if value is None else value for value in values]
+        return values
+    values = column.tolist()
+    if getattr(column.dtype, "na_value", None) is pd.NA:
+        values = [None if value is pd.NA else value for value in values]
+    return values
 
 
 def rows(frame: pd.DataFrame) -> list[dict]:
-    """The rows as frame.to_dict("records") gives them (the same values and types), in a third of its time:
-    a small frame at once, a larger one a column at a time (tolist), where to_dict walks row tuples and
-    boxes each value (~0.1 ms a column whatever the rows: 5 ms for a metric's 225 figures of 25 columns,
-    against 1.6 ms)."""
+    """The rows as frame.to_dict("records") gives them (the same values and types), in about half its
+    time: a column at a time, where to_dict walks row tuples and boxes each value."""
     names = frame.columns.tolist()
     if not names:
         return [{} for _ in range(len(frame))]
-    nullable = [getattr(dtype, "na_value", None) is pd.NA for dtype in frame.dtypes.tolist()]
-    if len(frame) < WHOLE_FRAME_ROWS:
-        table = frame.to_numpy(dtype=object).tolist()
-        if any(nullable):  # a nullable column's missing value: None, as to_dict gives
-            table = [[None if value is pd.NA else value for value in row] for row in table]
-        return [dict(zip(names, row, strict=True)) for row in table]
-    columns = []
-    for position, has_na in enumerate(nullable):
-        values = frame.iloc[:, position].tolist()
-        if has_na:
-            values = [None if value is pd.NA else value for value in values]
-        columns.append(values)
+    columns = [_values(column) for _, column in frame.items()]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 

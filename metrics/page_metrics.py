@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import chart_catalog
+from metrics import chart_catalog, frames
 
 # The document a page's sentence restates (what else the reply says about funding, 我市…): said only in a
 # view that shows that document's figures, never on a county's page of its own report's figures.
@@ -68,5 +68,5 @@ def other_metrics(registry: pd.DataFrame, page: str) -> list[str]:
     """The registry's metrics of the page's categories that no page lists itself, in the registry's order."""
     categories = PAGE_CATEGORIES.get(page, ())
     listed = {metric_id for metric_ids in OWN_METRICS.values() for metric_id in metric_ids}
-    mine = registry[registry["category"].isin(categories) & ~registry["metric_id"].isin(listed)]
-    return list(dict.fromkeys(mine["metric_id"]))
+    mine = (row["metric_id"] for row in frames.records(registry) if row["category"] in categories)
+    return list(dict.fromkeys(metric_id for metric_id in mine if metric_id not in listed))

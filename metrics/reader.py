@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from metrics import queries
+from metrics import frames, queries
 from metrics.progress import compute_progress
 
 
@@ -32,15 +32,16 @@ class Reader:
     def in_view(self, region_id: str) -> list[str]:
         """The region and, for a city, its combined county groups (the reply states county funding
         for 大冶市、阳新县、开发区 together): what the city view shows."""
-        regions = self.fetch("regions_with_data")
-        groups = regions[(regions["parent_id"] == region_id) & (regions["level"] == "group")]["region_id"]
+        # Plain rows of the shared frame (made once for it): a page's first view asks for this a dozen times.
+        regions = frames.records(self.fetch("regions_with_data"))
+        groups = [row["region_id"] for row in regions if row["parent_id"] == region_id and row["level"] == "group"]
         return [region_id, *groups]
 
     def progress(self, region_id: str) -> pd.DataFrame:
         """Progress rows of a region in view, with metric labels; recomputed for an earlier date."""
         if self.as_of is None:
             return self.fetch("progress_for_regions", region_ids=tuple(self.in_view(region_id)))
-        frames = []
+        computed = []
         targets = self.fetch("all_targets")
         # What was known on that date: not the targets of a document issued after it (a 2024–2026 plan in the
         # view as updated on 2021-07-13). A target whose source names no dated document is kept.
@@ -50,9 +51,9 @@ class Reader:
         for region in regions:
             figures = self.fetch("figures_for_region", region_id=region)
             progress = compute_progress(figures, targets[targets["region_id"] == region], as_of=self.as_of)
-            frames.append(progress.merge(self.fetch("metrics"), on="metric_id", how="left"))
+            computed.append(progress.merge(self.fetch("metrics"), on="metric_id", how="left"))
         stored = self.fetch("progress_for_regions", region_ids=tuple(regions))
-        return _as_stored(_concat(frames), stored, regions)
+        return _as_stored(_concat(computed), stored, regions)
 
     def figures(self, region_id: str) -> pd.DataFrame:
         """Every figure of a region in view up to the as-of date."""
@@ -116,6 +117,6 @@ def _as_stored(progress: pd.DataFrame, stored: pd.DataFrame, regions: list[str])
     return conformed
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [frame for frame in frames if not frame.empty] or frames[:1]
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [frame for frame in parts if not frame.empty] or parts[:1]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]

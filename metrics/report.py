@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
@@ -177,16 +178,21 @@ def _recent_figures(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) ->
         return {}
     extra = [column for column in ("derivation", "origin", "source_id") if column in figures]
     columns = ["metric_id", "region_id", "value", "as_of", *extra]
-    shown = figures.loc[figures["metric_id"].isin({metric_id for metric_id, _ in keys}), columns]
-    ordered = shown.sort_values("as_of", kind="stable")
-    recent = ordered.groupby(["metric_id", "region_id"], sort=False).tail(2)
-    history: dict[tuple[str, str], list[dict]] = {}
-    for values in zip(*(recent[column].tolist() for column in columns), strict=True):
-        row = dict(zip(columns, values, strict=True))
-        key = (row["metric_id"], row["region_id"])
-        if key in keys:
-            history.setdefault(key, []).append(row)
-    return history
+    metric_ids, region_ids = figures["metric_id"].to_numpy(), figures["region_id"].to_numpy()
+    shown = np.flatnonzero(np.isin(metric_ids, [metric_id for metric_id, _ in keys]))
+    # Oldest first as a stable sort by date gives them (undated last); then, from the newest back, the
+    # last two of each key: positions first, and only the rows kept made plain (numpy, not a pandas
+    # filter, sort and group-by: those cost more than the cards on a first view).
+    ordered = shown[np.argsort(figures["as_of"].to_numpy()[shown], kind="stable")]
+    kept: dict[tuple[str, str], list[int]] = {}
+    for position in ordered[::-1].tolist():
+        key = (metric_ids[position], region_ids[position])
+        if key in keys and len(kept.setdefault(key, [])) < 2:
+            kept[key].append(position)
+    positions = sorted(position for both in kept.values() for position in both)
+    rows = frames.rows(figures[columns].iloc[positions]) if positions else []
+    by_position = dict(zip(positions, rows, strict=True))
+    return {key: [by_position[position] for position in reversed(both)] for key, both in kept.items()}
 
 
 def _change_since_previous(history: list[dict], meta: dict, lang: str) -> str:
@@ -231,15 +237,79 @@ def footer(
     `cited_after`: more documents, after the rows' own (targets drawn beside figures)."""
     newest = pd.to_datetime(rows[date_column]).max() if date_column in rows else pd.NaT
     as_of = newest.date() if pd.notna(newest) else None
-    names = source_names(sources, lang)
     columns = [source_column, *(["target_source"] if source_column == "value_source" else [])]
     # Row by row, each row's document before its target's, as they are listed; plain lists, not a stack
     # of the frame (a page's figures are thousands of rows at a million records).
     cells = zip(*(rows[column].tolist() for column in columns if column in rows), strict=True)
-    listed = [*(cell for row in cells for cell in row), *cited_after]
+    return footer_of(as_of, [*(cell for row in cells for cell in row), *cited_after], sources, lang)
+
+
+def rows_footer(
+    rows: list[dict],
+    sources: pd.DataFrame,
+    lang: str,
+    date_key: str = "value_as_of",
+    source_keys: tuple[str, ...] = ("value_source", "target_source"),
+    cited_after: tuple[str, ...] = (),
+) -> Footer:
+    """footer() for rows given as plain rows, as a chart of a few bars or targets has them: a frame made
+    or filtered only for its footer cost more than the footer. Progress rows by default; figures with
+    date_key="as_of", source_keys=("source_id",)."""
+    days = [pd.Timestamp(row[date_key]) for row in rows if pd.notna(row.get(date_key))]
+    as_of = max(days).date() if days else None
+    listed = [row.get(key) for row in rows for key in source_keys]
+    return footer_of(as_of, [*listed, *cited_after], sources, lang)
+
+
+def footer_of(as_of: dt.date | None, listed: list, sources: pd.DataFrame, lang: str) -> Footer:
+    """The footer of this date and of the documents listed (ids, in order, each named once; missing and
+    empty ones left out)."""
+    names = source_names(sources, lang)
     used = [s for s in dict.fromkeys(listed) if isinstance(s, str) and s]
     # Only the documents of what is drawn: rows without any would name none, never a default document.
     return Footer(as_of=as_of, source=text("sentence.semicolon", lang).join(names.get(s, s) for s in used))
+
+
+def shown(figures: pd.DataFrame, metric_ids: list[str] | None) -> np.ndarray:
+    """Which of the figures are of these metrics (all of them for None), as a boolean array: a page's
+    figures are filtered as arrays, where a pandas filter moves every column of thousands of figures (and
+    even of a few dozen cost more than the footer or the evidence it was for)."""
+    if metric_ids is None:
+        return np.ones(len(figures), dtype=bool)
+    return np.isin(figures["metric_id"].to_numpy(), metric_ids)
+
+
+def page_footer(
+    figures: pd.DataFrame, progress: pd.DataFrame, metric_ids: list[str] | None, sources: pd.DataFrame, lang: str
+) -> Footer | None:
+    """The date and documents of what a page shows: its figures' newest date, their documents, then its
+    targets' (cards and charts show those too). None when the page has no figure of these metrics."""
+    drawn = shown(figures, metric_ids)
+    if not drawn.any():
+        return None
+    dates = figures["as_of"].to_numpy()[drawn]
+    dates = dates[~pd.isna(dates)]
+    as_of = pd.Timestamp(dates.max()).date() if len(dates) else None
+    aimed = [
+        row["target_source"] for row in frames.records(progress) if metric_ids is None or row["metric_id"] in metric_ids
+    ]
+    return footer_of(as_of, [*figures["source_id"].to_numpy()[drawn].tolist(), *aimed], sources, lang)
+
+
+def evidence_of(
+    figures: pd.DataFrame, metric_ids: list[str], lang: str
+) -> tuple[list[dict], pd.DatetimeIndex, list[str]] | None:
+    """What a page's evidence states for these metrics: the reply's figures (plain rows, each quoted), and
+    of the recorded ones (thousands at a million) only their dates and documents. None without any."""
+    drawn = shown(figures, metric_ids)
+    if not drawn.any():
+        return None
+    is_reply = drawn & (figures["origin"].to_numpy() == "reply")
+    from_reply = frames.rows(figures.iloc[np.flatnonzero(is_reply)])
+    recorded = drawn & ~is_reply
+    dates = pd.DatetimeIndex(figures["as_of"].to_numpy()[recorded])
+    documents = [s for s in figures[f"source_{lang}"].to_numpy()[recorded].tolist() if pd.notna(s)]
+    return from_reply, dates, documents
 
 
 def figures_footer(
@@ -251,8 +321,11 @@ def figures_footer(
 
 
 def source_names(sources: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Each document's short name by its id, as footers and notes cite it."""
-    return dict(zip(sources["source_id"], sources[f"short_{lang}"], strict=True))
+    """Each document's short name by its id, as footers and notes cite it (made once per shared frame:
+    every chart's footer asks)."""
+    return frames.kept_for(
+        sources, ("short_names", lang), lambda: dict(zip(sources["source_id"], sources[f"short_{lang}"], strict=True))
+    )
 
 
 SOURCE_COLUMNS = ["metric", "region", "value", "as_of", "section", "evidence", "source", "note"]
@@ -294,9 +367,11 @@ def value_texts(figures: pd.DataFrame, lang: str, style: str = "compact") -> lis
 
 
 def date_texts(dates: pd.Series, lang: str) -> list[str]:
-    """Each date as shown (format_date), each distinct date formatted once."""
-    text_of = functools.cache(lambda date: format_date(date, lang))
-    return [text_of(date) for date in dates.tolist()]
+    """Each date as shown (format_date), each distinct date formatted once: the dates are numbered in
+    numpy (factorize), not made into a Timestamp each (a region's thousands of records share a few hundred)."""
+    codes, distinct = pd.factorize(dates)
+    words = [format_date(date, lang) for date in distinct] + [format_date(None, lang)]  # code -1: no date
+    return [words[code] for code in codes.tolist()]
 
 
 def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -351,14 +426,34 @@ def shown_figures(shown: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
 
 def progress_records(figures: pd.DataFrame) -> pd.DataFrame:
     """The progress records among the figures, as the Progress page lists them: newest first."""
-    records = figures[figures["origin"] == "record"]
-    dates = records["as_of"].to_numpy()
-    if records.empty or pd.isna(dates).any() or dates.dtype.kind != "M":
+    positions = np.flatnonzero(figures["origin"].to_numpy() == "record")
+    dates = figures["as_of"].to_numpy()[positions]
+    if not len(positions) or pd.isna(dates).any() or dates.dtype.kind != "M":
+        records = figures.iloc[positions]
         return records.sort_values(["as_of", "metric_id"], ascending=[False, True])
-    # The same order by positions (numpy's stable lexsort, as pandas' sort on two columns): sorting the
-    # frame moved every column of thousands of records, a tenth of the page's first view.
-    metric_codes, _ = pd.factorize(records["metric_id"].to_numpy(), sort=True)
-    return records.take(np.lexsort((metric_codes, -dates.astype("int64"))))
+    # The same order by positions (numpy's stable lexsort, as pandas' sort on two columns), and the frame
+    # taken once: a filter and then a sort each moved every column of thousands of records, a tenth of
+    # the page's first view each.
+    metric_codes, _ = pd.factorize(figures["metric_id"].to_numpy()[positions], sort=True)
+    return figures.take(positions[np.lexsort((metric_codes, -dates.astype("int64")))])
+
+
+def records_table(records: pd.DataFrame, lang: str, changed: list[str]) -> pd.DataFrame:
+    """The Progress page's table of records (progress_records): label, region, date and value as shown,
+    document, note, and `changed` (when and by whom each last changed). Only these columns, made anew:
+    assign() first copied every column of thousands of records."""
+    return pd.DataFrame(
+        {
+            "label": records[f"label_{lang}"],
+            "region": records[f"region_{lang}"],
+            "as_of_text": date_texts(records["as_of"], lang),
+            "shown": value_texts(records, lang),
+            "where": records[f"source_{lang}"].fillna(""),  # an empty cell is blank, not "None"
+            "note": records["note"].fillna(""),
+            "changed": changed,
+        },
+        index=records.index,
+    )
 
 
 def source_csv(table: pd.DataFrame) -> bytes:

@@ -16,12 +16,15 @@ def last_changes(kind: str, registry: Registry | None = None) -> pd.DataFrame:
     """One row per live row that a recorded save added or changed: the key columns, saved_at (China time
     text) and editor of the latest such save. Rows unchanged since the first recorded version are absent:
     when they were written is not known."""
-    registry = registry or Registry.load()
     spec = updates.KINDS[kind]
     key, values = list(spec.key), list(spec.values)
+    entries = list(reversed(updates.versions(kind)))  # oldest first
+    if all(entry.action == "baseline" for entry in entries):  # no recorded save: nothing to read
+        return pd.DataFrame(columns=[*key, *COLUMNS])
+    registry = registry or Registry.load()
     frames: dict[str, pd.DataFrame] = {}
     changed: dict[tuple, dict[str, str]] = {}
-    for entry in reversed(updates.versions(kind)):  # oldest first
+    for entry in entries:
         frame = updates.frame_from_bytes(kind, updates.version_bytes(kind, entry.snapshot), registry)
         frames[entry.version] = frame
         if entry.action == "baseline":

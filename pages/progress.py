@@ -29,15 +29,8 @@ def records_table(context: Context):
     lang = context.lang
     figures = data.reader(context.as_of).figures(context.region_id)
     records = report.progress_records(figures)
-    return records.assign(
-        label=records[f"label_{lang}"],
-        region=records[f"region_{lang}"],
-        shown=report.value_texts(records, lang),
-        as_of_text=report.date_texts(records["as_of"], lang),
-        where=records[f"source_{lang}"].fillna(""),  # an empty cell is blank, not "None"
-        note=records["note"].fillna(""),
-        changed=editing_ui.last_changed_texts("progress", records, context),
-    )[list(COLUMNS)]
+    changed = editing_ui.last_changed_texts("progress", records, context)
+    return report.records_table(records, lang, changed)[list(COLUMNS)]
 
 
 context = current()

@@ -26,16 +26,15 @@ def _same_rows(fast: list[dict], slow: list[dict]) -> None:
             assert mine[name] == value, name
 
 
-@pytest.mark.parametrize("whole_frame_rows", [0, frames.WHOLE_FRAME_ROWS], ids=["by_column", "whole_frame"])
-def test_rows_are_what_to_dict_gives_for_every_kind_of_column(monkeypatch, whole_frame_rows: int):
-    """Both ways of converting (a frame at once below WHOLE_FRAME_ROWS rows, column by column above)."""
-    monkeypatch.setattr(frames, "WHOLE_FRAME_ROWS", whole_frame_rows)
+def test_rows_are_what_to_dict_gives_for_every_kind_of_column():
     frame = pd.DataFrame(
         {
             "whole": pd.array([1, None], dtype="Int64"),
             "share": pd.array([1.5, None], dtype="Float64"),
             "flag": pd.array([True, None], dtype="boolean"),
             "nullable_text": pd.array(["a", None], dtype="string"),
+            "arrow_text": pd.array(["a", None], dtype="string[pyarrow]"),
+            "python_text": pd.array(["a", None], dtype="string[python]"),
             "text": ["x", None],
             "anything": pd.Series([None, "y"], dtype=object),
             "day": pd.to_datetime(["2021-07-13", None]),
@@ -46,6 +45,10 @@ def test_rows_are_what_to_dict_gives_for_every_kind_of_column(monkeypatch, whole
         }
     )
     _same_rows(frames.rows(frame), frame.to_dict("records"))
+    # Text in several Arrow chunks (a region's figures put together from its units'), and a part of it.
+    stacked = pd.concat([frame, frame.iloc[::-1]], ignore_index=True)
+    _same_rows(frames.rows(stacked), stacked.to_dict("records"))
+    _same_rows(frames.rows(stacked.iloc[1:3]), stacked.iloc[1:3].to_dict("records"))
     assert frames.rows(frame.iloc[:0]) == []
     assert frames.rows(pd.DataFrame(index=[0, 1])) == [{}, {}]
 

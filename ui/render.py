@@ -97,19 +97,9 @@ def page_footer(context: Context, figures, metric_ids: list[str] | None = None):
 
 
 def _page_footer(figures, metric_ids: list[str] | None, context: Context):
-    # Only the two columns the footer reads: a filter moves every column of thousands of figures.
-    shown = (
-        figures[["as_of", "source_id"]]
-        if metric_ids is None
-        else figures.loc[figures["metric_id"].isin(metric_ids), ["as_of", "source_id"]]
-    )
-    if shown.empty:
-        return None
-    # The progress rows every figure page reads for its cards (cached): no query of its own.
+    # The progress rows every figure page reads for its cards (cached, and their plain rows): no query.
     progress = data.reader(context.as_of).progress(context.region_id)
-    aimed = progress if metric_ids is None else progress[progress["metric_id"].isin(metric_ids)]
-    lang = context.lang
-    return report.figures_footer(shown, data.fetch("sources"), lang, aimed["target_source"].dropna().to_numpy())
+    return report.page_footer(figures, progress, metric_ids, data.fetch("sources"), context.lang)
 
 
 # Cards look like Streamlit's bordered containers with an st.metric inside, but a whole grid is one
@@ -350,16 +340,13 @@ def evidence(figures, metric_ids: list[str], context: Context) -> None:
 
 
 def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | None:
-    shown = figures["metric_id"].isin(metric_ids)
-    if not shown.any():
-        return None
     lang = context.lang
-    is_reply = shown & (figures["origin"] == "reply")
-    from_reply = figures[is_reply]
-    # Of the records (thousands at a million), only their dates and documents: a filter moves every column.
-    recorded = figures.loc[shown & ~is_reply, ["as_of", f"source_{lang}"]]
+    evidence = report.evidence_of(figures, metric_ids, lang)
+    if evidence is None:
+        return None
+    from_reply, recorded_dates, recorded_sources = evidence
     lines = []
-    for row in frames.rows(from_reply):
+    for row in from_reply:
         shown = format_value(row["value"], row["unit"], row["qualifier"], lang, row["unit_en"])
         facts = " · ".join(
             [
@@ -373,17 +360,17 @@ def _evidence_text(figures, metric_ids: list[str], context: Context) -> str | No
         # Two spaces before the newline: a line break inside the list item.
         lines.append(f"- **{markdown_text(row[f'label_{lang}'])}**　{facts}  \n  {words}")
     separator = context.t("words.list_separator")
-    if not from_reply.empty:
-        sources = separator.join(dict.fromkeys(from_reply[f"source_{lang}"]))
+    if from_reply:
+        sources = separator.join(dict.fromkeys(row[f"source_{lang}"] for row in from_reply))
         lines.append(f"\n{context.t('evidence.source', sources=markdown_text(sources))}")
-    if not recorded.empty:
+    if len(recorded_dates):
         lines.append(
             "\n"
             + context.t(
                 "evidence.records",
-                count=f"{len(recorded):,}",
-                dates=_date_span(recorded["as_of"], context),
-                sources=markdown_text(separator.join(dict.fromkeys(recorded[f"source_{lang}"].dropna()))),
+                count=f"{len(recorded_dates):,}",
+                dates=_date_span(recorded_dates, context),
+                sources=markdown_text(separator.join(dict.fromkeys(recorded_sources))),
                 page=context.t("page.progress"),
             )
         )

@@ -446,7 +446,7 @@ def build_deck(
 
     context.cover()
     progress = reader.progress(region_id)
-    checks = reader.fetch("all_checks")
+    checks = reader.checks()
     checks = checks[checks["region_id"].isin(reader.in_view(region_id))]
     points = report.key_points(progress, checks.iloc[0:0], region, lang)  # the checks have their own slide
     context.key_points(points)

@@ -368,6 +368,7 @@ def _write_database(tables: dict[str, pd.DataFrame], database: Path, version: st
                 "targets",
                 "entities",
                 "events",
+                "check_definitions",
             ):
                 counts[name] = _insert(connection, name, tables[name])
             for name, frame in derived.items():

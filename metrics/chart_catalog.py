@@ -378,7 +378,7 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
     check = next(
         (
             dict(row)  # a copy: the shared rows are not the chart's to change
-            for row in frames.records(reader.fetch("all_checks"))
+            for row in frames.records(reader.checks())
             if row["check_id"] == "retrofit_projects_under_way_parts" and row["region_id"] == region_id
         ),
         None,

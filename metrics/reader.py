@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from metrics import frames, queries
+from metrics.checks import run_checks
 from metrics.progress import compute_progress
+from metrics.registry import DEFAULT_REGION
 
 
 @dataclass
@@ -42,11 +44,7 @@ class Reader:
         if self.as_of is None:
             return self.fetch("progress_for_regions", region_ids=tuple(self.in_view(region_id)))
         computed = []
-        targets = self.fetch("all_targets")
-        # What was known on that date: not the targets of a document issued after it (a 2024–2026 plan in the
-        # view as updated on 2021-07-13). A target whose source names no dated document is kept.
-        issued = pd.to_datetime(targets["source_date"]).dt.date
-        targets = targets[issued.isna() | (issued <= self.as_of)]
+        targets = self._known_targets()
         regions = self.in_view(region_id)
         for region in regions:
             figures = self.fetch("figures_for_region", region_id=region)
@@ -54,6 +52,39 @@ class Reader:
             computed.append(progress.merge(self.fetch("metrics"), on="metric_id", how="left"))
         stored = self.fetch("progress_for_regions", region_ids=tuple(regions))
         return _as_stored(_concat(computed), stored, regions)
+
+    def _known_targets(self) -> pd.DataFrame:
+        """The targets known on the as-of date: not those of a document issued after it (a 2024–2026 plan in
+        the view as updated on 2021-07-13). A target whose source names no dated document is kept."""
+        targets = self.fetch("all_targets")
+        issued = pd.to_datetime(targets["source_date"]).dt.date
+        return targets[issued.isna() | (issued <= self.as_of)]
+
+    def checks(self) -> pd.DataFrame:
+        """The consistency checks of the city, as the build evaluated them; for an earlier update, evaluated
+        again on what was known then (its figures, and the targets and events of documents issued by then):
+        a check of a later record never speaks for a view of an earlier date."""
+        stored = self.fetch("all_checks")
+        if self.as_of is None:
+            return stored
+        figures = self.fetch("figures_for_checks", region_id=DEFAULT_REGION)
+        figures = figures[pd.to_datetime(figures["as_of"]).dt.date <= self.as_of]
+        sources = self.fetch("sources")
+        issued = dict(zip(sources["source_id"], pd.to_datetime(sources["date"]).dt.date, strict=True))
+        events = self.fetch("all_events")
+        known = [pd.isna(issued.get(source)) or issued[source] <= self.as_of for source in events["source_id"]]
+        checks = run_checks(
+            self.fetch("check_definitions").fillna(""),
+            figures,
+            self._known_targets(),
+            events[known],
+            self.fetch("metrics").fillna({"parent_id": ""}),
+            region=DEFAULT_REGION,
+            sources=sources,
+        )
+        # As the build stores them (an empty text is NULL) and all_checks gives them: status descending, then id.
+        ordered = checks.replace({"": None}).sort_values(["status", "check_id"], ascending=[False, True], kind="stable")
+        return ordered.astype(stored.dtypes.to_dict()).reset_index(drop=True)
 
     def figures(self, region_id: str) -> pd.DataFrame:
         """Every figure of a region in view up to the as-of date."""

@@ -159,7 +159,7 @@ def build_document(
     figures = reader.figures(region_id)
     as_of = pd.to_datetime(figures["as_of"]).max() if not figures.empty else None
     progress = reader.progress(region_id)
-    checks = reader.fetch("all_checks")
+    checks = reader.checks()
     checks = checks[checks["region_id"].isin(reader.in_view(region_id))]
     writer = _Writer(Document(), lang)
     writer.setup()

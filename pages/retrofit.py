@@ -58,9 +58,9 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
 
     st.subheader(context.t("retrofit.tiers"))
     render.catalog_chart(chart_catalog.retrofit_tiers, reader, context, empty_key="empty.chart")
-    checks = reader.fetch("all_checks")
+    checks = reader.checks()
     for status, label in data.derived(
-        ("retrofit_checks", context.region_id, context.lang), lambda: check_lines(checks, context)
+        ("retrofit_checks", context.region_id, context.as_of, context.lang), lambda: check_lines(checks, context)
     ):
         (st.warning if status == "mismatch" else st.success)(label, icon=":material/rule:")
 

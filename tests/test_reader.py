@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics import chart_catalog
+from metrics.build import build
 from metrics.reader import Reader
 
 
@@ -26,3 +27,31 @@ def test_an_earlier_update_draws_the_completed_projects_beside_their_plan(with_l
     assert earlier.progress("huangshi")["period_end"].dtype == "datetime64[us]"
     spec = chart_catalog.retrofit_pipeline(earlier, "huangshi", "zh")
     assert [bar["y"] for bar in spec.figure.to_plotly_json()["data"]][0][1].startswith("计划")
+
+
+def test_checks_evaluated_as_of_the_newest_update_are_the_stored_checks(with_later_records: Path):
+    database = with_later_records / "dashboard.duckdb"
+    stored = Reader(database).checks()
+    pd.testing.assert_frame_equal(Reader(database, as_of=dt.date(2021, 9, 30)).checks(), stored, check_exact=False)
+
+
+def test_an_earlier_update_checks_its_own_figures_not_a_later_records(data_dir: Path):
+    """A record of the projects under way with one tier (2021-12-31) makes the stored check incomplete;
+    the view as of the reply still checks the reply's own three tiers against its 129."""
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "retrofit_projects_under_way,huangshi,2021-12-31,140,=,2021年第四季度调度会,\n"
+        "smart_factory_projects,huangshi,2021-12-31,30,=,2021年第四季度调度会,\n",
+        encoding="utf-8",
+    )
+    build(data_dir)
+    database = data_dir / "dashboard.duckdb"
+
+    def tiers(reader: Reader) -> dict:
+        checks = reader.checks()
+        return checks[checks["check_id"] == "retrofit_projects_under_way_parts"].iloc[0].to_dict()
+
+    latest, earlier = tiers(Reader(database)), tiers(Reader(database, as_of=dt.date(2021, 7, 13)))
+    assert latest["status"] == "incomplete" and pd.Timestamp(latest["as_of"]).date() == dt.date(2021, 12, 31)
+    assert earlier["status"] == "mismatch" and pd.Timestamp(earlier["as_of"]).date() == dt.date(2021, 7, 13)
+    assert (earlier["expected"], earlier["computed"], earlier["gap"]) == (129, 127, -2)

@@ -208,6 +208,11 @@ class CachedReader(Reader):
     def events(self, region_id: str) -> pd.DataFrame:
         return derived(("events", region_id), lambda: Reader.events(self, region_id))
 
+    def checks(self) -> pd.DataFrame:
+        if self.as_of is None:  # the stored checks, a kept query result: no entry of its own
+            return Reader.checks(self)
+        return derived(("checks", self.as_of), lambda: Reader.checks(self))
+
     def region(self, region_id: str) -> dict:
         return derived(("region", region_id), lambda: Reader.region(self, region_id))
 

@@ -288,7 +288,7 @@ def key_points(reader, context: Context) -> list[str]:
     """The briefing's opening sentences for the region (the Overview's key points), built once per data
     version and viewer's choices."""
     progress = reader.progress(context.region_id)
-    checks = reader.fetch("all_checks")
+    checks = reader.checks()
     region = reader.region(context.region_id)
     return data.derived(
         ("key_points", context.region_id, context.as_of, context.lang),

@@ -52,6 +52,22 @@ SELECT * FROM checks ORDER BY status DESC, check_id;
 -- name: entities_by_role()
 SELECT * FROM entities ORDER BY sort_order;
 
+-- name: check_definitions()
+-- The checks as checks.csv defines them, evaluated again for a view of an earlier update.
+SELECT * FROM check_definitions ORDER BY rowid;
+
+-- name: figures_for_checks(region_id)
+-- A region's figures as the build evaluates the checks on them (metrics.build._figures_for_maths): the
+-- reply's in figures.csv's order, then the records in progress.csv's; a record's source as written.
+SELECT metric_id, region_id, value, qualifier, as_of, source_id, coalesce(section, '') AS section, origin
+FROM (
+    SELECT *, 'reply' AS origin, 0 AS file, rowid AS line FROM reported_figures WHERE region_id = :region_id
+    UNION ALL BY NAME
+    SELECT *, source AS source_id, '' AS section, 'record' AS origin, 1 AS file, rowid AS line
+    FROM progress_records WHERE region_id = :region_id
+)
+ORDER BY file, line;
+
 -- name: all_events()
 SELECT * FROM events ORDER BY date, event_id;
 

@@ -61,6 +61,12 @@ CREATE TABLE events (
     section VARCHAR, evidence VARCHAR, note VARCHAR
 );
 
+-- checks.csv as written: what a view of an earlier update evaluates again (metrics.reader.Reader.checks).
+CREATE TABLE check_definitions (
+    check_id VARCHAR, kind VARCHAR, stated VARCHAR, operands VARCHAR, tolerance VARCHAR, section VARCHAR,
+    label_zh VARCHAR, label_en VARCHAR, claim_zh VARCHAR, claim_en VARCHAR
+);
+
 CREATE TABLE checks (
     check_id VARCHAR, kind VARCHAR, label_zh VARCHAR, label_en VARCHAR, section VARCHAR, region_id VARCHAR,
     as_of DATE, parts_zh VARCHAR, parts_en VARCHAR, expected DOUBLE, computed DOUBLE, gap DOUBLE,

@@ -72,12 +72,12 @@ class Reader:
         sources = self.fetch("sources")
         issued = dict(zip(sources["source_id"], pd.to_datetime(sources["date"]).dt.date, strict=True))
         events = self.fetch("all_events")
-        known = [pd.isna(issued.get(source)) or issued[source] <= self.as_of for source in events["source_id"]]
+        known = events["source_id"].map(lambda source: pd.isna(issued.get(source)) or issued[source] <= self.as_of)
         checks = run_checks(
             self.fetch("check_definitions").fillna(""),
             figures,
             self._known_targets(),
-            events[known],
+            events[known.astype(bool)],
             self.fetch("metrics").fillna({"parent_id": ""}),
             region=DEFAULT_REGION,
             sources=sources,

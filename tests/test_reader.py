@@ -55,3 +55,11 @@ def test_an_earlier_update_checks_its_own_figures_not_a_later_records(data_dir: 
     assert latest["status"] == "incomplete" and pd.Timestamp(latest["as_of"]).date() == dt.date(2021, 12, 31)
     assert earlier["status"] == "mismatch" and pd.Timestamp(earlier["as_of"]).date() == dt.date(2021, 7, 13)
     assert (earlier["expected"], earlier["computed"], earlier["gap"]) == (129, 127, -2)
+
+
+def test_an_earlier_update_checks_a_unit_whose_documents_report_no_event(with_later_records: Path):
+    events = with_later_records / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8-sig").splitlines()[0] + "\n", encoding="utf-8")
+    build(with_later_records)
+    earlier = Reader(with_later_records / "dashboard.duckdb", as_of=dt.date(2021, 7, 13)).checks()
+    assert set(earlier["check_id"]) == set(Reader(with_later_records / "dashboard.duckdb").checks()["check_id"])

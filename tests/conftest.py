@@ -203,3 +203,17 @@ def with_later_records(data_dir: Path) -> Path:
     (data_dir / "progress.csv").write_text(LATER_RECORDS, encoding="utf-8")
     build(data_dir)
     return data_dir
+
+
+@pytest.fixture
+def with_a_later_whole_of_one_tier(data_dir: Path) -> Path:
+    """A record of the projects under way with one of its three tiers (2021-12-31): the latest check of the
+    tiers is incomplete, while the reply's own tiers (as of 2021-07-13) add up to 127 against its 129."""
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "retrofit_projects_under_way,huangshi,2021-12-31,140,=,2021年第四季度调度会,\n"
+        "smart_factory_projects,huangshi,2021-12-31,30,=,2021年第四季度调度会,\n",
+        encoding="utf-8",
+    )
+    build(data_dir)
+    return data_dir

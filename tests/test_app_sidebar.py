@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.common import registered_pages
-from metrics.build import build
 from tests.apptest_support import all_text, metric_values, open_page
 
 
@@ -68,17 +67,10 @@ def test_evidence_quotes_only_the_reply_and_counts_the_records(with_later_record
     assert text.endswith("另有1条进展记录（2021年9月30日，来源：2021年第三季度调度会），未附原文，逐条见“进展录入”页。")
 
 
-def test_an_earlier_update_states_the_checks_of_its_own_figures(data_dir):
+def test_an_earlier_update_states_the_checks_of_its_own_figures(with_a_later_whole_of_one_tier):
     """The retrofit page's check lines follow the chosen date: the reply's three tiers against its 129 as
     of 2021-07-13, though a later record of the projects under way (with one tier) leaves the latest
     check incomplete."""
-    (data_dir / "progress.csv").write_text(
-        "metric_id,region_id,as_of,value,qualifier,source,note\n"
-        "retrofit_projects_under_way,huangshi,2021-12-31,140,=,2021年第四季度调度会,\n"
-        "smart_factory_projects,huangshi,2021-12-31,30,=,2021年第四季度调度会,\n",
-        encoding="utf-8",
-    )
-    build(data_dir)
     latest = all_text(open_page("retrofit"))
     earlier = all_text(open_page("retrofit", asof="2021-07-13"))
     assert "数据不全" in latest and "比答复所述129个少2个" not in latest

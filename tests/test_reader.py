@@ -35,17 +35,10 @@ def test_checks_evaluated_as_of_the_newest_update_are_the_stored_checks(with_lat
     pd.testing.assert_frame_equal(Reader(database, as_of=dt.date(2021, 9, 30)).checks(), stored, check_exact=False)
 
 
-def test_an_earlier_update_checks_its_own_figures_not_a_later_records(data_dir: Path):
+def test_an_earlier_update_checks_its_own_figures_not_a_later_records(with_a_later_whole_of_one_tier: Path):
     """A record of the projects under way with one tier (2021-12-31) makes the stored check incomplete;
     the view as of the reply still checks the reply's own three tiers against its 129."""
-    (data_dir / "progress.csv").write_text(
-        "metric_id,region_id,as_of,value,qualifier,source,note\n"
-        "retrofit_projects_under_way,huangshi,2021-12-31,140,=,2021年第四季度调度会,\n"
-        "smart_factory_projects,huangshi,2021-12-31,30,=,2021年第四季度调度会,\n",
-        encoding="utf-8",
-    )
-    build(data_dir)
-    database = data_dir / "dashboard.duckdb"
+    database = with_a_later_whole_of_one_tier / "dashboard.duckdb"
 
     def tiers(reader: Reader) -> dict:
         checks = reader.checks()

@@ -44,7 +44,7 @@ class Reader:
         if self.as_of is None:
             return self.fetch("progress_for_regions", region_ids=tuple(self.in_view(region_id)))
         computed = []
-        targets = self._known_targets()
+        targets = self._known(self.fetch("all_targets"))
         regions = self.in_view(region_id)
         for region in regions:
             figures = self.fetch("figures_for_region", region_id=region)
@@ -53,12 +53,12 @@ class Reader:
         stored = self.fetch("progress_for_regions", region_ids=tuple(regions))
         return _as_stored(_concat(computed), stored, regions)
 
-    def _known_targets(self) -> pd.DataFrame:
-        """The targets known on the as-of date: not those of a document issued after it (a 2024–2026 plan in
-        the view as updated on 2021-07-13). A target whose source names no dated document is kept."""
-        targets = self.fetch("all_targets")
-        issued = pd.to_datetime(targets["source_date"]).dt.date
-        return targets[issued.isna() | (issued <= self.as_of)]
+    def _known(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """The rows (targets, events) known on the as-of date: not those of a document issued after it (a
+        2024–2026 plan in the view as updated on 2021-07-13). A row whose source names no dated document is
+        kept."""
+        issued = pd.to_datetime(rows["source_date"]).dt.date
+        return rows[issued.isna() | (issued <= self.as_of)]
 
     def checks(self) -> pd.DataFrame:
         """The consistency checks of the city, as the build evaluated them; for an earlier update, evaluated
@@ -69,18 +69,14 @@ class Reader:
             return stored
         figures = self.fetch("figures_for_checks", region_id=DEFAULT_REGION)
         figures = figures[pd.to_datetime(figures["as_of"]).dt.date <= self.as_of]
-        sources = self.fetch("sources")
-        issued = dict(zip(sources["source_id"], pd.to_datetime(sources["date"]).dt.date, strict=True))
-        events = self.fetch("all_events")
-        known = events["source_id"].map(lambda source: pd.isna(issued.get(source)) or issued[source] <= self.as_of)
         checks = run_checks(
             self.fetch("check_definitions").fillna(""),
             figures,
-            self._known_targets(),
-            events[known.astype(bool)],
+            self._known(self.fetch("all_targets")),
+            self._known(self.fetch("all_events")),
             self.fetch("metrics").fillna({"parent_id": ""}),
             region=DEFAULT_REGION,
-            sources=sources,
+            sources=self.fetch("sources"),
         )
         # As the build stores them (an empty text is NULL) and all_checks gives them: status descending, then id.
         ordered = checks.replace({"": None}).sort_values(["status", "check_id"], ascending=[False, True], kind="stable")

@@ -270,7 +270,7 @@ def footer_of(as_of: dt.date | None, listed: list, sources: pd.DataFrame, lang: 
     return Footer(as_of=as_of, source=text("sentence.semicolon", lang).join(names.get(s, s) for s in used))
 
 
-def shown(figures: pd.DataFrame, metric_ids: list[str] | None) -> np.ndarray:
+def _of_metrics(figures: pd.DataFrame, metric_ids: list[str] | None) -> np.ndarray:
     """Which of the figures are of these metrics (all of them for None), as a boolean array: a page's
     figures are filtered as arrays, where a pandas filter moves every column of thousands of figures (and
     even of a few dozen cost more than the footer or the evidence it was for)."""
@@ -284,7 +284,7 @@ def page_footer(
 ) -> Footer | None:
     """The date and documents of what a page shows: its figures' newest date, their documents, then its
     targets' (cards and charts show those too). None when the page has no figure of these metrics."""
-    drawn = shown(figures, metric_ids)
+    drawn = _of_metrics(figures, metric_ids)
     if not drawn.any():
         return None
     dates = figures["as_of"].to_numpy()[drawn]
@@ -301,7 +301,7 @@ def evidence_of(
 ) -> tuple[list[dict], pd.DatetimeIndex, list[str]] | None:
     """What a page's evidence states for these metrics: the reply's figures (plain rows, each quoted), and
     of the recorded ones (thousands at a million) only their dates and documents. None without any."""
-    drawn = shown(figures, metric_ids)
+    drawn = _of_metrics(figures, metric_ids)
     if not drawn.any():
         return None
     is_reply = drawn & (figures["origin"].to_numpy() == "reply")

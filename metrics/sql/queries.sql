@@ -69,7 +69,12 @@ FROM (
 ORDER BY file, line;
 
 -- name: all_events()
-SELECT * FROM events ORDER BY date, event_id;
+-- Every event, with the date of the document that reports it (an earlier update's view leaves out what a
+-- later document reports, as all_targets does for targets).
+SELECT e.*, s.date AS source_date
+FROM events e
+LEFT JOIN sources s ON s.source_id = e.source_id
+ORDER BY e.date, e.event_id;
 
 -- name: metrics()
 SELECT * FROM metrics ORDER BY sort_order;

@@ -91,8 +91,7 @@ class Reader:
 
     def targets(self, region_id: str) -> pd.DataFrame:
         """Every target of the regions in view, with metric labels and source."""
-        targets = self.fetch("all_targets")
-        return targets[targets["region_id"].isin(self.in_view(region_id))]
+        return self.fetch("targets_for_regions", region_ids=tuple(self.in_view(region_id)))
 
     def latest(self, region_id: str) -> pd.DataFrame:
         """The newest figure of each metric in view, indexed by metric_id (the region's own first)."""

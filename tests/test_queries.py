@@ -78,3 +78,41 @@ def test_a_regions_figures_come_in_the_stored_order_as_the_sorted_view_gives_the
             pd.testing.assert_frame_equal(
                 fetched.sort_values(order, ignore_index=True), expected.sort_values(order, ignore_index=True)
             )
+
+
+TARGETS_SORTED = """
+SELECT t.*, m.label_zh, m.label_en, m.unit, m.unit_en,
+       r.name_zh AS region_zh, r.name_en AS region_en,
+       s.short_zh AS source_zh, s.short_en AS source_en, s.date AS source_date
+FROM targets t
+JOIN metrics m USING (metric_id)
+JOIN regions r USING (region_id)
+LEFT JOIN sources s ON s.source_id = t.source
+ORDER BY m.key_order NULLS LAST, m.sort_order, t.region_id, t.period_start, t.period_end
+"""
+
+
+def test_targets_come_in_the_stored_order_as_the_sorted_join_gives_them(tmp_path: Path):
+    """all_targets and targets_for_regions read the build's targets_described without a sort: the rows the
+    join sorted by metric, region and period gives (each target's key is unique), and a region set's are those
+    rows of all_targets, in their order. Synthetic province data: thousands of targets over a hundred regions."""
+    from benchmarks.synthetic import generate
+    from metrics.build import build
+
+    generate(tmp_path, 2_000, all_regions=True)
+    build(tmp_path)
+    with queries.connect(tmp_path / "dashboard.duckdb") as connection:
+        expected = connection.execute(TARGETS_SORTED).df()
+        every = queries.fetch("all_targets", connection=connection)
+        pd.testing.assert_frame_equal(every, expected)
+        regions = expected["region_id"].unique().tolist()
+        assert len(expected) > 1_000 and len(regions) > 100
+        for region_ids in [regions[:1], regions[3:6], [regions[-1], regions[0]], ["no_such_region"]]:
+            fetched = queries.fetch("targets_for_regions", connection=connection, region_ids=tuple(region_ids))
+            wanted = every[every["region_id"].isin(region_ids)].reset_index(drop=True)
+            # A text column with no text in these rows comes as objects (None), as DuckDB's .df() gives it.
+            pd.testing.assert_frame_equal(_missing_as_none(fetched), _missing_as_none(wanted))
+
+
+def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(object).where(frame.notna(), None)

@@ -35,15 +35,13 @@ ORDER BY as_of;
 
 -- name: all_targets()
 -- Every target with the metric's labels, and the date of the document that set it (an earlier update's view
--- leaves out the targets of a plan issued after it).
-SELECT t.*, m.label_zh, m.label_en, m.unit, m.unit_en,
-       r.name_zh AS region_zh, r.name_en AS region_en,
-       s.short_zh AS source_zh, s.short_en AS source_en, s.date AS source_date
-FROM targets t
-JOIN metrics m USING (metric_id)
-JOIN regions r USING (region_id)
-LEFT JOIN sources s ON s.source_id = t.source
-ORDER BY m.key_order NULLS LAST, m.sort_order, t.region_id, t.period_start, t.period_end;
+-- leaves out the targets of a plan issued after it); in the order the build stored them (sql/summaries.sql).
+SELECT * FROM targets_described;
+
+-- name: targets_for_regions(region_ids)
+-- The targets of the regions in view (a city and its county groups), as all_targets lists them.
+SELECT * FROM targets_described
+WHERE list_contains(:region_ids, region_id);  -- a filter, not a join: the stored order kept
 
 -- name: all_checks()
 -- Consistency checks and their gaps.

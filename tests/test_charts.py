@@ -177,6 +177,19 @@ def test_trend_needs_two_records_and_then_draws_pace(data_dir):
     assert pd.Timestamp(pace.x[-1]).date() == dt.date(2023, 12, 31)
 
 
+def test_the_trend_title_counts_dates_with_figures_not_records(with_later_records):
+    """The reply's figure and one later record: figures for two dates, of which one is a record (the English
+    title said "2 records so far")."""
+    titles = {
+        lang: chart_catalog.metric_trend(Reader(), "huangshi", "diagnosis_enterprises", lang).finding
+        for lang in ("zh", "en")
+    }
+    assert titles == {
+        "zh": "完成智能化诊断的规上企业：已有2次数据",
+        "en": "Enterprises diagnosed: figures for 2 dates so far",
+    }
+
+
 def test_chart_config_names_the_png_and_doubles_its_scale():
     config = charts.chart_config("diagnosis_progress_huangshi_zh")
     options = config["toImageButtonOptions"]

@@ -190,9 +190,15 @@ def as_frame(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
     return frame_of(relation.to_arrow_table())
 
 
+_TEXT = pd.StringDtype(storage="pyarrow", na_value=np.nan)  # pandas' own text kind ("str"), as .df() gives
+
+
 def frame_of(table: pa.Table) -> pd.DataFrame:
     """A query's Arrow rows as the frame .df() gives: dates in microseconds, an integer column with NULLs
     as a nullable integer, a text column with no text at all (or no rows) as objects."""
+    plain = _plain_frame(table)
+    if plain is not None:
+        return plain
     # Dates made microsecond timestamps in Arrow, before pandas: a pandas astype a column cost more than
     # Arrow's cast of the table. Blocks not consolidated: a copy of every column for nothing (the frame's
     # values are the same). Together a quarter of a first view's conversions.
@@ -215,6 +221,34 @@ def frame_of(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
+def _plain_frame(table: pa.Table) -> pd.DataFrame | None:
+    """frame_of for the kinds every named query gives (text, numbers, dates), made column by column; None for
+    any other kind or a repeated column name. Arrow's pandas conversion costs ~0.1 ms a column whatever the
+    rows (its pandas metadata, blocks and a cast of each text column in Python), ~40% more than this: a
+    first view converts some 200 columns of a dozen small results."""
+    if len(set(table.column_names)) != table.num_columns:
+        return None
+    rows = table.num_rows
+    columns: dict[str, object] = {}
+    for field, column in zip(table.schema, table.columns, strict=True):
+        kind = field.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            if column.null_count == rows:
+                columns[field.name] = np.full(rows, None, dtype=object)
+            else:
+                text = column if pa.types.is_large_string(kind) else column.cast(pa.large_string())
+                columns[field.name] = pd.arrays.ArrowStringArray(text, dtype=_TEXT)
+        elif pa.types.is_integer(kind) and column.null_count:
+            columns[field.name] = column.to_pandas(types_mapper=_NULLABLE_INTEGERS.get)
+        elif _cast_to_microseconds(kind):
+            columns[field.name] = column.cast(_ARROW_MICROSECONDS).to_numpy()
+        elif pa.types.is_floating(kind) or pa.types.is_integer(kind):
+            columns[field.name] = column.to_numpy()
+        else:
+            return None
+    return pd.DataFrame(columns, copy=False)
+
+
 # Small queries without parameters that (nearly) every page's first view asks: the build keeps their results
 # (kept_results), and a new data version's first view reads them all at once (kept_tables) instead of one
 # query each. Not meta: the data version is read from its own table. Nothing large (all_targets, all_figures).
@@ -235,12 +269,19 @@ def keep_results(connection: duckdb.DuckDBPyConnection, with_parameters: Iterabl
     run by the build once every other table is filled."""
     for name, parameters in [*((name, {}) for name in KEPT_QUERIES), *with_parameters]:
         table = connection.sql(getattr(_queries(), name).sql, params=_bound(parameters)).to_arrow_table()
+        table = table.cast(_with_large_text(table.schema))  # as pandas keeps text: no cast on each first view
         stream = pa.BufferOutputStream()
         with pa.ipc.new_stream(stream, table.schema) as writer:
             writer.write_table(table)
         connection.execute(
             "INSERT INTO kept_results VALUES (?, ?)", [kept_name(name, parameters), stream.getvalue().to_pybytes()]
         )
+
+
+def _with_large_text(schema: pa.Schema) -> pa.Schema:
+    return pa.schema(
+        [pa.field(field.name, pa.large_string()) if pa.types.is_string(field.type) else field for field in schema]
+    )
 
 
 def kept_tables(connection: Database | duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:

@@ -34,6 +34,8 @@ def test_every_query_gives_the_frame_duckdb_gives(built: Path, name: str, region
         "NULL::VARCHAR AS no_text, 'x' AS text, 1::INTEGER AS whole, NULL::INTEGER AS no_whole",
         "CASE WHEN range = 1 THEN NULL ELSE range END::BIGINT AS some_null, DATE '2021-07-13' AS day",
         "TIMESTAMP '2021-07-13 08:00' AS moment, NULL::DATE AS no_day, 1.5::DOUBLE AS share",
+        "CASE WHEN range = 1 THEN NULL ELSE 0.5 END::DOUBLE AS some_share, range::INTEGER AS small, 'y' AS text",
+        "TRUE AS yes, 'x' AS text",  # a kind no named query gives (frame_of's general conversion)
     ],
 )
 @pytest.mark.parametrize("rows", [0, 3])

@@ -369,7 +369,7 @@ def retrofit_tiers(reader: Reader, region_id: str, lang: str) -> ChartSpec | Non
     if stated is None:
         return None
     whole_position, part_positions = stated
-    whole_row, *part_rows = frames.rows(figures.iloc[[whole_position, *part_positions]])
+    whole_row, *part_rows = frames.rows_at(figures, [whole_position, *part_positions])
     labels = {row["metric_id"]: row[f"label_{lang}"] for row in metrics}
     parts = pd.DataFrame(
         {"label": [labels[row["metric_id"]] for row in part_rows], "value": [row["value"] for row in part_rows]}

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -57,14 +58,17 @@ def _values(column: pd.Series) -> list:
     region's progress rows on a slow machine); a missing value as the dtype's (NaN), a nullable column's as None."""
     array = column.array
     if isinstance(array, pd.arrays.ArrowStringArray):
-        values = pa.array(array).to_pylist()
-        missing = array.dtype.na_value
-        if missing is not pd.NA and None in values:
-            values = [missing if value is None else value for value in values]
-        return values
+        return _text_values(pa.array(array), array.dtype.na_value)
     values = column.tolist()
     if getattr(column.dtype, "na_value", None) is pd.NA:
         values = [None if value is pd.NA else value for value in values]
+    return values
+
+
+def _text_values(text: pa.Array | pa.ChunkedArray, missing: object) -> list:
+    values = text.to_pylist()
+    if missing is not pd.NA and None in values:
+        values = [missing if value is None else value for value in values]
     return values
 
 
@@ -76,6 +80,32 @@ def rows(frame: pd.DataFrame) -> list[dict]:
         return [{} for _ in range(len(frame))]
     columns = [_values(column) for _, column in frame.items()]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def rows_at(frame: pd.DataFrame, positions: Sequence[int] | np.ndarray, columns: list[str] | None = None) -> list[dict]:
+    """rows(frame[columns].iloc[positions]) (every column without `columns`), without making that frame: each
+    column's values at the positions, from the frame's columns kept once for it. Taking a few rows of a
+    region's figures (25 columns) as a frame cost ~2.5 ms, nearly all of it pandas' own work for each
+    column (4 ms with its rows); a first view takes some a dozen times."""
+    takers = kept_for(frame, "takers", lambda: _takers(frame))
+    names = frame.columns.tolist() if columns is None else columns
+    at = np.asarray(positions, dtype=np.intp)
+    values = [takers[name](at) for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _takers(frame: pd.DataFrame) -> dict[str, Callable[[np.ndarray], list]]:
+    """For each column, what gives its values at some positions as _values gives them: Arrow's take for
+    text (made once for the frame), pandas' take of the column for any other kind."""
+    takers: dict[str, Callable[[np.ndarray], list]] = {}
+    for name, column in frame.items():
+        array = column.array
+        if isinstance(array, pd.arrays.ArrowStringArray):
+            text, missing = pa.array(array), array.dtype.na_value
+            takers[name] = lambda at, text=text, missing=missing: _text_values(text.take(at), missing)
+        else:
+            takers[name] = lambda at, column=column: _values(column.take(at))
+    return takers
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

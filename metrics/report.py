@@ -190,7 +190,7 @@ def _recent_figures(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) ->
         if key in keys and len(kept.setdefault(key, [])) < 2:
             kept[key].append(position)
     positions = sorted(position for both in kept.values() for position in both)
-    rows = frames.rows(figures[columns].iloc[positions]) if positions else []
+    rows = frames.rows_at(figures, positions, columns)
     by_position = dict(zip(positions, rows, strict=True))
     return {key: [by_position[position] for position in reversed(both)] for key, both in kept.items()}
 
@@ -305,7 +305,7 @@ def evidence_of(
     if not drawn.any():
         return None
     is_reply = drawn & (figures["origin"].to_numpy() == "reply")
-    from_reply = frames.rows(figures.iloc[np.flatnonzero(is_reply)])
+    from_reply = frames.rows_at(figures, np.flatnonzero(is_reply))
     recorded = drawn & ~is_reply
     dates = pd.DatetimeIndex(figures["as_of"].to_numpy()[recorded])
     documents = [s for s in figures[f"source_{lang}"].to_numpy()[recorded].tolist() if pd.notna(s)]

@@ -51,6 +51,13 @@ def test_rows_are_what_to_dict_gives_for_every_kind_of_column():
     _same_rows(frames.rows(stacked.iloc[1:3]), stacked.iloc[1:3].to_dict("records"))
     assert frames.rows(frame.iloc[:0]) == []
     assert frames.rows(pd.DataFrame(index=[0, 1])) == [{}, {}]
+    # Some rows taken by position: as rows gives them from the frame those rows make.
+    for positions in ([2, 0], [3, 3, 1], [], np.array([1, 2])):
+        _same_rows(frames.rows_at(stacked, positions), frames.rows(stacked.iloc[positions]))
+        _same_rows(
+            frames.rows_at(stacked, positions, ["day", "arrow_text", "whole"]),
+            frames.rows(stacked[["day", "arrow_text", "whole"]].iloc[positions]),
+        )
 
 
 @pytest.mark.parametrize("name", queries.query_names())
@@ -61,6 +68,8 @@ def test_rows_of_every_named_query_are_what_to_dict_gives(built: Path, name: str
     with queries.connect(built / "dashboard.duckdb") as connection:
         frame = queries.fetch(name, connection=connection, **wanted)
     _same_rows(frames.rows(frame), frame.to_dict("records"))
+    backwards = list(range(len(frame)))[::-1]
+    _same_rows(frames.rows_at(frame, backwards), frame.iloc[backwards].to_dict("records"))
 
 
 def test_records_are_to_dict_made_once_per_frame_and_dropped_with_it():

@@ -108,6 +108,13 @@ def _takers(frame: pd.DataFrame) -> dict[str, Callable[[np.ndarray], list]]:
     return takers
 
 
+def column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column of a shared frame as numpy (its to_numpy()), made once for the frame: a text column of a
+    region's figures (thousands at a million records) is converted value by value, and a first view
+    reads some of them a dozen times (each page part filters the figures by metric). Read-only."""
+    return kept_for(frame, ("column", name), lambda: frame[name].to_numpy())
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
     """rows(frame), made once for this frame object (several builders read the same shared frame)."""
     return kept_for(frame, "records", lambda: rows(frame))

@@ -100,7 +100,7 @@ class Reader:
         # last: the same rows as a sort and groupby().tail(1), without moving every column of thousands
         # of figures twice (a region at a million records).
         order = np.lexsort((figures["as_of"].to_numpy(), (figures["region_id"] == region_id).to_numpy()))
-        last = {metric_id: position for position, metric_id in enumerate(figures["metric_id"].to_numpy()[order])}
+        last = {metric_id: position for position, metric_id in enumerate(frames.column(figures, "metric_id")[order])}
         return figures.take(order[sorted(last.values())]).set_index("metric_id")
 
     def entities(self, region_id: str) -> pd.DataFrame:

@@ -178,7 +178,7 @@ def _recent_figures(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) ->
         return {}
     extra = [column for column in ("derivation", "origin", "source_id") if column in figures]
     columns = ["metric_id", "region_id", "value", "as_of", *extra]
-    metric_ids, region_ids = figures["metric_id"].to_numpy(), figures["region_id"].to_numpy()
+    metric_ids, region_ids = frames.column(figures, "metric_id"), frames.column(figures, "region_id")
     shown = np.flatnonzero(np.isin(metric_ids, [metric_id for metric_id, _ in keys]))
     # Oldest first as a stable sort by date gives them (undated last); then, from the newest back, the
     # last two of each key: positions first, and only the rows kept made plain (numpy, not a pandas
@@ -276,7 +276,7 @@ def _of_metrics(figures: pd.DataFrame, metric_ids: list[str] | None) -> np.ndarr
     even of a few dozen cost more than the footer or the evidence it was for)."""
     if metric_ids is None:
         return np.ones(len(figures), dtype=bool)
-    return np.isin(figures["metric_id"].to_numpy(), metric_ids)
+    return np.isin(frames.column(figures, "metric_id"), metric_ids)
 
 
 def page_footer(
@@ -293,7 +293,7 @@ def page_footer(
     aimed = [
         row["target_source"] for row in frames.records(progress) if metric_ids is None or row["metric_id"] in metric_ids
     ]
-    return footer_of(as_of, [*figures["source_id"].to_numpy()[drawn].tolist(), *aimed], sources, lang)
+    return footer_of(as_of, [*frames.column(figures, "source_id")[drawn].tolist(), *aimed], sources, lang)
 
 
 def evidence_of(
@@ -304,11 +304,11 @@ def evidence_of(
     drawn = _of_metrics(figures, metric_ids)
     if not drawn.any():
         return None
-    is_reply = drawn & (figures["origin"].to_numpy() == "reply")
+    is_reply = drawn & (frames.column(figures, "origin") == "reply")
     from_reply = frames.rows_at(figures, np.flatnonzero(is_reply))
     recorded = drawn & ~is_reply
     dates = pd.DatetimeIndex(figures["as_of"].to_numpy()[recorded])
-    documents = [s for s in figures[f"source_{lang}"].to_numpy()[recorded].tolist() if pd.notna(s)]
+    documents = [s for s in frames.column(figures, f"source_{lang}")[recorded].tolist() if pd.notna(s)]
     return from_reply, dates, documents
 
 
@@ -426,7 +426,7 @@ def shown_figures(shown: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
 
 def progress_records(figures: pd.DataFrame) -> pd.DataFrame:
     """The progress records among the figures, as the Progress page lists them: newest first."""
-    positions = np.flatnonzero(figures["origin"].to_numpy() == "record")
+    positions = np.flatnonzero(frames.column(figures, "origin") == "record")
     dates = figures["as_of"].to_numpy()[positions]
     if not len(positions) or pd.isna(dates).any() or dates.dtype.kind != "M":
         records = figures.iloc[positions]
@@ -434,7 +434,7 @@ def progress_records(figures: pd.DataFrame) -> pd.DataFrame:
     # The same order by positions (numpy's stable lexsort, as pandas' sort on two columns), and the frame
     # taken once: a filter and then a sort each moved every column of thousands of records, a tenth of
     # the page's first view each.
-    metric_codes, _ = pd.factorize(figures["metric_id"].to_numpy()[positions], sort=True)
+    metric_codes, _ = pd.factorize(frames.column(figures, "metric_id")[positions], sort=True)
     return figures.take(positions[np.lexsort((metric_codes, -dates.astype("int64")))])
 
 

@@ -101,3 +101,12 @@ def test_a_frame_freed_at_interpreter_exit_drops_its_entry_without_an_error(monk
     gc.collect()
     assert unraisable == []
     assert key not in kept
+
+
+def test_a_column_is_to_numpy_made_once_per_frame():
+    frame = pd.DataFrame({"metric_id": pd.array(["a", None, "b"], dtype="str"), "value": [1.0, 2.0, 3.0]})
+    ids = frames.column(frame, "metric_id")
+    assert ids.tolist()[0::2] == ["a", "b"] and pd.isna(ids[1])
+    np.testing.assert_array_equal(frames.column(frame, "value"), frame["value"].to_numpy())
+    assert frames.column(frame, "metric_id") is ids  # the same frame object: not converted again
+    assert frames.column(frame.copy(), "metric_id") is not ids

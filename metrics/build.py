@@ -328,13 +328,15 @@ def remove_stale_temporaries(database: Path) -> list[Path]:
 
 def default_view_queries(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, dict]]:
     """The larger queries a first view of the default region asks: its figures and its county groups', and
-    their progress, with the parameters the pages give (Reader.figures, Reader.progress). The build keeps
-    their results beside the small ones: at a million records, on a freshly attached file, the queries took
-    16 ms of a first view, their kept rows 8.5 ms (most of it making the frames)."""
+    their progress and targets, with the parameters the pages give (Reader.figures, Reader.progress,
+    Reader.targets). The build keeps their results beside the small ones: at a million records, on a
+    freshly attached file, the queries took 16 ms of a first view, their kept rows 8.5 ms (most of it
+    making the frames); the targets query ~6 ms of the Sources and Targets pages'."""
     in_view = tuple(Reader(connection=connection).in_view(DEFAULT_REGION))
     return [
         *(("figures_for_region", {"region_id": region}) for region in in_view),
         ("progress_for_regions", {"region_ids": in_view}),
+        ("targets_for_regions", {"region_ids": in_view}),
     ]
 
 

@@ -252,8 +252,16 @@ def _plain_frame(table: pa.Table) -> pd.DataFrame | None:
 # Small queries without parameters that (nearly) every page's first view asks: the build keeps their results
 # (kept_results), and a new data version's first view reads them all at once (kept_tables) instead of one
 # query each. Not meta: the data version is read from its own table. Nothing large (all_targets, all_figures).
-# The build also keeps the default view's figures and progress (metrics.build.default_view_queries).
-KEPT_QUERIES = ("metrics", "sources", "all_checks", "entities_by_role", "regions_with_data", "update_dates")
+# The build also keeps the default view's figures, progress and targets (metrics.build.default_view_queries).
+KEPT_QUERIES = (
+    "metrics",
+    "sources",
+    "all_checks",
+    "entities_by_role",
+    "regions_with_data",
+    "update_dates",
+    "all_events",
+)
 
 
 def kept_name(name: str, parameters: Mapping[str, object]) -> str:

@@ -247,7 +247,12 @@ def test_the_default_views_kept_figures_and_progress_are_the_frames_their_querie
     with queries.connect(built / "dashboard.duckdb") as connection:
         kept = queries.kept_tables(connection)
         asked = default_view_queries(connection)
-        assert [name for name, _ in asked] == ["figures_for_region", "figures_for_region", "progress_for_regions"]
+        assert [name for name, _ in asked] == [
+            "figures_for_region",
+            "figures_for_region",
+            "progress_for_regions",
+            "targets_for_regions",
+        ]
         assert asked[-1][1] == {"region_ids": (DEFAULT_REGION, "daye_yangxin_kaifaqu")}  # the city and its group
         for name, parameters in asked:
             expected = queries.fetch(name, connection=connection, **parameters)
@@ -264,6 +269,7 @@ def test_a_first_view_of_the_default_region_reads_its_figures_and_progress_from_
     monkeypatch.setattr(queries, "fetch", lambda name, *a, **k: ran.append((name, k)) or real_fetch(name, *a, **k))
     reader = data.reader(None)
     figures, progress = reader.figures(DEFAULT_REGION), reader.progress(DEFAULT_REGION)
+    targets = reader.targets(DEFAULT_REGION)
     assert ran == []
     county = reader.figures("daye")  # not kept: its query runs
     assert [name for name, _ in ran] == ["figures_for_region"]
@@ -271,6 +277,7 @@ def test_a_first_view_of_the_default_region_reads_its_figures_and_progress_from_
         expected = Reader(connection=connection)
         pd.testing.assert_frame_equal(figures, expected.figures(DEFAULT_REGION))
         pd.testing.assert_frame_equal(progress, expected.progress(DEFAULT_REGION))
+        pd.testing.assert_frame_equal(targets, expected.targets(DEFAULT_REGION))
         pd.testing.assert_frame_equal(county, expected.figures("daye"))
 
 

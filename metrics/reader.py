@@ -90,8 +90,10 @@ class Reader:
         return figures
 
     def targets(self, region_id: str) -> pd.DataFrame:
-        """Every target of the regions in view, with metric labels and source."""
-        return self.fetch("targets_for_regions", region_ids=tuple(self.in_view(region_id)))
+        """Every target of the regions in view, with metric labels and source; for an earlier update, those
+        set by documents issued by then (as its progress has them)."""
+        targets = self.fetch("targets_for_regions", region_ids=tuple(self.in_view(region_id)))
+        return targets if self.as_of is None else self._known(targets)
 
     def latest(self, region_id: str) -> pd.DataFrame:
         """The newest figure of each metric in view, indexed by metric_id (the region's own first)."""

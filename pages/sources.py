@@ -72,7 +72,7 @@ exports.figures_xlsx(context, lambda: report.shown_figures(shown, figures))  # t
 st.subheader(context.t("sources.targets"))
 targets = reader.targets(context.region_id)
 targets = data.derived(
-    ("source_targets", context.region_id, lang),
+    ("source_targets", context.region_id, context.as_of, lang),
     lambda: targets.assign(
         shown=report.target_texts(targets, lang),
         section=[narrative.section_words(section, lang) for section in targets["section"].fillna("")],

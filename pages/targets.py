@@ -59,11 +59,15 @@ if changed is None:
     st.caption(context.t("targets.count_unchanged", count=len(targets), region=region_name))
 else:
     st.caption(context.t("targets.count", count=len(targets), region=region_name, changed=f"{changed:%Y-%m-%d %H:%M}"))
+if context.as_of is not None:  # an earlier update: the targets of documents issued since are left out, and said so
+    later = len(data.reader(None).targets(context.region_id)) - len(targets)
+    if later:
+        st.caption(context.t("targets.later_documents", count=later, date=format_date(context.as_of, lang)))
 if targets.empty:
     st.info(context.t("empty.no_target"), icon=":material/info:")
 else:
     table = editing_ui.history_derived(
-        "targets", ("targets_table", context.region_id, lang), lambda: targets_table(targets, context)
+        "targets", ("targets_table", context.region_id, context.as_of, lang), lambda: targets_table(targets, context)
     )
     columns = {
         f"label_{lang}": "metric",

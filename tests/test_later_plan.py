@@ -347,3 +347,24 @@ def test_a_long_title_is_never_broken_inside_a_number():
 )
 def test_the_overview_counts_the_targets_with_no_end_figure_in_words(later, lang, title):
     assert chart_catalog.overview_progress(later, "huangshi", lang).figure.layout.title.text == title
+
+
+def test_the_targets_known_at_an_earlier_update_leave_out_a_later_plans(later):
+    """Chosen in the sidebar, 2021-07-13 lists the reply's targets only: the 2024–2026 plan's two were set
+    by a document issued on 2024-03-01, and the Targets page says they are left out (it listed the live
+    targets whatever the date)."""
+    from tests.apptest_support import all_text, open_page
+
+    then = Reader(as_of=dt.date(2021, 7, 13)).targets("huangshi")
+    assert "plan_2024_2026" not in set(then["source"]) and len(then) == len(Reader().targets("huangshi")) - 2
+    assert "plan_2024_2026" in set(Reader(as_of=dt.date(2024, 6, 30)).targets("huangshi")["source"])
+
+    earlier = open_page("targets", asof="2021-07-13")
+    assert not earlier.exception
+    page = all_text(earlier)
+    assert "另有2项目标由2021年7月13日之后发布的文件设定，此处按所选更新日期未列出" in page
+    shown = earlier.dataframe[0].value
+    assert "2024—2026年行动计划" not in set(shown["来源"]) and len(shown) == len(then)
+    latest = open_page("targets", lang="en")
+    assert "the 2024–2026 action plan" in set(latest.dataframe[0].value["Source"])
+    assert "not listed" not in all_text(latest)

@@ -200,7 +200,7 @@ class CachedReader(Reader):
         return derived(("latest", region_id, self.as_of), lambda: Reader.latest(self, region_id))
 
     def targets(self, region_id: str) -> pd.DataFrame:
-        return derived(("targets", region_id), lambda: Reader.targets(self, region_id))
+        return derived(("targets", region_id, self.as_of), lambda: Reader.targets(self, region_id))
 
     def entities(self, region_id: str) -> pd.DataFrame:
         return derived(("entities", region_id), lambda: Reader.entities(self, region_id))

@@ -216,9 +216,14 @@ def frame_of(table: pa.Table) -> pd.DataFrame:
             frame[field.name] = column.to_pandas(types_mapper=_NULLABLE_INTEGERS.get)
         elif pa.types.is_temporal(field.type) and frame[field.name].dtype != _MICROSECONDS:
             frame[field.name] = frame[field.name].astype(_MICROSECONDS)  # what Arrow did not cast
-        elif pa.types.is_string(field.type) and column.null_count == table.num_rows:
+        elif _is_text(field.type) and column.null_count == table.num_rows:
             frame[field.name] = np.full(table.num_rows, None, dtype=object)
     return frame
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    """Text as a query gives it (string) or as the build keeps it (large_string): one kind to pandas."""
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def _plain_frame(table: pa.Table) -> pd.DataFrame | None:
@@ -232,7 +237,7 @@ def _plain_frame(table: pa.Table) -> pd.DataFrame | None:
     columns: dict[str, object] = {}
     for field, column in zip(table.schema, table.columns, strict=True):
         kind = field.type
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        if _is_text(kind):
             if column.null_count == rows:
                 columns[field.name] = np.full(rows, None, dtype=object)
             else:

@@ -118,3 +118,13 @@ def test_targets_come_in_the_stored_order_as_the_sorted_join_gives_them(tmp_path
 
 def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
+
+
+def test_kept_text_converts_as_the_querys_text_whatever_the_other_columns():
+    """The build keeps text as large_string; a result that takes frame_of's general conversion (a boolean
+    column) still gives a column with no text as objects, as the query's own string column does."""
+    with duckdb.connect() as connection:
+        sql = "SELECT NULL::VARCHAR AS no_text, 'x' AS text, TRUE AS yes FROM range(2)"
+        table = connection.sql(sql).to_arrow_table()
+        kept = table.cast(queries._with_large_text(table.schema))
+        pd.testing.assert_frame_equal(queries.frame_of(kept), connection.execute(sql).df())

@@ -322,22 +322,30 @@ def figure_evidence(row: dict, lang: str) -> str:
     return text("brief.evidence_figure", lang, evidence=evidence, section=section or "—", **fields)
 
 
-def summary_rows(progress: pd.DataFrame, lang: str) -> list[list]:
+def summary_rows(progress: pd.DataFrame, lang: str, as_of: object = None) -> list[list]:
     """The key-figures table: metric, figure (the newest, or the older one a target is judged on, dated),
-    target, percent done, (status, word) per target."""
+    target, percent done, (status, word) per target. A newest figure older than `as_of` (the date the
+    briefing states for its data) is dated too: 40亿元（2021年7月13日） beside figures of December."""
     rows = []
     for card in report.cards(progress, lang):
+        value = card.value
+        if report.older_than(card.as_of, as_of):
+            value = _dated_cell(card.value, format_date(card.as_of, lang))
         for line in card.targets or [None]:
             if line is None:
-                rows.append([card.label, card.value, "—", "—", ("no_target", status_label("no_target", lang))])
+                rows.append([card.label, value, "—", "—", ("no_target", status_label("no_target", lang))])
                 continue
             target = f"{line.horizon}{text('deck.colon', lang)}{line.target}"
             # The figure the percent is of: the card's newest, or the line's own with its date.
-            figure = (
-                text("words.value_dated", lang, value=line.figure, date=line.figure_date) if line.figure else card.value
-            )
+            figure = _dated_cell(line.figure, line.figure_date) if line.figure else value
             rows.append([card.label, figure, target, line.percent, (line.status, line.status_text)])
     return rows
+
+
+def _dated_cell(value: str, date: str) -> str:
+    """A figure and, on a line of its own, its date: '40亿元\n2021年7月13日'. In brackets after the figure,
+    the date broke in two in a narrow column."""
+    return f"{value}\n{date}"
 
 
 def checks_lead(checks: pd.DataFrame, lang: str) -> str:
@@ -545,7 +553,9 @@ class _Deck:
     def untargeted(self, progress: pd.DataFrame, progress_slide: bool) -> None:
         """The key metrics with no target yet; the lead points to the targeted ones' slide only when the
         deck has it (a county whose report sets no target has none)."""
-        rows = [row[:2] + [row[-1]] for row in summary_rows(progress, self.lang) if row[-1][0] == "no_target"]
+        rows = [
+            row[:2] + [row[-1]] for row in summary_rows(progress, self.lang, self.as_of) if row[-1][0] == "no_target"
+        ]
         if not rows:
             return
         slide = self._slide(self.t("brief.untargeted_title"))
@@ -623,9 +633,14 @@ def _style_run(run, value: str, size: float, bold: bool = False, color: str = IN
 
 
 def _set_text(frame, value: str, size: float, bold: bool = False, color: str = INK) -> None:
+    """The text as styled runs; each "\n" a line break within the paragraph (a table cell's dated figure)."""
     frame.clear()
     frame.word_wrap = True
-    _style_run(frame.paragraphs[0].add_run(), value, size, bold, color)
+    paragraph = frame.paragraphs[0]
+    for index, line in enumerate(value.split("\n")):
+        if index:
+            paragraph.add_line_break()
+        _style_run(paragraph.add_run(), line, size, bold, color)
 
 
 def _textbox(slide, left, top, width, height, value: str, size: float, color: str = INK, align=None):

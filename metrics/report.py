@@ -135,6 +135,20 @@ def cards(
     return result
 
 
+def older_than(as_of: object, stated: object) -> bool:
+    """Whether a figure of `as_of` is older than the date a page or briefing states for its data
+    (数据截至…): such a figure must carry its own date. False when either date is missing."""
+    if as_of is None or stated is None or pd.isna(as_of) or pd.isna(stated):
+        return False
+    return pd.Timestamp(as_of).date() < pd.Timestamp(stated).date()
+
+
+def dated_note(as_of: object, stated: object, lang: str) -> str:
+    """'截至2021年7月13日' under a card whose figure is older than the page's stated data date ('' if not):
+    beside later figures, an undated 66% reads as of the page's date (and a cropped card has no header)."""
+    return text("card.as_of", lang, date=format_date(as_of, lang)) if older_than(as_of, stated) else ""
+
+
 def _own_figure(row: dict, latest: dict | None, meta: dict, unit_word: str, lang: str) -> dict[str, str]:
     """TargetLine's figure and figure_date, when the line must name them (see TargetLine)."""
     if row["status"] != UNREPORTED and not narrative.judged_on_another_figure(row, latest):

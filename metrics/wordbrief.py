@@ -174,7 +174,7 @@ def build_document(
     writer.heading(text("brief.section.figures", lang))
     writer.caption(text("brief.table_caption", lang, number=1, title=text("deck.summary_title", lang)), above=True)
     headers = [text(f"deck.column.{name}", lang) for name in ("metric", "figure", "target", "percent", "status")]
-    writer.table(headers, briefing.summary_rows(progress, lang), [4.4, 2.4, 4.6, 1.8, 2.4], STATUS_COLORS)
+    writer.table(headers, briefing.summary_rows(progress, lang, as_of), [3.7, 3.6, 4.3, 1.6, 2.4], STATUS_COLORS)
 
     writer.heading(text("brief.section.progress", lang))
     for number, spec in enumerate(specs, start=1):

@@ -47,15 +47,15 @@ lang = context.lang
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 other_ids = render.other_metrics("activities")  # metrics of this category made later, e.g. on the intake page
-told_without_data = render.page_header(context, "page.activities", figures, REACH + PLANNED + other_ids)
-if not told_without_data:  # a unit without figures or targets yet: the header has said so
+header = render.page_header(context, "page.activities", figures, REACH + PLANNED + other_ids)
+if not header.without_data:  # a unit without figures or targets yet: the header has said so
     render.catalog_chart(chart_catalog.activities_timeline, reader, context, empty_key="empty.chart")
 
     progress = reader.progress(context.region_id)
     cards = render.cached_cards(progress, figures, context, REACH)
     if cards:  # no heading over nothing (a county whose report counts no trainings)
         st.subheader(context.t("activities.reach"))
-        render.card_grid(cards, context)
+        render.card_grid(cards, context, header.as_of)
 
     events = reader.events(context.region_id)
     conferences, others = data.derived(
@@ -82,5 +82,5 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
             "section": "section",
         }
         render.static_table(others, columns, context)
-    render.other_cards(progress, figures, context, other_ids)
+    render.other_cards(progress, figures, context, other_ids, header.as_of)
     render.evidence(figures, REACH + PLANNED + other_ids, context)

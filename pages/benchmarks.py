@@ -27,8 +27,8 @@ reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 other_ids = render.other_metrics("benchmarks")  # benchmark and ecosystem metrics made later (intake page)
 metrics = page_metrics.OWN_METRICS["benchmarks"] + other_ids
-told_without_data = render.page_header(context, "page.benchmarks", figures, metrics)
-if not told_without_data:  # a unit without figures or targets yet: the header has said so
+header = render.page_header(context, "page.benchmarks", figures, metrics)
+if not header.without_data:  # a unit without figures or targets yet: the header has said so
     entities = reader.entities(context.region_id)
 
     progress = reader.progress(context.region_id)
@@ -38,14 +38,14 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
 
     st.subheader(context.t("benchmarks.heading"))
     render.catalog_chart(chart_catalog.benchmarks, reader, context, empty_key="empty.chart")
-    render.card_grid(render.cached_cards(progress, figures, context, city_tiles), context)
+    render.card_grid(render.cached_cards(progress, figures, context, city_tiles), context, header.as_of)
     render.entity_table(entities, BENCHMARK_ROLES, context)
 
     ecosystem = render.cached_cards(progress, figures, context, chart_catalog.ECOSYSTEM_METRICS)
     if ecosystem or render.entity_lines(entities, ECOSYSTEM_ROLES, context)[1]:  # no heading over nothing
         st.subheader(context.t("benchmarks.ecosystem"))
-        render.card_grid(ecosystem, context)
+        render.card_grid(ecosystem, context, header.as_of)
         render.entity_table(entities, ECOSYSTEM_ROLES, context)
 
-    render.other_cards(progress, figures, context, other_ids)
+    render.other_cards(progress, figures, context, other_ids, header.as_of)
     render.evidence(figures, metrics, context)

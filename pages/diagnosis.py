@@ -14,11 +14,11 @@ context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 other_ids = render.other_metrics("diagnosis")  # metrics of this category made later, e.g. on the intake page
-told_without_data = render.page_header(context, "page.diagnosis", figures, METRICS + other_ids)
-if not told_without_data:  # a unit without figures or targets yet: the header has said so
+header = render.page_header(context, "page.diagnosis", figures, METRICS + other_ids)
+if not header.without_data:  # a unit without figures or targets yet: the header has said so
     progress = reader.progress(context.region_id)
     cards = render.cached_cards(progress, figures, context, METRICS)
-    render.card_grid(cards, context)
+    render.card_grid(cards, context, header.as_of)
 
     render.catalog_chart(
         chart_catalog.metric_progress, reader, context, "diagnosis_enterprises", empty_key="empty.no_target"
@@ -39,5 +39,5 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
                 named=render.markdown_text(render.named_in(entities, "diagnosis_provider", context)),
             )
         )
-    render.other_cards(progress, figures, context, other_ids)
+    render.other_cards(progress, figures, context, other_ids, header.as_of)
     render.evidence(figures, METRICS + other_ids, context)

@@ -14,13 +14,13 @@ context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 other_ids = render.other_metrics("funding")  # metrics of this category made later, e.g. on the intake page
-told_without_data = render.page_header(context, "page.funding", figures, METRICS + other_ids)
-if not told_without_data:  # a unit without figures or targets yet: the header has said so
+header = render.page_header(context, "page.funding", figures, METRICS + other_ids)
+if not header.without_data:  # a unit without figures or targets yet: the header has said so
     progress = reader.progress(context.region_id)
     cards = render.cached_cards(progress, figures, context, METRICS)
     if cards:  # the note is on the funding shown: none over a county whose report gives no funding
         st.info(context.t("funding.planned_note"), icon=":material/info:")
-    render.card_grid(cards, context)
+    render.card_grid(cards, context, header.as_of)
 
     charts = [
         render.catalog_spec(builder, reader, context)
@@ -42,5 +42,5 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
     if shows_reply:
         st.caption(context.t("funding.other"))
     # The note at the top ("以下资金均为拟安排…") is about the reply's figures, not these.
-    render.other_cards(progress, figures, context, other_ids, note_key="pages3.funding_other_note")
+    render.other_cards(progress, figures, context, other_ids, header.as_of, note_key="pages3.funding_other_note")
     render.evidence(figures, METRICS + other_ids, context)

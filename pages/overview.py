@@ -10,7 +10,7 @@ from ui.context import current
 context = current()
 reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
-told_without_data = render.page_header(context, "page.overview", figures)
+header = render.page_header(context, "page.overview", figures)
 
 
 def key_points_and_metrics(progress) -> None:
@@ -25,7 +25,7 @@ def key_points_and_metrics(progress) -> None:
     st.markdown("\n\n".join(f"- {render.markdown_text(point)}" for point in parts.points))
 
     st.subheader(context.t("overview.key_metrics"))
-    render.card_grid(parts.cards, context)
+    render.card_grid(parts.cards, context, header.as_of)
     exports.key_figures_xlsx(context, progress)
     if not context.screenshot:
         render.chart_or_empty(parts.chart, context, "empty.no_target")
@@ -34,7 +34,7 @@ def key_points_and_metrics(progress) -> None:
 progress = reader.progress(context.region_id)
 if not progress.empty:
     key_points_and_metrics(progress)
-elif not told_without_data:
+elif not header.without_data:
     # Nothing to brief, so no briefing buttons. A unit without any data was told so by the header, with
     # where the figures are; this is for the rest (e.g. a date before the region's first figure). The page
     # is not stopped: in screenshot mode the way back is drawn after it.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, frames, narrative, page_metrics
+from metrics import chart_catalog, frames, narrative, page_metrics, report
 from ui import data, render
 from ui.context import Context, current
 
@@ -26,16 +26,21 @@ def check_lines(checks, context: Context) -> list[tuple[str, str]]:
     return lines
 
 
-def tier_texts(latest, entities, context: Context) -> list[tuple[str, str | None, str]]:
-    """(role, latest figure as text or None, the enterprises named and the document naming them) a tier."""
-    return [
-        (
-            role,
-            render.figure_text(latest.loc[metric_id], context, "compact") if metric_id in latest.index else None,
-            render.named_in(entities, role, context, "retrofit.tier_enterprises"),
+def tier_texts(latest, entities, context: Context, stated) -> list[tuple[str, str | None, str, str]]:
+    """(role, latest figure as text or None, its date when older than `stated` (the header's data date),
+    the enterprises named and the document naming them) a tier."""
+    texts = []
+    for metric_id, role in TIERS:
+        figure = latest.loc[metric_id] if metric_id in latest.index else None
+        texts.append(
+            (
+                role,
+                None if figure is None else render.figure_text(figure, context, "compact"),
+                "" if figure is None else report.dated_note(figure["as_of"], stated, context.lang),
+                render.named_in(entities, role, context, "retrofit.tier_enterprises"),
+            )
         )
-        for metric_id, role in TIERS
-    ]
+    return texts
 
 
 context = current()
@@ -43,11 +48,11 @@ reader = data.reader(context.as_of)
 figures = reader.figures(context.region_id)
 tier_ids = [metric for metric, _ in TIERS]
 other_ids = render.other_metrics("retrofit")  # metrics of this category made later, e.g. on the intake page
-told_without_data = render.page_header(context, "page.retrofit", figures, METRICS + tier_ids + other_ids)
-if not told_without_data:  # a unit without figures or targets yet: the header has said so
+header = render.page_header(context, "page.retrofit", figures, METRICS + tier_ids + other_ids)
+if not header.without_data:  # a unit without figures or targets yet: the header has said so
     progress = reader.progress(context.region_id)
     cards = render.cached_cards(progress, figures, context, METRICS)
-    render.card_grid(cards, context)
+    render.card_grid(cards, context, header.as_of)
     if any(card.metric_id == "retrofit_investment" for card in cards):
         st.caption(context.t("retrofit.investment_note"))
 
@@ -68,16 +73,16 @@ if not told_without_data:  # a unit without figures or targets yet: the header h
     entities = reader.entities(context.region_id)
     tiers = data.derived(
         ("retrofit_tiers", context.region_id, context.as_of, context.lang),
-        lambda: tier_texts(latest, entities, context),
+        lambda: tier_texts(latest, entities, context, header.as_of),
     )
     # A tier with neither a figure nor a named enterprise here (a county's report gives neither) has no box.
     render.boxes(
         [
-            render.card_html(context.t("role." + role), value, notes=[named])
-            for role, value, named in tiers
+            render.card_html(context.t("role." + role), value, notes=[dated, named])
+            for role, value, dated, named in tiers
             if value or named
         ]
     )
 
-    render.other_cards(progress, figures, context, other_ids)
+    render.other_cards(progress, figures, context, other_ids, header.as_of)
     render.evidence(figures, METRICS + tier_ids + other_ids, context)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from benchmarks.common import registered_pages
@@ -24,6 +27,41 @@ def test_latest_record_drives_values_and_status(with_later_records):
     assert '260家</div><div class="hs-card-note">+107家（较2021年7月13日）</div>' in cards
     assert "截至2021年9月30日，全市已完成260家规上企业智能化诊断" in all_text(app)
     assert "完成 52%" in all_text(app)  # 260 of the three-year 500
+
+
+def cards_of(app) -> dict[str, str]:
+    """Each card's label and the text under its label (value, notes, target lines), from the grids' HTML."""
+    grids = "".join(element.value for element in app.get("html") if "hs-card" in element.value)
+    card = r'<div class="hs-card-label"><span>(.*?)</span>.*?</div>(.*?)(?=<div class="hs-card">|$)'
+    cards = re.findall(card, grids, re.S)
+    return {html.unescape(label): re.sub(r"<[^>]+>", " ", body) for label, body in cards}
+
+
+def test_a_card_of_a_figure_older_than_the_header_states_its_date(with_later_records):
+    """The header says 数据截至2021年9月30日: a card of the reply's 66 completed projects beside the 260
+    of September must say it is of July (a card pasted into a slide has no header), in both languages.
+    Cards of the header's own date add nothing, and at the reply's date no card is dated."""
+    latest = open_page("overview")
+    assert "数据截至 2021年9月30日" in all_text(latest)
+    cards = cards_of(latest)
+    assert "截至2021年7月13日" in cards["已完成智能化改造项目"] and "66个" in cards["已完成智能化改造项目"]
+    assert "截至2021年7月13日" in cards["在建项目总投资"]
+    assert "截至" not in cards["完成智能化诊断的规上企业"]  # 260家 is of the header's date
+    english = cards_of(open_page("overview", "en"))
+    assert "As of 13 July 2021" in english["Retrofit projects completed"]
+    assert "As of" not in english["Enterprises diagnosed"]
+    earlier = cards_of(open_page("overview", asof="2021-07-13"))
+    assert earlier and not any("截至" in body for body in earlier.values())
+
+
+def test_a_tier_box_of_an_older_figure_states_its_date(with_a_later_whole_of_one_tier):
+    """A year-end record of the smart factories beside the reply's workshops and lines: the two older
+    boxes say they are of 2021-07-13; the factories' box, of the header's date, does not."""
+    app = open_page("retrofit")
+    boxes = cards_of(app)
+    assert "30个" in boxes["智能工厂"] and "截至" not in boxes["智能工厂"]
+    assert "截至2021年7月13日" in boxes["智能车间"] and "截至2021年7月13日" in boxes["智能产线/单元"]
+    assert "截至" not in "".join(cards_of(open_page("retrofit", asof="2021-07-13")).values())
 
 
 def test_choosing_an_earlier_update_shows_the_data_as_it_was(with_later_records):

@@ -134,8 +134,8 @@ def test_the_briefing_table_gives_each_row_the_figure_its_percent_is_of(later):
         row for row in briefing.summary_rows(later.progress("huangshi"), "zh") if row[0] == "完成智能化诊断的规上企业"
     ]
     assert [(row[1], row[3], row[4][1]) for row in rows] == [
-        ("153家（2021年7月13日）", "100.7%", "已达成"),
-        ("153家（2021年7月13日）", "30.6%", "未报期末数"),
+        ("153家\n2021年7月13日", "100.7%", "已达成"),
+        ("153家\n2021年7月13日", "30.6%", "未报期末数"),
         ("120家", "48%", "符合进度"),
         ("120家", "15%", "符合进度"),
     ]

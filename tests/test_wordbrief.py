@@ -15,6 +15,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from pptx.oxml.ns import qn as pptx_qn
 
 from metrics import briefing, exports, wordbrief
 from metrics.__main__ import main
@@ -311,3 +312,35 @@ def test_more_than_ten_charts_are_numbered_on_in_chinese(data_dir):
     numbered = [line[: line.index("）") + 1] for line in lines if re.match(r"（[一二三四五六七八九十]+）", line)]
     assert numbered == [f"（{chinese_ordinal(number)}）" for number in range(1, len(specs) + 1)]
     assert numbered[10] == "（十一）"
+
+
+def test_the_key_figures_table_dates_a_figure_older_than_the_briefings_date(data_dir):
+    """The masthead says 数据截至2021年9月30日 once a September record exists: the table's figures of the
+    reply (66个, 40亿元) carry their date on a line of their own, the September figure none; the deck's
+    table of untargeted figures is the same rows."""
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "diagnosis_enterprises,huangshi,2021-09-30,260,=,2021年第三季度调度会,\n",
+        encoding="utf-8",
+    )
+    build(data_dir)
+    reader = briefing.SnapshotReader(briefing.Reader())
+    document = wordbrief.build_document(reader, "huangshi", "zh", [], {}, None)
+    assert "数据截至2021年9月30日" in "".join(paragraphs(document)).replace(" ", "")
+    figures = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows[1:]}
+    assert figures["完成智能化诊断的规上企业"] == "260家"
+    assert figures["已完成智能化改造项目"] == "66个\n2021年7月13日"
+    assert figures["在建项目总投资"] == "40亿元\n2021年7月13日"
+    deck = briefing.build_deck(reader, "huangshi", "zh", [], {}, None)
+    cells = {
+        row.cells[0].text: row.cells[1].text_frame.paragraphs[0]
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in list(shape.table.rows)[1:]
+    }
+    investment = cells["在建项目总投资"]
+    assert [run.text for run in investment.runs] == ["40亿元", "2021年7月13日"]  # a line break between them
+    assert investment._p.find(pptx_qn("a:br")) is not None  # noqa: SLF001
+    rows = briefing.summary_rows(reader.progress("huangshi"), "en", reader.figures("huangshi")["as_of"].max())
+    assert {row[0]: row[1] for row in rows}["Total investment of projects under way"] == "¥4 billion\n13 July 2021"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -70,22 +71,31 @@ def _region_without_data(context: Context) -> bool:
     return True
 
 
-def page_header(context: Context, title_key: str, figures=None, metric_ids: list[str] | None = None) -> bool:
+@dataclass(frozen=True)
+class Header:
+    """What a page's header said: whether the region has no data of its own yet (the page then shows
+    nothing more), and the data date it stated (数据截至…), which an older figure on the page must not
+    seem to share."""
+
+    without_data: bool
+    as_of: dt.date | None = None
+
+
+def page_header(context: Context, title_key: str, figures=None, metric_ids: list[str] | None = None) -> Header:
     """Page title, the data date and source of what it shows (the figures of `metric_ids`, or all), and a
-    banner if the data files are invalid. True if it said the region has no data of its own yet."""
+    banner if the data files are invalid."""
     st.title(context.t(title_key))
     without_data = _region_without_data(context)
-    if figures is not None:
-        footer = page_footer(context, figures, metric_ids)
-        if footer is not None:
-            st.caption(markdown_text(footer.text(context.lang)))  # sources are free text from CSVs
+    footer = page_footer(context, figures, metric_ids) if figures is not None else None
+    if footer is not None:
+        st.caption(markdown_text(footer.text(context.lang)))  # sources are free text from CSVs
     problems = data.run_state().problems
     if problems:
         lines = "\n".join(
             f"- {markdown_text(name)}：{markdown_text(p.message(context.lang))}" for name, p in problems[:8]
         )
         st.error(f"{context.t('banner.invalid_data')}\n\n{lines}", icon=":material/error:")
-    return without_data
+    return Header(without_data, footer.as_of if footer is not None else None)
 
 
 def page_footer(context: Context, figures, metric_ids: list[str] | None = None):
@@ -115,8 +125,9 @@ class Cards(list):
     kept with it (kept_for)."""
 
 
-def card_grid(cards: list[Card], context: Context) -> None:
-    """Key-metric cards, three to a row (≥2,000万元 stays whole at 1280 px), one to a row on a phone."""
+def card_grid(cards: list[Card], context: Context, stated: dt.date | None = None) -> None:
+    """Key-metric cards, three to a row (≥2,000万元 stays whole at 1280 px), one to a row on a phone. A card
+    whose figure is older than `stated` (the page header's data date) says its own date."""
 
     def grid() -> list[str]:
         return [
@@ -124,14 +135,14 @@ def card_grid(cards: list[Card], context: Context) -> None:
                 item.label,
                 item.value,
                 definition=item.definition,
-                notes=[item.delta] + _card_notes(item, context),
+                notes=[report.dated_note(item.as_of, stated, context.lang), item.delta, *_card_notes(item, context)],
                 lines=[_target_line(line, context) for line in item.targets],
             )
             for item in cards
         ]
 
     # The cards' HTML is made once for shared cards (the same words on every view).
-    boxes(kept_for(cards, ("grid", context.lang), grid) if isinstance(cards, Cards) else grid())
+    boxes(kept_for(cards, ("grid", context.lang, stated), grid) if isinstance(cards, Cards) else grid())
     _no_target_hint(cards, context)
 
 
@@ -309,15 +320,17 @@ def other_metrics(page: str) -> list[str]:
     return data.derived(("other_metrics", page), lambda: page_metrics.other_metrics(data.fetch("metrics"), page))
 
 
-def other_cards(progress, figures, context: Context, metric_ids: list[str], note_key: str = "") -> None:
+def other_cards(
+    progress, figures, context: Context, metric_ids: list[str], stated: dt.date | None, note_key: str = ""
+) -> None:
     """Those metrics as ordinary cards under their own heading (and a page's note on them); nothing at all
-    when none has a figure or target."""
+    when none has a figure or target. `stated`: the page header's data date (card_grid)."""
     cards = cached_cards(progress, figures, context, metric_ids) if metric_ids else []
     if cards:
         st.subheader(context.t("pages3.other_metrics"))
         if note_key:
             st.caption(context.t(note_key))
-        card_grid(cards, context)
+        card_grid(cards, context, stated)
 
 
 def chart_or_empty(spec, context: Context, empty_key: str = "empty.no_data") -> None:

@@ -53,11 +53,11 @@ class Reader:
         stored = self.fetch("progress_for_regions", region_ids=tuple(regions))
         return _as_stored(_concat(computed), stored, regions)
 
-    def _known(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """The rows (targets, events) known on the as-of date: not those of a document issued after it (a
-        2024–2026 plan in the view as updated on 2021-07-13). A row whose source names no dated document is
-        kept."""
-        issued = pd.to_datetime(rows["source_date"]).dt.date
+    def _known(self, rows: pd.DataFrame, issued_column: str = "source_date") -> pd.DataFrame:
+        """The rows (targets, events, documents) known on the as-of date: not those of a document issued
+        after it (a 2024–2026 plan in the view as updated on 2021-07-13). A row whose source names no dated
+        document is kept."""
+        issued = pd.to_datetime(rows[issued_column]).dt.date
         return rows[issued.isna() | (issued <= self.as_of)]
 
     def checks(self) -> pd.DataFrame:
@@ -112,9 +112,16 @@ class Reader:
         return entities[entities["region_id"].isin(self.in_view(region_id))]
 
     def events(self, region_id: str) -> pd.DataFrame:
-        """The conferences, trainings and other activities the documents report of the regions in view."""
+        """The conferences, trainings and other activities the documents report of the regions in view; for an
+        earlier update, those of documents issued by then."""
         events = self.fetch("all_events")
-        return events[events["region_id"].isin(self.in_view(region_id))]
+        events = events[events["region_id"].isin(self.in_view(region_id))]
+        return events if self.as_of is None else self._known(events)
+
+    def sources(self) -> pd.DataFrame:
+        """The source documents; for an earlier update, those issued by then."""
+        sources = self.fetch("sources")
+        return sources if self.as_of is None else self._known(sources, "date")
 
     def region(self, region_id: str) -> dict:
         """A region's row (names, level)."""

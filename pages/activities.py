@@ -59,7 +59,7 @@ if not header.without_data:  # a unit without figures or targets yet: the header
 
     events = reader.events(context.region_id)
     conferences, others = data.derived(
-        ("activity_tables", context.region_id, context.lang), lambda: event_tables(events, context)
+        ("activity_tables", context.region_id, context.as_of, context.lang), lambda: event_tables(events, context)
     )
     # The tables of the activities the documents report of this unit: none for a county whose report lists none.
     if not conferences.empty:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import frames, narrative, report
+from metrics.i18n import format_date
 from metrics.intake.recording import intake_document_text
 from ui import data, exports, render
 from ui.context import current
@@ -16,9 +17,9 @@ reader = data.reader(context.as_of)
 render.page_header(context, "page.sources")
 
 st.subheader(context.t("sources.document"))
-sources = reader.fetch("sources")
+sources = reader.sources()  # for an earlier update, the documents issued by then
 documents = data.derived(
-    ("source_documents", lang),
+    ("source_documents", lang, context.as_of),
     lambda: [
         intake_document_text(row, lang)
         if str(row["file"]).startswith("documents/")
@@ -28,6 +29,10 @@ documents = data.derived(
 )
 for document in documents:
     st.markdown(render.markdown_text(document))  # titles, issuers, file names: text from the CSVs
+if context.as_of is not None:  # an earlier update: the documents issued since are left out, and said so
+    later = len(data.reader(None).sources()) - len(sources)
+    if later:
+        st.caption(context.t("sources.later_documents", count=later, date=format_date(context.as_of, lang)))
 
 st.subheader(context.t("sources.figures"))
 # The figures of the selected region (and the county groups it shows), as every other page: at

@@ -368,3 +368,48 @@ def test_the_targets_known_at_an_earlier_update_leave_out_a_later_plans(later):
     latest = open_page("targets", lang="en")
     assert "the 2024–2026 action plan" in set(latest.dataframe[0].value["Source"])
     assert "not listed" not in all_text(latest)
+
+
+def test_an_earlier_update_lists_only_the_documents_and_activities_known_then(later, data_dir):
+    """The view as updated on 2021-07-13 listed the 2024–2026 plan among its source documents and the
+    activities the plan reports beside the reply's. Now the Sources page lists the reply only and says one
+    later document is left out; the activities page, its table and its chart, the reply's events only."""
+    from tests.apptest_support import all_text, open_page
+
+    _append_rows(
+        data_dir / "events.csv",
+        [
+            {
+                "event_id": "training_2024",
+                "date": "2024-05-01",
+                "date_precision": "month",
+                "kind": "training",
+                "status": "planned",
+                "title_zh": "2024年工业互联网专题培训",
+                "title_en": "2024 industrial-internet training",
+                "label_zh": "2024年专题培训",
+                "label_en": "2024 training",
+                "location_zh": "黄石",
+                "location_en": "Huangshi",
+                "source_id": "plan_2024_2026",
+                "region_id": "huangshi",
+                "section": "三（一）",
+                "evidence": "2024年组织工业互联网专题培训",
+            }
+        ],
+    )
+    build(data_dir)
+    then = Reader(as_of=dt.date(2021, 7, 13))
+    assert list(then.sources()["source_id"]) == ["reply_2021_50"]
+    assert "training_2024" not in set(then.events("huangshi")["event_id"])
+    assert "training_2024" in set(Reader().events("huangshi")["event_id"])
+    assert "plan_2024_2026" in set(Reader().sources()["source_id"])
+
+    sources = all_text(open_page("sources", asof="2021-07-13"))
+    assert "黄石市工业互联网创新发展三年行动计划" not in sources
+    assert "另有1份文件于2021年7月13日之后发布，此处按所选更新日期未列出" in sources
+    latest = all_text(open_page("sources", lang="en"))
+    assert "Huangshi three-year action plan" in latest and "not listed" not in latest
+
+    assert "2024年工业互联网专题培训" not in all_text(open_page("activities", asof="2021-07-13"))
+    assert "2024年工业互联网专题培训" in all_text(open_page("activities"))

@@ -206,7 +206,12 @@ class CachedReader(Reader):
         return derived(("entities", region_id), lambda: Reader.entities(self, region_id))
 
     def events(self, region_id: str) -> pd.DataFrame:
-        return derived(("events", region_id), lambda: Reader.events(self, region_id))
+        return derived(("events", region_id, self.as_of), lambda: Reader.events(self, region_id))
+
+    def sources(self) -> pd.DataFrame:
+        if self.as_of is None:  # the kept query result: no entry of its own
+            return Reader.sources(self)
+        return derived(("sources", self.as_of), lambda: Reader.sources(self))
 
     def checks(self) -> pd.DataFrame:
         if self.as_of is None:  # the stored checks, a kept query result: no entry of its own

@@ -9,11 +9,12 @@ from ui import data, exports, render
 from ui import editing as editing_ui
 from ui.context import Context, current
 
+# The value and its date beside the metric: on a phone the grid shows about three columns before its own scroll.
 COLUMNS = {
     "label": "metric",
-    "region": "region",
-    "as_of_text": "as_of",
     "shown": "value",
+    "as_of_text": "as_of",
+    "region": "region",
     "where": "source",
     "note": "note",
     "changed": "changed",

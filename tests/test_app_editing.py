@@ -632,6 +632,8 @@ def test_an_editor_records_progress_and_the_overview_shows_the_latest_record(bui
     assert "diagnosis_enterprises,huangshi,2021-09-30,260,=,2021年第三季度调度会," in saved
     records = app.dataframe[0].value
     assert records.iloc[0][["数值", "来源"]].tolist() == ["260家", "2021年第三季度调度会"]
+    # The value and its date beside the metric: what a phone's grid shows before its own scroll.
+    assert list(records.columns[:3]) == ["指标", "数值", "截至"]
 
     overview = open_page("overview")
     assert metric_values(overview)["完成智能化诊断的规上企业"] == "260家"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -507,12 +508,32 @@ def table(frame, columns: dict[str, str], context: Context) -> None:
     """A table of some columns, headed in the viewer's language: columns maps a frame column to a
     `column.*` translation key's last part."""
 
-    def arrow_form() -> pa.Table:
-        return pa.Table.from_pandas(_headed(frame, columns, context), preserve_index=False)
+    def arrow_form() -> tuple[pa.Table, dict]:
+        headed = _headed(frame, columns, context)
+        configs = {name: st.column_config.Column(width=width) for name, width in short_column_widths(headed).items()}
+        return pa.Table.from_pandas(headed, preserve_index=False), configs
 
     # Kept in Arrow form: converting the frame was most of a table's cost on every view.
-    shown = kept_for(frame, ("table", tuple(columns.items()), context.lang), arrow_form)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    shown, configs = kept_for(frame, ("table", tuple(columns.items()), context.lang), arrow_form)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=configs)
+
+
+SHORT_COLUMN = 14  # display width, in Chinese characters: a value, a date, a section, a region
+GRID_CHARACTER_PX = 14  # a Chinese character in the grid's 14 px type; a Latin letter about 0.55 of it
+GRID_PADDING_PX = 20  # the cell's padding on both sides
+
+
+def short_column_widths(frame) -> dict[str, int]:
+    """Pixel widths for the columns whose every cell and header is short, so that each shows whole: the
+    grid sized a column on the first rows it measured and cut a later, longer value ("至少2家" as
+    "至少2"). Long columns (names, the source's words) keep the grid's own sizing."""
+    widths = {}
+    for name in frame.columns:
+        texts = [str(value) for value in frame[name].dropna().unique()]
+        widest = max((display_width(text) for text in [str(name), *texts]), default=0)
+        if widest <= SHORT_COLUMN:
+            widths[name] = math.ceil(widest * GRID_CHARACTER_PX + GRID_PADDING_PX)
+    return widths
 
 
 # A static table drawn as Streamlit draws st.table(border="horizontal"), as one HTML element (its style

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import chart_catalog, frames, narrative, page_metrics, report
+from metrics.i18n import format_date
 from ui import data, render
 from ui.context import Context, current
 
@@ -13,15 +14,21 @@ PAGE_CHECKS = ["retrofit_projects_under_way_parts", "completion_share_ratio"]
 TIERS = page_metrics.RETROFIT_TIERS
 
 
-def check_lines(checks, context: Context) -> list[tuple[str, str]]:
-    """(status, sentence) of the checks this page states: the tiers against the total, the share."""
+def check_lines(checks, context: Context, stated) -> list[tuple[str, str]]:
+    """(status, sentence) of the checks this page states: the tiers against the total, the share. A check
+    of figures older than `stated` (the header's data date) says their date: the reply's 66 of 100 beside
+    a card of a later 40."""
     lines = []
     # The checks' rows as plain dicts, made once for the shared frame: a filter of five rows in pandas
     # cost more than the sentences.
     for check in frames.records(checks):
         if check["region_id"] != context.region_id or check["check_id"] not in PAGE_CHECKS:
             continue
-        sentence = render.markdown_text(narrative.check_sentence(check, context.lang))
+        sentence = narrative.check_sentence(check, context.lang)
+        if report.older_than(check["as_of"], stated):
+            date = format_date(check["as_of"], context.lang)
+            sentence = context.t("check.sentence_dated", sentence=sentence, date=date)
+        sentence = render.markdown_text(sentence)
         lines.append((check["status"], f"**{context.t('check.' + check['status'])}** · {sentence}"))
     return lines
 
@@ -65,7 +72,8 @@ if not header.without_data:  # a unit without figures or targets yet: the header
     render.catalog_chart(chart_catalog.retrofit_tiers, reader, context, empty_key="empty.chart")
     checks = reader.checks()
     for status, label in data.derived(
-        ("retrofit_checks", context.region_id, context.as_of, context.lang), lambda: check_lines(checks, context)
+        ("retrofit_checks", context.region_id, context.as_of, context.lang),
+        lambda: check_lines(checks, context, header.as_of),
     ):
         (st.warning if status == "mismatch" else st.success)(label, icon=":material/rule:")
 

@@ -54,14 +54,19 @@ def test_a_card_of_a_figure_older_than_the_header_states_its_date(with_later_rec
     assert earlier and not any("截至" in body for body in earlier.values())
 
 
-def test_a_tier_box_of_an_older_figure_states_its_date(with_a_later_whole_of_one_tier):
+def test_a_tier_box_and_a_check_of_older_figures_state_their_date(with_a_later_whole_of_one_tier):
     """A year-end record of the smart factories beside the reply's workshops and lines: the two older
-    boxes say they are of 2021-07-13; the factories' box, of the header's date, does not."""
+    boxes say they are of 2021-07-13, the factories' box (of the header's date) does not; and so does the
+    check of the reply's completion share."""
     app = open_page("retrofit")
     boxes = cards_of(app)
     assert "30个" in boxes["智能工厂"] and "截至" not in boxes["智能工厂"]
     assert "截至2021年7月13日" in boxes["智能车间"] and "截至2021年7月13日" in boxes["智能产线/单元"]
     assert "截至" not in "".join(cards_of(open_page("retrofit", asof="2021-07-13")).values())
+    # The check of the reply's completion share, beside a header of 31 December, says whose date it is.
+    assert "得66%，与答复所述66%一致（2021年7月13日）" in all_text(app)
+    assert "与答复所述66%一致（" not in all_text(open_page("retrofit", asof="2021-07-13"))
+    assert "matching the 66% the reply states (13 July 2021)" in all_text(open_page("retrofit", "en"))
 
 
 def test_choosing_an_earlier_update_shows_the_data_as_it_was(with_later_records):

@@ -648,6 +648,9 @@ def value_bars(
     return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width)
 
 
+NARROW_PART = 0.1  # of the axis: a stacked part narrower than this cannot hold its name legibly
+
+
 def parts_and_whole(
     parts: pd.DataFrame,
     whole: dict,
@@ -670,7 +673,13 @@ def parts_and_whole(
     figure = FigureDraft()
     palette = ["#1f4e79", "#4f81bd", "#9dc3e6", "#c9daf0", "#dfe9f5"]
     parts_label = text("chart.sum_of_parts", lang)
-    for index, part in enumerate(frames.rows(parts)):
+    rows = frames.rows(parts)
+    total = float(parts["value"].sum())
+    axis_end = max(total, whole["value"]) * 1.3  # room for "127 差2个"
+    for index, part in enumerate(rows):
+        # The last part, when too narrow for its name, has it beside the bar (nothing is stacked there):
+        # inside, plotly shrank "智能工厂建设项目 12" in a bar of 12 of 182 to an unreadable vertical sliver.
+        beside = not names_in_legend and index == len(rows) - 1 and part["value"] < NARROW_PART * axis_end
         figure.add_bar(
             y=[parts_label],
             x=[part["value"]],
@@ -678,8 +687,9 @@ def parts_and_whole(
             name=f"{part['label']} {part['value']:g}",
             marker={"color": palette[index % len(palette)]},
             text=[f"{part['value']:g}" if names_in_legend else f"{part['label']}<br>{part['value']:g}"],
-            textposition="inside",
+            textposition="outside" if beside else "inside",
             insidetextanchor="middle",
+            outsidetextfont={"color": INK},
             hoverinfo="name",
             showlegend=False,
         )
@@ -694,7 +704,6 @@ def parts_and_whole(
         hoverinfo="name",
         showlegend=False,
     )
-    total = float(parts["value"].sum())
     gap = check.get("gap") if check is not None else None
     label = f"<b>{total:g}</b>"
     if gap is not None and pd.notna(gap) and gap != 0:
@@ -724,7 +733,7 @@ def parts_and_whole(
         font={"size": BODY_SIZE},
     )
     figure.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
-    figure.update_xaxes(range=[0, max(total, whole["value"]) * 1.3], title=None)  # room for "127 差2个"
+    figure.update_xaxes(range=[0, axis_end], title=None)
     figure.update_yaxes(autorange="reversed", title=None)
     finished = briefing_layout(figure, title, subtitle, footer, lang, height=360, title_width=title_width)
     if names_in_legend:

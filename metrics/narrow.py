@@ -168,14 +168,14 @@ def narrow_figure(figure: go.Figure) -> go.Figure:
 
 
 def _names_out_of_bars(figure: go.Figure) -> str:
-    """The stacked parts whose bars hold their name and figure ('智能工厂建设项目<br>24'): at a phone's width
-    plotly shrinks the name to fit its bar, to 5–7 px. Each bar keeps its figure; their names, colours
-    and figures go in a key (charts.parts_key), returned ('' when no bar holds a name)."""
+    """The stacked parts whose bars hold their name and figure ('智能工厂建设项目<br>24'), or have them beside
+    the bar: at a phone's width plotly shrinks the name to fit, to 5–7 px. Each bar keeps its figure; their
+    names, colours and figures go in a key (charts.parts_key), returned ('' when no bar holds a name)."""
     named = [
         trace
         for trace in figure.data
         if isinstance(trace, go.Bar)
-        and trace.textposition == "inside"
+        and trace.textposition in ("inside", "outside")  # outside: a part too narrow for its name
         and trace.text is not None
         and len(trace.text) == 1
         and "<br>" in str(trace.text[0])

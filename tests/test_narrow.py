@@ -3,9 +3,12 @@ labels above their bars, bullet notes inside the plot, the value after the longe
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from metrics import chart_catalog
+from metrics.build import build as build_database
 from metrics.charts import TARGET_WORDS, display_width
 from metrics.narrow import TARGET_SIZE, TITLE_UNITS, narrow_figure
 from metrics.reader import Reader
@@ -92,3 +95,24 @@ def test_the_tiers_names_leave_their_bars_for_a_key_on_a_phone(lang):
     named = "智能工厂建设项目 24" if lang == "zh" else "Smart-factory projects 24"
     assert named in key and "■" in key
     assert "<br>" in spec.figure.data[0].text[0]  # the page's own figure is not changed
+
+
+def test_a_part_too_narrow_for_its_name_has_it_beside_the_bar_and_in_the_phones_key(data_dir):
+    """A year-end record of one tier (12 of a whole of 140): inside its bar plotly shrank
+    '智能工厂建设项目 12' to an unreadable vertical sliver. The last part of the stack, when narrower than a
+    tenth of the axis, has its name and figure beside the bar (nothing is stacked there); on a phone, its
+    name goes in the key as the others' do. The reply's own parts stay inside their bars."""
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "retrofit_projects_under_way,huangshi,2021-12-31,140,=,2021年第四季度调度会,\n"
+        "smart_factory_projects,huangshi,2021-12-31,12,=,2021年第四季度调度会,\n",
+        encoding="utf-8",
+    )
+    build_database(data_dir)
+    figure = chart_catalog.retrofit_tiers(Reader(), "huangshi", "zh").figure
+    part = figure.data[0]
+    assert part.text[0] == "智能工厂建设项目<br>12" and part.textposition == "outside"
+    narrow = narrow_figure(figure)
+    assert narrow.data[0].text[0] == "12" and "智能工厂建设项目 12" in narrow.layout.title.subtitle.text
+    earlier = chart_catalog.retrofit_tiers(Reader(as_of=dt.date(2021, 7, 13)), "huangshi", "zh").figure
+    assert [trace.textposition for trace in earlier.data[:3]] == ["inside"] * 3

@@ -30,7 +30,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from metrics import chart_catalog, exports, frames, narrative, report
-from metrics.charts import unwrap
+from metrics.charts import older_than, unwrap
 from metrics.exports import file_stem, image_name
 from metrics.i18n import format_date, has, text
 from metrics.reader import Reader
@@ -329,7 +329,7 @@ def summary_rows(progress: pd.DataFrame, lang: str, as_of: object = None) -> lis
     rows = []
     for card in report.cards(progress, lang):
         value = card.value
-        if report.older_than(card.as_of, as_of):
+        if older_than(card.as_of, as_of):
             value = _dated_cell(card.value, format_date(card.as_of, lang))
         for line in card.targets or [None]:
             if line is None:

@@ -516,6 +516,10 @@ def target_bullets(
         target_text = _short_value(row["target"], metric, row["target_qualifier"], lang)
         texts.append(f"{value_text} / {target_text} · {format_percent(row['percent_of_target'])}")
         hovers.append(f"{metric[f'label_{lang}']} · {horizon}<br>{texts[-1]}")
+        if older_than(row["value_as_of"], footer.as_of):
+            # A figure older than the footer's 数据截至 says its own date, as its card does.
+            as_of = text("card.as_of", lang, date=format_date(row["value_as_of"], lang))
+            texts[-1] += f"<br><span style='color:{MUTED}'>{as_of}</span>"
     axis_end = max([110.0, *[v * 1.05 for v in values]])
     figure = _bullets(
         labels, values, [100.0] * len(labels), paces, [row["status"] for row in rows], texts, hovers, axis_end, lang
@@ -524,6 +528,14 @@ def target_bullets(
     figure.update_layout(margin={"r": 230})
     height = 150 + 92 * max(len(labels), 1)
     return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width, right=230)
+
+
+def older_than(as_of: object, stated: object) -> bool:
+    """Whether a figure of `as_of` is older than the date a chart, page or briefing states for its data
+    (数据截至…): such a figure must carry its own date. False when either date is missing."""
+    if as_of is None or stated is None or pd.isna(as_of) or pd.isna(stated):
+        return False
+    return pd.Timestamp(as_of).date() < pd.Timestamp(stated).date()
 
 
 def _pace_shown(row: dict) -> bool:

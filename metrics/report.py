@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from metrics import frames, narrative
-from metrics.charts import Footer
+from metrics.charts import Footer, older_than
 from metrics.checks import document_words
 from metrics.i18n import format_date, text
 from metrics.numbers import COUNTED, EXACT, format_percent, format_value
@@ -133,14 +133,6 @@ def cards(
             )
         )
     return result
-
-
-def older_than(as_of: object, stated: object) -> bool:
-    """Whether a figure of `as_of` is older than the date a page or briefing states for its data
-    (数据截至…): such a figure must carry its own date. False when either date is missing."""
-    if as_of is None or stated is None or pd.isna(as_of) or pd.isna(stated):
-        return False
-    return pd.Timestamp(as_of).date() < pd.Timestamp(stated).date()
 
 
 def dated_note(as_of: object, stated: object, lang: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import chart_catalog, frames, narrative, page_metrics, report
+from metrics.charts import older_than
 from metrics.i18n import format_date
 from ui import data, render
 from ui.context import Context, current
@@ -25,7 +26,7 @@ def check_lines(checks, context: Context, stated) -> list[tuple[str, str]]:
         if check["region_id"] != context.region_id or check["check_id"] not in PAGE_CHECKS:
             continue
         sentence = narrative.check_sentence(check, context.lang)
-        if report.older_than(check["as_of"], stated):
+        if older_than(check["as_of"], stated):
             date = format_date(check["as_of"], context.lang)
             sentence = context.t("check.sentence_dated", sentence=sentence, date=date)
         sentence = render.markdown_text(sentence)

@@ -190,6 +190,25 @@ def test_the_trend_title_counts_dates_with_figures_not_records(with_later_record
     }
 
 
+def test_the_overview_chart_dates_a_figure_older_than_its_footer(with_later_records):
+    """The key chart's footer says 数据截至2021年9月30日 once a September record is on file: the row of the
+    reply's 66 completed projects says it is of 13 July (a screenshot of the chart has no cards beside it);
+    the September rows add nothing, and at the reply's own date no row is dated."""
+
+    def row_notes(figure) -> list[str]:
+        return [
+            note.text
+            for note in figure.layout.annotations
+            if note.xref == "paper" and note.x == 1 and note.xanchor == "left" and note.yref == "y"
+        ]
+
+    for lang, words in (("zh", "截至2021年7月13日"), ("en", "As of 13 July 2021")):
+        figure = chart_catalog.overview_progress(Reader(), "huangshi", lang).figure
+        assert [words in note for note in row_notes(figure)] == [False, False, True]
+    earlier = chart_catalog.overview_progress(Reader(as_of=dt.date(2021, 7, 13)), "huangshi", "zh").figure
+    assert len(row_notes(earlier)) == 3 and not any("截至" in note for note in row_notes(earlier))
+
+
 def test_chart_config_names_the_png_and_doubles_its_scale():
     config = charts.chart_config("diagnosis_progress_huangshi_zh")
     options = config["toImageButtonOptions"]

@@ -516,9 +516,8 @@ def target_bullets(
         target_text = _short_value(row["target"], metric, row["target_qualifier"], lang)
         texts.append(f"{value_text} / {target_text} · {format_percent(row['percent_of_target'])}")
         hovers.append(f"{metric[f'label_{lang}']} · {horizon}<br>{texts[-1]}")
-        if older_than(row["value_as_of"], footer.as_of):
-            # A figure older than the footer's 数据截至 says its own date, as its card does.
-            as_of = text("card.as_of", lang, date=format_date(row["value_as_of"], lang))
+        as_of = dated_note(row["value_as_of"], footer.as_of, lang)
+        if as_of:  # a figure older than the footer's 数据截至 says its own date, as its card does
             texts[-1] += f"<br><span style='color:{MUTED}'>{as_of}</span>"
     axis_end = max([110.0, *[v * 1.05 for v in values]])
     figure = _bullets(
@@ -536,6 +535,12 @@ def older_than(as_of: object, stated: object) -> bool:
     if as_of is None or stated is None or pd.isna(as_of) or pd.isna(stated):
         return False
     return pd.Timestamp(as_of).date() < pd.Timestamp(stated).date()
+
+
+def dated_note(as_of: object, stated: object, lang: str) -> str:
+    """'截至2021年7月13日' under a figure older than the stated data date ('' if not): beside later figures,
+    an undated 66% reads as of the page's date (and a cropped card or chart has no header)."""
+    return text("card.as_of", lang, date=format_date(as_of, lang)) if older_than(as_of, stated) else ""
 
 
 def _pace_shown(row: dict) -> bool:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from metrics import frames, narrative
-from metrics.charts import Footer, older_than
+from metrics.charts import Footer
 from metrics.checks import document_words
 from metrics.i18n import format_date, text
 from metrics.numbers import COUNTED, EXACT, format_percent, format_value
@@ -133,12 +133,6 @@ def cards(
             )
         )
     return result
-
-
-def dated_note(as_of: object, stated: object, lang: str) -> str:
-    """'截至2021年7月13日' under a card whose figure is older than the page's stated data date ('' if not):
-    beside later figures, an undated 66% reads as of the page's date (and a cropped card has no header)."""
-    return text("card.as_of", lang, date=format_date(as_of, lang)) if older_than(as_of, stated) else ""
 
 
 def _own_figure(row: dict, latest: dict | None, meta: dict, unit_word: str, lang: str) -> dict[str, str]:

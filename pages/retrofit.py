@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import chart_catalog, frames, narrative, page_metrics, report
-from metrics.charts import older_than
+from metrics import chart_catalog, frames, narrative, page_metrics
+from metrics.charts import dated_note, older_than
 from metrics.i18n import format_date
 from ui import data, render
 from ui.context import Context, current
@@ -44,7 +44,7 @@ def tier_texts(latest, entities, context: Context, stated) -> list[tuple[str, st
             (
                 role,
                 None if figure is None else render.figure_text(figure, context, "compact"),
-                "" if figure is None else report.dated_note(figure["as_of"], stated, context.lang),
+                "" if figure is None else dated_note(figure["as_of"], stated, context.lang),
                 render.named_in(entities, role, context, "retrofit.tier_enterprises"),
             )
         )

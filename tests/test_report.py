@@ -8,6 +8,7 @@ import io
 import pandas as pd
 
 from metrics import report
+from metrics.charts import dated_note
 from metrics.queries import fetch
 
 
@@ -86,10 +87,10 @@ def test_a_footer_names_only_the_documents_of_what_it_draws_never_a_default_one(
 
 
 def test_a_figure_older_than_the_stated_data_date_is_dated():
-    assert report.dated_note(pd.Timestamp("2021-07-13"), dt.date(2021, 12, 31), "zh") == "截至2021年7月13日"
-    assert report.dated_note(dt.date(2021, 7, 13), pd.Timestamp("2021-12-31"), "en") == "As of 13 July 2021"
+    assert dated_note(pd.Timestamp("2021-07-13"), dt.date(2021, 12, 31), "zh") == "截至2021年7月13日"
+    assert dated_note(dt.date(2021, 7, 13), pd.Timestamp("2021-12-31"), "en") == "As of 13 July 2021"
     # The same date as the header's, or a missing one on either side: nothing to add.
-    assert report.dated_note(pd.Timestamp("2021-12-31"), dt.date(2021, 12, 31), "zh") == ""
-    assert report.dated_note(None, dt.date(2021, 12, 31), "zh") == ""
-    assert report.dated_note(pd.NaT, dt.date(2021, 12, 31), "zh") == ""
-    assert report.dated_note(pd.Timestamp("2021-07-13"), None, "zh") == ""
+    assert dated_note(pd.Timestamp("2021-12-31"), dt.date(2021, 12, 31), "zh") == ""
+    assert dated_note(None, dt.date(2021, 12, 31), "zh") == ""
+    assert dated_note(pd.NaT, dt.date(2021, 12, 31), "zh") == ""
+    assert dated_note(pd.Timestamp("2021-07-13"), None, "zh") == ""

@@ -16,7 +16,7 @@ import pyarrow as pa
 import streamlit as st
 
 from metrics import chart_catalog, escaping, frames, narrative, page_metrics, report
-from metrics.charts import chart_config, display_width, enlarged, image_height
+from metrics.charts import chart_config, dated_note, display_width, enlarged, image_height
 from metrics.checks import documents_words
 from metrics.frames import _kept, kept_for  # noqa: F401 - _kept: the entries, which tests inspect
 from metrics.i18n import format_date
@@ -136,7 +136,7 @@ def card_grid(cards: list[Card], context: Context, stated: dt.date | None = None
                 item.label,
                 item.value,
                 definition=item.definition,
-                notes=[report.dated_note(item.as_of, stated, context.lang), item.delta, *_card_notes(item, context)],
+                notes=[dated_note(item.as_of, stated, context.lang), item.delta, *_card_notes(item, context)],
                 lines=[_target_line(line, context) for line in item.targets],
             )
             for item in cards

@@ -287,7 +287,7 @@ def metric_trend(reader: Reader, region_id: str, metric_id: str, lang: str) -> C
     title = text("chart.trend_title", lang, label=metric[f"label_{lang}"], count=dates)
     cited = _target_document(target_row)
     footer = _footer_for_figures(reader, series, lang, cited)
-    figure = charts.trend(series, target_row, metric, title, "", footer, lang)
+    figure = charts.trend(series, target_row, metric, title, "", footer, lang, plans=targets)
     return ChartSpec(f"{metric_id}_trend", figure, title, drawn=lambda: figures.iloc[positions])
 
 

@@ -21,7 +21,7 @@ from metrics.escaping import plotly_text, safe_figure_text
 from metrics.i18n import format_date, text
 from metrics.narrative import event_date_words, event_position, horizon_words
 from metrics.numbers import EXACT, format_percent, format_value
-from metrics.progress import NOT_STARTED
+from metrics.progress import NOT_STARTED, in_different_plans
 from metrics.style import (
     ACCENT,
     CATEGORY_PALETTE,
@@ -790,8 +790,11 @@ def trend(
     footer: Footer,
     lang: str,
     title_width: float = 40,
+    plans: list[dict] = (),
 ) -> go.Figure:
-    """A metric's figures over time against the straight-line pace to its target."""
+    """A metric's figures over time against the straight-line pace to its target. The line breaks
+    between two figures of different plans (multi-year periods among the targets `plans`): a new plan's
+    count starts again, and a line from the last plan's figure would draw a fall."""
     series = series.sort_values("as_of")
     figure = FigureDraft()
     if target_row is not None:
@@ -818,13 +821,23 @@ def trend(
             textposition="top left",
             name=text("chart.target", lang),
         )
+    dates, values, labels = [], [], []
+    points = zip(pd.to_datetime(series["as_of"]), series["value"], series["qualifier"], strict=True)
+    for when, value, qualifier in points:
+        if dates and in_different_plans(dates[-1], when, plans):
+            dates.append(dates[-1] + (when - dates[-1]) / 2)  # no value: plotly leaves a gap in the line
+            values.append(None)
+            labels.append("")
+        dates.append(when)
+        values.append(value)
+        labels.append(_metric_value(value, metric, qualifier, lang))
     figure.add_scatter(
-        x=pd.to_datetime(series["as_of"]),
-        y=series["value"],
+        x=dates,
+        y=values,
         mode="lines+markers+text",
         line={"color": ACCENT, "width": 3},
         marker={"size": 10},
-        text=[_metric_value(v, metric, q, lang) for v, q in zip(series["value"], series["qualifier"], strict=True)],
+        text=labels,
         textposition="top center",
         name=text("chart.value", lang),
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -122,9 +123,28 @@ def assess(
     return Assessment(percent, share, expected, status)
 
 
+MULTI_YEAR = "multi_year"  # a plan's period: the three-year plan and longer
+
+
 def horizon(start: dt.date, end: dt.date) -> str:
     """'annual' for a period of a year or less, 'multi_year' for the three-year plan and longer."""
-    return "annual" if (end - start).days <= 366 else "multi_year"
+    return "annual" if (end - start).days <= 366 else MULTI_YEAR
+
+
+def in_different_plans(earlier: object, later: object, targets: Iterable[dict]) -> bool:
+    """Whether a plan (the period of a multi-year target among `targets`, progress rows) holds one date
+    and not the other. A new plan counts from its own start (到2026年，累计…): its mid-2024 120 set
+    against the last plan's 153 of 2021 would read as a fall of 33."""
+    if pd.isna(earlier) or pd.isna(later):
+        return False
+    earlier, later = pd.Timestamp(earlier), pd.Timestamp(later)
+    for row in targets:
+        if row.get("horizon") != MULTI_YEAR or pd.isna(row.get("period_start")) or pd.isna(row.get("period_end")):
+            continue
+        start, end = pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"])
+        if (start <= earlier <= end) != (start <= later <= end):
+            return True
+    return False
 
 
 def compute_progress(figures: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date | None = None) -> pd.DataFrame:

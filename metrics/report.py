@@ -14,7 +14,7 @@ from metrics.charts import Footer
 from metrics.checks import document_words
 from metrics.i18n import format_date, text
 from metrics.numbers import COUNTED, EXACT, format_percent, format_value
-from metrics.progress import UNREPORTED
+from metrics.progress import UNREPORTED, in_different_plans
 from metrics.style import status_label
 from metrics.tablefile import to_csv_bytes
 
@@ -127,7 +127,7 @@ def cards(
                 definition=first.get(f"definition_{lang}") or "",
                 as_of=latest.get("value_as_of"),
                 targets=lines,
-                delta=_change_since_previous(history.get((metric_id, first.get("region_id")), []), meta, lang),
+                delta=_change_since_previous(history.get((metric_id, first.get("region_id")), []), meta, lang, rows),
                 counted=_counted(history.get((metric_id, first.get("region_id")), [])),
                 counted_in=_counted_in(history.get((metric_id, first.get("region_id")), []), sources, lang),
             )
@@ -195,11 +195,14 @@ def _recent_figures(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) ->
     return {key: [by_position[position] for position in reversed(both)] for key, both in kept.items()}
 
 
-def _change_since_previous(history: list[dict], meta: dict, lang: str) -> str:
-    """'+107家（较2021年7月13日）': the latest figure against the one before it; '' with one figure."""
+def _change_since_previous(history: list[dict], meta: dict, lang: str, rows: list[dict] = ()) -> str:
+    """'+107家（较2021年7月13日）': the latest figure against the one before it; '' with one figure, or
+    when a plan period among the metric's targets (`rows`) holds one of the two and not the other."""
     if len(history) < 2:
         return ""
     previous, latest = history[-2], history[-1]
+    if in_different_plans(previous["as_of"], latest["as_of"], rows):
+        return ""
     change = float(latest["value"]) - float(previous["value"])
     amount = format_value(abs(change), meta["unit"], EXACT, lang, meta["unit_en"])
     sign = "+" if change > 0 else ("−" if change < 0 else "±")

@@ -70,10 +70,11 @@ else:
         "targets", ("targets_table", context.region_id, context.as_of, lang), lambda: targets_table(targets, context)
     )
     columns = {
+        # The target beside its metric: a phone's grid shows about three columns before its own scroll.
         f"label_{lang}": "metric",
-        f"region_{lang}": "region",
-        "period": "period",
         "shown": "target",
+        "period": "period",
+        f"region_{lang}": "region",
         "where": "source",
         "section": "section",
         "evidence": "evidence",

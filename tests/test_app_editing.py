@@ -72,6 +72,8 @@ def test_targets_page_still_lists_every_target_for_viewers():
     app = open_page("targets")
     table = app.dataframe[0].value
     assert set(table["目标"]) == {"152家", "500家以上", "100个"}
+    # The target and its period beside the metric: what a phone's grid shows before its own scroll.
+    assert list(table.columns[:3]) == ["指标", "目标", "周期"]
     assert set(table["最后修改"]) == {"—"}  # nothing saved through the dashboard yet
     # Not the file's modification time, which a checkout or a deploy sets as well as an edit.
     captions = [caption.value for caption in app.caption]

@@ -40,6 +40,7 @@ from metrics.style import (
 )
 
 TITLE_SIZE, BODY_SIZE, FOOTER_SIZE = 19, 14, 12
+NOTES_WIDTH = 230  # px right of a bullet chart's plot for its rows' notes (figure, target, percent, status)
 FOOTER_WIDTH = 56  # CJK-character widths per footer line: fits the page's chart width at 1280 px
 TRACK_WIDTH = 0.66  # a bullet row's track, as a share of the row (the value bar is 0.42)
 TARGET_WORDS = "target_words"  # the name of a bullet's target-words annotations
@@ -369,6 +370,7 @@ def _bullets(
     axis_end: float,
     lang: str,
     target_texts: list[str] | None = None,
+    dates: list[str] | None = None,
 ) -> FigureDraft:
     """The shared bullet drawing: a track per row, the value bar in its status colour, a target line,
     a pace diamond, and the figure/percent/status written in a column right of the plot."""
@@ -442,10 +444,10 @@ def _bullets(
             "yref": "y",
             "showarrow": False,
             "align": "left",
-            "text": f"{value_text}<br>{_status_html(status, lang)}",
+            "text": f"{value_text}<br>{_dated(date)}{_status_html(status, lang)}",
             "font": {"size": BODY_SIZE, "color": INK},
         }
-        for label, value_text, status in zip(labels, texts, statuses, strict=True)
+        for label, value_text, status, date in zip(labels, texts, statuses, dates or [""] * len(labels), strict=True)
     ]
     words = _target_words(targets, target_texts) if target_texts else []
     figure.update_layout(annotations=row_notes + words, barmode="overlay", bargap=0.3)
@@ -483,6 +485,12 @@ def _target_words(targets: list[float], words: list[str]) -> list[dict]:
     ]
 
 
+def _dated(date: str) -> str:
+    """A row's own date before its status, on the status's line ('' for a row of the chart's date): on a
+    line of its own, a row's three lines ran into the next row's in a slide's picture."""
+    return f"<span style='color:{MUTED}'>{date}</span> · " if date else ""
+
+
 def _status_html(status: str, lang: str) -> str:
     return f"<span style='color:{status_color(status)}'><b>{status_label(status, lang)}</b></span>"
 
@@ -505,7 +513,7 @@ def target_bullets(
     # frame's to_dict and a .loc lookup a row cost more than the rows' words.
     rows = [row for row in frames.records(rows) if pd.notna(row["target"])]
     metric_rows = metrics.loc[list(dict.fromkeys(row["metric_id"] for row in rows))].to_dict("index")
-    labels, values, paces, texts, hovers = [], [], [], [], []
+    labels, values, paces, texts, hovers, dates = [], [], [], [], [], []
     for row in rows:
         metric = metric_rows[row["metric_id"]]
         horizon = horizon_words(row, lang)
@@ -516,17 +524,21 @@ def target_bullets(
         target_text = _short_value(row["target"], metric, row["target_qualifier"], lang)
         texts.append(f"{value_text} / {target_text} · {format_percent(row['percent_of_target'])}")
         hovers.append(f"{metric[f'label_{lang}']} · {horizon}<br>{texts[-1]}")
-        as_of = dated_note(row["value_as_of"], footer.as_of, lang)
-        if as_of:  # a figure older than the footer's 数据截至 says its own date, as its card does
-            texts[-1] += f"<br><span style='color:{MUTED}'>{as_of}</span>"
+        # A figure older than the footer's 数据截至 says its own date, as its card does.
+        dates.append(dated_note(row["value_as_of"], footer.as_of, lang))
     axis_end = max([110.0, *[v * 1.05 for v in values]])
+    statuses = [row["status"] for row in rows]
     figure = _bullets(
-        labels, values, [100.0] * len(labels), paces, [row["status"] for row in rows], texts, hovers, axis_end, lang
+        labels, values, [100.0] * len(labels), paces, statuses, texts, hovers, axis_end, lang, dates=dates
     )
     figure.update_xaxes(ticksuffix="%")
-    figure.update_layout(margin={"r": 230})
+    # Room on the right for the notes' longer lines (a date before its status: 'As of 13 July 2021 · No
+    # end figure'), at BODY_SIZE px a unit.
+    dated = [f"{date} · {status_label(status, lang)}" for date, status in zip(dates, statuses, strict=True) if date]
+    right = max(NOTES_WIDTH, round(max(map(display_width, dated), default=0) * BODY_SIZE) + 24)
+    figure.update_layout(margin={"r": right})
     height = 150 + 92 * max(len(labels), 1)
-    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width, right=230)
+    return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width, right=right)
 
 
 def older_than(as_of: object, stated: object) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -205,6 +206,9 @@ def test_the_overview_chart_dates_a_figure_older_than_its_footer(with_later_reco
     for lang, words in (("zh", "截至2021年7月13日"), ("en", "As of 13 July 2021")):
         figure = chart_catalog.overview_progress(Reader(), "huangshi", lang).figure
         assert [words in note for note in row_notes(figure)] == [False, False, True]
+        # Two lines each, the date on the status's: a third line ran into the next row's note on a slide.
+        assert [note.count("<br>") for note in row_notes(figure)] == [1, 1, 1]
+        assert re.search(rf"<br><span[^>]*>{words}</span> · <span", row_notes(figure)[2])
     earlier = chart_catalog.overview_progress(Reader(as_of=dt.date(2021, 7, 13)), "huangshi", "zh").figure
     assert len(row_notes(earlier)) == 3 and not any("截至" in note for note in row_notes(earlier))
 

@@ -176,7 +176,7 @@ def _recent_figures(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) ->
     the last two of each are made plain rows: a region has thousands of figures at a million records."""
     if figures is None or figures.empty or not keys:
         return {}
-    extra = [column for column in ("derivation", "origin", "source_id") if column in figures]
+    extra = [column for column in ("qualifier", "derivation", "origin", "source_id") if column in figures]
     columns = ["metric_id", "region_id", "value", "as_of", *extra]
     metric_ids, region_ids = frames.column(figures, "metric_id"), frames.column(figures, "region_id")
     shown = np.flatnonzero(np.isin(metric_ids, [metric_id for metric_id, _ in keys]))
@@ -197,16 +197,22 @@ def _recent_figures(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) ->
 
 def _change_since_previous(history: list[dict], meta: dict, lang: str, rows: list[dict] = ()) -> str:
     """'+107家（较2021年7月13日）': the latest figure against the one before it; '' with one figure, or
-    when a plan period among the metric's targets (`rows`) holds one of the two and not the other."""
+    when a plan period among the metric's targets (`rows`) holds one of the two and not the other. When
+    either is not exact (超过2,000万元, 约40亿元), the one before is stated instead of a difference: from
+    more than 2,000万 to 2,500万 is not "+500万"."""
     if len(history) < 2:
         return ""
     previous, latest = history[-2], history[-1]
     if in_different_plans(previous["as_of"], latest["as_of"], rows):
         return ""
+    date = format_date(previous["as_of"], lang)
+    if any((figure.get("qualifier") or EXACT) != EXACT for figure in (previous, latest)):
+        value = format_value(previous["value"], meta["unit"], previous.get("qualifier") or EXACT, lang, meta["unit_en"])
+        return text("card.previous", lang, value=value, date=date)
     change = float(latest["value"]) - float(previous["value"])
     amount = format_value(abs(change), meta["unit"], EXACT, lang, meta["unit_en"])
     sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    return text("card.change", lang, change=f"{sign}{amount}", date=format_date(previous["as_of"], lang))
+    return text("card.change", lang, change=f"{sign}{amount}", date=date)
 
 
 def key_points(progress: pd.DataFrame, checks: pd.DataFrame, region: dict, lang: str, limit: int = 4) -> list[str]:

@@ -56,6 +56,31 @@ def test_a_card_says_counted_only_while_its_newest_figure_is_the_counted_one(bui
     assert counted_marks() == {"national_benchmark_enterprises": False, "diagnosis_enterprises": False}
 
 
+def test_a_cards_change_is_a_difference_only_between_two_exact_figures(built):
+    """The reply's city funding is 超过2,000万元: a later 2,500万元 is no "+500万元" (the rise is less), so
+    the card states the figure before instead. Two exact figures keep their difference."""
+    from metrics.build import build
+    from metrics.reader import Reader
+
+    def changes(lang: str) -> dict[str, str]:
+        reader = Reader()
+        chosen = ["funding_city_level", "retrofit_investment", "retrofit_projects_completed"]
+        shown = report.cards(reader.progress("huangshi"), lang, chosen, reader.figures("huangshi"), reader.sources())
+        return {card.metric_id: card.delta for card in shown}
+
+    with (built / "progress.csv").open("a", encoding="utf-8") as records:
+        records.write("funding_city_level,huangshi,2021-12-31,25000000,=,2021年第四季度调度会,\n")
+        records.write("retrofit_investment,huangshi,2021-12-31,4500000000,~,2021年第四季度调度会,\n")  # 约45亿元
+        records.write("retrofit_projects_completed,huangshi,2021-12-31,90,=,2021年第四季度调度会,\n")
+    build(built)
+    assert changes("zh") == {
+        "funding_city_level": "2021年7月13日：≥2,000万元",
+        "retrofit_investment": "2021年7月13日：40亿元",
+        "retrofit_projects_completed": "+24个（较2021年7月13日）",
+    }
+    assert changes("en")["funding_city_level"] == "≥¥20 million on 13 July 2021"
+
+
 def test_progress_records_come_newest_first_then_by_metric_keeping_region_order_on_ties():
     dates = pd.to_datetime(["2021-09-30", "2021-12-31", "2021-09-30", "2021-12-31", "2021-09-30", "2021-06-30"])
     figures = pd.DataFrame(

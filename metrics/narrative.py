@@ -131,7 +131,7 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False,
     if status == "achieved":
         exceeded = _present(row.get("value")) and row["value"] > row["target"]
         if exceeded:
-            gap = format_value(row["value"] - row["target"], metric["unit"], EXACT, lang, metric.get("unit_en", ""))
+            gap = _gap_words(row["value"] - row["target"], row.get("value_qualifier"), metric, lang)
             clause = text(f"{prefix}.exceeded", lang, gap=gap, **fields)
         else:
             clause = text(f"{prefix}.met", lang, **fields)
@@ -144,6 +144,15 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False,
     clause = clause.replace("）（", "，") if lang == "zh" else clause.replace(") (", ", ")
     note = "" if brief else assumption_note(row, lang)
     return _with_assumption(clause, note, lang) if note else clause
+
+
+def _gap_words(gap: float, qualifier: str | None, metric: Mapping, lang: str) -> str:
+    """By how much a figure exceeds its target, as surely as the figure is stated: over 1,500万元, a figure
+    of 超过2,000万元 exceeds by 500万元以上 ('more than ¥5 million'), one of 约2,000万元 by 约500万元."""
+    unit, unit_en = metric["unit"], metric.get("unit_en", "")
+    if qualifier == AT_LEAST and lang == "zh":  # "超出超过500万元" says it twice
+        return f"{format_value(gap, unit, EXACT, lang, unit_en)}以上"
+    return format_value(gap, unit, qualifier or EXACT, lang, unit_en, style="words")
 
 
 def judged_on_another_figure(row: Mapping, lead: Mapping | None) -> bool:

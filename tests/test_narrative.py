@@ -102,6 +102,32 @@ def test_statuses_are_worded_for_over_and_under_achievement(status, value, zh, e
     assert en in narrative.status_clause(row(status, value), PROJECTS, "en")
 
 
+FUNDING = {"unit": "元", "unit_en": "", "label_zh": "资金", "label_en": "Funding"}
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "zh", "en"),
+    [
+        (
+            ">=",
+            "超额完成2021年目标（1,500万元），超出500万元以上",
+            "exceeding the 2021 target (¥15 million) by more than ¥5 million",
+        ),
+        (
+            "~",
+            "超额完成2021年目标（1,500万元），超出约500万元",
+            "exceeding the 2021 target (¥15 million) by about ¥5 million",
+        ),
+        ("=", "超额完成2021年目标（1,500万元），超出500万元", "exceeding the 2021 target (¥15 million) by ¥5 million"),
+    ],
+)
+def test_a_figure_stated_as_more_than_exceeds_its_target_by_more_than_the_difference(qualifier, zh, en):
+    """超过2,000万元 over a plan of 1,500万元: the excess is more than 500万元, not exactly that."""
+    achieved = {**row("achieved", 20_000_000, target=15_000_000), "value_qualifier": qualifier}
+    assert zh in narrative.status_clause(achieved, FUNDING, "zh")
+    assert en in narrative.status_clause(achieved, FUNDING, "en")
+
+
 def test_key_points_state_the_tier_mismatch(built):
     reader = Reader()
     checks = fetch("all_checks")

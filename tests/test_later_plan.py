@@ -129,18 +129,8 @@ def test_the_card_names_the_older_figure_a_line_rests_on(later):
     assert lines["2024年计划"].figure == "" and lines["三年行动计划（2024–2026年）"].figure == ""
 
 
-def test_a_card_does_not_set_a_new_plans_count_against_the_last_plans(later, data_dir):
-    """The new plan counts from 2024 (到2026年，累计…): its 120 of mid-2024 against the reply's 153 of 2021
-    is no fall of 33. A later figure of the same plan is set against the one before it."""
-
-    def diagnosis_card(reader: Reader, lang: str) -> report.Card:
-        (card,) = report.cards(
-            reader.progress("huangshi"), lang, ["diagnosis_enterprises"], reader.figures("huangshi"), reader.sources()
-        )
-        return card
-
-    assert diagnosis_card(later, "zh").value == "120家"
-    assert diagnosis_card(later, "zh").delta == diagnosis_card(later, "en").delta == ""
+def _record_the_third_quarter(data_dir: Path) -> None:
+    """A second figure of the new plan: the city's diagnosis count of 2024-09-30."""
     _append_rows(
         data_dir / "progress.csv",
         [
@@ -155,6 +145,21 @@ def test_a_card_does_not_set_a_new_plans_count_against_the_last_plans(later, dat
         ],
     )
     build(data_dir)
+
+
+def test_a_card_does_not_set_a_new_plans_count_against_the_last_plans(later, data_dir):
+    """The new plan counts from 2024 (到2026年，累计…): its 120 of mid-2024 against the reply's 153 of 2021
+    is no fall of 33. A later figure of the same plan is set against the one before it."""
+
+    def diagnosis_card(reader: Reader, lang: str) -> report.Card:
+        (card,) = report.cards(
+            reader.progress("huangshi"), lang, ["diagnosis_enterprises"], reader.figures("huangshi"), reader.sources()
+        )
+        return card
+
+    assert diagnosis_card(later, "zh").value == "120家"
+    assert diagnosis_card(later, "zh").delta == diagnosis_card(later, "en").delta == ""
+    _record_the_third_quarter(data_dir)
     assert diagnosis_card(Reader(), "zh").delta == "+60家（较2024年6月30日）"
 
 
@@ -169,20 +174,7 @@ def test_the_trend_line_breaks_between_two_plans_counts(later, data_dir):
     """A line from the reply's 153 down to the new plan's 120 would draw a fall; the new plan's own
     figures are joined."""
     assert _drawn_line(later) == [153, None, 120]
-    _append_rows(
-        data_dir / "progress.csv",
-        [
-            {
-                "metric_id": "diagnosis_enterprises",
-                "region_id": "huangshi",
-                "as_of": "2024-09-30",
-                "value": "180",
-                "qualifier": "=",
-                "source": "2024年三季度调度会",
-            }
-        ],
-    )
-    build(data_dir)
+    _record_the_third_quarter(data_dir)
     assert _drawn_line(Reader()) == [153, None, 120, 180]
 
 

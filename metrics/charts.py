@@ -522,7 +522,8 @@ def target_bullets(
         paces.append(row["elapsed_share"] * 100 if _pace_shown(row) else None)
         value_text = _short_value(row["value"], metric, row["value_qualifier"], lang)
         target_text = _short_value(row["target"], metric, row["target_qualifier"], lang)
-        texts.append(f"{value_text} / {target_text} · {format_percent(row['percent_of_target'])}")
+        percent = format_percent(row["percent_of_target"], qualifier=row["value_qualifier"])
+        texts.append(f"{value_text} / {target_text} · {percent}")
         hovers.append(f"{metric[f'label_{lang}']} · {horizon}<br>{texts[-1]}")
         # A figure older than the footer's 数据截至 says its own date, as its card does.
         dates.append(dated_note(row["value_as_of"], footer.as_of, lang))
@@ -533,9 +534,9 @@ def target_bullets(
     )
     figure.update_xaxes(ticksuffix="%")
     # Room on the right for the notes' longer lines (a date before its status: 'As of 13 July 2021 · No
-    # end figure'), at BODY_SIZE px a unit.
+    # end figure'; amounts: '≥2,000万元 / 1,500万元 · ≥133.3%'), at BODY_SIZE px a unit.
     dated = [f"{date} · {status_label(status, lang)}" for date, status in zip(dates, statuses, strict=True) if date]
-    right = max(NOTES_WIDTH, round(max(map(display_width, dated), default=0) * BODY_SIZE) + 24)
+    right = max(NOTES_WIDTH, round(max(map(display_width, texts + dated), default=0) * BODY_SIZE) + 24)
     figure.update_layout(margin={"r": right})
     height = 150 + 92 * max(len(labels), 1)
     return briefing_layout(figure, title, subtitle, footer, lang, height=height, title_width=title_width, right=right)
@@ -584,7 +585,8 @@ def absolute_bullets(
     labels = [horizon_words(row, lang) for row in records]
     labels = [label[:1].upper() + label[1:] for label in labels]
     texts = [
-        f"{_short_value(r['value'], metric, r['value_qualifier'], lang)} · {format_percent(r['percent_of_target'])}"
+        f"{_short_value(r['value'], metric, r['value_qualifier'], lang)} · "
+        f"{format_percent(r['percent_of_target'], qualifier=r['value_qualifier'])}"
         for r in records
     ]
     target_texts = [

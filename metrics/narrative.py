@@ -14,6 +14,7 @@ import pandas as pd
 from metrics import frames
 from metrics.i18n import format_date, text
 from metrics.numbers import AT_LEAST, COUNTED, EXACT, format_amount, format_percent, format_value
+from metrics.progress import UNDETERMINED
 
 
 def _present(value: object) -> bool:
@@ -122,7 +123,9 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False,
     if _present(row.get("value_as_of")):
         fields["date"] = format_date(row["value_as_of"], lang)
     if _present(row.get("percent_of_target")):
-        fields["percent"] = format_percent(row["percent_of_target"])
+        fields["percent"] = format_percent(
+            row["percent_of_target"], qualifier=row.get("value_qualifier"), lang=lang, style="words"
+        )
     if _present(row.get("expected_to_date")):
         expected = row["expected_to_date"]
         if metric["unit"] not in ("元", "%"):  # 88.6家 is not a number of enterprises: round counts
@@ -135,6 +138,8 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False,
             clause = text(f"{prefix}.exceeded", lang, gap=gap, **fields)
         else:
             clause = text(f"{prefix}.met", lang, **fields)
+    elif status == UNDETERMINED and _present(row.get("value_as_of")) and _ended_by(row["value_as_of"], row):
+        clause = text(f"{prefix}.undetermined_end", lang, **fields)  # whether it was met, not its pace
     else:
         clause = text(f"{prefix}.{status}", lang, **fields)
     if status != "unreported" and judged_on_another_figure(row, lead):  # an unreported clause names its date
@@ -144,6 +149,11 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False,
     clause = clause.replace("）（", "，") if lang == "zh" else clause.replace(") (", ", ")
     note = "" if brief else assumption_note(row, lang)
     return _with_assumption(clause, note, lang) if note else clause
+
+
+def _ended_by(as_of: object, row: Mapping) -> bool:
+    """Whether a figure of `as_of` is from the end of its target's period (or after)."""
+    return _present(row.get("period_end")) and pd.Timestamp(as_of) >= pd.Timestamp(row["period_end"])
 
 
 def _gap_words(gap: float, qualifier: str | None, metric: Mapping, lang: str) -> str:

@@ -283,8 +283,20 @@ def english_unit(unit_en: str, value: float) -> str:
     return unit_en[:-3] + "y" if unit_en.endswith("ies") else unit_en[:-1]
 
 
-def format_percent(value: float | None, decimals: int = 1) -> str:
-    """66.0 → '66%', 30.6 → '30.6%'; None → '—'."""
+def format_percent(
+    value: float | None, decimals: int = 1, qualifier: str | None = None, lang: str = "zh", style: str = "compact"
+) -> str:
+    """66.0 → '66%', 30.6 → '30.6%'; None → '—'. The percent of a lower bound is one too: '≥25%', in
+    words '25%以上' / 'at least 25%' (of an approximate figure '~25%', '约25%' / 'about 25%')."""
     if value is None or value != value:
         return "—"
-    return f"{_grouped(value, decimals)}%"
+    percent = f"{_grouped(value, decimals)}%"
+    if qualifier == AT_LEAST:
+        if style == "words":
+            return f"{percent}以上" if lang == "zh" else f"at least {percent}"
+        return f"≥{percent}"
+    if qualifier == ABOUT:
+        if style == "words":
+            return f"约{percent}" if lang == "zh" else f"about {percent}"
+        return f"~{percent}"
+    return percent

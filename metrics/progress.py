@@ -13,6 +13,8 @@ Statuses:
 - unreported   the data speak for a date after the period's end, but its last figure is from before the
                end and short of the target: the outcome is not known (a July figure says nothing of
                December), so no outcome is claimed
+- undetermined the figure is a lower bound (超过2,000万元) short of where behind or missed would begin:
+               the true value may be anywhere above it, so neither is claimed
 - not_started  the period starts after the latest data
 - no_data      the period has started but no figure falls in it
 - no_target    a figure with no target set
@@ -35,8 +37,9 @@ ON_TRACK_TOLERANCE = 0.10
 ACHIEVED, AHEAD, ON_TRACK, BEHIND = "achieved", "ahead", "on_track", "behind"
 MISSED = "missed"
 UNREPORTED = "unreported"
+UNDETERMINED = "undetermined"
 NOT_STARTED, NO_DATA, NO_TARGET = "not_started", "no_data", "no_target"
-STATUSES = (ACHIEVED, AHEAD, ON_TRACK, BEHIND, MISSED, UNREPORTED, NOT_STARTED, NO_DATA, NO_TARGET)
+STATUSES = (ACHIEVED, AHEAD, ON_TRACK, BEHIND, MISSED, UNREPORTED, UNDETERMINED, NOT_STARTED, NO_DATA, NO_TARGET)
 
 PROGRESS_COLUMNS = [
     "metric_id",
@@ -93,9 +96,15 @@ class Assessment:
 
 
 def assess(
-    value: float | None, target: float, as_of: dt.date | None, start: dt.date, end: dt.date, reference: dt.date
+    value: float | None,
+    target: float,
+    as_of: dt.date | None,
+    start: dt.date,
+    end: dt.date,
+    reference: dt.date,
+    qualifier: str | None = None,
 ) -> Assessment:
-    """Percent, pace and status of `value` (dated `as_of`) against `target` for a period.
+    """Percent, pace and status of `value` (dated `as_of`, stated with `qualifier`) against `target`.
 
     `reference` is the date the data speaks for (the newest figure in the database); it decides
     whether a period without figures has started.
@@ -120,6 +129,8 @@ def assess(
         status = ON_TRACK
     else:
         status = BEHIND
+    if status in (BEHIND, MISSED) and qualifier == AT_LEAST:
+        status = UNDETERMINED  # at least this much: the true figure may be on pace, or have met the target
     return Assessment(percent, share, expected, status)
 
 
@@ -170,7 +181,8 @@ def compute_progress(figures: pd.DataFrame, targets: pd.DataFrame, as_of: dt.dat
         latest = series.latest(key, start, end)
         value = float(series.value[latest]) if latest is not None else None
         dated = series.as_of[latest] if latest is not None else None
-        result = assess(value, float(target.target), dated, start, end, reference)
+        stated = series.qualifier[latest] if latest is not None else None
+        result = assess(value, float(target.target), dated, start, end, reference, stated)
         rows.append(
             {
                 **series.newest(key),

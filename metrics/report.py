@@ -108,7 +108,7 @@ def cards(
                 TargetLine(
                     horizon=narrative.horizon_words(row, lang),
                     target=narrative.target_words(row["target"], meta, row["target_qualifier"], lang),
-                    percent=format_percent(row["percent_of_target"]),
+                    percent=format_percent(row["percent_of_target"], qualifier=row["value_qualifier"]),
                     expected=format_value(expected, meta["unit"], EXACT, lang, meta["unit_en"])
                     if pd.notna(expected)
                     else "—",

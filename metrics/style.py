@@ -14,6 +14,7 @@ STATUS_COLORS = {
     "behind": "#c2410c",
     "missed": "#b91c1c",
     "unreported": "#78716c",  # stone: not known, neither good nor bad
+    "undetermined": "#8a7a5c",  # khaki: a lower bound, short of pace or target, says neither
     "not_started": "#6b7280",
     "no_data": "#9ca3af",
     "no_target": "#9ca3af",

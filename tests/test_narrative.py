@@ -128,6 +128,36 @@ def test_a_figure_stated_as_more_than_exceeds_its_target_by_more_than_the_differ
     assert en in narrative.status_clause(achieved, FUNDING, "en")
 
 
+@pytest.mark.parametrize(
+    ("as_of", "zh", "en"),
+    [
+        (
+            "2021-06-30",
+            "2021年计划目标1亿元，完成20%以上；所报为下限，无法判断是否落后于进度（按进度应达5,000万元）",
+            "at least 20% of the 2021 plan target of ¥100 million; the figure is a lower bound, so whether it is "
+            "behind pace cannot be told (¥50 million expected by now)",
+        ),
+        (
+            "2021-12-31",
+            "2021年计划（1亿元）期末完成20%以上；所报为下限，无法判断是否达成",
+            "the 2021 plan (¥100 million) ended with at least 20% done; the figure is a lower bound, so whether it "
+            "was met cannot be told",
+        ),
+    ],
+)
+def test_a_lower_bound_short_of_pace_or_target_is_worded_as_one(as_of, zh, en):
+    """超过2,000万元 against 1亿元: at least 20%, and neither behind pace nor unmet is claimed."""
+    short = {
+        **row("undetermined", 20_000_000, target=100_000_000, expected=50_000_000),
+        "value_qualifier": ">=",
+        "value_as_of": as_of,
+        "plan": "2021年计划",
+        "plan_en": "2021 plan",
+    }
+    assert narrative.status_clause(short, FUNDING, "zh") == zh
+    assert narrative.status_clause(short, FUNDING, "en") == en
+
+
 def test_key_points_state_the_tier_mismatch(built):
     reader = Reader()
     checks = fetch("all_checks")

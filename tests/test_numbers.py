@@ -108,3 +108,12 @@ def test_percent_format():
 def test_section_numbers_past_ten_read_as_chinese_write_them(number, words):
     assert chinese_ordinal(number) == words
     assert parse_chinese_integer(words) == number
+
+
+def test_the_percent_of_a_lower_bound_is_one_too():
+    """超过2,000万元 of 1亿元 is at least 20%, on a card ('≥20%') and in a sentence ('20%以上')."""
+    assert format_percent(20.0, qualifier=">=") == "≥20%"
+    assert format_percent(20.0, qualifier=">=", lang="zh", style="words") == "20%以上"
+    assert format_percent(20.0, qualifier=">=", lang="en", style="words") == "at least 20%"
+    assert format_percent(20.0, qualifier="~", lang="zh", style="words") == "约20%"
+    assert format_percent(20.0, qualifier="=") == format_percent(20.0) == "20%"

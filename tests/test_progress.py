@@ -71,6 +71,19 @@ def test_a_period_over_without_a_figure_from_its_end_claims_no_outcome():
     assert assess(20, 100, D(2021, 6, 30), *YEAR, reference=D(2021, 6, 30)).status == "behind"
 
 
+def test_a_lower_bound_short_of_pace_or_target_claims_neither():
+    """超过20 of 100 by mid-year: the true figure may be on pace, so it is not called behind; a lower bound
+    at the period's end short of the target is not called missed. A lower bound above pace or at the
+    target is ahead or achieved: the true figure is at least as far."""
+    mid_year, year_end = D(2021, 6, 30), D(2021, 12, 31)
+    assert assess(20, 100, mid_year, *YEAR, reference=mid_year).status == "behind"
+    assert assess(20, 100, mid_year, *YEAR, reference=mid_year, qualifier=">=").status == "undetermined"
+    assert assess(80, 100, year_end, *YEAR, reference=year_end, qualifier=">=").status == "undetermined"
+    assert assess(80, 100, year_end, *YEAR, reference=year_end, qualifier="~").status == "missed"
+    assert assess(70, 100, mid_year, *YEAR, reference=mid_year, qualifier=">=").status == "ahead"
+    assert assess(100, 100, mid_year, *YEAR, reference=mid_year, qualifier=">=").status == "achieved"
+
+
 def test_period_not_yet_started():
     next_year = (D(2022, 1, 1), D(2022, 12, 31))
     result = assess(None, 200, None, *next_year, reference=REPLY_DATE)

@@ -201,7 +201,7 @@ def _target_line(line, context: Context) -> str:
     ]
     if line.figure:  # the figure the percent is of, when it is not the card's own
         details.insert(0, context.t("card.judged_on", value=line.figure, date=line.figure_date))
-    if line.status in ("ahead", "on_track", "behind"):
+    if line.status in ("ahead", "on_track", "behind", "undetermined"):  # the pace a lower bound falls short of
         details.append(context.t("card.expected", expected=line.expected))
     assumed = _html_text(context.t("scr.card.assumption", note=line.assumption)) if line.assumption else ""
     assumption = f'<div class="hs-card-note hs-assumption">{assumed}</div>' if assumed else ""

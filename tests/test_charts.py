@@ -467,3 +467,37 @@ def test_the_bullets_key_names_the_target_a_line_not_a_bar(reader):
     ):
         subtitle = spec.figure.layout.title.subtitle.text
         assert "line = target" in subtitle and "bar = target" not in subtitle, subtitle
+
+
+def test_the_overview_chart_has_room_for_its_longest_row_note(data_dir):
+    """A lower bound of money against a plan: '≥2,000万元 / 1,500万元 · ≥133.3%' was cut at the chart's
+    right edge. The right margin holds the longest note line at the notes' type size."""
+    import csv
+
+    from metrics.build import build
+
+    path = data_dir / "targets.csv"
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    funding = {
+        **dict.fromkeys(rows[0], ""),
+        **{"metric_id": "funding_city_level", "region_id": "huangshi", "source": "reply_2021_50"},
+        **{"period_start": "2021-01-01", "period_end": "2021-12-31", "target": "15000000", "qualifier": "="},
+        **{"plan": "2021年计划", "plan_en": "2021 plan", "section": "二（三）", "evidence": "test"},
+    }
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([*rows, funding])
+    build(data_dir)
+    for lang in ("zh", "en"):
+        figure = chart_catalog.overview_progress(Reader(), "huangshi", lang).figure
+        notes = [
+            note.text
+            for note in figure.layout.annotations
+            if note.xref == "paper" and note.x == 1 and note.xanchor == "left" and note.yref == "y"
+        ]
+        lines = [re.sub(r"<[^>]+>", "", line) for note in notes for line in note.split("<br>")]
+        longest = max(lines, key=charts.display_width)
+        assert "133.3%" in longest
+        assert figure.layout.margin.r >= charts.display_width(longest) * charts.BODY_SIZE

@@ -263,16 +263,21 @@ def format_value(
     amount = format_amount(value, unit, lang)
     if lang != "zh" and unit not in {"元", "%"} and unit_en:
         amount = f"{amount} {english_unit(unit_en, value)}"
+    if qualifier == AT_LEAST and style == "words" and derivation == COUNTED:
+        return f"至少{amount}" if lang == "zh" else f"at least {amount}"
+    return _qualified(amount, qualifier, lang, style)
+
+
+def _qualified(amount: str, qualifier: str | None, lang: str, style: str, more_than_zh: str = "超过{}") -> str:
+    """A figure's words with its qualifier: compact '≥x', '~x'; in words 超过x / more than x, 约x / about x."""
     if qualifier == AT_LEAST:
-        if style == "words" and derivation == COUNTED:
-            return f"至少{amount}" if lang == "zh" else f"at least {amount}"
-        if style == "words":
-            return f"超过{amount}" if lang == "zh" else f"more than {amount}"
-        return f"≥{amount}"
+        if style != "words":
+            return f"≥{amount}"
+        return more_than_zh.format(amount) if lang == "zh" else f"more than {amount}"
     if qualifier == ABOUT:
-        if style == "words":
-            return f"约{amount}" if lang == "zh" else f"about {amount}"
-        return f"~{amount}"
+        if style != "words":
+            return f"~{amount}"
+        return f"约{amount}" if lang == "zh" else f"about {amount}"
     return amount
 
 
@@ -287,16 +292,7 @@ def format_percent(
     value: float | None, decimals: int = 1, qualifier: str | None = None, lang: str = "zh", style: str = "compact"
 ) -> str:
     """66.0 → '66%', 30.6 → '30.6%'; None → '—'. The percent of a lower bound is one too: '≥25%', in
-    words '25%以上' / 'at least 25%' (of an approximate figure '~25%', '约25%' / 'about 25%')."""
+    words '25%以上' / 'more than 25%' (of an approximate figure '~25%', '约25%' / 'about 25%')."""
     if value is None or value != value:
         return "—"
-    percent = f"{_grouped(value, decimals)}%"
-    if qualifier == AT_LEAST:
-        if style == "words":
-            return f"{percent}以上" if lang == "zh" else f"at least {percent}"
-        return f"≥{percent}"
-    if qualifier == ABOUT:
-        if style == "words":
-            return f"约{percent}" if lang == "zh" else f"about {percent}"
-        return f"~{percent}"
-    return percent
+    return _qualified(f"{_grouped(value, decimals)}%", qualifier, lang, style, more_than_zh="{}以上")

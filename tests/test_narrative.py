@@ -134,13 +134,13 @@ def test_a_figure_stated_as_more_than_exceeds_its_target_by_more_than_the_differ
         (
             "2021-06-30",
             "2021年计划目标1亿元，完成20%以上；所报为下限，无法判断是否落后于进度（按进度应达5,000万元）",
-            "at least 20% of the 2021 plan target of ¥100 million; the figure is a lower bound, so whether it is "
+            "more than 20% of the 2021 plan target of ¥100 million; the figure is a lower bound, so whether it is "
             "behind pace cannot be told (¥50 million expected by now)",
         ),
         (
             "2021-12-31",
             "2021年计划（1亿元）期末完成20%以上；所报为下限，无法判断是否达成",
-            "the 2021 plan (¥100 million) ended with at least 20% done; the figure is a lower bound, so whether it "
+            "the 2021 plan (¥100 million) ended with more than 20% done; the figure is a lower bound, so whether it "
             "was met cannot be told",
         ),
     ],

@@ -114,6 +114,6 @@ def test_the_percent_of_a_lower_bound_is_one_too():
     """超过2,000万元 of 1亿元 is at least 20%, on a card ('≥20%') and in a sentence ('20%以上')."""
     assert format_percent(20.0, qualifier=">=") == "≥20%"
     assert format_percent(20.0, qualifier=">=", lang="zh", style="words") == "20%以上"
-    assert format_percent(20.0, qualifier=">=", lang="en", style="words") == "at least 20%"
+    assert format_percent(20.0, qualifier=">=", lang="en", style="words") == "more than 20%"
     assert format_percent(20.0, qualifier="~", lang="zh", style="words") == "约20%"
     assert format_percent(20.0, qualifier="=") == format_percent(20.0) == "20%"

@@ -127,7 +127,9 @@ def cards(
                 definition=first.get(f"definition_{lang}") or "",
                 as_of=latest.get("value_as_of"),
                 targets=lines,
-                delta=_change_since_previous(history.get((metric_id, first.get("region_id")), []), meta, lang, rows),
+                delta=_change_since_previous(
+                    history.get((metric_id, first.get("region_id")), []), meta, lang, rows, sources
+                ),
                 counted=_counted(history.get((metric_id, first.get("region_id")), [])),
                 counted_in=_counted_in(history.get((metric_id, first.get("region_id")), []), sources, lang),
             )
@@ -195,16 +197,25 @@ def _recent_figures(figures: pd.DataFrame | None, keys: set[tuple[str, str]]) ->
     return {key: [by_position[position] for position in reversed(both)] for key, both in kept.items()}
 
 
-def _change_since_previous(history: list[dict], meta: dict, lang: str, rows: list[dict] = ()) -> str:
+def _change_since_previous(
+    history: list[dict], meta: dict, lang: str, rows: list[dict] = (), sources: pd.DataFrame | None = None
+) -> str:
     """'+107家（较2021年7月13日）': the latest figure against the one before it; '' with one figure, or
     when a plan period among the metric's targets (`rows`) holds one of the two and not the other. When
     either is not exact (超过2,000万元, 约40亿元), the one before is stated instead of a difference: from
-    more than 2,000万 to 2,500万 is not "+500万"."""
+    more than 2,000万 to 2,500万 is not "+500万". One of the same date is no change but another account
+    of that day, and is named with its document (答复所述为129个), given `sources`."""
     if len(history) < 2:
         return ""
     previous, latest = history[-2], history[-1]
     if in_different_plans(previous["as_of"], latest["as_of"], rows):
         return ""
+    if pd.Timestamp(previous["as_of"]) == pd.Timestamp(latest["as_of"]):
+        if sources is None or float(previous["value"]) == float(latest["value"]):
+            return ""
+        value = format_value(previous["value"], meta["unit"], previous.get("qualifier") or EXACT, lang, meta["unit_en"])
+        document = document_words(previous.get("origin"), previous.get("source_id"), sources, lang)
+        return text("card.same_date", lang, document=document, value=value)
     date = format_date(previous["as_of"], lang)
     if any((figure.get("qualifier") or EXACT) != EXACT for figure in (previous, latest)):
         value = format_value(previous["value"], meta["unit"], previous.get("qualifier") or EXACT, lang, meta["unit_en"])

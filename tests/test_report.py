@@ -81,6 +81,27 @@ def test_a_cards_change_is_a_difference_only_between_two_exact_figures(built):
     assert changes("en")["funding_city_level"] == "≥¥20 million on 13 July 2021"
 
 
+def test_a_figure_recorded_for_the_same_date_is_another_account_not_a_change(built):
+    """An official records 127 projects under way as of the reply's own date (the three tiers' sum): the
+    card said '−2个（较2021年7月13日）', a fall within one day. It names the other account instead."""
+    from metrics.build import build
+    from metrics.reader import Reader
+
+    with (built / "progress.csv").open("a", encoding="utf-8") as records:
+        records.write("retrofit_projects_under_way,huangshi,2021-07-13,127,=,市经信局核实,三类项目合计\n")
+    build(built)
+    reader = Reader()
+    for lang, words in (("zh", "答复所述为129个"), ("en", "the reply states 129 projects")):
+        (card,) = report.cards(
+            reader.progress("huangshi"),
+            lang,
+            ["retrofit_projects_under_way"],
+            reader.figures("huangshi"),
+            reader.sources(),
+        )
+        assert (card.value, card.delta) == ("127个" if lang == "zh" else "127", words)
+
+
 def test_progress_records_come_newest_first_then_by_metric_keeping_region_order_on_ties():
     dates = pd.to_datetime(["2021-09-30", "2021-12-31", "2021-09-30", "2021-12-31", "2021-09-30", "2021-06-30"])
     figures = pd.DataFrame(

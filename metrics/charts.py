@@ -809,7 +809,9 @@ def trend(
     """A metric's figures over time against the straight-line pace to its target. The line breaks
     between two figures of different plans (multi-year periods among the targets `plans`): a new plan's
     count starts again, and a line from the last plan's figure would draw a fall."""
-    series = series.sort_values("as_of")
+    # One point a date: of two figures of one date (a record beside the document), the one in force, the
+    # later row, as the cards and progress take it; both drew a vertical step within a day.
+    series = series.sort_values("as_of", kind="stable").drop_duplicates("as_of", keep="last")
     figure = FigureDraft()
     if target_row is not None:
         start, end = pd.Timestamp(target_row["period_start"]), pd.Timestamp(target_row["period_end"])

@@ -87,7 +87,8 @@ class Resolver:
         region: str,
         sources: pd.DataFrame | None = None,
     ):
-        self.figures = figures[figures["region_id"] == region].sort_values("as_of")
+        # Stable: of two figures of one date, the later row (a record after the document) is the one in force.
+        self.figures = figures[figures["region_id"] == region].sort_values("as_of", kind="stable")
         self.targets = targets[targets["region_id"] == region]
         self.events = events[events["region_id"] == region]  # the events the documents report of this region
         self.metrics = metrics.set_index("metric_id")

@@ -169,7 +169,7 @@ def compute_progress(figures: pd.DataFrame, targets: pd.DataFrame, as_of: dt.dat
     if as_of is not None:
         figures = figures[figures["as_of"] <= as_of]
     reference = as_of or (figures["as_of"].max() if not figures.empty else dt.date.today())
-    figures = figures.sort_values("as_of")
+    figures = figures.sort_values("as_of", kind="stable")  # of one date's figures, the later row is in force
     series = _Series(figures)
 
     rows = []

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from metrics import chart_catalog, charts
+from metrics import chart_catalog, charts, report
 from metrics.charts import TARGET_LINE, TARGET_WORDS, TRACK_WIDTH
 from metrics.reader import Reader
 from metrics.style import FONT_FAMILY, STATUS_COLORS
@@ -501,3 +501,28 @@ def test_the_overview_chart_has_room_for_its_longest_row_note(data_dir):
         longest = max(lines, key=charts.display_width)
         assert "133.3%" in longest
         assert figure.layout.margin.r >= charts.display_width(longest) * charts.BODY_SIZE
+
+
+def test_the_trend_draws_one_point_a_date_the_one_in_force(data_dir):
+    """A record of 150 enterprises diagnosed as of the reply's own date, and 260 in September: the line has
+    one point a date, the record's 150 for July (as its card and progress take it), not a step 153→150."""
+    from metrics.build import build
+
+    (data_dir / "progress.csv").write_text(
+        "metric_id,region_id,as_of,value,qualifier,source,note\n"
+        "diagnosis_enterprises,huangshi,2021-07-13,150,=,市经信局核实,\n"
+        "diagnosis_enterprises,huangshi,2021-09-30,260,=,2021年第三季度调度会,\n",
+        encoding="utf-8",
+    )
+    build(data_dir)
+    reader = Reader()
+    trend = chart_catalog.metric_trend(reader, "huangshi", "diagnosis_enterprises", "zh").figure
+    (line,) = [trace for trace in trend.data if trace.name == "实际"]
+    assert list(line.y) == [150, 260]
+    # Viewed as of the reply's date, the newest figure (a card's) is the record's, as the line has it.
+    july = Reader(as_of=dt.date(2021, 7, 13))
+    assert july.latest("huangshi").loc["diagnosis_enterprises", "value"] == 150
+    assert (
+        report.cards(july.progress("huangshi"), "zh", ["diagnosis_enterprises"], july.figures("huangshi"))[0].value
+        == "150家"
+    )

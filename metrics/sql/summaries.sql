@@ -13,8 +13,10 @@ SELECT region_id FROM reported_figures UNION SELECT region_id FROM progress_reco
 -- each metric's figures newest first: a region's figures are then read in that order (DuckDB keeps the
 -- order rows were stored in when a query has no ORDER BY: preserve_insertion_order), without joining
 -- and sorting a million records' labels on each new data version's first view (36 → ~5 ms a region).
+-- Of one date's figures a document's comes before an official's record: a reader's stable sort by date
+-- then ends with the record, the figure in force (as progress and the checks take it).
 CREATE TABLE figures_by_region AS
-SELECT * FROM figures ORDER BY region_id, metric_id, as_of DESC;
+SELECT * FROM figures ORDER BY region_id, metric_id, as_of DESC, origin = 'record', figure_id;
 
 -- Every target with its metric's labels and unit, its region's names and its document's short names and
 -- date, stored in the order all_targets gives them (metric by metric, then region and period): a region's

@@ -14,9 +14,9 @@ import pandas as pd
 
 from metrics import store, updates
 from metrics.csvfile import Problem, problem
-from metrics.i18n import text
+from metrics.i18n import format_date, text
 from metrics.importing import number_list
-from metrics.numbers import ABOUT, AT_LEAST, format_amount
+from metrics.numbers import ABOUT, AT_LEAST, EXACT, format_amount, format_value
 from metrics.registry import Registry
 from metrics.tablefile import BOM, plain_number, to_csv_bytes
 
@@ -327,3 +327,71 @@ def template_bytes(kind: str, registry: Registry | None = None) -> bytes:
 def template_file_name(kind: str) -> str:
     """targets_template.csv / progress_template.csv."""
     return f"{updates.KINDS[kind].table}_template.csv"
+
+
+# A recorded figure this many times its region's figure before it (or as small a share of it) is more
+# often a slip (2500 typed for 2,500万元, a digit too many) than news: the preview asks to check it.
+MAGNITUDE_FACTOR = 10
+MAGNITUDE_LISTED = 10  # such notes listed; the rest counted (a whole file in the wrong unit is one slip)
+
+
+def magnitude_notes(changes: pd.DataFrame, figures: pd.DataFrame, registry: Registry, lang: str = "zh") -> list[str]:
+    """A note for each added or changed progress record whose value is MAGNITUDE_FACTOR times, or as
+    small a share of, the newest figure of its metric and region dated before it (`figures`: those
+    regions' figures from the database, the reply's and the records'); the first MAGNITUDE_LISTED of
+    them, then how many more. Notes only: the save goes ahead."""
+    new = changes[changes["change"].isin(["added", "changed"]) & (pd.to_numeric(changes["new_value"]) > 0)]
+    if new.empty or figures.empty:
+        return []
+    keys = ["metric_id", "region_id"]
+    # Dates of one resolution on both sides (a file's and the database's differ): merge_asof needs it.
+    recorded = new[[*keys, "as_of", "new_value", "new_qualifier"]].astype({key: object for key in keys})
+    recorded = recorded.assign(as_of=_instants(recorded["as_of"]), new_value=recorded["new_value"].astype(float))
+    earlier = figures[[*keys, "as_of", "value", "qualifier"]].astype({key: object for key in keys})
+    earlier = earlier.assign(as_of=_instants(earlier["as_of"]), value=earlier["value"].astype(float))
+    # The newest figure strictly before each record's date, of its metric and region (of two of one date,
+    # the later row: stable sorts keep the stored order, the document's before the record's).
+    paired = pd.merge_asof(
+        recorded.sort_values("as_of", kind="stable"),
+        earlier.rename(columns={"as_of": "previous_as_of"})
+        .assign(as_of=lambda frame: frame["previous_as_of"])
+        .sort_values("as_of", kind="stable"),
+        on="as_of",
+        by=keys,
+        allow_exact_matches=False,
+    )
+    ratio = paired["new_value"] / paired["value"]
+    far = paired[(paired["value"] > 0) & ((ratio >= MAGNITUDE_FACTOR) | (ratio <= 1 / MAGNITUDE_FACTOR))]
+    units = registry.metrics.set_index("metric_id")["unit"].to_dict()
+    names = _names(registry, lang)
+    notes = []
+    for row in far.head(MAGNITUDE_LISTED).to_dict("records"):
+        unit = units.get(row["metric_id"], "")
+        factor = row["new_value"] / row["value"]
+        notes.append(
+            text(
+                "editing.magnitude_money" if unit == "元" else "editing.magnitude",
+                lang,
+                metric=names["metric_id"].get(row["metric_id"], row["metric_id"]),
+                region=names["region_id"].get(row["region_id"], row["region_id"]),
+                date=format_date(row["as_of"], lang),
+                value=_stated(row["new_value"], row.get("new_qualifier"), row["metric_id"], registry, lang),
+                previous=_stated(row["value"], row.get("qualifier"), row["metric_id"], registry, lang),
+                previous_date=format_date(row["previous_as_of"], lang),
+                factor=f"{round(max(factor, 1 / factor)):,}",
+            )
+        )
+    if len(far) > MAGNITUDE_LISTED:
+        notes.append(text("editing.magnitude_more", lang, count=len(far) - MAGNITUDE_LISTED, factor=MAGNITUDE_FACTOR))
+    return notes
+
+
+def _stated(value: float, qualifier: object, metric_id: str, registry: Registry, lang: str) -> str:
+    """A figure with its unit and qualifier, as a card shows it (≥2,000万元, 260家)."""
+    metric = registry.metrics.set_index("metric_id").loc[metric_id]
+    stated = qualifier if isinstance(qualifier, str) and qualifier else EXACT
+    return format_value(float(value), metric["unit"], stated, lang, metric["unit_en"])
+
+
+def _instants(dates: pd.Series) -> pd.Series:
+    return pd.to_datetime(dates).astype("datetime64[ns]")

@@ -642,6 +642,33 @@ def test_an_editor_records_progress_and_the_overview_shows_the_latest_record(bui
     assert "截至2021年9月30日，全市已完成260家规上企业智能化诊断" in all_text(overview)
 
 
+def test_a_record_far_from_the_figure_before_it_is_noted_before_saving_and_still_saved(built, editor):
+    """2500 typed for the city's funding, meaning 2,500万元: the value column is in yuan, so it reads as
+    ¥2,500 against the reply's 超过2,000万元. The preview says so, with what to check; the save goes
+    ahead (it may be news). A figure near the one before it gets no note."""
+    app = as_editor("progress", editor)
+    funding = {
+        "metric_id": "funding_city_level",
+        "region_id": "huangshi",
+        "as_of": "2021-12-31",
+        "value": 2500,
+        "qualifier": "=",
+        "source": "2021年第四季度调度会",
+        "note": "",
+    }
+    diagnosis = {**funding, "metric_id": "diagnosis_enterprises", "value": 260}
+    edit(app, "progress", added_rows=[funding, diagnosis])
+    notes = " ".join(info.value for info in app.info)
+    assert (
+        "市本级智能化改造资金（拟安排）（黄石市，2021年12月31日）：2,500元与此前的≥2,000万元（2021年7月13日）"
+        "相差约8,000倍，请核对数值和单位" in notes
+    )
+    assert "完成智能化诊断的规上企业" not in notes  # 260 against 153: no note
+    app.button(key="editui_progress_save").click().run()
+    assert not app.exception
+    assert "funding_city_level,huangshi,2021-12-31,2500,=" in (built / "progress.csv").read_text(encoding="utf-8-sig")
+
+
 def test_records_and_sources_list_the_selected_region_only_newest_first(built):
     (built / "progress.csv").write_text(
         "metric_id,region_id,as_of,value,qualifier,source,note\n"
@@ -729,3 +756,39 @@ def test_a_secrets_file_broken_by_hand_stops_sign_ins_and_saves_with_its_line_bu
     app.button(key="editui_sign_in").click().run()
     app.button(key="editui_targets_save").click().run()
     assert ",160,=" in (built / "targets.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_whole_file_in_the_wrong_unit_is_noted_ten_rows_then_counted(built):
+    """Twelve county funding rows typed in 万元 as bare numbers: ten notes name their rows, one counts the
+    rest; a row with no figure before it, or near it, gets none."""
+    import pandas as pd
+
+    from metrics import editing
+    from metrics.reader import Reader
+    from metrics.registry import Registry
+
+    months = pd.date_range("2022-01-31", periods=12, freq="ME")
+    changes = pd.DataFrame(
+        {
+            "change": "added",
+            "metric_id": "funding_city_level",
+            "region_id": "huangshi",
+            "as_of": months,
+            "new_value": 3000.0,
+            "new_qualifier": "=",
+        }
+    )
+    near = {"change": "changed", "metric_id": "diagnosis_enterprises", "region_id": "huangshi"}
+    changes = pd.concat(
+        [
+            changes,
+            pd.DataFrame([{**near, "as_of": pd.Timestamp("2021-12-31"), "new_value": 200.0, "new_qualifier": "="}]),
+        ]
+    )
+    figures = Reader().fetch("figures_for_region", region_id="huangshi")
+    notes = editing.magnitude_notes(changes, figures, Registry.load(), "en")
+    assert len(notes) == 11 and notes[-1] == (
+        "2 more rows differ from the figure before them by a factor of 10 or more; check them too"
+    )
+    assert notes[0].startswith("City-level retrofit funding (planned) — Huangshi, 31 January 2022: ¥3,000 differs")
+    assert not any("Enterprises diagnosed" in note for note in notes)

@@ -14,7 +14,7 @@ import pandas as pd
 from metrics import frames
 from metrics.i18n import format_date, text
 from metrics.numbers import AT_LEAST, COUNTED, EXACT, format_amount, format_percent, format_value
-from metrics.progress import UNDETERMINED
+from metrics.progress import ON_TRACK, UNDETERMINED
 
 
 def _present(value: object) -> bool:
@@ -140,6 +140,8 @@ def status_clause(row: Mapping, metric: Mapping, lang: str, brief: bool = False,
             clause = text(f"{prefix}.met", lang, **fields)
     elif status == UNDETERMINED and _present(row.get("value_as_of")) and _ended_by(row["value_as_of"], row):
         clause = text(f"{prefix}.undetermined_end", lang, **fields)  # whether it was met, not its pace
+    elif status == ON_TRACK and row.get("value_qualifier") == AT_LEAST:
+        clause = text(f"{prefix}.on_track_bound", lang, **fields)  # at least on pace: it may be ahead
     else:
         clause = text(f"{prefix}.{status}", lang, **fields)
     if status != "unreported" and judged_on_another_figure(row, lead):  # an unreported clause names its date

@@ -239,3 +239,23 @@ def test_a_group_whose_metric_names_its_members_is_named_once(built, lang):
     assert text.startswith(
         "截至2021年7月13日，大冶市、阳新县、开发区合计" if lang == "zh" else "As of 13 July 2021, Daye, Yangxin"
     )
+
+
+def test_a_lower_bound_within_the_pace_band_is_at_least_on_pace():
+    """超过5,000万元 at mid-year of a 1亿元 plan is within the on-track band, but the true figure may be
+    ahead: the sentence says 不低于进度 (at least on pace), not 符合进度."""
+    bound = {
+        **row("on_track", 50_000_000, target=100_000_000, expected=50_000_000),
+        "value_qualifier": ">=",
+        "plan": "2021年计划",
+        "plan_en": "2021 plan",
+    }
+    assert (
+        narrative.status_clause(bound, FUNDING, "zh")
+        == "2021年计划目标1亿元，完成50%以上，不低于进度（按进度应达5,000万元）"
+    )
+    assert (
+        narrative.status_clause(bound, FUNDING, "en", brief=True) == "more than 50% of the 2021 plan, at least on pace"
+    )
+    exact = {**bound, "value_qualifier": "="}
+    assert "完成50%，符合进度" in narrative.status_clause(exact, FUNDING, "zh")

@@ -93,3 +93,19 @@ def test_a_browser_save_that_deletes_rows_needs_their_number_too(built, editor):
         updates.apply_table("targets", frame, editor, base_version=base, confirm_removed=1)
     assert (built / "targets.csv").read_bytes() == before
     assert updates.apply_table("targets", frame, editor, base_version=base, confirm_removed=2).saved.changed
+
+
+def test_a_progress_check_notes_a_figure_far_from_the_one_before_it(built, tmp_path, capsys):
+    """2500 in the value column is ¥2,500, against the reply's ≥2,000万元: `check` says so before any import
+    (in both languages), and still exits 0; 160 diagnosed after 153 gets no note."""
+    path = tmp_path / "jindu.csv"
+    path.write_text(
+        "指标,地区,截至日期,数值,来源\n"
+        "funding_city_level,黄石市,2021/12/31,2500,市财政\n"
+        "diagnosis_enterprises,黄石市,2021/12/31,160,调度会\n",
+        encoding="utf-8",
+    )
+    assert main(["progress", "check", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "提示 note: 市本级智能化改造资金（拟安排）（黄石市，2021年12月31日）：2,500元与此前的≥2,000万元" in err
+    assert "by a factor of about 8,000" in err and "完成智能化诊断" not in err

@@ -395,12 +395,18 @@ def date_texts(dates: pd.Series, lang: str) -> list[str]:
 
 
 def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Every figure as the Sources page lists it: label, region, value as stated, date, section, words."""
+    """Every figure as the Sources page lists it: label, region, value as stated, date, section, words.
+    A figure another of the same date supersedes (the reply's 129 beside a record's 127 of that day) says
+    which one the dashboard uses, in its note."""
+    values = value_texts(figures, lang, style="words")
+    notes = narrative.in_language(figures["note"], figures.get("note_en"), lang)
+    for position, words in _superseded(figures, values, lang).items():
+        notes[position] = ("；" if lang == "zh" else "; ").join(note for note in (notes[position], words) if note)
     return pd.DataFrame(
         {
             "metric": figures[f"label_{lang}"],
             "region": figures[f"region_{lang}"],
-            "value": value_texts(figures, lang, style="words"),
+            "value": values,
             "as_of": date_texts(figures["as_of"], lang),
             # Plain lists (tolist) walked: pandas' Arrow-backed text columns are slow to walk value by value.
             "section": [narrative.section_words(section, lang) for section in figures["section"].tolist()],
@@ -413,9 +419,26 @@ def source_table(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
                 )
             ],
             "source": figures[f"source_{lang}"].fillna(""),
-            "note": narrative.in_language(figures["note"], figures.get("note_en"), lang),
+            "note": notes,
         }
     ).reset_index(drop=True)
+
+
+def _superseded(figures: pd.DataFrame, values: list[str], lang: str) -> dict[int, str]:
+    """Position → words for each figure another of its metric, region and date comes after: the one in
+    force (a record after the document, as the build stores them; cards and progress take the last)."""
+    keys = ["metric_id", "region_id", "as_of"]
+    earlier = np.flatnonzero(figures.duplicated(keys, keep="last").to_numpy())
+    if not len(earlier):
+        return {}
+    plain = figures[keys].reset_index(drop=True)
+    in_force = {tuple(row): position for position, row in enumerate(plain.itertuples(index=False))}
+    sources = figures[f"source_{lang}"].fillna("").tolist()
+    words = {}
+    for position in earlier.tolist():
+        used = in_force[tuple(plain.iloc[position])]
+        words[position] = text("sources.superseded", lang, source=sources[used], value=values[used])
+    return words
 
 
 def filter_sources(

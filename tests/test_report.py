@@ -100,6 +100,10 @@ def test_a_figure_recorded_for_the_same_date_is_another_account_not_a_change(bui
             reader.sources(),
         )
         assert (card.value, card.delta) == ("127个" if lang == "zh" else "127", words)
+    # The Sources page lists both; the reply's row says which one the dashboard uses.
+    table = report.source_table(reader.figures("huangshi"), "zh")
+    rows = table[table["metric"] == "在建智能化改造项目"]
+    assert rows["note"].tolist() == ["同日另有市经信局核实记为127个，看板采用后者", "三类项目合计"]
 
 
 def test_progress_records_come_newest_first_then_by_metric_keeping_region_order_on_ties():

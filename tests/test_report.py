@@ -144,3 +144,21 @@ def test_a_figure_older_than_the_stated_data_date_is_dated():
     assert dated_note(None, dt.date(2021, 12, 31), "zh") == ""
     assert dated_note(pd.NaT, dt.date(2021, 12, 31), "zh") == ""
     assert dated_note(pd.Timestamp("2021-07-13"), None, "zh") == ""
+
+
+def test_of_three_figures_of_one_date_the_first_two_name_the_last():
+    """Figures of one metric, region and date are neighbours as the build stores them; each earlier one
+    names the one in force, the last; other dates and metrics are left alone."""
+    figures = pd.DataFrame(
+        {
+            "metric_id": ["a", "a", "a", "a", "b"],
+            "region_id": ["huangshi"] * 5,
+            "as_of": pd.to_datetime(["2021-12-31", "2021-07-13", "2021-07-13", "2021-07-13", "2021-07-13"]),
+            "source_zh": ["调度会", "答复", "核实一", "核实二", "答复"],
+        }
+    )
+    values = ["5个", "1个", "2个", "3个", "9个"]
+    assert report._superseded(figures, values, "zh") == {
+        1: "同日另有核实二记为3个，看板采用后者",
+        2: "同日另有核实二记为3个，看板采用后者",
+    }

@@ -34,24 +34,14 @@ def _print_changes(kind: str, result: updates.UpdateResult) -> None:
     for change, zh, en in zip(changes["change"], described["zh"], described["en"], strict=True):
         print(f"  {_change_line(zh, change, key, 'zh')} | {_change_line(en, change, key, 'en')}")
     if kind == "progress":  # as the browser's preview notes them: a figure far from the one before it
-        for zh, en in zip(*(_magnitude_notes(changes, lang) for lang in ("zh", "en")), strict=True):
+        from metrics.reader import Reader
+        from metrics.registry import Registry
+
+        reader, registry = Reader(), Registry.load()
+        figures = editing.stored_figures(changes, lambda region: reader.fetch("figures_for_region", region_id=region))
+        notes = [editing.magnitude_notes(changes, figures, registry, lang) for lang in ("zh", "en")]
+        for zh, en in zip(*notes, strict=True):
             print(f"提示 note: {zh} | {en}", file=sys.stderr)
-
-
-def _magnitude_notes(changes, lang: str) -> list[str]:
-    """editing.magnitude_notes against the database's figures of the regions the changes record."""
-    import pandas as pd
-
-    from metrics import editing
-    from metrics.reader import Reader
-    from metrics.registry import Registry
-
-    reader = Reader()
-    regions = changes.loc[changes["change"] != "removed", "region_id"].dropna().unique()
-    figures = [reader.fetch("figures_for_region", region_id=region) for region in regions]
-    if not figures:
-        return []
-    return editing.magnitude_notes(changes, pd.concat(figures, ignore_index=True), Registry.load(), lang)
 
 
 def _change_line(row: dict[str, str], change: str, key: tuple[str, ...], lang: str) -> str:

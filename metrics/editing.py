@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -353,30 +354,28 @@ def magnitude_notes(changes: pd.DataFrame, figures: pd.DataFrame, registry: Regi
     # the later row: stable sorts keep the stored order, the document's before the record's).
     paired = pd.merge_asof(
         recorded.sort_values("as_of", kind="stable"),
-        earlier.rename(columns={"as_of": "previous_as_of"})
-        .assign(as_of=lambda frame: frame["previous_as_of"])
-        .sort_values("as_of", kind="stable"),
+        earlier.assign(previous_as_of=earlier["as_of"]).sort_values("as_of", kind="stable"),
         on="as_of",
         by=keys,
         allow_exact_matches=False,
     )
     ratio = paired["new_value"] / paired["value"]
     far = paired[(paired["value"] > 0) & ((ratio >= MAGNITUDE_FACTOR) | (ratio <= 1 / MAGNITUDE_FACTOR))]
-    units = registry.metrics.set_index("metric_id")["unit"].to_dict()
+    metrics = registry.metrics.set_index("metric_id")
     names = _names(registry, lang)
     notes = []
     for row in far.head(MAGNITUDE_LISTED).to_dict("records"):
-        unit = units.get(row["metric_id"], "")
+        metric = metrics.loc[row["metric_id"]]
         factor = row["new_value"] / row["value"]
         notes.append(
             text(
-                "editing.magnitude_money" if unit == "元" else "editing.magnitude",
+                "editing.magnitude_money" if metric["unit"] == "元" else "editing.magnitude",
                 lang,
                 metric=names["metric_id"].get(row["metric_id"], row["metric_id"]),
                 region=names["region_id"].get(row["region_id"], row["region_id"]),
                 date=format_date(row["as_of"], lang),
-                value=_stated(row["new_value"], row.get("new_qualifier"), row["metric_id"], registry, lang),
-                previous=_stated(row["value"], row.get("qualifier"), row["metric_id"], registry, lang),
+                value=_stated(row["new_value"], row.get("new_qualifier"), metric, lang),
+                previous=_stated(row["value"], row.get("qualifier"), metric, lang),
                 previous_date=format_date(row["previous_as_of"], lang),
                 factor=f"{round(max(factor, 1 / factor)):,}",
             )
@@ -386,9 +385,16 @@ def magnitude_notes(changes: pd.DataFrame, figures: pd.DataFrame, registry: Regi
     return notes
 
 
-def _stated(value: float, qualifier: object, metric_id: str, registry: Registry, lang: str) -> str:
+def stored_figures(changes: pd.DataFrame, region_figures: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    """The stored figures (the documents' and the records') of the regions the changes record figures for,
+    as magnitude_notes compares them: `region_figures(region_id)` gives one region's."""
+    regions = changes.loc[changes["change"] != "removed", "region_id"].dropna().unique()
+    found = [region_figures(region) for region in regions]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["metric_id", "region_id", "as_of"])
+
+
+def _stated(value: float, qualifier: object, metric: pd.Series, lang: str) -> str:
     """A figure with its unit and qualifier, as a card shows it (≥2,000万元, 260家)."""
-    metric = registry.metrics.set_index("metric_id").loc[metric_id]
     stated = qualifier if isinstance(qualifier, str) and qualifier else EXACT
     return format_value(float(value), metric["unit"], stated, lang, metric["unit_en"])
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from metrics import frames
 from metrics.i18n import format_date, text
-from metrics.numbers import AT_LEAST, COUNTED, EXACT, format_amount, format_percent, format_value
+from metrics.numbers import AT_LEAST, COUNTED, EXACT, format_amount, format_percent, format_value, qualified
 from metrics.progress import ON_TRACK, UNDETERMINED
 
 
@@ -161,10 +161,8 @@ def _ended_by(as_of: object, row: Mapping) -> bool:
 def _gap_words(gap: float, qualifier: str | None, metric: Mapping, lang: str) -> str:
     """By how much a figure exceeds its target, as surely as the figure is stated: over 1,500万元, a figure
     of 超过2,000万元 exceeds by 500万元以上 ('more than ¥5 million'), one of 约2,000万元 by 约500万元."""
-    unit, unit_en = metric["unit"], metric.get("unit_en", "")
-    if qualifier == AT_LEAST and lang == "zh":  # "超出超过500万元" says it twice
-        return f"{format_value(gap, unit, EXACT, lang, unit_en)}以上"
-    return format_value(gap, unit, qualifier or EXACT, lang, unit_en, style="words")
+    amount = format_value(gap, metric["unit"], EXACT, lang, metric.get("unit_en", ""))
+    return qualified(amount, qualifier, lang, "words", more_than_zh="{}以上")  # not "超出超过500万元"
 
 
 def judged_on_another_figure(row: Mapping, lead: Mapping | None) -> bool:

@@ -265,11 +265,12 @@ def format_value(
         amount = f"{amount} {english_unit(unit_en, value)}"
     if qualifier == AT_LEAST and style == "words" and derivation == COUNTED:
         return f"至少{amount}" if lang == "zh" else f"at least {amount}"
-    return _qualified(amount, qualifier, lang, style)
+    return qualified(amount, qualifier, lang, style)
 
 
-def _qualified(amount: str, qualifier: str | None, lang: str, style: str, more_than_zh: str = "超过{}") -> str:
-    """A figure's words with its qualifier: compact '≥x', '~x'; in words 超过x / more than x, 约x / about x."""
+def qualified(amount: str, qualifier: str | None, lang: str, style: str, more_than_zh: str = "超过{}") -> str:
+    """A figure's words with its qualifier: compact '≥x', '~x'; in words 超过x / more than x, 约x / about x.
+    `more_than_zh` places 超过 where a Chinese phrase needs it ('{}以上': 30%以上, 超出500万元以上)."""
     if qualifier == AT_LEAST:
         if style != "words":
             return f"≥{amount}"
@@ -295,4 +296,4 @@ def format_percent(
     words '25%以上' / 'more than 25%' (of an approximate figure '~25%', '约25%' / 'about 25%')."""
     if value is None or value != value:
         return "—"
-    return _qualified(f"{_grouped(value, decimals)}%", qualifier, lang, style, more_than_zh="{}以上")
+    return qualified(f"{_grouped(value, decimals)}%", qualifier, lang, style, more_than_zh="{}以上")

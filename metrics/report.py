@@ -210,16 +210,15 @@ def _change_since_previous(
     previous, latest = history[-2], history[-1]
     if in_different_plans(previous["as_of"], latest["as_of"], rows):
         return ""
+    stated = format_value(previous["value"], meta["unit"], previous.get("qualifier") or EXACT, lang, meta["unit_en"])
     if pd.Timestamp(previous["as_of"]) == pd.Timestamp(latest["as_of"]):
         if sources is None or float(previous["value"]) == float(latest["value"]):
             return ""
-        value = format_value(previous["value"], meta["unit"], previous.get("qualifier") or EXACT, lang, meta["unit_en"])
         document = document_words(previous.get("origin"), previous.get("source_id"), sources, lang)
-        return text("card.same_date", lang, document=document, value=value)
+        return text("card.same_date", lang, document=document, value=stated)
     date = format_date(previous["as_of"], lang)
     if any((figure.get("qualifier") or EXACT) != EXACT for figure in (previous, latest)):
-        value = format_value(previous["value"], meta["unit"], previous.get("qualifier") or EXACT, lang, meta["unit_en"])
-        return text("card.previous", lang, value=value, date=date)
+        return text("card.previous", lang, value=stated, date=date)
     change = float(latest["value"]) - float(previous["value"])
     amount = format_value(abs(change), meta["unit"], EXACT, lang, meta["unit_en"])
     sign = "+" if change > 0 else ("−" if change < 0 else "±")

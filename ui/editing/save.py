@@ -39,17 +39,11 @@ def save_button(
         st.caption(context.t("editui.no_changes"))
         return
     if kind == "progress":  # a figure far from its region's figure before it: a slip to check, not a refusal
-        notes(editing.magnitude_notes(changes, _figures_of(changes), registry, context.lang), context)
+        figures = editing.stored_figures(changes, lambda region: data.fetch("figures_for_region", region_id=region))
+        notes(editing.magnitude_notes(changes, figures, registry, context.lang), context)
     deletes = preview(kind, changes, context, registry, source)
     if st.button(label, key=key, type="primary", icon=":material/save:", disabled=deletes is None):
         _save(kind, context, state, frame, lambda: write(deletes or 0))
-
-
-def _figures_of(changes: pd.DataFrame) -> pd.DataFrame:
-    """The stored figures of the regions the changes record figures for (the reply's and the records')."""
-    regions = changes.loc[changes["change"] != "removed", "region_id"].dropna().unique()
-    frames = [data.fetch("figures_for_region", region_id=region) for region in regions]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["metric_id", "region_id", "as_of"])
 
 
 def _save(kind: str, context: Context, state: EditState, frame: pd.DataFrame, write) -> None:
